@@ -1,0 +1,170 @@
+/**
+ * The safe emitter: the only way codegen produces JavaScript source.
+ *
+ * - `Code` is a fragment of trusted source. It is only ever made by the `code`
+ *   template tag, `raw` (for constant text written in this repository) and the
+ *   helpers below.
+ * - `Name` is an identifier. It refuses anything that is not a plain ASCII
+ *   identifier or that is a reserved word, so a user's string can never become
+ *   code by way of a name.
+ * - Every other value interpolated into `code\`…\`` becomes a literal through
+ *   `literal()` (JSON, with U+2028/U+2029 escaped), so user strings are data.
+ */
+
+export class Code {
+  /** @internal use `code`, `raw` or a helper. */
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+const RESERVED = new Set(
+  (
+    'break case catch class const continue debugger default delete do else enum export extends false finally for ' +
+    'function if import in instanceof new null return super switch this throw true try typeof var void while with ' +
+    'yield let static implements interface package private protected public await async of arguments eval undefined ' +
+    'NaN Infinity'
+  ).split(' '),
+);
+
+/** True if `s` can be written as a bare identifier (and so as `.s` property access). */
+export function isIdentifier(s: string): boolean {
+  return IDENT.test(s);
+}
+
+export class Name extends Code {
+  constructor(name: string) {
+    if (!IDENT.test(name) || RESERVED.has(name)) {
+      throw new Error(`covet internal error: ${JSON.stringify(name)} is not a safe identifier`);
+    }
+    super(name);
+  }
+}
+
+/** A JavaScript literal for a JSON-able value; strings are safe anywhere in source. */
+export function literal(value: unknown): Code {
+  if (value === undefined) return new Code('undefined');
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return new Code('NaN');
+    if (!Number.isFinite(value)) return new Code(value > 0 ? 'Infinity' : '-Infinity');
+    if (Object.is(value, -0)) return new Code('-0');
+  }
+  if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
+    throw new Error(`covet internal error: cannot emit a ${typeof value} literal`);
+  }
+  const json = JSON.stringify(value);
+  return new Code(json.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
+}
+
+/** A regular expression literal for a pattern already checked to compile. */
+export function regexLiteral(source: string, flags = ''): Code {
+  // Go through the RegExp constructor so that `/` and line terminators are escaped the way JS expects.
+  const re = new RegExp(source, flags);
+  const text = re.toString().replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  return new Code(text);
+}
+
+type Interpolated = Code | string | number | boolean | null | undefined | readonly Interpolated[] | { [k: string]: unknown };
+
+function interpolate(value: Interpolated): string {
+  if (value instanceof Code) return value.text;
+  if (Array.isArray(value)) return value.map((v) => interpolate(v)).join('');
+  return literal(value).text;
+}
+
+/**
+ * Tagged template: `code\`if (${v} === ${userString}) …\`` — `Code`/`Name`
+ * values are pasted, arrays of Code are concatenated, everything else becomes
+ * a literal.
+ */
+export function code(strings: TemplateStringsArray, ...values: Interpolated[]): Code {
+  let out = strings[0]!;
+  for (let i = 0; i < values.length; i++) out += interpolate(values[i]!) + strings[i + 1]!;
+  return new Code(out);
+}
+
+/** Constant source text written in this repository (never user data). */
+export function raw(text: string): Code {
+  return new Code(text);
+}
+
+/** Join fragments with a separator (itself constant text). */
+export function join(parts: readonly Code[], separator = '\n'): Code {
+  return new Code(parts.map((p) => p.text).join(separator));
+}
+
+/** `obj.key` when `key` is an identifier, `obj["key"]` otherwise (always safe for hostile keys). */
+export function access(obj: Code, key: string | number): Code {
+  if (typeof key === 'string' && IDENT.test(key)) return new Code(`${obj.text}.${key}`);
+  return new Code(`${obj.text}[${literal(key).text}]`);
+}
+
+/** A property key for an object literal: bare when an identifier, quoted otherwise. `__proto__` is always computed so it never sets the prototype. */
+export function propertyKey(key: string): Code {
+  if (key === '__proto__') return new Code(`[${literal(key).text}]`);
+  if (IDENT.test(key)) return new Code(key);
+  return literal(key);
+}
+
+/**
+ * A `//` comment whose text cannot end the comment early: line terminators
+ * (including U+2028/U+2029) are replaced by spaces.
+ */
+export function comment(text: string): Code {
+  return new Code(`// ${text.replace(/[\r\n\u2028\u2029]+/g, ' ')}`);
+}
+
+/** A `/* … *\/` comment body made harmless: `*\/` cannot close it early. */
+export function blockComment(text: string): Code {
+  return new Code(`/* ${text.replace(/\*\//g, '*\\/').replace(/[\u2028\u2029]/g, ' ')} */`);
+}
+
+/** Indent every line of a fragment by `n` spaces (for readable nesting). */
+export function indent(c: Code, n = 2): Code {
+  const pad = ' '.repeat(n);
+  return new Code(
+    c.text
+      .split('\n')
+      .map((line) => (line.length ? pad + line : line))
+      .join('\n'),
+  );
+}
+
+/**
+ * Derives stable, unique identifiers from human names: `getUser` stays
+ * `getUser`; a second request for the same base gets `getUser_2`. Anything not
+ * an identifier character becomes `_`.
+ */
+export class NameTable {
+  private readonly used = new Set<string>();
+
+  constructor(reserved: Iterable<string> = []) {
+    for (const r of reserved) this.used.add(r);
+  }
+
+  /** Reserve an exact name (throws if taken): for runtime helpers under the reserved prefix. */
+  reserve(name: string): Name {
+    if (this.used.has(name)) throw new Error(`covet internal error: name ${name} reserved twice`);
+    this.used.add(name);
+    return new Name(name);
+  }
+
+  /** A fresh name based on `base`. */
+  fresh(base: string): Name {
+    let clean = sanitize(base);
+    if (RESERVED.has(clean)) clean = `${clean}_`;
+    let candidate = clean;
+    for (let n = 2; this.used.has(candidate); n++) candidate = `${clean}_${n}`;
+    this.used.add(candidate);
+    return new Name(candidate);
+  }
+}
+
+export function sanitize(base: string): string {
+  let s = base.replace(/[^A-Za-z0-9_$]/g, '_');
+  if (!s || /^[0-9]/.test(s)) s = `_${s}`;
+  return s;
+}

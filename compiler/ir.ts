@@ -1,0 +1,262 @@
+/**
+ * The App IR: the one contract between the compiler (TypeScript → IR) and
+ * codegen (IR → JavaScript). Everything here is plain JSON: no class
+ * instances, no functions, no `undefined` values that matter (optional fields
+ * are simply absent), so that `JSON.stringify(ir)` is a faithful golden file.
+ *
+ * After this stage nothing touches TypeScript.
+ */
+
+export const IR_VERSION = 1;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
+export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A position in a user's source file. `file` is relative to the app root, with `/` separators. */
+export interface SourceLocation {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export interface AppIR {
+  version: typeof IR_VERSION;
+  /** Routes in a stable order: by file, then by position in the file. */
+  routes: RouteIR[];
+  /**
+   * Named types, keyed by a stable, identifier-safe name derived from the
+   * TypeScript name (`User`, `NewUser`, `Page_User` for `Page<User>`; a numeric
+   * suffix only on collision). Every interface, class, enum and type alias
+   * that is an object, union or enum becomes a named type and is referenced
+   * with `{ kind: 'ref' }`; this is also how recursion is expressed.
+   * Keys are sorted.
+   */
+  types: Record<string, NamedTypeIR>;
+}
+
+export interface NamedTypeIR {
+  /** The TypeScript text of the type as the user wrote it, e.g. `Page<User>`. */
+  display: string;
+  /** Where the declaration is (absent for types from node_modules or lib). */
+  source?: SourceLocation;
+  description?: string;
+  type: TypeIR;
+}
+
+export interface RouteIR {
+  /** Unique, identifier-safe; the handler's export name (numbered on collision). */
+  id: string;
+  method: HttpMethod;
+  /** The pattern as written in `@route`, e.g. `/users/:id/files/*rest`. */
+  path: string;
+  segments: SegmentIR[];
+  handler: HandlerIR;
+  /** In the handler's parameter order: dispatch calls the handler with exactly these. */
+  params: ParamIR[];
+  /** Success status: `@status N`, or 200 (204 when the response is void). */
+  status: number;
+  /** The declared return type with `Promise` unwrapped; `null` for `void`/`undefined` (answers 204, no body). */
+  response: TypeIR | null;
+  summary?: string;
+  description?: string;
+  tags: string[];
+  deprecated: boolean;
+}
+
+export type SegmentIR =
+  | { kind: 'static'; value: string }
+  /** `:name`, one whole segment. */
+  | { kind: 'param'; name: string }
+  /** `*name`, the last segment: the rest of the path, may contain `/`, may be empty. */
+  | { kind: 'wildcard'; name: string };
+
+export interface HandlerIR {
+  /** The exported name to import from `file`. */
+  exportName: string;
+  /** Path of the module relative to the app root, `/` separators, with its extension (`users.ts`). */
+  file: string;
+  line: number;
+  column: number;
+  /** The handler is declared `async` or returns a Promise type. */
+  async: boolean;
+}
+
+export type ParamIR = ScalarParamIR | BodyParamIR | CtxParamIR;
+
+/** A value read from the path, query string, a header or a cookie, coerced from text. */
+export interface ScalarParamIR {
+  kind: 'path' | 'query' | 'header' | 'cookie';
+  /** The function parameter's name. */
+  name: string;
+  /**
+   * The name on the wire: the path segment name, the query key, the header
+   * name (lower case), the cookie name.
+   */
+  key: string;
+  /**
+   * The value's type. Scalars: string, number, boolean, literal, enum, a union
+   * of those, `date`; for `query` (and `header`) also an `array` of those,
+   * which reads a repeated key (a header's comma-separated values).
+   */
+  type: TypeIR;
+  /** False when marked `?`, given a default, or its type includes `undefined`. Path params are always required. */
+  required: boolean;
+  /** The parameter's default value when it is a JSON literal. */
+  default?: JsonValue;
+}
+
+export interface BodyParamIR {
+  kind: 'body';
+  name: string;
+  type: TypeIR;
+  required: boolean;
+}
+
+export interface CtxParamIR {
+  kind: 'ctx';
+  name: string;
+}
+
+/**
+ * The type IR. `default` and `description` may appear on any node:
+ * `default` comes from the `Default<V>` tag (applied when a property or
+ * parameter is absent), `description` from JSDoc.
+ */
+export type TypeIR =
+  | StringTypeIR
+  | NumberTypeIR
+  | BooleanTypeIR
+  | NullTypeIR
+  | LiteralTypeIR
+  | EnumTypeIR
+  | ArrayTypeIR
+  | TupleTypeIR
+  | ObjectTypeIR
+  | UnionTypeIR
+  | RefTypeIR
+  | DateTypeIR
+  | UnknownTypeIR;
+
+interface TypeBase {
+  default?: JsonValue;
+  description?: string;
+}
+
+export type StringFormat = 'email' | 'uuid' | 'url' | 'date-time' | 'date';
+
+export interface StringTypeIR extends TypeBase {
+  kind: 'string';
+  format?: StringFormat;
+  minLength?: number;
+  maxLength?: number;
+  /** ECMAScript regular expression source (no flags), checked at compile time. */
+  pattern?: string;
+}
+
+export interface NumberTypeIR extends TypeBase {
+  kind: 'number';
+  /** `Int` tag: a safe integer. */
+  integer?: boolean;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
+}
+
+export interface BooleanTypeIR extends TypeBase {
+  kind: 'boolean';
+}
+
+export interface NullTypeIR extends TypeBase {
+  kind: 'null';
+}
+
+export interface LiteralTypeIR extends TypeBase {
+  kind: 'literal';
+  value: string | number | boolean;
+}
+
+/** A TypeScript `enum` (string or numeric members). Unions of literals stay `union` of `literal`. */
+export interface EnumTypeIR extends TypeBase {
+  kind: 'enum';
+  /** Member names, in declaration order, parallel to `values`. */
+  names: string[];
+  values: (string | number)[];
+}
+
+export interface ArrayTypeIR extends TypeBase {
+  kind: 'array';
+  items: TypeIR;
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+}
+
+export interface TupleTypeIR extends TypeBase {
+  kind: 'tuple';
+  items: TypeIR[];
+  /** Number of leading required elements (elements after it are `?` optional). */
+  minItems: number;
+  /** `[A, ...B[]]`: the type of the rest elements. */
+  rest?: TypeIR;
+}
+
+export interface PropertyIR {
+  /** The property name exactly as on the wire (may be any string, including `__proto__`). */
+  name: string;
+  type: TypeIR;
+  /** Marked `?` or type includes `undefined`. */
+  optional: boolean;
+  description?: string;
+}
+
+export interface ObjectTypeIR extends TypeBase {
+  kind: 'object';
+  /** In declaration order. */
+  properties: PropertyIR[];
+  /**
+   * Index signature / `Record<string, T>`: the type of values under keys not
+   * listed in `properties`. Absent: unknown keys are stripped on input.
+   */
+  additionalProperties?: TypeIR;
+}
+
+export interface UnionTypeIR extends TypeBase {
+  kind: 'union';
+  /** Flattened (no nested unions), `undefined` removed (it makes the owner optional instead). */
+  variants: TypeIR[];
+  /**
+   * Present when every variant is an object (or a ref to one) with a property
+   * of this name whose type is a literal, all distinct: validation checks the
+   * discriminant first and then only the matching variant.
+   */
+  discriminator?: {
+    property: string;
+    /** literal value → index into `variants`. */
+    mapping: { value: string | number | boolean; variant: number }[];
+  };
+}
+
+export interface RefTypeIR extends TypeBase {
+  kind: 'ref';
+  /** Key into `AppIR.types`. */
+  name: string;
+}
+
+/** `Date`: an ISO-8601 date-time string on the wire, a `Date` instance in handlers. */
+export interface DateTypeIR extends TypeBase {
+  kind: 'date';
+}
+
+/** `unknown` / `any`: any JSON value, passed through. */
+export interface UnknownTypeIR extends TypeBase {
+  kind: 'unknown';
+}
+
+/** Input nesting beyond this depth is rejected (422) by validators. */
+export const MAX_DEPTH = 64;

@@ -1,0 +1,121 @@
+/**
+ * The handler-side API: what `import … from 'covet'` gives a user.
+ *
+ * Type tags are phantom intersection types: `number & Int & Min<0>` is a plain
+ * number at run time; the compiler reads the tags through the checker. Each
+ * tag carries its meaning in an optional property whose name starts with
+ * `__covet_`, so tags survive aliases, generics and `Pick`/`Omit` unchanged,
+ * and two tags never conflict in an intersection.
+ */
+
+// ---------------------------------------------------------------- errors
+
+export interface HttpErrorOptions {
+  /** Extra response headers, e.g. `{ 'www-authenticate': 'Bearer' }`. */
+  headers?: Record<string, string>;
+}
+
+/**
+ * Throw from a handler to answer an error: `throw new HttpError(404, 'user 7 not found')`
+ * answers 404 with `{"detail":"user 7 not found"}`. `detail` may be any JSON value.
+ */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly detail: unknown;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(status: number, detail?: unknown, options?: HttpErrorOptions) {
+    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
+    if (!Number.isInteger(status) || status < 400 || status > 599) {
+      throw new RangeError(`HttpError status must be an integer from 400 to 599, got ${String(status)}`);
+    }
+    this.name = 'HttpError';
+    this.status = status;
+    this.detail = detail === undefined ? defaultReason(status) : detail;
+    this.headers = options?.headers;
+  }
+}
+
+function defaultReason(status: number): string {
+  return REASONS[status] ?? 'Error';
+}
+
+/** Reason phrases for the statuses Covet answers itself. */
+export const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+// ---------------------------------------------------------------- request context
+
+/** The request context: declare a parameter of type `Ctx` to receive it. */
+export interface Ctx {
+  /** The request method as received (`HEAD` requests run `GET` handlers). */
+  readonly method: string;
+  /** The decoded-free path, without the query string. */
+  readonly path: string;
+  /** The raw query string without `?` (empty when none). */
+  readonly query: string;
+  /** A request header by lower-case name (`undefined` when absent). */
+  header(name: string): string | undefined;
+  /** All request headers as `[name, value]` pairs, names lower-cased, in arrival order. */
+  headers(): [string, string][];
+  /** The client's address. */
+  readonly ip: string;
+  /** Aborts when the client goes away before the response is sent. */
+  readonly signal: AbortSignal;
+  /** The success status to answer with (defaults to the route's `@status`). */
+  status: number;
+  /** Sets a response header (replaces a previous one of the same name). */
+  setHeader(name: string, value: string): void;
+}
+
+// ---------------------------------------------------------------- parameter sources
+
+/** A request header: `apiKey: Header<string, 'x-api-key'>`. Default name: the parameter name in kebab-case. */
+export type Header<T, Name extends string = ''> = T & { readonly __covet_header?: Name };
+/** A cookie: `session: Cookie<string, 'sid'>`. Default name: the parameter name. */
+export type Cookie<T, Name extends string = ''> = T & { readonly __covet_cookie?: Name };
+/** An explicit query parameter (only needed to rename it: `Query<string, 'page-size'>`). */
+export type Query<T, Name extends string = ''> = T & { readonly __covet_query?: Name };
+
+// ---------------------------------------------------------------- type tags
+
+/** A safe integer. */
+export type Int = { readonly __covet_int?: true };
+/** An e-mail address (`local@domain`, as HTML's `input type=email` accepts). */
+export type Email = { readonly __covet_format?: 'email' };
+/** An RFC 9562 UUID in its canonical hyphenated form. */
+export type Uuid = { readonly __covet_format?: 'uuid' };
+/** An absolute `http:` or `https:` URL. */
+export type Url = { readonly __covet_format?: 'url' };
+/** An RFC 3339 date-time string (kept as a string; use `Date` to receive a Date). */
+export type DateTime = { readonly __covet_format?: 'date-time' };
+/** An RFC 3339 full-date string `YYYY-MM-DD`. */
+export type DateOnly = { readonly __covet_format?: 'date' };
+export type Min<N extends number> = { readonly __covet_minimum?: N };
+export type Max<N extends number> = { readonly __covet_maximum?: N };
+export type ExclusiveMin<N extends number> = { readonly __covet_exclusiveMinimum?: N };
+export type ExclusiveMax<N extends number> = { readonly __covet_exclusiveMaximum?: N };
+export type MultipleOf<N extends number> = { readonly __covet_multipleOf?: N };
+export type MinLength<N extends number> = { readonly __covet_minLength?: N };
+export type MaxLength<N extends number> = { readonly __covet_maxLength?: N };
+/** An ECMAScript regular expression the whole string must match somewhere in (like JSON Schema's `pattern`). */
+export type Pattern<R extends string> = { readonly __covet_pattern?: R };
+export type MinItems<N extends number> = { readonly __covet_minItems?: N };
+export type MaxItems<N extends number> = { readonly __covet_maxItems?: N };
+export type UniqueItems = { readonly __covet_uniqueItems?: true };
+/** The value used when the property or parameter is absent. */
+export type Default<V extends string | number | boolean | null> = { readonly __covet_default?: V };

@@ -1,0 +1,78 @@
+/**
+ * The engine interface: the small surface the generated server runs on.
+ *
+ * An engine owns sockets and HTTP/1.1. It calls `handler(req, res)` once per
+ * request, after the request body (if any) has been read in full (bounded by
+ * `maxBodySize`). Generated code routes, validates, runs the user's handler
+ * and answers with exactly one `res.send(…)`.
+ *
+ * Two engines implement it: `node` (on node:http, the reference) and
+ * `native` (the C addon, a later issue). The interface is shaped for the
+ * native one: headers are prepared once into an engine-specific opaque form
+ * (`engine.headers([...])`), and the compiler tells the engine which request
+ * headers the app reads at all (`ListenOptions.headerNames`), so nothing else
+ * needs to become a JavaScript value.
+ */
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** Largest accepted request body in bytes; larger → 413. */
+  maxBodySize: number;
+  /**
+   * Lower-case names of the request headers the generated code reads with
+   * `req.header()` (besides `content-type`, always read for body routes). A hint: an engine
+   * may still expose every header through `req.headers()` (used by `Ctx`).
+   */
+  headerNames: readonly string[];
+}
+
+export interface Listening {
+  host: string;
+  port: number;
+}
+
+/** Opaque, engine-specific form of a response header list; built by `Engine.headers`. */
+export type PreparedHeaders = { readonly __preparedHeaders: unique symbol } | object;
+
+export interface EngineRequest {
+  /** Upper-case method as received. */
+  readonly method: string;
+  /** The request target as received (path and query, not decoded). */
+  readonly url: string;
+  /** A header by lower-case name; repeated headers joined with `, ` (`cookie` with `; `). */
+  header(name: string): string | undefined;
+  /** Every header as `[lower-case name, value]`, in arrival order. */
+  headers(): [string, string][];
+  /** The complete request body, or null when the request has none. */
+  readonly body: Buffer | null;
+  readonly remoteAddress: string;
+  /** Aborts when the client disconnects before the response is sent. Created on first use. */
+  readonly signal: AbortSignal;
+}
+
+export interface EngineResponse {
+  /**
+   * Answers the request: status, prepared headers (without Content-Length,
+   * Date, Server, Connection: the engine adds those) and the body. For HEAD
+   * requests the engine sends the headers of this response and no body.
+   * Calling it twice throws.
+   */
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void;
+  /** True once the client has gone away; sending is then a no-op. */
+  readonly closed: boolean;
+}
+
+export type RequestHandler = (req: EngineRequest, res: EngineResponse) => void;
+
+export interface Engine {
+  readonly name: 'node' | 'native';
+  /** Prepares a flat `[name, value, name, value, …]` header list for `send`. Names are lower case. */
+  headers(pairs: readonly string[]): PreparedHeaders;
+  listen(options: ListenOptions, handler: RequestHandler): Promise<Listening>;
+  /**
+   * Stops accepting, lets in-flight requests finish (up to `graceMs`), closes
+   * idle keep-alive connections, then resolves.
+   */
+  close(graceMs?: number): Promise<void>;
+}
