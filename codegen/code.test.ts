@@ -46,4 +46,12 @@ test('NameTable numbers only on collision', () => {
   assert.is(t.fresh('9lives').text, '_9lives');
 });
 
+test('an object literal with a __proto__ key does not set the prototype', () => {
+  const value = JSON.parse('{"__proto__":{"polluted":1},"a":[1,{"b":"\u2028"}]}');
+  const made = new Function(`return ${literal(value).text};`)();
+  assert.is(Object.getPrototypeOf(made), Object.prototype);
+  assert.is(made.polluted, undefined);
+  assert.equal(JSON.stringify(made), JSON.stringify(value));
+});
+
 test.run();

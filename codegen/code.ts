@@ -55,6 +55,12 @@ export function literal(value: unknown): Code {
   if (typeof value === 'bigint' || typeof value === 'function' || typeof value === 'symbol') {
     throw new Error(`covet internal error: cannot emit a ${typeof value} literal`);
   }
+  if (Array.isArray(value)) return new Code(`[${value.map((v) => literal(v).text).join(', ')}]`);
+  if (value !== null && typeof value === 'object') {
+    // Object literals go key by key: JSON text `{"__proto__": …}` would set the prototype in JS.
+    const entries = Object.keys(value).map((k) => `${propertyKey(k).text}: ${literal((value as Record<string, unknown>)[k]).text}`);
+    return new Code(entries.length ? `{ ${entries.join(', ')} }` : '{}');
+  }
   const json = JSON.stringify(value);
   return new Code(json.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
 }

@@ -1,0 +1,161 @@
+/**
+ * The whole generated server module: imports of the user's handlers,
+ * serializers, validators, one dispatch function per route, the router and
+ * the entry, framed by `templates/server.hbs`.
+ *
+ * Imports use two virtual specifiers that the build resolves, so the
+ * generated text does not depend on where the app or covet live (golden
+ * files stay stable): `covet:runtime` and `covet:app/<file relative to the app>`.
+ */
+import Handlebars from 'handlebars';
+import { readTemplate } from '../../templates/index.ts';
+import type { AppIR, RouteIR } from '../../compiler/ir.ts';
+import { code, isIdentifier, join, literal, Name, NameTable, raw, type Code } from '../code.ts';
+import { emitRouter } from '../router/index.ts';
+import { SerializerGen } from '../serialize/index.ts';
+import { ValidatorGen } from '../validate/index.ts';
+import { emitRoute } from './route.ts';
+
+export type EngineName = 'node' | 'native';
+
+export interface EmitOptions {
+  engine: EngineName;
+  /** Covet's version, written in the header. */
+  version: string;
+}
+
+export interface EmittedApp {
+  /** The generated module's source text. */
+  source: string;
+  /** Request header names the generated code reads (the engine's hint). */
+  headerNames: string[];
+  /** Route id → the names of its dispatch and reply functions (for `covet inspect`). */
+  routeFunctions: Record<string, { route: string; reply: string }>;
+}
+
+let frames: { server: Handlebars.TemplateDelegate; header: Handlebars.TemplateDelegate } | null = null;
+
+function loadFrames() {
+  if (frames) return frames;
+  const compile = (file: string) =>
+    Handlebars.compile(readTemplate(file), { noEscape: true, strict: true, knownHelpersOnly: true });
+  frames = { server: compile('server.hbs'), header: compile('header.hbs') };
+  return frames;
+}
+
+/** Names the generated module reserves; user-derived names are numbered around them. */
+const RESERVED = ['__covet_rt', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', 'req', 'res'];
+
+export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
+  const names = new NameTable(RESERVED);
+  const rt = new Name('__covet_rt');
+  const jsonHeaders = new Name('__covet_H_json');
+  const emptyHeaders = new Name('__covet_H_empty');
+
+  // Handler imports, grouped per file, in route order.
+  const byFile = new Map<string, { exportName: string; local: Name }[]>();
+  const handlerOf = new Map<string, Name>();
+  for (const route of ir.routes) {
+    const list = byFile.get(route.handler.file) ?? [];
+    let entry = list.find((e) => e.exportName === route.handler.exportName);
+    if (!entry) {
+      entry = { exportName: route.handler.exportName, local: names.fresh(`${route.handler.exportName}_handler`) };
+      list.push(entry);
+      byFile.set(route.handler.file, list);
+    }
+    handlerOf.set(route.id, entry.local);
+  }
+  const imports = [...byFile.entries()].map(([file, list]) => {
+    const specifiers = list.map((e) => code`${isIdentifier(e.exportName) ? raw(e.exportName) : literal(e.exportName)} as ${e.local}`);
+    return code`import { ${join(specifiers, ', ')} } from ${literal(`covet:app/${file}`)};`;
+  });
+
+  const validators = new ValidatorGen(ir.types, names);
+  const serializers = new SerializerGen(ir.types, names);
+
+  const routeFns = new Map<string, Name>();
+  const routeFunctions: EmittedApp['routeFunctions'] = {};
+  const routeCode: Code[] = [
+    code`const ${jsonHeaders} = ${rt}.prepareHeaders(${rt}.JSON_HEADER_PAIRS);`,
+    code`const ${emptyHeaders} = ${rt}.prepareHeaders(${rt}.EMPTY_HEADER_PAIRS);`,
+  ];
+  for (const route of ir.routes) {
+    const routeFn = names.fresh(`route_${route.id}`);
+    const replyFn = names.fresh(`reply_${route.id}`);
+    routeFns.set(route.id, routeFn);
+    routeFunctions[route.id] = { route: routeFn.text, reply: replyFn.text };
+    routeCode.push(
+      emitRoute(route, {
+        validators,
+        serializers,
+        handler: handlerOf.get(route.id)!,
+        routeFn,
+        replyFn,
+        rt,
+        jsonHeaders,
+        emptyHeaders,
+      }),
+    );
+  }
+
+  const router = emitRouter(ir.routes, {
+    name: new Name('__covet_match'),
+    routeFns,
+    notFound: code`${rt}.notFound`,
+    methodNotAllowed: code`${rt}.methodNotAllowed`,
+    badRequest: code`${rt}.badRequest`,
+  });
+
+  const headerNames = collectHeaderNames(ir.routes);
+  const entry = code`function __covet_handle(req, res) {
+  const url = req.url;
+  const q = url.indexOf("?");
+  try {
+    __covet_match(req.method, q === -1 ? url : url.slice(0, q), req, res);
+  } catch (err) {
+    ${rt}.internalError(res, err);
+  }
+}
+
+${rt}.serve(__covet_engine, __covet_handle, { headerNames: ${literal(headerNames)} });`;
+
+  const { server, header } = loadFrames();
+  const summary = `${ir.routes.length} route${ir.routes.length === 1 ? '' : 's'}, ${Object.keys(ir.types).length} named type${
+    Object.keys(ir.types).length === 1 ? '' : 's'
+  }, engine ${options.engine}`;
+  const source = server({
+    header: header({ version: options.version, summary }).trimEnd(),
+    imports: join(imports).text,
+    engine: literal(options.engine).text,
+    serializers: serializers.code().text,
+    validators: validators.code().text,
+    routes: join(routeCode, '\n\n').text,
+    router: router.text,
+    entry: entry.text,
+  });
+  return { source, headerNames, routeFunctions };
+}
+
+function collectHeaderNames(routes: readonly RouteIR[]): string[] {
+  const set = new Set<string>();
+  for (const r of routes) {
+    for (const p of r.params) {
+      if (p.kind === 'header') set.add(p.key);
+      else if (p.kind === 'cookie') set.add('cookie');
+      else if (p.kind === 'body') set.add('content-type');
+    }
+  }
+  return [...set].sort();
+}
+
+/** A short table of the app's routes for `covet routes`. */
+export function routeRows(ir: AppIR): string[][] {
+  return ir.routes.map((r) => [
+    r.method,
+    r.path,
+    r.handler.exportName,
+    `${r.handler.file}:${r.handler.line}`,
+    r.params.map((p) => (p.kind === 'ctx' ? `${p.name}: ctx` : `${p.name}: ${p.kind}`)).join(', '),
+    String(r.status),
+  ]);
+}

@@ -1,0 +1,93 @@
+function __covet_s_any(v) {
+  const s = JSON.stringify(v);
+  return s === undefined ? 'null' : s;
+}
+
+const __covet_s_escapable = /[\u0000-\u001f"\\\ud800-\udfff]/;
+function __covet_s_str(v) {
+  if (typeof v !== 'string') return __covet_s_any(v);
+  const n = v.length;
+  if (n < 32) {
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(v);
+    }
+    return '"' + v + '"';
+  }
+  return __covet_s_escapable.test(v) ? JSON.stringify(v) : '"' + v + '"';
+}
+
+function __covet_s_num(v) {
+  if (typeof v !== 'number') return __covet_s_any(v);
+  return Number.isFinite(v) ? '' + v : 'null';
+}
+
+function __covet_s_bool(v) {
+  return v === true ? 'true' : v === false ? 'false' : __covet_s_any(v);
+}
+
+function __covet_s_date(v) {
+  if (!(v instanceof Date)) return __covet_s_any(v);
+  return Number.isFinite(v.getTime()) ? '"' + v.toISOString() + '"' : 'null';
+}
+
+// Page<Todo>  ←  app/page.ts:1
+function serialize_Page_Todo(v) {
+  if (typeof v !== 'object' || v === null || typeof v.toJSON === 'function') return __covet_s_any(v);
+  let s = "{\"items\":" + serialize_Page_Todo_items(v.items);
+  s += ",\"total\":" + __covet_s_num(v.total);
+  s += ",\"next\":" + serialize_Page_Todo_next(v.next);
+  return s + '}';
+}
+
+// Page_Todo_items: Todo[]
+function serialize_Page_Todo_items(v) {
+  if (!Array.isArray(v)) return __covet_s_any(v);
+  const n = v.length;
+  if (n === 0) return '[]';
+  let s = '[' + serialize_Todo(v[0]);
+  for (let i = 1; i < n; i++) s += ',' + serialize_Todo(v[i]);
+  return s + ']';
+}
+
+// Todo  ←  app/todos.ts:10
+function serialize_Todo(v) {
+  if (typeof v !== 'object' || v === null || typeof v.toJSON === 'function') return __covet_s_any(v);
+  let s = "{\"id\":" + __covet_s_num(v.id);
+  s += ",\"title\":" + __covet_s_str(v.title);
+  s += ",\"done\":" + __covet_s_bool(v.done);
+  s += ",\"priority\":" + __covet_s_str(v.priority);
+  const p_due = v.due;
+  if (p_due !== undefined) s += ",\"due\":" + __covet_s_date(p_due);
+  s += ",\"tags\":" + serialize_Todo_tags(v.tags);
+  s += ",\"owner\":" + serialize_User(v.owner);
+  return s + '}';
+}
+
+// Todo_tags: string[]
+function serialize_Todo_tags(v) {
+  if (!Array.isArray(v)) return __covet_s_any(v);
+  const n = v.length;
+  if (n === 0) return '[]';
+  let s = '[' + __covet_s_str(v[0]);
+  for (let i = 1; i < n; i++) s += ',' + __covet_s_str(v[i]);
+  return s + ']';
+}
+
+// User  ←  app/users.ts:4
+function serialize_User(v) {
+  if (typeof v !== 'object' || v === null || typeof v.toJSON === 'function') return __covet_s_any(v);
+  let s = "{\"id\":" + __covet_s_num(v.id);
+  s += ",\"name\":" + __covet_s_str(v.name);
+  s += ",\"email\":" + __covet_s_str(v.email);
+  const p_age = v.age;
+  if (p_age !== undefined) s += ",\"age\":" + __covet_s_num(p_age);
+  s += ",\"tags\":" + serialize_Todo_tags(v.tags);
+  return s + '}';
+}
+
+// Page_Todo_next: string | null
+function serialize_Page_Todo_next(v) {
+  if (v === null) return "null";
+  return __covet_s_str(v);
+}

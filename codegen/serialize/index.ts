@@ -1,0 +1,492 @@
+/**
+ * Serializers: one JavaScript function per response type that turns a value
+ * into its JSON text, specialized for that type.
+ *
+ * Contract
+ * - For a value that conforms to its type, the output is byte-identical to
+ *   `JSON.stringify(value)`, with one caveat: object properties are written in
+ *   the type's declaration order (array-index-like names such as "0" first,
+ *   ascending, exactly as JavaScript orders own keys). An object built in
+ *   declaration order — what handlers and database rows give — has that same
+ *   key order, so the bytes match. For `Record`/index-signature objects the
+ *   declared properties come first, then the other own enumerable keys in
+ *   `Object.keys` order.
+ * - For a value that does not conform (TypeScript can be lied to), the output
+ *   is still valid JSON and plain data never makes it throw: wherever the
+ *   runtime type of a node is not the declared one, that node goes through
+ *   `JSON.stringify` (a required property holding `undefined` is written as
+ *   `null`). Objects with their own `toJSON` (other than Date, handled
+ *   directly) go through `JSON.stringify` as a whole. Like `JSON.stringify`,
+ *   a cycle or a BigInt in a fallback node throws.
+ * - Declared properties are read with ordinary property access, so a value
+ *   inherited from a class prototype (a getter) is written where
+ *   `JSON.stringify` would skip it; names that exist on `Object.prototype`
+ *   (`__proto__`, `constructor`, `toString` …) are read only when own.
+ * - Generated code is plain, readable JavaScript: one function per named type
+ *   (`serialize_User`) and per anonymous composite type (named from a hint,
+ *   `serialize_getUser_response`, `serialize_User_tags`), string
+ *   concatenation, no closures or eval at run time. User strings (property
+ *   names, literal values) only ever enter the code through `literal()`.
+ */
+
+import type { AppIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR, ArrayTypeIR } from '../../compiler/ir.ts';
+import { Code, Name, NameTable, code, comment, indent, join, literal, raw, access } from '../code.ts';
+import { HELPER_DEPS, HELPER_EXTRA_NAMES, HELPER_NAME, HELPER_ORDER, HELPER_SOURCE, type HelperId } from './helpers.ts';
+import { describeType } from './describe.ts';
+
+type Types = AppIR['types'];
+
+interface Fn {
+  name: Name;
+  header: Code;
+  body: Code | null;
+}
+
+/** The runtime shape classes a union dispatches on, in test order. */
+type Cls = 'null' | 'string' | 'number' | 'boolean' | 'date' | 'array' | 'object';
+const CLASS_ORDER: Cls[] = ['null', 'string', 'number', 'boolean', 'date', 'array', 'object'];
+
+const V = new Name('v');
+
+export class SerializerGen {
+  private readonly fns: Fn[] = [];
+  private readonly named = new Map<string, Name>();
+  private readonly anon = new Map<string, Name>();
+  private readonly helperNames = new Map<HelperId, Name>();
+
+  constructor(
+    private readonly types: Types,
+    private readonly names: NameTable,
+  ) {}
+
+  /**
+   * The serializer for `type`: a function `(value) → string`. A `ref` gives the
+   * named type's function (`serialize_User`, memoized); anything else gets a
+   * function named from `hint` (`serialize_getUser_response`), memoized per
+   * (hint, type).
+   */
+  forType(type: TypeIR, hint: string): Name {
+    if (type.kind === 'ref') return this.namedFn(type.name);
+    return this.anonFn(type, hint, true);
+  }
+
+  /** Every helper and serializer emitted so far, helpers first, then in creation order. */
+  code(): Code {
+    const parts: Code[] = [];
+    for (const id of HELPER_ORDER) if (this.helperNames.has(id)) parts.push(raw(HELPER_SOURCE[id]));
+    for (const fn of this.fns) {
+      if (!fn.body) throw new Error(`covet internal error: serializer ${fn.name.text} was never completed`);
+      parts.push(join([fn.header, code`function ${fn.name}(v) {`, indent(fn.body), raw('}')]));
+    }
+    return join(parts, '\n\n');
+  }
+
+  // ── functions ────────────────────────────────────────────────────────────
+
+  private namedFn(typeName: string): Name {
+    const known = this.named.get(typeName);
+    if (known) return known;
+    const named = this.types[typeName];
+    if (!named) throw new Error(`covet internal error: reference to unknown type ${JSON.stringify(typeName)}`);
+    const name = this.names.fresh(`serialize_${typeName}`);
+    this.named.set(typeName, name);
+    const where = named.source ? `  ←  ${named.source.file}:${named.source.line}` : '';
+    const fn: Fn = { name, header: comment(`${named.display}${where}`), body: null };
+    this.fns.push(fn);
+    fn.body = this.body(named.type, typeName);
+    return name;
+  }
+
+  /**
+   * Top-level functions are memoized per (hint, type) so every route gets its
+   * own readable name; nested anonymous types per structure, so `string[]`
+   * in ten places is one function named after the first place.
+   */
+  private anonFn(type: TypeIR, hint: string, topLevel = false): Name {
+    const key = `${topLevel ? hint : ''}\u0000${structuralKey(type)}`;
+    const known = this.anon.get(key);
+    if (known) return known;
+    const name = this.names.fresh(`serialize_${hint}`);
+    this.anon.set(key, name);
+    const fn: Fn = { name, header: comment(`${hint}: ${describeType(type)}`), body: null };
+    this.fns.push(fn);
+    fn.body = this.body(type, hint);
+    return name;
+  }
+
+  private helper(id: HelperId): Name {
+    let name = this.helperNames.get(id);
+    if (!name) {
+      for (const dep of HELPER_DEPS[id]) this.helper(dep);
+      name = this.names.reserve(HELPER_NAME[id]);
+      for (const extra of HELPER_EXTRA_NAMES[id] ?? []) this.names.reserve(extra);
+      this.helperNames.set(id, name);
+    }
+    return name;
+  }
+
+  /** The statements of a serializer function whose parameter is `v`. */
+  private body(type: TypeIR, hint: string): Code {
+    switch (type.kind) {
+      case 'object':
+        return this.objectBody(type, hint);
+      case 'array':
+        return this.arrayBody(type, hint);
+      case 'tuple':
+        return this.tupleBody(type, hint);
+      case 'union':
+        if (this.unionHelper(type) === null) return this.unionBody(type, hint);
+        break;
+    }
+    return code`return ${this.expr(type, V, hint)};`;
+  }
+
+  // ── expressions ──────────────────────────────────────────────────────────
+
+  /**
+   * An expression giving the JSON text of `value` (evaluated exactly once, so
+   * it may be a property read). Primitives use a shared helper; composite
+   * types call their own function.
+   */
+  private expr(type: TypeIR, value: Code, hint: string): Code {
+    const call = (fn: Name) => code`${fn}(${value})`;
+    switch (type.kind) {
+      case 'string':
+        return call(this.helper('str'));
+      case 'number':
+        return call(this.helper('num'));
+      case 'boolean':
+        return call(this.helper('bool'));
+      case 'null':
+        return call(this.helper('null'));
+      case 'date':
+        return call(this.helper('date'));
+      case 'unknown':
+        return call(this.helper('any'));
+      case 'literal':
+      case 'enum': {
+        const cls = primitiveClasses(type);
+        return call(this.helper(cls.length === 1 ? classHelper(cls[0]!) : 'any'));
+      }
+      case 'ref':
+        return call(this.namedFn(type.name));
+      case 'union': {
+        const h = this.unionHelper(type);
+        if (h) return call(this.helper(h));
+        return call(this.anonFn(type, hint));
+      }
+      case 'object':
+      case 'array':
+      case 'tuple':
+        return call(this.anonFn(type, hint));
+    }
+  }
+
+  // ── objects ──────────────────────────────────────────────────────────────
+
+  private objectBody(type: ObjectTypeIR, hint: string): Code {
+    const lines: Code[] = [
+      code`if (typeof v !== 'object' || v === null || typeof v.toJSON === 'function') return ${this.helper('any')}(v);`,
+    ];
+    const props = jsonKeyOrder(type.properties);
+    if (props.length === 0 && !type.additionalProperties) {
+      lines.push(raw(`return '{}';`));
+      return join(lines);
+    }
+    const locals = new NameTable(['v', 's', 'keys', 'i', 'k', 'x']);
+    // What is certainly in `s` so far: nothing but `{`, at least one member, or unknown.
+    let state: 'empty' | 'some' | 'maybe' = 'empty';
+    let declared = false;
+    const keyText = (name: string): Code => {
+      const bare = `${JSON.stringify(name)}:`;
+      if (state === 'empty') return literal(bare);
+      if (state === 'some') return literal(`,${bare}`);
+      return code`(s.length === 1 ? ${literal(bare)} : ${literal(`,${bare}`)})`;
+    };
+    for (const prop of props) {
+      const read = readProperty(prop.name);
+      const hintP = `${hint}_${prop.name}`;
+      if (!prop.optional) {
+        const value = this.expr(prop.type, read, hintP);
+        if (!declared) {
+          // The first member is written together with the opening brace.
+          lines.push(code`let s = ${literal(`{${JSON.stringify(prop.name)}:`)} + ${value};`);
+          declared = true;
+        } else {
+          lines.push(code`s += ${keyText(prop.name)} + ${value};`);
+        }
+        state = 'some';
+      } else {
+        if (!declared) {
+          lines.push(raw(`let s = '{';`));
+          declared = true;
+        }
+        const local = locals.fresh(`p_${prop.name}`);
+        lines.push(code`const ${local} = ${read};`);
+        lines.push(code`if (${local} !== undefined) s += ${keyText(prop.name)} + ${this.expr(prop.type, local, hintP)};`);
+        if (state === 'empty') state = 'maybe';
+      }
+    }
+    if (!declared) lines.push(raw(`let s = '{';`));
+    if (type.additionalProperties) lines.push(...this.additional(type, hint, state));
+    lines.push(raw(`return s + '}';`));
+    return join(lines);
+  }
+
+  /** Own enumerable keys that are not declared properties, after the declared ones. */
+  private additional(type: ObjectTypeIR, hint: string, state: 'empty' | 'some' | 'maybe'): Code[] {
+    const x = new Name('x');
+    const comma = state === 'some' ? literal(',') : raw(`(s.length === 1 ? '' : ',')`);
+    const value = this.expr(type.additionalProperties!, x, `${hint}_value`);
+    const inner: Code[] = [raw('const k = keys[i];')];
+    if (type.properties.length > 0) {
+      inner.push(raw('switch (k) {'));
+      for (const p of type.properties) inner.push(indent(code`case ${literal(p.name)}:`));
+      inner.push(indent(raw('continue;'), 4), raw('}'));
+    }
+    inner.push(
+      raw('const x = v[k];'),
+      raw(`if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;`),
+      code`s += ${comma} + ${this.helper('str')}(k) + ':' + ${value};`,
+    );
+    return [raw('const keys = Object.keys(v);'), raw('for (let i = 0; i < keys.length; i++) {'), indent(join(inner)), raw('}')];
+  }
+
+  // ── arrays and tuples ────────────────────────────────────────────────────
+
+  private arrayBody(type: ArrayTypeIR, hint: string): Code {
+    const itemHint = `${hint}_item`;
+    return join([
+      code`if (!Array.isArray(v)) return ${this.helper('any')}(v);`,
+      raw('const n = v.length;'),
+      raw(`if (n === 0) return '[]';`),
+      code`let s = '[' + ${this.expr(type.items, raw('v[0]'), itemHint)};`,
+      code`for (let i = 1; i < n; i++) s += ',' + ${this.expr(type.items, raw('v[i]'), itemHint)};`,
+      raw(`return s + ']';`),
+    ]);
+  }
+
+  /** Exactly `v.length` elements, like JSON.stringify; positions beyond the declared ones use `rest` (or any). */
+  private tupleBody(type: TupleTypeIR, hint: string): Code {
+    const at = (i: number): TypeIR => type.items[i] ?? type.rest ?? { kind: 'unknown' };
+    const hintAt = (i: number) => (i < type.items.length ? `${hint}_${i}` : `${hint}_rest`);
+    const lines: Code[] = [
+      code`if (!Array.isArray(v)) return ${this.helper('any')}(v);`,
+      raw('const n = v.length;'),
+      raw(`if (n === 0) return '[]';`),
+      code`let s = '[' + ${this.expr(at(0), raw('v[0]'), hintAt(0))};`,
+    ];
+    for (let i = 1; i < type.items.length; i++) {
+      lines.push(code`if (n > ${i}) s += ',' + ${this.expr(at(i), raw(`v[${i}]`), hintAt(i))};`);
+    }
+    const from = Math.max(1, type.items.length);
+    lines.push(code`for (let i = ${from}; i < n; i++) s += ',' + ${this.expr(at(from), raw('v[i]'), hintAt(from))};`);
+    lines.push(raw(`return s + ']';`));
+    return join(lines);
+  }
+
+  // ── unions ───────────────────────────────────────────────────────────────
+
+  /** A union whose variants all share one primitive class is just that class's helper ('a' | 'b' → str). */
+  private unionHelper(type: UnionTypeIR): HelperId | null {
+    const groups = this.groups(type);
+    if (groups === 'any') return 'any';
+    if (groups.size !== 1) return null;
+    const [cls] = [...groups.keys()];
+    return cls === 'array' || cls === 'object' ? null : classHelper(cls!);
+  }
+
+  /**
+   * Test the runtime class of `v` in a fixed order and hand it to the
+   * variant(s) of that class; the last class needs no test since every
+   * serializer copes with any value. Several object variants dispatch on a
+   * discriminant property (the IR's, or one found here); several array
+   * variants, or objects without a discriminant, use JSON.stringify.
+   */
+  private unionBody(type: UnionTypeIR, hint: string): Code {
+    const groups = this.groups(type) as Map<Cls, TypeIR[]>;
+    const any = this.helper('any');
+    const order = CLASS_ORDER.filter((c) => groups.has(c));
+    const lines: Code[] = [];
+    order.forEach((cls, index) => {
+      const last = index === order.length - 1;
+      const variants = groups.get(cls)!;
+      if (cls === 'object' && variants.length > 1) {
+        const disc = this.discriminator(type, variants);
+        if (disc) {
+          lines.push(raw(`if (typeof v === 'object' && v !== null) {`));
+          lines.push(indent(code`switch (${access(V, disc.property)}) {`));
+          for (const c of disc.cases) {
+            const h = `${hint}_${String(c.value)}`;
+            lines.push(indent(code`case ${literal(c.value)}: return ${this.expr(c.variant, V, h)};`, 4));
+          }
+          lines.push(indent(raw('}')), raw('}'));
+          if (last) lines.push(code`return ${any}(v);`);
+          return;
+        }
+      }
+      let value: Code;
+      if (cls === 'array' || cls === 'object') {
+        const i = type.variants.indexOf(variants[0]!);
+        value = variants.length === 1 ? this.expr(variants[0]!, V, `${hint}_${i >= 0 ? i : cls}`) : code`${any}(v)`;
+      } else if (cls === 'null' && !last) {
+        value = literal('null');
+      } else if (cls === 'boolean' && !last) {
+        value = raw(`v ? 'true' : 'false'`);
+      } else {
+        value = code`${this.helper(classHelper(cls))}(v)`;
+      }
+      lines.push(last ? code`return ${value};` : code`if (${classTest(cls)}) return ${value};`);
+    });
+    return join(lines);
+  }
+
+  /** Variants grouped by runtime class, or 'any' when one of them accepts anything. */
+  private groups(type: UnionTypeIR): Map<Cls, TypeIR[]> | 'any' {
+    const groups = new Map<Cls, TypeIR[]>();
+    const add = (cls: Cls, t: TypeIR) => {
+      const list = groups.get(cls);
+      if (list) list.push(t);
+      else groups.set(cls, [t]);
+    };
+    const visit = (t: TypeIR, seen: ReadonlySet<string>): boolean => {
+      let resolved = t;
+      if (t.kind === 'ref') {
+        const named = this.types[t.name];
+        if (!named || seen.has(t.name)) return false;
+        resolved = named.type;
+        if (resolved.kind === 'union') {
+          const next = new Set(seen).add(t.name);
+          return resolved.variants.every((v) => visit(v, next));
+        }
+      }
+      switch (resolved.kind) {
+        case 'unknown':
+          return false;
+        case 'union':
+          return resolved.variants.every((v) => visit(v, seen));
+        case 'literal':
+        case 'enum':
+          for (const c of primitiveClasses(resolved)) add(c, t);
+          return true;
+        case 'tuple':
+          add('array', t);
+          return true;
+        case 'ref':
+          return false;
+        default:
+          add(resolved.kind, t);
+          return true;
+      }
+    };
+    return visit(type, new Set()) ? groups : 'any';
+  }
+
+  /** A property every object variant requires with a distinct literal value. */
+  private discriminator(
+    union: UnionTypeIR,
+    variants: TypeIR[],
+  ): { property: string; cases: { value: string | number | boolean; variant: TypeIR }[] } | null {
+    const objects = variants.map((v) => this.resolveObject(v));
+    if (objects.some((o) => o === null)) return null;
+    const candidates = union.discriminator
+      ? [union.discriminator.property]
+      : objects[0]!.properties.filter((p) => !p.optional && p.type.kind === 'literal').map((p) => p.name);
+    for (const property of candidates) {
+      const cases: { value: string | number | boolean; variant: TypeIR }[] = [];
+      const seen = new Set<string>();
+      let ok = true;
+      objects.forEach((o, i) => {
+        const p = o!.properties.find((q) => q.name === property);
+        if (!p || p.optional || p.type.kind !== 'literal') return void (ok = false);
+        const key = `${typeof p.type.value}:${String(p.type.value)}`;
+        if (seen.has(key)) return void (ok = false);
+        seen.add(key);
+        cases.push({ value: p.type.value, variant: variants[i]! });
+      });
+      if (ok) return { property, cases };
+    }
+    return null;
+  }
+
+  private resolveObject(t: TypeIR): ObjectTypeIR | null {
+    if (t.kind === 'object') return t;
+    if (t.kind === 'ref') {
+      const named = this.types[t.name];
+      if (named && named.type.kind === 'object') return named.type;
+    }
+    return null;
+  }
+}
+
+// ── helpers of the generator ───────────────────────────────────────────────
+
+function primitiveClasses(t: TypeIR & { kind: 'literal' | 'enum' }): Cls[] {
+  const values = t.kind === 'literal' ? [t.value] : t.values;
+  const out = new Set<Cls>();
+  for (const v of values) out.add(typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'boolean');
+  return [...out];
+}
+
+function classHelper(cls: Cls): HelperId {
+  switch (cls) {
+    case 'string':
+      return 'str';
+    case 'number':
+      return 'num';
+    case 'boolean':
+      return 'bool';
+    case 'null':
+      return 'null';
+    case 'date':
+      return 'date';
+    default:
+      return 'any';
+  }
+}
+
+function classTest(cls: Cls): Code {
+  switch (cls) {
+    case 'null':
+      return raw('v === null');
+    case 'date':
+      return raw('v instanceof Date');
+    case 'array':
+      return raw('Array.isArray(v)');
+    default:
+      return raw(`typeof v === '${cls}'`);
+  }
+}
+
+/**
+ * Reading a property. Names that exist on Object.prototype (`__proto__`,
+ * `constructor`, `toString` …) are read only when own, as JSON.stringify does;
+ * otherwise an absent property would read the inherited value.
+ */
+function readProperty(name: string): Code {
+  if (name in Object.prototype) return code`(Object.hasOwn(v, ${literal(name)}) ? v[${literal(name)}] : undefined)`;
+  return access(V, name);
+}
+
+const NO_OUTPUT_EFFECT = new Set(['description', 'default', 'format', 'minLength', 'maxLength', 'pattern', 'integer', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'maxItems', 'uniqueItems']);
+
+/** The type without the fields that do not change the output (descriptions, defaults, constraints). */
+function structuralKey(type: TypeIR): string {
+  return JSON.stringify(type, function (this: Record<string, unknown>, key, value) {
+    if (NO_OUTPUT_EFFECT.has(key)) return undefined;
+    // An array's minItems is a constraint; a tuple's says which elements exist.
+    if (key === 'minItems' && this.kind === 'array') return undefined;
+    return value;
+  });
+}
+
+/** JavaScript's own-key order: array-index names ascending first, then the rest in declaration order. */
+export function jsonKeyOrder(props: readonly PropertyIR[]): PropertyIR[] {
+  const index = props.filter((p) => isArrayIndex(p.name)).sort((a, b) => Number(a.name) - Number(b.name));
+  return [...index, ...props.filter((p) => !isArrayIndex(p.name))];
+}
+
+function isArrayIndex(name: string): boolean {
+  return /^(0|[1-9][0-9]*)$/.test(name) && Number(name) < 2 ** 32 - 1;
+}
+

@@ -1,0 +1,174 @@
+/** Error path only: puts `prefix` in front of the loc of every error pushed since index `n`. */
+function __covet_v_prefix(errs, n, prefix) {
+  for (let i = n; i < errs.length; i++) errs[i].loc.unshift(...prefix);
+}
+
+/** Length in Unicode code points (a lone surrogate counts as one), like Python's len() and ajv. */
+function __covet_v_cpLen(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * "" when s is an email address, else the reason (pydantic's wording). Accepted:
+ * an ASCII dot-atom local part (at most 64 characters) "@" a DNS name of at least
+ * two labels (letters, digits, inner hyphens; at most 63 each; the last not all
+ * digits); at most 254 characters in all. Quoted local parts and IP literals are refused.
+ */
+function __covet_v_email(s) {
+  const at = s.lastIndexOf("@");
+  if (at < 0) return "An email address must have an @-sign.";
+  if (at === 0) return "There must be something before the @-sign.";
+  if (at === s.length - 1) return "There must be something after the @-sign.";
+  if (s.length > 254) return "The email address is too long.";
+  if (at > 64) return "The email address is too long before the @-sign.";
+  let dot = true;
+  for (let i = 0; i < at; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (dot) return "The email address contains a period in an invalid position.";
+      dot = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || "!#$%&'*+-/=?^_`{|}~".indexOf(s[i]) >= 0) {
+      dot = false;
+    } else {
+      return "The email address contains invalid characters before the @-sign.";
+    }
+  }
+  if (dot) return "The email address contains a period in an invalid position.";
+  let labels = 0;
+  let start = at + 1;
+  let digitsOnly = true;
+  for (let i = start; i <= s.length; i++) {
+    const c = i === s.length ? 46 : s.charCodeAt(i);
+    if (c === 46) {
+      const len = i - start;
+      if (len === 0 || len > 63) return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
+      if (s.charCodeAt(start) === 45 || s.charCodeAt(i - 1) === 45) return "The part after the @-sign is not valid. A label cannot start or end with a hyphen.";
+      labels++;
+      if (i === s.length) break;
+      start = i + 1;
+      digitsOnly = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 45) {
+      digitsOnly = false;
+    } else if (!(c >= 48 && c <= 57)) {
+      return "The part after the @-sign contains invalid characters.";
+    }
+  }
+  if (labels < 2) return "The part after the @-sign is not valid. It should have a period.";
+  if (digitsOnly) return "The part after the @-sign is not valid. It is not within a valid top-level domain.";
+  return "";
+}
+
+// User: User  ←  app/users.ts:4
+// A registered user.
+function validate_User(v, errs, depth) {
+  let o1;
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    errs.push({ loc: [], msg: "Input should be a valid dictionary or instance of User", type: "model_type" });
+  } else {
+    // "id": number & Int
+    let v2 = v.id;
+    if (v2 === undefined) {
+      errs.push({ loc: ["id"], msg: "Field required", type: "missing" });
+    } else {
+      if (typeof v2 !== "number") {
+        errs.push({ loc: ["id"], msg: "Input should be a valid integer", type: "int_type" });
+      } else if (!Number.isFinite(v2)) {
+        errs.push({ loc: ["id"], msg: "Input should be a finite number", type: "finite_number" });
+      } else if (!Number.isInteger(v2)) {
+        errs.push({ loc: ["id"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
+      }
+    }
+    // "name": string & MinLength<1> & MaxLength<50>
+    let v3 = v.name;
+    if (v3 === undefined) {
+      errs.push({ loc: ["name"], msg: "Field required", type: "missing" });
+    } else {
+      if (typeof v3 !== "string") {
+        errs.push({ loc: ["name"], msg: "Input should be a valid string", type: "string_type" });
+      } else if (v3.length < 1 || (v3.length < 2 && __covet_v_cpLen(v3) < 1)) {
+        errs.push({ loc: ["name"], msg: "String should have at least 1 character", type: "string_too_short" });
+      } else if (v3.length > 50 && (v3.length > 100 || __covet_v_cpLen(v3) > 50)) {
+        errs.push({ loc: ["name"], msg: "String should have at most 50 characters", type: "string_too_long" });
+      }
+    }
+    // "email": string & email
+    let v4 = v.email;
+    if (v4 === undefined) {
+      errs.push({ loc: ["email"], msg: "Field required", type: "missing" });
+    } else {
+      if (typeof v4 !== "string") {
+        errs.push({ loc: ["email"], msg: "Input should be a valid string", type: "string_type" });
+      } else if (__covet_v_email(v4) !== "") {
+        errs.push({ loc: ["email"], msg: "value is not a valid email address: " + __covet_v_email(v4), type: "value_error" });
+      }
+    }
+    // "age"?: number & Int & Min<0> & Max<150>
+    let v5 = v.age;
+    if (v5 !== undefined) {
+      if (typeof v5 !== "number") {
+        errs.push({ loc: ["age"], msg: "Input should be a valid integer", type: "int_type" });
+      } else if (!Number.isFinite(v5)) {
+        errs.push({ loc: ["age"], msg: "Input should be a finite number", type: "finite_number" });
+      } else if (!Number.isInteger(v5)) {
+        errs.push({ loc: ["age"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
+      } else if (v5 < 0) {
+        errs.push({ loc: ["age"], msg: "Input should be greater than or equal to 0", type: "greater_than_equal" });
+      } else if (v5 > 150) {
+        errs.push({ loc: ["age"], msg: "Input should be less than or equal to 150", type: "less_than_equal" });
+      }
+    }
+    // "tags": string[]
+    let v6 = v.tags;
+    if (v6 === undefined) {
+      errs.push({ loc: ["tags"], msg: "Field required", type: "missing" });
+    } else {
+      if (!Array.isArray(v6)) {
+        errs.push({ loc: ["tags"], msg: "Input should be a valid list", type: "list_type" });
+      } else {
+        for (let i7 = 0; i7 < v6.length; i7++) {
+          const x8 = v6[i7];
+          if (typeof x8 !== "string") {
+            errs.push({ loc: ["tags", i7], msg: "Input should be a valid string", type: "string_type" });
+          }
+        }
+      }
+    }
+    // "role": "admin" | "member"
+    let v9 = v.role;
+    if (v9 === undefined) {
+      v9 = "member";
+    } else {
+      if (v9 !== "admin" && v9 !== "member") {
+        errs.push({ loc: ["role"], msg: "Input should be 'admin' or 'member'", type: "literal_error" });
+      }
+    }
+    o1 = { id: v2, name: v3, email: v4 };
+    if (v5 !== undefined) o1.age = v5;
+    o1.tags = v6;
+    o1.role = v9;
+  }
+  return o1;
+}
+
+// request body of createUser (parameter body): User
+function validate_createUser_body(v, errs) {
+  if (v === undefined) {
+    errs.push({ loc: ["body"], msg: "Field required", type: "missing" });
+    return undefined;
+  }
+  const n2 = errs.length;
+  const r1 = validate_User(v, errs, 0);
+  if (errs.length !== n2) __covet_v_prefix(errs, n2, ["body"]);
+  return r1;
+}

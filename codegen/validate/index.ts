@@ -1,0 +1,801 @@
+/**
+ * Validator generator: App IR types → JavaScript functions that check and
+ * coerce request input, collecting every failure as a FastAPI/pydantic v2
+ * error object `{ loc, msg, type }`.
+ *
+ * Emitted functions
+ * - `validate_<Type>(v, errs, depth)` for each named type (memoized; recursion
+ *   goes through these). `depth` is the number of objects/arrays around `v`;
+ *   types that can recurse refuse `depth > MAX_DEPTH` with one error.
+ * - `validate_<route>_body(v, errs)`: the JSON body (`undefined` = no body).
+ * - `validate_<route>_<param>(raw, errs)`: a path/query/header/cookie value
+ *   (`string | undefined`, or `string[]` for array types, `[]` when absent).
+ * Each returns the coerced value (meaningless if it pushed errors).
+ *
+ * Policies
+ * - Unknown keys are STRIPPED: an object's output is a new object with its
+ *   declared properties in declaration order (one literal, then fixed-order
+ *   assignments after the first property that may be absent); an absent
+ *   optional property is not set, a property with a `default` gets a fresh copy
+ *   of it. Index signatures / `Record` keep the other own keys, after the
+ *   declared ones.
+ * - `__proto__`, `constructor` and every other name that `Object.prototype`
+ *   has are read from the input only after an own-property check. A dynamic
+ *   key `__proto__` in a record is KEPT as an own data property of the output
+ *   (`Object.defineProperty`), like `JSON.parse` does: it never sets the
+ *   prototype. Declared `__proto__` properties are written the same way.
+ * - Locs: errors are created with a loc relative to the function that found
+ *   them; callers put their path in front, on the error path only. A union that
+ *   fails puts each tried variant's label in the loc after the union's own
+ *   path (`["body", "pet", "Cat", "name"]`); a discriminated union puts the tag
+ *   value there instead, like pydantic. Variants that cannot match the input's
+ *   JSON type are not tried; when none can, each reports its type error.
+ * - The success path allocates only output values (and a `Set` for
+ *   `uniqueItems` on long arrays, the `URL` parser for url strings).
+ */
+import type {
+  AppIR,
+  ArrayTypeIR,
+  BodyParamIR,
+  JsonValue,
+  ObjectTypeIR,
+  ScalarParamIR,
+  StringTypeIR,
+  NumberTypeIR,
+  TupleTypeIR,
+  TypeIR,
+  UnionTypeIR,
+} from '../../compiler/ir.ts';
+import { MAX_DEPTH } from '../../compiler/ir.ts';
+import { Code, Name, NameTable, access, code, comment, indent, join, literal, propertyKey, raw, regexLiteral } from '../code.ts';
+import { HelperSet, type HelperName } from './runtime.ts';
+import { M, describe, variantLabel } from './messages.ts';
+
+type Types = AppIR['types'];
+type Mode = 'json' | 'text';
+type Literal = string | number | boolean;
+
+/** Property names that a plain object inherits: read only after an own-property check. */
+const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** A failed check: the condition, then the error object to push. */
+interface Check {
+  cond: Code;
+  err: Code;
+}
+
+const V = new Name('v');
+const RAW = new Name('raw');
+const ERRS = new Name('errs');
+const DEPTH = new Name('depth');
+
+/** Builds one function body: indented lines, and local names numbered per function. */
+class Writer {
+  private readonly lines: Code[] = [];
+  private level = 1;
+  private counter = 0;
+  constructor(
+    /** Base for constants this function needs (`validate_User` → `validate_User_pattern`). */
+    readonly fnBase: string,
+    /** True in `validate_<Type>` (depth is a parameter), false in entry functions (depth starts at 0). */
+    readonly hasDepth: boolean,
+  ) {}
+  local(base: string): Name {
+    return new Name(`${base}${++this.counter}`);
+  }
+  line(c: Code): void {
+    this.lines.push(indent(c, this.level * 2));
+  }
+  open(c: Code): void {
+    this.line(c);
+    this.level++;
+  }
+  else(c: Code = raw('} else {')): void {
+    this.level--;
+    this.line(c);
+    this.level++;
+  }
+  close(): void {
+    this.level--;
+    this.line(raw('}'));
+  }
+  depth(offset: number): Code {
+    if (!this.hasDepth) return literal(offset);
+    return offset === 0 ? DEPTH : code`${DEPTH} + ${offset}`;
+  }
+  body(): Code {
+    return join(this.lines);
+  }
+}
+
+function locCode(loc: readonly Code[]): Code {
+  return code`[${join(loc, ', ')}]`;
+}
+
+/** A JavaScript expression that builds a fresh copy of a JSON value (object keys via `propertyKey`, so `__proto__` stays data). */
+export function jsonExpr(value: JsonValue): Code {
+  if (Array.isArray(value)) return code`[${join(value.map(jsonExpr), ', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value).map((k) => code`${propertyKey(k)}: ${jsonExpr(value[k]!)}`);
+    return entries.length ? code`{ ${join(entries, ', ')} }` : raw('{}');
+  }
+  return literal(value);
+}
+
+export class ValidatorGen {
+  private readonly helpers = new HelperSet();
+  private readonly reserved = new Set<string>();
+  private readonly namedFns = new Map<string, Name>();
+  private readonly recursive = new Map<string, boolean>();
+  /** Module-level constants (regular expressions), in creation order. */
+  private readonly consts: Code[] = [];
+  /** Functions in creation order (a named type's slot is taken before its body is generated). */
+  private readonly functions: Code[] = [];
+
+  constructor(
+    private readonly types: Types,
+    private readonly names: NameTable,
+  ) {}
+
+  /** `function (v, errs)`: validates a parsed JSON body (`undefined` when the request had none); locs start with `"body"`. */
+  body(param: BodyParamIR, routeId: string): Name {
+    const fn = this.names.fresh(`validate_${routeId}_body`);
+    const w = new Writer(fn.text, false);
+    const loc = [literal('body')];
+    w.open(code`if (${V} === undefined) {`);
+    if (param.required) {
+      this.pushErr(w, loc, 'missing', M.missing);
+      w.line(raw('return undefined;'));
+    } else {
+      w.line(code`return ${param.type.default !== undefined ? jsonExpr(param.type.default) : raw('undefined')};`);
+    }
+    w.close();
+    const r = this.emit(w, param.type, V, loc, 0, 'json');
+    w.line(code`return ${r};`);
+    const header = [comment(`request body of ${routeId} (parameter ${param.name}): ${describe(param.type)}`)];
+    this.functions.push(join([...header, code`function ${fn}(${V}, ${ERRS}) {`, w.body(), raw('}')]));
+    return fn;
+  }
+
+  /** `function (raw, errs)`: coerces one text parameter (`string | undefined`; `string[]` for array types, `[]` when absent); locs `[kind, key, …]`. */
+  scalar(param: ScalarParamIR, routeId: string): Name {
+    const fn = this.names.fresh(`validate_${routeId}_${param.name}`);
+    const w = new Writer(fn.text, false);
+    const loc = [literal(param.kind), literal(param.key)];
+    const isArray = this.resolve(param.type).kind === 'array';
+    w.open(isArray ? code`if (${RAW}.length === 0) {` : code`if (${RAW} === undefined) {`);
+    const def = param.default !== undefined ? param.default : param.type.default;
+    if (param.required) {
+      this.pushErr(w, loc, 'missing', M.missing);
+      w.line(raw('return undefined;'));
+    } else {
+      w.line(code`return ${def !== undefined ? jsonExpr(def) : raw('undefined')};`);
+    }
+    w.close();
+    const r = this.emit(w, param.type, RAW, loc, 0, 'text');
+    w.line(code`return ${r};`);
+    const header = [comment(`${param.kind} parameter ${JSON.stringify(param.key)} of ${routeId}: ${describe(param.type)}`)];
+    this.functions.push(join([...header, code`function ${fn}(${RAW}, ${ERRS}) {`, w.body(), raw('}')]));
+    return fn;
+  }
+
+  /** Helpers, then constants, then functions in creation order; self-contained. */
+  code(): Code {
+    return join([...this.helpers.code(), ...this.consts, ...this.functions], '\n\n');
+  }
+
+  // ───────────────────────────── names and types ─────────────────────────────
+
+  private h(name: HelperName): Name {
+    this.helpers.use(name);
+    for (const n of this.helpers.names()) {
+      if (!this.reserved.has(n)) {
+        this.names.reserve(n);
+        this.reserved.add(n);
+      }
+    }
+    return new Name(`__covet_v_${name}`);
+  }
+
+  private named(typeName: string): Name {
+    const known = this.namedFns.get(typeName);
+    if (known) return known;
+    const nt = this.types[typeName];
+    if (!nt) throw new Error(`covet internal error: reference to unknown type ${JSON.stringify(typeName)}`);
+    const fn = this.names.fresh(`validate_${typeName}`);
+    this.namedFns.set(typeName, fn);
+    const slot = this.functions.push(raw('')) - 1;
+    const w = new Writer(fn.text, true);
+    if (this.isRecursive(typeName)) {
+      w.open(code`if (${DEPTH} > ${MAX_DEPTH}) {`);
+      this.pushErr(w, [], 'recursion_loop', M.recursion_loop(MAX_DEPTH));
+      w.line(raw('return undefined;'));
+      w.close();
+    }
+    const r = this.emit(w, nt.type, V, [], 0, 'json', typeName);
+    w.line(code`return ${r};`);
+    const where = nt.source ? `  ←  ${nt.source.file}:${nt.source.line}` : '';
+    const header = [comment(`${typeName}: ${nt.display}${where}`)];
+    if (nt.description) header.push(comment(nt.description));
+    this.functions[slot] = join([...header, code`function ${fn}(${V}, ${ERRS}, ${DEPTH}) {`, w.body(), raw('}')]);
+    return fn;
+  }
+
+  /** True when the named type can reach itself through refs (only those need the depth guard). */
+  private isRecursive(name: string): boolean {
+    const memo = this.recursive.get(name);
+    if (memo !== undefined) return memo;
+    const seen = new Set<string>();
+    const reaches = (t: TypeIR): boolean => {
+      switch (t.kind) {
+        case 'ref':
+          if (t.name === name) return true;
+          if (seen.has(t.name)) return false;
+          seen.add(t.name);
+          return this.types[t.name] ? reaches(this.types[t.name]!.type) : false;
+        case 'array':
+          return reaches(t.items);
+        case 'tuple':
+          return t.items.some(reaches) || (t.rest !== undefined && reaches(t.rest));
+        case 'object':
+          return t.properties.some((p) => reaches(p.type)) || (t.additionalProperties !== undefined && reaches(t.additionalProperties));
+        case 'union':
+          return t.variants.some(reaches);
+        default:
+          return false;
+      }
+    };
+    const r = reaches(this.types[name]!.type);
+    this.recursive.set(name, r);
+    return r;
+  }
+
+  /** Follows refs (stops on a cycle of refs that never reaches a real type). */
+  private resolve(t: TypeIR): TypeIR {
+    const seen = new Set<string>();
+    while (t.kind === 'ref' && !seen.has(t.name) && this.types[t.name]) {
+      seen.add(t.name);
+      t = this.types[t.name]!.type;
+    }
+    return t;
+  }
+
+  /** Does validation return its input unchanged (so no copy is needed)? */
+  private isIdentity(t: TypeIR, mode: Mode): boolean {
+    switch (t.kind) {
+      case 'string':
+      case 'unknown':
+        return true;
+      case 'number':
+      case 'boolean':
+      case 'literal':
+      case 'enum':
+      case 'null':
+        return mode === 'json';
+      case 'array':
+        return this.isIdentity(t.items, mode);
+      case 'tuple':
+        return mode === 'json' && t.items.every((i) => this.isIdentity(i, mode)) && (!t.rest || this.isIdentity(t.rest, mode));
+      case 'union':
+        return mode === 'json' && t.variants.every((v) => this.isIdentity(v, mode));
+      default:
+        return false;
+    }
+  }
+
+  // ───────────────────────────── emission ─────────────────────────────
+
+  private errObj(loc: readonly Code[], type: string, msg: string | Code): Code {
+    return code`{ loc: ${locCode(loc)}, msg: ${msg}, type: ${type} }`;
+  }
+
+  private pushErr(w: Writer, loc: readonly Code[], type: string, msg: string | Code): void {
+    w.line(code`${ERRS}.push(${this.errObj(loc, type, msg)});`);
+  }
+
+  private check(loc: readonly Code[], cond: Code, type: string, msg: string | Code): Check {
+    return { cond, err: this.errObj(loc, type, msg) };
+  }
+
+  /** `if (c1) push e1; else if (c2) push e2; … else { ok() }`. */
+  private chain(w: Writer, checks: readonly Check[], ok?: () => void): void {
+    checks.forEach((c, i) => {
+      if (i === 0) w.open(code`if (${c.cond}) {`);
+      else w.else(code`} else if (${c.cond}) {`);
+      w.line(code`${ERRS}.push(${c.err});`);
+    });
+    if (ok) {
+      if (checks.length) w.else();
+      ok();
+    }
+    if (checks.length) w.close();
+  }
+
+  /**
+   * Emits the checks of `t` for the value in `x` (a local or parameter) and
+   * returns the expression that holds the output. `loc` is relative to the
+   * function; `level` is the static nesting below the function's `v`.
+   */
+  private emit(w: Writer, t: TypeIR, x: Name, loc: Code[], level: number, mode: Mode, typeName?: string, guarded = false): Code {
+    switch (t.kind) {
+      case 'string':
+        return this.emitString(w, t, x, loc, mode, guarded);
+      case 'number':
+        return this.emitNumber(w, t, x, loc, mode, guarded);
+      case 'boolean':
+        if (mode === 'text') {
+          const b = w.local('b');
+          w.line(code`const ${b} = ${this.h('parseBool')}(${x});`);
+          this.chain(w, [this.check(loc, code`${b} === undefined`, 'bool_parsing', M.bool_parsing)]);
+          return b;
+        }
+        if (!guarded) this.chain(w, [this.check(loc, code`typeof ${x} !== "boolean"`, 'bool_type', M.bool_type)]);
+        return x;
+      case 'null':
+        if (mode === 'text') throw new Error('covet internal error: a null type cannot be read from text');
+        if (!guarded) this.chain(w, [this.check(loc, code`${x} !== null`, 'none_required', M.none_required)]);
+        return x;
+      case 'literal':
+        if (guarded) return x;
+        return this.emitChoice(w, [t.value], x, loc, mode, 'literal_error');
+      case 'enum':
+        return this.emitChoice(w, t.values, x, loc, mode, 'enum');
+      case 'unknown':
+        return x;
+      case 'date':
+        return this.emitDate(w, x, loc, mode);
+      case 'array':
+        return this.emitArray(w, t, x, loc, level, mode);
+      case 'tuple':
+        this.noText(mode, 'tuple');
+        return this.emitTuple(w, t, x, loc, level);
+      case 'object':
+        this.noText(mode, 'object');
+        return this.emitObject(w, t, x, loc, level, typeName);
+      case 'union':
+        return this.emitUnion(w, t, x, loc, level, mode);
+      case 'ref':
+        return this.emitRef(w, t.name, x, loc, level, mode);
+    }
+  }
+
+  private noText(mode: Mode, what: string): void {
+    if (mode === 'text') throw new Error(`covet internal error: a ${what} type cannot be read from a path, query, header or cookie value`);
+  }
+
+  private emitString(w: Writer, t: StringTypeIR, x: Name, loc: Code[], mode: Mode, guarded: boolean): Code {
+    const checks: Check[] = [];
+    if (mode === 'json' && !guarded) checks.push(this.check(loc, code`typeof ${x} !== "string"`, 'string_type', M.string_type));
+    if (t.minLength !== undefined && t.minLength > 0) {
+      const m = t.minLength;
+      // Code points ≤ UTF-16 units ≤ 2 × code points: only count when the length alone cannot decide.
+      checks.push(this.check(loc, code`${x}.length < ${m} || (${x}.length < ${2 * m} && ${this.h('cpLen')}(${x}) < ${m})`, 'string_too_short', M.string_too_short(m)));
+    }
+    if (t.maxLength !== undefined) {
+      const m = t.maxLength;
+      checks.push(this.check(loc, code`${x}.length > ${m} && (${x}.length > ${2 * m} || ${this.h('cpLen')}(${x}) > ${m})`, 'string_too_long', M.string_too_long(m)));
+    }
+    if (t.pattern !== undefined) {
+      const re = this.names.fresh(`${w.fnBase}_pattern`);
+      this.consts.push(join([comment(`pattern of ${w.fnBase}`), code`const ${re} = ${regexLiteral(t.pattern)};`]));
+      checks.push(this.check(loc, code`!${re}.test(${x})`, 'string_pattern_mismatch', M.string_pattern_mismatch(t.pattern)));
+    }
+    switch (t.format) {
+      case 'email': {
+        const email = this.h('email');
+        checks.push(this.check(loc, code`${email}(${x}) !== ""`, 'value_error', code`${M.email_prefix} + ${email}(${x})`));
+        break;
+      }
+      case 'uuid':
+        checks.push(this.check(loc, code`!${this.h('uuid')}(${x})`, 'uuid_parsing', M.uuid_parsing));
+        break;
+      case 'url':
+        checks.push({ cond: code`${this.h('url')}(${x}) !== ""`, err: code`${this.h('urlError')}(${locCode(loc)}, ${this.h('url')}(${x}))` });
+        break;
+      case 'date-time':
+        checks.push(this.check(loc, code`Number.isNaN(${this.h('dateTime')}(${x}))`, 'datetime_parsing', M.datetime_parsing));
+        break;
+      case 'date':
+        checks.push(this.check(loc, code`${x}.length !== 10 || !${this.h('date')}(${x})`, 'date_parsing', M.date_parsing));
+        break;
+    }
+    this.chain(w, checks);
+    return x;
+  }
+
+  private numberChecks(t: NumberTypeIR, n: Code, loc: Code[]): Check[] {
+    const checks: Check[] = [];
+    if (t.minimum !== undefined) checks.push(this.check(loc, code`${n} < ${t.minimum}`, 'greater_than_equal', M.greater_than_equal(t.minimum)));
+    if (t.exclusiveMinimum !== undefined) checks.push(this.check(loc, code`${n} <= ${t.exclusiveMinimum}`, 'greater_than', M.greater_than(t.exclusiveMinimum)));
+    if (t.maximum !== undefined) checks.push(this.check(loc, code`${n} > ${t.maximum}`, 'less_than_equal', M.less_than_equal(t.maximum)));
+    if (t.exclusiveMaximum !== undefined) checks.push(this.check(loc, code`${n} >= ${t.exclusiveMaximum}`, 'less_than', M.less_than(t.exclusiveMaximum)));
+    if (t.multipleOf !== undefined) {
+      const m = t.multipleOf;
+      // Exact remainder for integer divisors; for fractional ones, the quotient must be an integer (as ajv does).
+      const cond = Number.isInteger(m) ? code`${n} % ${m} !== 0` : code`!Number.isInteger(${n} / ${m})`;
+      checks.push(this.check(loc, cond, 'multiple_of', M.multiple_of(m)));
+    }
+    return checks;
+  }
+
+  private emitNumber(w: Writer, t: NumberTypeIR, x: Name, loc: Code[], mode: Mode, guarded: boolean): Code {
+    if (mode === 'text') {
+      const n = w.local('n');
+      w.line(code`const ${n} = ${this.h(t.integer ? 'parseInt' : 'parseNumber')}(${x});`);
+      this.chain(w, [
+        t.integer
+          ? this.check(loc, code`!Number.isInteger(${n})`, 'int_parsing', M.int_parsing)
+          : this.check(loc, code`${n} !== ${n}`, 'float_parsing', M.float_parsing),
+        ...(t.integer ? [] : [this.check(loc, code`!Number.isFinite(${n})`, 'finite_number', M.finite_number)]),
+        ...this.numberChecks(t, n, loc),
+      ]);
+      return n;
+    }
+    const checks = guarded ? [] : [this.check(loc, code`typeof ${x} !== "number"`, t.integer ? 'int_type' : 'float_type', t.integer ? M.int_type : M.float_type)];
+    checks.push(this.check(loc, code`!Number.isFinite(${x})`, 'finite_number', M.finite_number));
+    if (t.integer) checks.push(this.check(loc, code`!Number.isInteger(${x})`, 'int_from_float', M.int_from_float));
+    this.chain(w, [...checks, ...this.numberChecks(t, x, loc)]);
+    return x;
+  }
+
+  /** A literal or an enum: JSON must be one of the values; text is matched as a string, then as a number, then as a boolean. */
+  private emitChoice(w: Writer, values: readonly Literal[], x: Name, loc: Code[], mode: Mode, type: string): Code {
+    const msg = M.literal(values);
+    if (mode === 'json') {
+      this.chain(w, [this.check(loc, join(values.map((v) => code`${x} !== ${v}`), ' && '), type, msg)]);
+      return x;
+    }
+    const o = w.local('o');
+    w.line(code`let ${o};`);
+    const branches: { cond: Code; value: Code }[] = [];
+    const strs = values.filter((v) => typeof v === 'string');
+    const nums = values.filter((v) => typeof v === 'number');
+    const bools = values.filter((v) => typeof v === 'boolean');
+    if (strs.length) branches.push({ cond: join(strs.map((v) => code`${x} === ${v}`), ' || '), value: x });
+    if (nums.length) {
+      const n = w.local('n');
+      w.line(code`const ${n} = ${this.h('parseNumber')}(${x});`);
+      branches.push({ cond: join(nums.map((v) => code`${n} === ${v}`), ' || '), value: n });
+    }
+    if (bools.length) {
+      const b = w.local('b');
+      w.line(code`const ${b} = ${this.h('parseBool')}(${x});`);
+      branches.push({ cond: join(bools.map((v) => code`${b} === ${v}`), ' || '), value: b });
+    }
+    branches.forEach((br, i) => {
+      if (i === 0) w.open(code`if (${br.cond}) {`);
+      else w.else(code`} else if (${br.cond}) {`);
+      w.line(code`${o} = ${br.value};`);
+    });
+    w.else();
+    this.pushErr(w, loc, type, msg);
+    w.close();
+    return o;
+  }
+
+  private emitDate(w: Writer, x: Name, loc: Code[], mode: Mode): Code {
+    const o = w.local('o');
+    w.line(code`let ${o};`);
+    const typeCheck = mode === 'json' ? [this.check(loc, code`typeof ${x} !== "string"`, 'datetime_type', M.datetime_type)] : [];
+    this.chain(w, typeCheck, () => {
+      const ms = w.local('ms');
+      w.line(code`const ${ms} = ${this.h('dateTime')}(${x});`);
+      this.chain(w, [this.check(loc, code`${ms} !== ${ms}`, 'datetime_parsing', M.datetime_parsing)], () => w.line(code`${o} = new Date(${ms});`));
+    });
+    return o;
+  }
+
+  private emitArray(w: Writer, t: ArrayTypeIR, x: Name, loc: Code[], level: number, mode: Mode): Code {
+    const identity = this.isIdentity(t.items, mode);
+    const o = identity ? x : w.local('o');
+    if (!identity) w.line(code`let ${o};`);
+    const checks: Check[] = [];
+    if (mode === 'json') checks.push(this.check(loc, code`!Array.isArray(${x})`, 'list_type', M.list_type));
+    if (t.minItems !== undefined && t.minItems > 0) checks.push(this.check(loc, code`${x}.length < ${t.minItems}`, 'too_short', code`${M.too_short('List', t.minItems)} + ${x}.length`));
+    if (t.maxItems !== undefined) checks.push(this.check(loc, code`${x}.length > ${t.maxItems}`, 'too_long', code`${M.too_long('List', t.maxItems)} + ${x}.length`));
+    this.chain(w, checks, () => {
+      if (!identity) w.line(code`${o} = [];`);
+      const i = w.local('i');
+      w.open(code`for (let ${i} = 0; ${i} < ${x}.length; ${i}++) {`);
+      const xi = w.local('x');
+      w.line(code`const ${xi} = ${x}[${i}];`);
+      const r = this.emit(w, t.items, xi, [...loc, i], level + 1, mode);
+      if (!identity) w.line(code`${o}.push(${r});`);
+      w.close();
+      if (t.uniqueItems) {
+        // JSON equality of the input items (text parameters: of the parsed values).
+        const d = w.local('d');
+        w.line(code`const ${d} = ${this.h('duplicate')}(${mode === 'json' ? x : o});`);
+        w.open(code`if (${d} >= 0) {`);
+        this.pushErr(w, loc, 'value_error', code`${M.unique_items} + ${d}`);
+        w.close();
+      }
+    });
+    return o;
+  }
+
+  private emitTuple(w: Writer, t: TupleTypeIR, x: Name, loc: Code[], level: number): Code {
+    const identity = this.isIdentity(t, 'json');
+    const o = identity ? x : w.local('o');
+    if (!identity) w.line(code`let ${o};`);
+    const checks: Check[] = [this.check(loc, code`!Array.isArray(${x})`, 'tuple_type', M.tuple_type)];
+    if (t.minItems > 0) checks.push(this.check(loc, code`${x}.length < ${t.minItems}`, 'too_short', code`${M.too_short('Tuple', t.minItems)} + ${x}.length`));
+    if (!t.rest) checks.push(this.check(loc, code`${x}.length > ${t.items.length}`, 'too_long', code`${M.too_long('Tuple', t.items.length)} + ${x}.length`));
+    this.chain(w, checks, () => {
+      if (!identity) w.line(code`${o} = [];`);
+      t.items.forEach((item, k) => {
+        const optional = k >= t.minItems;
+        if (optional) w.open(code`if (${x}.length > ${k}) {`);
+        const xk = w.local('x');
+        w.line(code`const ${xk} = ${x}[${k}];`);
+        const r = this.emit(w, item, xk, [...loc, literal(k)], level + 1, 'json');
+        if (!identity) w.line(code`${o}.push(${r});`);
+        if (optional) w.close();
+      });
+      if (t.rest) {
+        const i = w.local('i');
+        w.open(code`for (let ${i} = ${t.items.length}; ${i} < ${x}.length; ${i}++) {`);
+        const xi = w.local('x');
+        w.line(code`const ${xi} = ${x}[${i}];`);
+        const r = this.emit(w, t.rest, xi, [...loc, i], level + 1, 'json');
+        if (!identity) w.line(code`${o}.push(${r});`);
+        w.close();
+      }
+    });
+    return o;
+  }
+
+  private emitObject(w: Writer, t: ObjectTypeIR, x: Name, loc: Code[], level: number, typeName?: string): Code {
+    const o = w.local('o');
+    w.line(code`let ${o};`);
+    const isRecord = t.properties.length === 0 && t.additionalProperties !== undefined;
+    const notObject = isRecord
+      ? this.check(loc, code`typeof ${x} !== "object" || ${x} === null || Array.isArray(${x})`, 'dict_type', M.dict_type)
+      : this.check(loc, code`typeof ${x} !== "object" || ${x} === null || Array.isArray(${x})`, 'model_type', typeName ? M.model_type(typeName) : M.model_anonymous);
+    this.chain(w, [notObject], () => {
+      const values: { name: string; v: Name; mayBeAbsent: boolean }[] = [];
+      for (const p of t.properties) {
+        w.line(comment(`${JSON.stringify(p.name)}${p.optional ? '?' : ''}: ${describe(p.type)}`));
+        const v = w.local('v');
+        const read = INHERITED.has(p.name)
+          ? code`${this.h('hasOwn')}.call(${x}, ${p.name}) ? ${access(x, p.name)} : undefined`
+          : access(x, p.name);
+        w.line(code`let ${v} = ${read};`);
+        const def = p.type.default;
+        const mayBeAbsent = p.optional && def === undefined;
+        if (mayBeAbsent) {
+          w.open(code`if (${v} !== undefined) {`);
+        } else {
+          w.open(code`if (${v} === undefined) {`);
+          if (def !== undefined) w.line(code`${v} = ${jsonExpr(def)};`);
+          else this.pushErr(w, [...loc, literal(p.name)], 'missing', M.missing);
+          w.else();
+        }
+        const r = this.emit(w, p.type, v, [...loc, literal(p.name)], level + 1, 'json');
+        if (r !== v) w.line(code`${v} = ${r};`);
+        w.close();
+        values.push({ name: p.name, v, mayBeAbsent });
+      }
+      // One shape per type: a literal up to the first property that may be absent, then assignments in declaration order.
+      const firstOptional = values.findIndex((p) => p.mayBeAbsent);
+      const inLiteral = firstOptional < 0 ? values : values.slice(0, firstOptional);
+      const entries = inLiteral.map((p) => code`${propertyKey(p.name)}: ${p.v}`);
+      w.line(entries.length ? code`${o} = { ${join(entries, ', ')} };` : code`${o} = {};`);
+      for (const p of firstOptional < 0 ? [] : values.slice(firstOptional)) {
+        const assign = p.name === '__proto__' ? code`${this.h('setKey')}(${o}, ${p.name}, ${p.v});` : code`${access(o, p.name)} = ${p.v};`;
+        w.line(p.mayBeAbsent ? code`if (${p.v} !== undefined) ${assign}` : assign);
+      }
+      if (t.additionalProperties) {
+        const k = w.local('k');
+        w.open(code`for (const ${k} in ${x}) {`);
+        const declared = t.properties.map((p) => code` || ${k} === ${p.name}`);
+        w.line(code`if (!${this.h('hasOwn')}.call(${x}, ${k})${declared}) continue;`);
+        const xv = w.local('x');
+        w.line(code`const ${xv} = ${x}[${k}];`);
+        const r = this.emit(w, t.additionalProperties, xv, [...loc, k], level + 1, 'json');
+        w.line(code`${this.h('setKey')}(${o}, ${k}, ${r});`);
+        w.close();
+      }
+    });
+    return o;
+  }
+
+  private emitRef(w: Writer, name: string, x: Name, loc: Code[], level: number, mode: Mode): Code {
+    if (mode === 'text') {
+      const target = this.resolve({ kind: 'ref', name });
+      if (target.kind === 'ref') throw new Error(`covet internal error: type ${name} never resolves`);
+      return this.emit(w, target, x, loc, level, mode);
+    }
+    const fn = this.named(name);
+    const r = w.local('r');
+    if (loc.length === 0) {
+      w.line(code`const ${r} = ${fn}(${x}, ${ERRS}, ${w.depth(level)});`);
+      return r;
+    }
+    const n = w.local('n');
+    w.line(code`const ${n} = ${ERRS}.length;`);
+    w.line(code`const ${r} = ${fn}(${x}, ${ERRS}, ${w.depth(level)});`);
+    w.line(code`if (${ERRS}.length !== ${n}) ${this.h('prefix')}(${ERRS}, ${n}, ${locCode(loc)});`);
+    return r;
+  }
+
+  // ───────────────────────────── unions ─────────────────────────────
+
+  private emitUnion(w: Writer, t: UnionTypeIR, x: Name, loc: Code[], level: number, mode: Mode): Code {
+    let variants = t.variants;
+    if (mode === 'text') variants = variants.filter((v) => v.kind !== 'null'); // text is never null
+    if (variants.length === 0) throw new Error('covet internal error: empty union');
+    if (variants.length === 1) return this.emit(w, variants[0]!, x, loc, level, mode);
+    const lits = variants.map((v) => this.resolve(v));
+    if (lits.every((v) => v.kind === 'literal' || v.kind === 'enum')) {
+      const values = lits.flatMap((v) => (v.kind === 'literal' ? [v.value] : v.kind === 'enum' ? v.values : []));
+      return this.emitChoice(w, values, x, loc, mode, 'literal_error');
+    }
+    if (t.discriminator && mode === 'json') return this.emitDiscriminated(w, t, x, loc, level);
+
+    const nonNull = variants.filter((v) => v.kind !== 'null');
+    if (mode === 'json' && nonNull.length < variants.length) {
+      // `T | null`: null first; T's errors keep the union's loc (as pydantic's nullable does).
+      const identity = this.isIdentity({ kind: 'union', variants }, mode);
+      const o = identity ? x : w.local('o');
+      if (!identity) w.line(code`let ${o};`);
+      if (identity) {
+        w.open(code`if (${x} !== null) {`);
+      } else {
+        w.open(code`if (${x} === null) {`);
+        w.line(code`${o} = null;`);
+        w.else();
+      }
+      const r =
+        nonNull.length === 1
+          ? this.emit(w, nonNull[0]!, x, loc, level, mode)
+          : this.emitUnionTry(w, nonNull, x, loc, level, mode);
+      if (!identity) w.line(code`${o} = ${r};`);
+      w.close();
+      return o;
+    }
+    return this.emitUnionTry(w, variants, x, loc, level, mode);
+  }
+
+  /** Tries variants in order (JSON: only those whose JSON type fits); the first without errors wins and drops the others' errors. */
+  private emitUnionTry(w: Writer, variants: readonly TypeIR[], x: Name, loc: Code[], level: number, mode: Mode): Code {
+    const identity = this.isIdentity({ kind: 'union', variants: [...variants] }, mode);
+    const o = identity ? x : w.local('o');
+    if (!identity) w.line(code`let ${o};`);
+    const labels = uniqueLabels(variants);
+    const n = w.local('n');
+    const label = w.local('u');
+    w.line(code`const ${n} = ${ERRS}.length;`);
+    w.open(code`${label}: {`);
+    const fallback: Check[] = [];
+    variants.forEach((variant, i) => {
+      w.line(comment(`variant ${labels[i]}: ${describe(variant)}`));
+      const guard = mode === 'json' ? this.guard(variant, x) : null;
+      w.open(guard ? code`if (${guard}) {` : raw('{'));
+      const m = w.local('m');
+      w.line(code`const ${m} = ${ERRS}.length;`);
+      const r = this.emit(w, variant, x, [...loc, literal(labels[i]!)], level, mode, undefined, guard !== null);
+      w.open(code`if (${ERRS}.length === ${m}) {`);
+      w.line(code`${ERRS}.length = ${n};`);
+      if (!identity) w.line(code`${o} = ${r};`);
+      w.line(code`break ${label};`);
+      w.close();
+      w.close();
+      if (guard) {
+        const te = this.typeError(variant);
+        fallback.push(this.check([...loc, literal(labels[i]!)], raw(''), te.type, te.msg));
+      }
+    });
+    if (mode === 'json' && fallback.length === variants.length) {
+      // No variant fits the input's JSON type: report each variant's type error.
+      w.open(code`if (${ERRS}.length === ${n}) {`);
+      for (const f of fallback) w.line(code`${ERRS}.push(${f.err});`);
+      w.close();
+    }
+    w.close();
+    return o;
+  }
+
+  private emitDiscriminated(w: Writer, t: UnionTypeIR, x: Name, loc: Code[], level: number): Code {
+    const { property, mapping } = t.discriminator!;
+    const o = w.local('o');
+    w.line(code`let ${o};`);
+    const notObject = this.check(loc, code`typeof ${x} !== "object" || ${x} === null || Array.isArray(${x})`, 'model_type', M.model_anonymous);
+    this.chain(w, [notObject], () => {
+      const tag = w.local('tag');
+      w.line(code`const ${tag} = ${this.h('hasOwn')}.call(${x}, ${property}) ? ${access(x, property)} : undefined;`);
+      w.open(code`switch (${tag}) {`);
+      for (const { value, variant } of mapping) {
+        const vt = t.variants[variant];
+        if (!vt) throw new Error(`covet internal error: discriminator maps to missing variant ${variant}`);
+        w.open(code`case ${value}: {`);
+        const r = this.emit(w, vt, x, [...loc, literal(String(value))], level, 'json');
+        w.line(code`${o} = ${r};`);
+        w.line(raw('break;'));
+        w.close();
+      }
+      w.open(raw('default: {'));
+      const [before, after] = M.union_tag_invalid(property, mapping.map((m) => m.value));
+      w.open(code`if (${tag} === undefined) {`);
+      this.pushErr(w, loc, 'union_tag_not_found', M.union_tag_not_found(property));
+      w.else();
+      this.pushErr(w, loc, 'union_tag_invalid', code`${before} + ${this.h('repr')}(${tag}) + ${after}`);
+      w.close();
+      w.close();
+      w.close();
+    });
+    return o;
+  }
+
+  /** A cheap test that the input has the JSON type the variant needs; null when any input could fit. */
+  private guard(t: TypeIR, x: Name): Code | null {
+    const r = this.resolve(t);
+    switch (r.kind) {
+      case 'string':
+      case 'date':
+        return code`typeof ${x} === "string"`;
+      case 'number':
+        return code`typeof ${x} === "number"`;
+      case 'boolean':
+        return code`typeof ${x} === "boolean"`;
+      case 'null':
+        return code`${x} === null`;
+      case 'literal':
+        return code`${x} === ${r.value}`;
+      case 'enum': {
+        const kinds = new Set(r.values.map((v) => typeof v));
+        return kinds.size === 1 ? code`typeof ${x} === ${[...kinds][0]!}` : null;
+      }
+      case 'array':
+      case 'tuple':
+        return code`Array.isArray(${x})`;
+      case 'object':
+        return code`typeof ${x} === "object" && ${x} !== null && !Array.isArray(${x})`;
+      default:
+        return null;
+    }
+  }
+
+  /** The error a variant reports when its guard fails (only asked for variants that have a guard). */
+  private typeError(t: TypeIR): { type: string; msg: string } {
+    const name = t.kind === 'ref' ? t.name : undefined;
+    const r = this.resolve(t);
+    switch (r.kind) {
+      case 'string':
+        return { type: 'string_type', msg: M.string_type };
+      case 'date':
+        return { type: 'datetime_type', msg: M.datetime_type };
+      case 'number':
+        return r.integer ? { type: 'int_type', msg: M.int_type } : { type: 'float_type', msg: M.float_type };
+      case 'boolean':
+        return { type: 'bool_type', msg: M.bool_type };
+      case 'null':
+        return { type: 'none_required', msg: M.none_required };
+      case 'literal':
+        return { type: 'literal_error', msg: M.literal([r.value]) };
+      case 'enum':
+        return { type: 'enum', msg: M.literal(r.values) };
+      case 'array':
+        return { type: 'list_type', msg: M.list_type };
+      case 'tuple':
+        return { type: 'tuple_type', msg: M.tuple_type };
+      case 'object':
+        if (r.properties.length === 0 && r.additionalProperties) return { type: 'dict_type', msg: M.dict_type };
+        return { type: 'model_type', msg: name ? M.model_type(name) : M.model_anonymous };
+      default:
+        throw new Error(`covet internal error: no type error for ${r.kind}`);
+    }
+  }
+}
+
+/** Variant labels, made unique by a ` #2` suffix on repeats. */
+function uniqueLabels(variants: readonly TypeIR[]): string[] {
+  const count = new Map<string, number>();
+  return variants.map((v) => {
+    const base = variantLabel(v);
+    const n = (count.get(base) ?? 0) + 1;
+    count.set(base, n);
+    return n === 1 ? base : `${base} #${n}`;
+  });
+}
+

@@ -1,0 +1,129 @@
+/**
+ * The front end: an app folder of TypeScript handler modules → the App IR.
+ *
+ *   loadApp (project.ts) → findRoutes (routes.ts) → per route: parsePath
+ *   (path.ts), bindParams / readResponse (params.ts) through the type reader
+ *   (types.ts) → conflict check → AppIR, or null with diagnostics.
+ */
+
+import { IR_VERSION, type AppIR, type RouteIR } from './ir.ts';
+import { sortDiagnostics, makeDiagnostic, type Diagnostic } from './diagnostics.ts';
+import { loadApp, LoadError, type LoadedApp } from './project.ts';
+import { Reporter } from './source.ts';
+import { findRoutes, type FoundRoute } from './routes.ts';
+import { findConflicts, parsePath } from './path.ts';
+import { bindParams, readResponse } from './params.ts';
+import { TypeReader } from './types.ts';
+
+export { formatDiagnostic, type Diagnostic } from './diagnostics.ts';
+
+export interface CompileOptions {
+  /** Path to a tsconfig.json; default: `<appDir>/tsconfig.json` when present, else built-in strict defaults. */
+  tsconfig?: string;
+}
+
+export interface CompileResult {
+  /** Null when there is any error. */
+  ir: AppIR | null;
+  /** Sorted by file, line, column. */
+  diagnostics: Diagnostic[];
+}
+
+export function compileApp(appDir: string, options: CompileOptions = {}): CompileResult {
+  let app: LoadedApp;
+  try {
+    app = loadApp(appDir, options.tsconfig);
+  } catch (e) {
+    if (!(e instanceof LoadError)) throw e;
+    const d = makeDiagnostic({
+      id: 'COVET100',
+      message: e.message,
+      hint: 'pass the folder that holds the handler modules (and its tsconfig.json, if any)',
+      file: '.',
+      line: 1,
+      column: 1,
+    });
+    return { ir: null, diagnostics: [d] };
+  }
+  const reporter = new Reporter(app.appDir);
+  const reader = new TypeReader(app.checker, app.program, reporter);
+  const found = findRoutes(app.files, reporter);
+
+  const routes: (RouteIR & { found: FoundRoute })[] = [];
+  const ids = new Set<string>();
+  for (const r of found) {
+    const { segments, errors } = parsePath(r.path);
+    const sf = r.tag.getSourceFile();
+    for (const e of errors) {
+      const { line, character } = sf.getLineAndCharacterOfPosition(r.pathPos + e.offset);
+      reporter.error('COVET107', { file: r.file, line: line + 1, column: character + 1 }, r.exportName, `invalid path pattern: ${e.message}`, e.hint);
+    }
+    const params = bindParams(r, segments, app.checker, reader, reporter);
+    const { response, async } = readResponse(r, app.checker, reader, reporter);
+    const loc = reporter.locate(r.nameNode);
+    let id = r.exportName.replace(/[^A-Za-z0-9_$]/g, '_');
+    const base = id;
+    for (let n = 2; ids.has(id); n++) id = `${base}_${n}`;
+    ids.add(id);
+    const route: RouteIR & { found: FoundRoute } = {
+      id,
+      method: r.method,
+      path: r.path,
+      segments,
+      handler: { exportName: r.exportName, file: loc.file, line: loc.line, column: loc.column, async },
+      params,
+      status: r.status ?? (response === null ? 204 : 200),
+      response,
+      tags: r.tags,
+      deprecated: r.deprecated,
+      found: r,
+    };
+    if (r.summary) route.summary = r.summary;
+    if (r.description) route.description = r.description;
+    if (errors.length === 0) routes.push(route);
+  }
+
+  for (const c of findConflicts(routes)) {
+    const { route, earlier } = c;
+    const where = `${earlier.handler.file}:${earlier.handler.line}`;
+    if (c.kind === 'duplicate') {
+      reporter.error('COVET105', route.found.tag, route.found.exportName, `${route.method} ${route.path} is already handled by ${earlier.found.exportName} (${where})`, `remove one of the two routes, or give this one another method or path`);
+    } else {
+      reporter.error(
+        'COVET106',
+        route.found.tag,
+        route.found.exportName,
+        `${route.method} ${route.path} is ambiguous with ${route.method} ${earlier.path} of ${earlier.found.exportName} (${where}): both match the same requests`,
+        `use one pattern with one parameter name for both, or add a static segment to tell them apart (e.g. /by-name/:name)`,
+      );
+    }
+  }
+
+  const diagnostics = sortDiagnostics(reporter.diagnostics);
+  if (diagnostics.length) return { ir: null, diagnostics };
+  const ir: AppIR = {
+    version: IR_VERSION,
+    routes: routes.map(({ found: _found, ...rest }) => orderRoute(rest)),
+    types: reader.namedTypes(),
+  };
+  return { ir, diagnostics };
+}
+
+/** Fixed key order, so that golden files read the same way for every route. */
+function orderRoute(r: RouteIR): RouteIR {
+  const out: RouteIR = {
+    id: r.id,
+    method: r.method,
+    path: r.path,
+    segments: r.segments,
+    handler: r.handler,
+    params: r.params,
+    status: r.status,
+    response: r.response,
+    tags: r.tags,
+    deprecated: r.deprecated,
+  };
+  if (r.summary !== undefined) out.summary = r.summary;
+  if (r.description !== undefined) out.description = r.description;
+  return out;
+}

@@ -1,0 +1,282 @@
+/**
+ * The binding rules (DESIGN.md §1): which request part each handler parameter
+ * reads, and the response type.
+ *
+ * 1. `Ctx` (from 'covet') → the request context.
+ * 2. `Header<T, N?>` / `Cookie<T, N?>` / `Query<T, N?>` → that source (default
+ *    names: header → kebab-case of the parameter name, cookie/query → the
+ *    parameter name).
+ * 3. A name that matches a `:name` / `*name` path segment → path (scalar).
+ * 4. Named `body`, or an object / union of objects / array of non-scalars /
+ *    tuple / Record type → the JSON body (at most one).
+ * 5. Anything else → query (an array of scalars reads a repeated key).
+ */
+
+import { ts } from 'ts-morph';
+import type { JsonValue, ParamIR, ScalarParamIR, SegmentIR, TypeIR } from './ir.ts';
+import { didYouMean } from './diagnostics.ts';
+import type { Reporter } from './source.ts';
+import { includesUndefined, type Site, type TypeReader } from './types.ts';
+import { literalValue, TAG_PREFIX } from './tags.ts';
+import type { FoundRoute } from './routes.ts';
+import { COVET_API } from './project.ts';
+
+const F = ts.TypeFlags;
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** `apiKey` → `api-key`, `XRequestID` → `x-request-id`, `user_agent` → `user-agent`. */
+export function kebabCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .replace(/[_$]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+}
+
+/** Scalars: what can be coerced from the text of a path segment, a query value, a header or a cookie. */
+export function isScalar(ir: TypeIR, reader: TypeReader, seen = new Set<string>()): boolean {
+  switch (ir.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'literal':
+    case 'enum':
+    case 'date':
+    case 'null':
+      return true;
+    case 'union':
+      return ir.variants.every((v) => isScalar(v, reader, seen));
+    case 'ref': {
+      if (seen.has(ir.name)) return false;
+      seen.add(ir.name);
+      const entry = reader.named(ir.name);
+      return !!entry && isScalar(entry.type, reader, seen);
+    }
+    default:
+      return false;
+  }
+}
+
+/** A JSON literal initializer (`= 10`, `= 'asc'`, `= ['a']`), else undefined. */
+export function jsonLiteral(e: ts.Expression): JsonValue | undefined {
+  if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) return jsonLiteral(e.expression);
+  if (ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e)) return e.text;
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (ts.isPrefixUnaryExpression(e) && ts.isNumericLiteral(e.operand)) {
+    if (e.operator === ts.SyntaxKind.MinusToken) return -Number(e.operand.text);
+    if (e.operator === ts.SyntaxKind.PlusToken) return Number(e.operand.text);
+  }
+  if (e.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (e.kind === ts.SyntaxKind.FalseKeyword) return false;
+  if (e.kind === ts.SyntaxKind.NullKeyword) return null;
+  if (ts.isArrayLiteralExpression(e)) {
+    const out: JsonValue[] = [];
+    for (const el of e.elements) {
+      const v = jsonLiteral(el);
+      if (v === undefined) return undefined;
+      out.push(v);
+    }
+    return out;
+  }
+  if (ts.isObjectLiteralExpression(e)) {
+    const out: Record<string, JsonValue> = {};
+    for (const p of e.properties) {
+      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return undefined;
+      const v = jsonLiteral(p.initializer);
+      if (v === undefined) return undefined;
+      Object.defineProperty(out, p.name.text, { value: v, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return undefined;
+}
+
+interface Marker {
+  kind: 'header' | 'cookie' | 'query';
+  /** The name given in the marker, '' for the default. */
+  name: string | undefined;
+}
+
+function readMarker(checker: ts.TypeChecker, t: ts.Type): Marker | undefined {
+  const members = t.flags & F.Union ? (t as ts.UnionType).types : [t];
+  for (const kind of ['header', 'cookie', 'query'] as const) {
+    for (const m of members) {
+      if (m.flags & (F.Undefined | F.Void)) continue;
+      const prop = checker.getPropertyOfType(m, `${TAG_PREFIX}${kind}`);
+      if (!prop) continue;
+      const v = literalValue(checker.getTypeOfSymbol(prop), false);
+      return { kind, name: typeof v === 'string' ? v : undefined };
+    }
+  }
+  return undefined;
+}
+
+function isCtx(t: ts.Type): boolean {
+  const sym = t.aliasSymbol ?? t.symbol;
+  if (!sym || sym.name !== 'Ctx') return false;
+  return (sym.declarations ?? []).some((d) => d.getSourceFile().fileName === COVET_API);
+}
+
+/** Reads a handler's parameters; reports binding errors. */
+export function bindParams(
+  route: FoundRoute,
+  segments: readonly SegmentIR[],
+  checker: ts.TypeChecker,
+  reader: TypeReader,
+  reporter: Reporter,
+): ParamIR[] {
+  const handler = route.exportName;
+  const pathNames = new Set(segments.flatMap((s) => (s.kind === 'static' ? [] : [s.name])));
+  const params: ParamIR[] = [];
+  let bodyParam: ts.ParameterDeclaration | undefined;
+  const wireKeys = new Map<string, string>();
+  const boundPath = new Set<string>();
+
+  route.fn.parameters.forEach((decl, index) => {
+    if (!ts.isIdentifier(decl.name)) {
+      reporter.error('COVET114', decl, handler, `parameter ${index + 1} is destructured`, 'give it a name (`body: NewUser`) and destructure inside the handler');
+      return;
+    }
+    const name = decl.name.text;
+    if (decl.dotDotDotToken) {
+      reporter.error('COVET114', decl, handler, `rest parameter ...${name} cannot be bound to the request`, 'declare one parameter per value');
+      return;
+    }
+    const sym = checker.getSymbolAtLocation(decl.name);
+    const type = sym ? checker.getTypeOfSymbol(sym) : checker.getTypeAtLocation(decl);
+    const optional = !!decl.questionToken || !!decl.initializer || includesUndefined(type);
+    if (isCtx(type)) {
+      params.push({ kind: 'ctx', name });
+      return;
+    }
+    const marker = readMarker(checker, type);
+    const site: Site = { handler, node: decl, path: name };
+    const ir = reader.read(type, site, decl.type);
+    const scalar = isScalar(ir, reader);
+    const scalarList = ir.kind === 'array' && isScalar(ir.items, reader);
+    const withDefault = (p: ScalarParamIR): ScalarParamIR => {
+      const v = decl.initializer ? jsonLiteral(decl.initializer) : undefined;
+      if (v !== undefined) p.default = v;
+      return p;
+    };
+    const claim = (kind: string, key: string): void => {
+      const id = `${kind}:${kind === 'header' ? key.toLowerCase() : key}`;
+      const other = wireKeys.get(id);
+      if (other !== undefined) {
+        reporter.error('COVET118', decl, handler, `parameters ${other} and ${name} both read the ${kind} ${JSON.stringify(key)}`, `read it once, or give one of them another name (${kind === 'query' ? 'Query' : kind === 'header' ? 'Header' : 'Cookie'}<T, 'other'>)`);
+      } else wireKeys.set(id, name);
+    };
+
+    if (marker) {
+      let key = marker.name === undefined || marker.name === '' ? (marker.kind === 'header' ? kebabCase(name) : name) : marker.name;
+      if (marker.kind === 'header') key = key.toLowerCase();
+      if (marker.name === undefined) {
+        reporter.error('COVET112', decl, handler, `the ${marker.kind} name of ${name} is not a single string literal`, `write the name as a literal, e.g. ${marker.kind === 'header' ? "Header<string, 'x-api-key'>" : marker.kind === 'cookie' ? "Cookie<string, 'sid'>" : "Query<string, 'page-size'>"}`);
+      } else if ((marker.kind === 'header' || marker.kind === 'cookie') && !HEADER_NAME.test(key)) {
+        reporter.error('COVET112', decl, handler, `${JSON.stringify(key)} is not a valid ${marker.kind} name`, `use letters, digits and ! # $ % & ' * + - . ^ _ \` | ~`);
+      } else if (marker.kind === 'query' && key === '') {
+        reporter.error('COVET112', decl, handler, `the query key of ${name} is empty`, 'name the key');
+      }
+      if (!(scalar || (scalarList && marker.kind !== 'cookie'))) {
+        reporter.error('COVET115', decl, handler, `${marker.kind} parameter ${name} has type ${reader.text(type)}, which is not a scalar${marker.kind === 'cookie' ? '' : ' or an array of scalars'}`, `use string, number, boolean, a literal union or an enum${marker.kind === 'cookie' ? '' : ' (or an array of them)'}; send structured data in the body`);
+      }
+      claim(marker.kind, key);
+      params.push(withDefault({ kind: marker.kind, name, key, type: ir, required: !optional }));
+      return;
+    }
+
+    if (pathNames.has(name)) {
+      boundPath.add(name);
+      if (!scalar) {
+        reporter.error('COVET104', decl, handler, `path parameter ${name} has type ${reader.text(type)}, which is not a scalar`, 'a path segment is text: use string, number (& Int), boolean, a literal union or an enum');
+      }
+      if (optional) {
+        reporter.error('COVET116', decl, handler, `path parameter ${name} is optional, but a route only matches when the segment is there`, `make ${name} required, or declare a second route without the segment`);
+      }
+      params.push({ kind: 'path', name, key: name, type: ir, required: true });
+      return;
+    }
+
+    if (name === 'body' || (!scalar && !scalarList && isBodyType(ir, reader))) {
+      if (bodyParam) {
+        const first = bodyParam.name.getText();
+        reporter.error('COVET102', decl, handler, `parameters ${first} and ${name} would both be the request body`, `combine them into one body type ({ ${first}: …; ${name}: … }), or mark the scalar one as Query<…>/Header<…>`);
+        return;
+      }
+      bodyParam = decl;
+      reader.checkInput(ir, site);
+      params.push({ kind: 'body', name, type: ir, required: !optional });
+      return;
+    }
+
+    if (!scalar && !scalarList && ir.kind !== 'unknown') {
+      reporter.error('COVET115', decl, handler, `query parameter ${name} has type ${reader.text(type)}, which is not a scalar or an array of scalars`, 'use a scalar type, or an object type to read it from the body');
+    }
+    claim('query', name);
+    params.push(withDefault({ kind: 'query', name, key: name, type: ir, required: !optional }));
+  });
+
+  for (const seg of segments) {
+    if (seg.kind === 'static' || boundPath.has(seg.name)) continue;
+    const names = route.fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : []));
+    const close = didYouMean(seg.name, names);
+    const sigil = seg.kind === 'param' ? ':' : '*';
+    reporter.error(
+      'COVET103',
+      route.tag,
+      handler,
+      `path parameter "${sigil}${seg.name}" in ${route.method} ${route.path} has no function parameter named ${seg.name}`,
+      close
+        ? `did you mean ${close}? rename the parameter ${close} to ${seg.name} (or the segment to ${sigil}${close})`
+        : `add a parameter \`${seg.name}: string\` to ${handler}`,
+    );
+  }
+  return params;
+}
+
+/** Object, union of objects (nullable allowed), array of non-scalars, tuple, Record. */
+function isBodyType(ir: TypeIR, reader: TypeReader, seen = new Set<string>()): boolean {
+  switch (ir.kind) {
+    case 'object':
+    case 'tuple':
+      return true;
+    case 'array':
+      return !isScalar(ir.items, reader);
+    case 'union':
+      return ir.variants.every((v) => v.kind === 'null' || isBodyType(v, reader, seen)) && ir.variants.some((v) => v.kind !== 'null');
+    case 'ref': {
+      if (seen.has(ir.name)) return true;
+      seen.add(ir.name);
+      const entry = reader.named(ir.name);
+      return !!entry && isBodyType(entry.type, reader, seen);
+    }
+    default:
+      return false;
+  }
+}
+
+/** The response type (Promise unwrapped), null for void; and whether the handler is async. */
+export function readResponse(
+  route: FoundRoute,
+  checker: ts.TypeChecker,
+  reader: TypeReader,
+  reporter: Reporter,
+): { response: TypeIR | null; async: boolean } {
+  const fn = route.fn;
+  const isAsyncFn = !!ts.getCombinedModifierFlags(fn as ts.Declaration) && (ts.getCombinedModifierFlags(fn as ts.Declaration) & ts.ModifierFlags.Async) !== 0;
+  const sig = checker.getSignatureFromDeclaration(fn);
+  if (!sig) return { response: null, async: isAsyncFn };
+  const ret = checker.getReturnTypeOfSignature(sig);
+  const awaited = checker.getAwaitedType(ret) ?? ret;
+  const async = isAsyncFn || awaited !== ret;
+  const members = awaited.flags & F.Union ? (awaited as ts.UnionType).types : [awaited];
+  if (members.every((m) => m.flags & (F.Void | F.Undefined | F.Never))) return { response: null, async };
+  const site: Site = { handler: route.exportName, node: fn.type ?? route.nameNode, path: 'response' };
+  if (includesUndefined(awaited)) {
+    reporter.error('COVET117', site.node, route.exportName, `the response type ${reader.text(awaited)} may be undefined, which has no JSON form`, 'return null instead (declare `T | null`), or throw new HttpError(404, …) when there is nothing to return');
+  }
+  let typeNode = fn.type;
+  if (typeNode && ts.isTypeReferenceNode(typeNode) && typeNode.typeName.getText() === 'Promise') typeNode = typeNode.typeArguments?.[0];
+  return { response: reader.read(awaited, site, typeNode), async };
+}

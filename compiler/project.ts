@@ -1,0 +1,99 @@
+/**
+ * Loading an app folder into a ts-morph Project: the user's tsconfig (or a
+ * default), the app's modules, and `'covet'` always resolving to this
+ * package's handler API.
+ */
+
+import { readdirSync, existsSync } from 'node:fs';
+import { join, resolve, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Project, ts, type SourceFile } from 'ts-morph';
+
+/** The covet package root (the folder holding compiler/ and runtime-min/). */
+export const COVET_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The module `'covet'` resolves to when type checking an app. */
+export const COVET_API = join(COVET_ROOT, 'runtime-min', 'api.ts');
+
+const DEFAULT_OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ESNext,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  strict: true,
+  allowImportingTsExtensions: true,
+  noEmit: true,
+  skipLibCheck: true,
+  esModuleInterop: true,
+  resolveJsonModule: true,
+  // No DOM: parsing lib.dom.d.ts alone costs more than reading a whole app.
+  lib: ['lib.esnext.d.ts'],
+};
+
+export interface LoadedApp {
+  project: Project;
+  appDir: string;
+  /** The app's own modules, sorted by relative path. */
+  files: SourceFile[];
+  checker: ts.TypeChecker;
+  program: ts.Program;
+}
+
+export class LoadError extends Error {}
+
+export function loadApp(appDir: string, tsconfig?: string): LoadedApp {
+  const root = resolve(appDir);
+  if (!existsSync(root)) throw new LoadError(`app folder ${appDir} does not exist`);
+  const configPath = tsconfig ? resolve(tsconfig) : join(root, 'tsconfig.json');
+  const hasConfig = existsSync(configPath);
+  if (tsconfig && !hasConfig) throw new LoadError(`tsconfig ${tsconfig} does not exist`);
+
+  let base: ts.CompilerOptions = DEFAULT_OPTIONS;
+  if (hasConfig) {
+    const read = ts.readConfigFile(configPath, ts.sys.readFile);
+    if (read.error) throw new LoadError(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, resolve(configPath, '..'), undefined, configPath);
+    base = parsed.options;
+  }
+  const options: ts.CompilerOptions = {
+    ...base,
+    // Optionality and `T | null` are part of the contract: always read types strictly.
+    strictNullChecks: true,
+    noEmit: true,
+    skipLibCheck: true,
+    allowImportingTsExtensions: true,
+    paths: { ...(base.paths ?? {}), covet: [COVET_API] },
+  };
+  if (!options.pathsBasePath) (options as Record<string, unknown>).pathsBasePath = root;
+
+  const project = new Project({ compilerOptions: options, skipAddingFilesFromTsConfig: true });
+  const files: SourceFile[] = [];
+  for (const file of listSources(root)) files.push(project.addSourceFileAtPath(file));
+  files.sort((a, b) => cmp(relPath(root, a.getFilePath()), relPath(root, b.getFilePath())));
+  const program = project.getProgram().compilerObject;
+  return { project, appDir: root, files, checker: program.getTypeChecker(), program };
+}
+
+function listSources(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const name = entry.name;
+      if (entry.isDirectory()) {
+        if (name === 'node_modules' || name === 'expected' || name.startsWith('.')) continue;
+        walk(join(d, name));
+      } else if (entry.isFile() && /\.(ts|tsx|mts)$/.test(name) && !/\.d\.(ts|mts)$/.test(name) && !/\.test\.(ts|tsx|mts)$/.test(name)) {
+        out.push(join(d, name));
+      }
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** A path relative to the app folder with `/` separators. */
+export function relPath(appDir: string, file: string): string {
+  return relative(appDir, file).split(sep).join('/');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,163 @@
+/**
+ * Finding handlers: exported functions (declarations, and `export const f =`
+ * arrow functions or function expressions) whose JSDoc has a `@route METHOD
+ * /path` tag, with the rest of their JSDoc (`@status`, `@summary`, `@tag`,
+ * `@deprecated`, the description).
+ */
+
+import { Node, ts, type JSDoc, type JSDocTag, type SourceFile } from 'ts-morph';
+import { HTTP_METHODS, type HttpMethod } from './ir.ts';
+import { didYouMean } from './diagnostics.ts';
+import type { Reporter } from './source.ts';
+
+export type HandlerFunction = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+
+export interface FoundRoute {
+  /** The name the module exports the handler under. */
+  exportName: string;
+  fn: HandlerFunction;
+  /** Where the handler "is": its name. */
+  nameNode: ts.Node;
+  file: string;
+  method: HttpMethod;
+  path: string;
+  /** Absolute position of the path text in the file (for pointing at pattern errors). */
+  pathPos: number;
+  tag: ts.Node;
+  status?: number;
+  summary?: string;
+  description?: string;
+  tags: string[];
+  deprecated: boolean;
+}
+
+/** All `@route` handlers of the app's files, in file order, then position. */
+export function findRoutes(files: readonly SourceFile[], reporter: Reporter): FoundRoute[] {
+  const out: FoundRoute[] = [];
+  for (const sf of files) {
+    let exported: Map<ts.Node, string> | undefined;
+    const exportNameOf = (node: ts.Node): string | undefined => {
+      if (!exported) {
+        exported = new Map();
+        for (const [name, decls] of sf.getExportedDeclarations()) {
+          for (const d of decls) if (d.getSourceFile() === sf && !exported.has(d.compilerNode)) exported.set(d.compilerNode, name);
+        }
+      }
+      return exported.get(node);
+    };
+    const consider = (docs: JSDoc[], fn: HandlerFunction | undefined, declNode: ts.Node, nameNode: ts.Node, what: string): void => {
+      const routeTags = docs.flatMap((d) => d.getTags()).filter((t) => t.getTagName() === 'route');
+      if (routeTags.length === 0) return;
+      const name = nameNode.getText();
+      if (!fn) {
+        reporter.error('COVET113', nameNode, name, `@route is on ${what}, not on a function`, 'put @route on an exported function (or `export const f = (…) => …`)');
+        return;
+      }
+      let exportName = exportNameOf(declNode);
+      if (exportName === undefined) {
+        reporter.error('COVET109', nameNode, name, `@route is on ${name}, which is not exported`, `export it: \`export function ${name}(…)\``);
+        return;
+      }
+      if (exportName === 'default') {
+        reporter.error('COVET109', nameNode, name, `@route is on a default export`, `export the handler by name: \`export function ${name === 'default' ? 'handler' : name}(…)\``);
+        return;
+      }
+      for (const tag of routeTags) {
+        const r = readRoute(docs, tag, fn, nameNode, exportName, reporter);
+        if (r) out.push(r);
+      }
+    };
+    for (const stmt of sf.getStatements()) {
+      if (Node.isFunctionDeclaration(stmt)) {
+        const nameNode = stmt.getNameNode();
+        consider(stmt.getJsDocs(), stmt.compilerNode, stmt.compilerNode, nameNode?.compilerNode ?? stmt.compilerNode, 'a function');
+      } else if (Node.isVariableStatement(stmt)) {
+        const docs = stmt.getJsDocs();
+        for (const decl of stmt.getDeclarations()) {
+          let init = decl.getInitializer()?.compilerNode;
+          while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
+          const fn = init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+          consider(docs, fn, decl.compilerNode, decl.getNameNode().compilerNode, `the variable ${decl.getName()}`);
+        }
+      } else if (Node.isClassDeclaration(stmt)) {
+        for (const m of stmt.getMethods()) {
+          consider(m.getJsDocs(), undefined, m.compilerNode, m.getNameNode().compilerNode, `the class method ${stmt.getName() ?? ''}.${m.getName()}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function tagText(tag: JSDocTag): string {
+  return (tag.getCommentText() ?? '').trim();
+}
+
+function readRoute(
+  docs: JSDoc[],
+  routeTag: JSDocTag,
+  fn: HandlerFunction,
+  nameNode: ts.Node,
+  exportName: string,
+  reporter: Reporter,
+): FoundRoute | undefined {
+  const text = tagText(routeTag);
+  const parts = text.split(/\s+/).filter(Boolean);
+  const tagNode = routeTag.compilerNode;
+  if (parts.length < 2) {
+    reporter.error('COVET112', tagNode, exportName, `@route ${JSON.stringify(text)} needs a method and a path`, 'write it as `@route GET /users/:id`');
+    return undefined;
+  }
+  if (parts.length > 2) {
+    reporter.error('COVET112', tagNode, exportName, `@route ${JSON.stringify(text)} has text after the path`, 'write one `@route METHOD /path` per line; put the description above the tags');
+    return undefined;
+  }
+  const [rawMethod, path] = parts as [string, string];
+  const method = rawMethod.toUpperCase();
+  if (!(HTTP_METHODS as readonly string[]).includes(method)) {
+    const close = didYouMean(method, HTTP_METHODS);
+    reporter.error(
+      'COVET108',
+      tagNode,
+      exportName,
+      `unknown HTTP method ${JSON.stringify(rawMethod)} in @route`,
+      close ? `did you mean ${close}? (methods: ${HTTP_METHODS.join(', ')})` : `use one of ${HTTP_METHODS.join(', ')}`,
+    );
+    return undefined;
+  }
+  const full = routeTag.getText();
+  const pathPos = routeTag.getStart() + Math.max(0, full.indexOf(path, full.indexOf(rawMethod) + rawMethod.length));
+
+  const r: FoundRoute = {
+    exportName,
+    fn,
+    nameNode,
+    file: reporter.locate(nameNode).file,
+    method: method as HttpMethod,
+    path,
+    pathPos,
+    tag: tagNode,
+    tags: [],
+    deprecated: false,
+  };
+  const doc = docs.find((d) => d.getTags().includes(routeTag)) ?? docs[docs.length - 1]!;
+  const description = doc.getDescription().trim();
+  if (description) r.description = description;
+  for (const t of doc.getTags()) {
+    const name = t.getTagName();
+    const value = tagText(t);
+    if (name === 'status') {
+      const n = Number(value);
+      if (!/^\d{3}$/.test(value) || n < 100 || n > 599) {
+        reporter.error('COVET112', t.compilerNode, exportName, `@status ${JSON.stringify(value)} is not an HTTP status`, 'write a status code from 100 to 599, e.g. `@status 201`');
+      } else r.status = n;
+    } else if (name === 'summary') {
+      if (value) r.summary = value;
+    } else if (name === 'tag' || name === 'tags') {
+      for (const one of value.split(/[,\s]+/)) if (one) r.tags.push(one);
+    } else if (name === 'deprecated') {
+      r.deprecated = true;
+    }
+  }
+  return r;
+}

@@ -1,0 +1,633 @@
+/**
+ * The type reader: a TypeScript type (from the checker) → TypeIR, collecting
+ * named types into `AppIR.types`. Errors (unsupported types, misplaced tags)
+ * are reported with the path from the parameter to the offending part
+ * (`body.tags: Map<string, number> is not supported`) and reading goes on
+ * with `unknown` in its place, so that every error is found in one run.
+ */
+
+import { ts } from 'ts-morph';
+import type { EnumTypeIR, JsonValue, NamedTypeIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR } from './ir.ts';
+import type { Reporter } from './source.ts';
+import { applyTags, isTagObject, readTags, TAG_PREFIX, type Tag } from './tags.ts';
+import { unsupportedLibType } from './unsupported.ts';
+
+const F = ts.TypeFlags;
+const S = ts.SymbolFlags;
+const MAX_NESTING = 40;
+
+/** Where a read started and how we got here. */
+export interface Site {
+  /** The handler's export name (for messages). */
+  handler: string;
+  /** The parameter or declaration the read started from: errors point here unless `at` is set. */
+  node: ts.Node;
+  /** A closer node in the app's own files (the property being read), when there is one. */
+  at?: ts.Node;
+  /** `body`, `body.tags`, `response.items[]`. */
+  path: string;
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+export function childPath(path: string, name: string): string {
+  return IDENT.test(name) ? `${path}.${name}` : `${path}[${JSON.stringify(name)}]`;
+}
+
+/** True when `t` is `undefined`/`void` or a union containing one. */
+export function includesUndefined(t: ts.Type): boolean {
+  if (t.flags & (F.Undefined | F.Void)) return true;
+  return !!(t.flags & F.Union) && (t as ts.UnionType).types.some((m) => m.flags & (F.Undefined | F.Void));
+}
+
+function identifierSafe(s: string): string {
+  let out = s.replace(/[^A-Za-z0-9_]/g, '_');
+  if (!out || /^[0-9]/.test(out)) out = `_${out}`;
+  return out;
+}
+
+export class TypeReader {
+  private readonly entries = new Map<string, NamedTypeIR>();
+  private readonly keys = new Map<ts.Type, string>();
+  /** Named classes that have methods or accessors: fine to answer with, not to receive. */
+  private readonly methodClasses = new Map<string, string[]>();
+  private depth = 0;
+
+  constructor(
+    private readonly checker: ts.TypeChecker,
+    private readonly program: ts.Program,
+    private readonly reporter: Reporter,
+  ) {}
+
+  /** The named types collected so far, keys sorted. */
+  namedTypes(): Record<string, NamedTypeIR> {
+    const out: Record<string, NamedTypeIR> = {};
+    for (const k of [...this.entries.keys()].sort()) out[k] = this.entries.get(k)!;
+    return out;
+  }
+
+  named(name: string): NamedTypeIR | undefined {
+    return this.entries.get(name);
+  }
+
+  text(t: ts.Type): string {
+    return this.checker.typeToString(t, undefined, ts.TypeFormatFlags.NoTruncation);
+  }
+
+  /** Reads a type; `undefined` in a union is dropped (the caller decides optionality). */
+  read(t: ts.Type, site: Site, typeNode?: ts.TypeNode): TypeIR {
+    if (this.depth >= MAX_NESTING) {
+      this.fail(site, `${this.text(t)} nests too deeply (over ${MAX_NESTING} levels of anonymous types)`, 'give the recursive part a name (an interface or type alias)');
+      return { kind: 'unknown' };
+    }
+    this.depth++;
+    try {
+      const hinted = typeNode ? this.aliasHint(t, typeNode, site) : undefined;
+      return hinted ?? this.readInner(t, site, false);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private fail(site: Site, message: string, hint: string, id: 'COVET101' | 'COVET110' | 'COVET111' = 'COVET101'): void {
+    this.reporter.error(id, site.at ?? site.node, site.handler, `${site.path}: ${message}`, hint);
+  }
+
+  private readInner(t: ts.Type, site: Site, skipName: boolean): TypeIR {
+    const f = t.flags;
+    if (f & (F.Any | F.Unknown)) return { kind: 'unknown' };
+    if (f & F.Boolean) return { kind: 'boolean' };
+    if (!skipName) {
+      const key = this.namedKey(t, site);
+      if (key) return { kind: 'ref', name: key };
+    }
+    if (f & F.Union) return this.readUnion(t as ts.UnionType, site);
+    if (f & F.Intersection) return this.readIntersection(t as ts.IntersectionType, site);
+    if (f & F.String) return { kind: 'string' };
+    if (f & F.Number) return { kind: 'number' };
+    if (f & F.StringLiteral) return { kind: 'literal', value: (t as ts.StringLiteralType).value };
+    if (f & F.NumberLiteral) return { kind: 'literal', value: (t as ts.NumberLiteralType).value };
+    if (f & F.BooleanLiteral) return { kind: 'literal', value: isTrue(t) };
+    if (f & F.Null) return { kind: 'null' };
+    if (f & F.Object) return this.readObjectLike(t, site);
+    if (f & F.NonPrimitive) return { kind: 'object', properties: [], additionalProperties: { kind: 'unknown' } };
+    const [what, hint] = unsupportedPrimitive(f);
+    this.fail(site, `${this.text(t)} is not supported${what}`, hint);
+    return { kind: 'unknown' };
+  }
+
+  // ------------------------------------------------------------ named types
+
+  /**
+   * `type UserPatch = Partial<User>`: TypeScript keeps the alias name only on some
+   * instantiations. When the type was written as a reference to a non-generic alias of
+   * the app, name it after that alias.
+   */
+  private aliasHint(t: ts.Type, node: ts.TypeNode, site: Site): TypeIR | undefined {
+    if (!ts.isTypeReferenceNode(node) || node.typeArguments?.length || this.keys.has(t) || this.nameOf(t)) return undefined;
+    if (!this.isObjectShaped(t)) return undefined;
+    let sym = this.checker.getSymbolAtLocation(node.typeName);
+    if (sym && sym.flags & S.Alias) sym = this.checker.getAliasedSymbol(sym);
+    if (!sym || !(sym.flags & S.TypeAlias) || this.isLib(sym) || this.checker.getDeclaredTypeOfSymbol(sym) !== t) return undefined;
+    const key = this.register(t, { symbol: sym, args: [] }, site);
+    return { kind: 'ref', name: key };
+  }
+
+  private isExternal(decl: ts.Node): boolean {
+    const sf = decl.getSourceFile();
+    return this.program.isSourceFileDefaultLibrary(sf) || sf.fileName.includes('/node_modules/');
+  }
+
+  private isLib(sym: ts.Symbol | undefined): boolean {
+    const decl = sym?.declarations?.[0];
+    return !!decl && this.program.isSourceFileDefaultLibrary(decl.getSourceFile());
+  }
+
+  /** If `t` is a named type, its symbol and type arguments. */
+  private nameOf(t: ts.Type): { symbol: ts.Symbol; args: readonly ts.Type[] } | undefined {
+    const f = t.flags;
+    if ((f & F.EnumLiteral && f & F.Union) || f & F.Enum) {
+      return t.symbol && t.symbol.flags & S.Enum ? { symbol: t.symbol, args: [] } : undefined;
+    }
+    if (f & F.Boolean) return undefined;
+    if (t.aliasSymbol && !this.isLib(t.aliasSymbol)) {
+      if (f & F.Union || this.isObjectShaped(t)) return { symbol: t.aliasSymbol, args: t.aliasTypeArguments ?? [] };
+      return undefined;
+    }
+    const sym = t.symbol;
+    if (f & F.Object && sym && sym.flags & (S.Interface | S.Class) && !this.isLib(sym) && !this.checker.isArrayType(t) && !this.checker.isTupleType(t)) {
+      if (isTagObject(this.checker, t)) return undefined;
+      const ref = t as ts.TypeReference;
+      const arity = (ref.target as ts.InterfaceType | undefined)?.typeParameters?.length ?? 0;
+      const args = ((t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference && arity ? this.checker.getTypeArguments(ref).slice(0, arity) : []) as ts.Type[];
+      return { symbol: sym, args };
+    }
+    return undefined;
+  }
+
+  /** An object type (not an array, tuple or tag), or an intersection of such: a shape worth a name. */
+  private isObjectShaped(t: ts.Type): boolean {
+    const plain = (u: ts.Type): boolean =>
+      !!(u.flags & F.Object) && !this.checker.isArrayType(u) && !this.checker.isTupleType(u) && !isTagObject(this.checker, u);
+    if (t.flags & F.Intersection) {
+      const { bases } = this.splitIntersection(t as ts.IntersectionType);
+      return bases.length > 0 && bases.every(plain);
+    }
+    return plain(t);
+  }
+
+  /** A readable, identifier-safe base for a type used as a type argument (`User`, `string`, `UserArray`). */
+  private argName(t: ts.Type): string {
+    const named = this.nameOf(t);
+    if (named) return this.baseName(named.symbol, named.args);
+    if (t.flags & (F.StringLiteral | F.NumberLiteral)) return identifierSafe(String((t as ts.LiteralType).value));
+    if (t.flags & F.BooleanLiteral) return String(isTrue(t));
+    if (t.flags & F.Boolean) return 'boolean';
+    if (t.flags & F.Union) return (t as ts.UnionType).types.map((m) => this.argName(m)).join('_or_');
+    if (this.checker.isArrayType(t)) return `${this.argName(this.checker.getTypeArguments(t as ts.TypeReference)[0]!)}Array`;
+    const intrinsic = (t as { intrinsicName?: string }).intrinsicName;
+    if (intrinsic) return intrinsic;
+    return 'Anon';
+  }
+
+  private baseName(symbol: ts.Symbol, args: readonly ts.Type[]): string {
+    return [identifierSafe(symbol.name), ...args.map((a) => this.argName(a))].join('_');
+  }
+
+  /** The key of a named type (creating and reading its entry on first sight), or undefined if unnamed. */
+  private namedKey(t: ts.Type, site: Site): string | undefined {
+    const known = this.keys.get(t);
+    if (known) return known;
+    const named = this.nameOf(t);
+    if (!named) return undefined;
+    return this.register(t, named, site);
+  }
+
+  private register(t: ts.Type, named: { symbol: ts.Symbol; args: readonly ts.Type[] }, site: Site): string {
+    const base = this.baseName(named.symbol, named.args);
+    let key = base;
+    for (let n = 2; this.entries.has(key); n++) key = `${base}_${n}`;
+    this.keys.set(t, key);
+    const decl = named.symbol.declarations?.[0];
+    // Key order in the golden files: display, source, description, type.
+    const entry = { display: this.text(t) } as NamedTypeIR;
+    if (decl && !this.isExternal(decl)) entry.source = this.reporter.locate(decl);
+    const doc = ts.displayPartsToString(named.symbol.getDocumentationComment(this.checker)).trim();
+    if (doc) entry.description = doc;
+    entry.type = { kind: 'unknown' };
+    this.entries.set(key, entry);
+    const inner: Site = { ...site, at: decl && this.reporter.isAppNode(decl) ? decl : site.at };
+    entry.type = named.symbol.flags & S.Enum ? this.readEnum(named.symbol, inner) : this.readInner(t, inner, true);
+    if (named.symbol.flags & S.Class) {
+      const methods = this.checker
+        .getPropertiesOfType(t)
+        .filter((p) => p.flags & (S.Method | S.Accessor))
+        .map((p) => p.name);
+      if (methods.length) this.methodClasses.set(key, methods);
+    }
+    return key;
+  }
+
+  private readEnum(symbol: ts.Symbol, site: Site): EnumTypeIR {
+    const names: string[] = [];
+    const values: (string | number)[] = [];
+    for (const decl of symbol.declarations ?? []) {
+      if (!ts.isEnumDeclaration(decl)) continue;
+      for (const member of decl.members) {
+        const value = this.checker.getConstantValue(member);
+        const name = ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) ? member.name.text : member.name.getText();
+        if (value === undefined) {
+          this.fail({ ...site, at: member }, `enum member ${symbol.name}.${name} has a computed value`, 'give every enum member a constant string or number value');
+          continue;
+        }
+        names.push(name);
+        values.push(value);
+      }
+    }
+    return { kind: 'enum', names, values };
+  }
+
+  // ------------------------------------------------------------ unions
+
+  /** The members of a union as written (aliased unions and enums kept whole). */
+  private unionMembers(t: ts.UnionType): readonly ts.Type[] {
+    const origin = (t as { origin?: ts.Type }).origin;
+    if (origin && origin.flags & F.Union) {
+      return (origin as ts.UnionType).types.flatMap((m) =>
+        m.flags & F.Union && !(m.flags & (F.Boolean | F.EnumLiteral)) && !this.nameOf(m) && !this.isTaggedUnion(m as ts.UnionType)
+          ? this.unionMembers(m as ts.UnionType)
+          : [m],
+      );
+    }
+    return t.types;
+  }
+
+  /** `boolean & Default<true>` is distributed by TypeScript into `(false & …) | (true & …)`; its origin is the intersection as written. */
+  private isTaggedUnion(t: ts.UnionType): boolean {
+    const origin = (t as { origin?: ts.Type }).origin;
+    return !!origin && !!(origin.flags & F.Intersection) && this.splitIntersection(origin as ts.IntersectionType).bases.length === 1;
+  }
+
+  private readUnion(t: ts.UnionType, site: Site): TypeIR {
+    if (this.isTaggedUnion(t)) return this.readIntersection((t as unknown as { origin: ts.IntersectionType }).origin, site);
+    const members = this.unionMembers(t);
+    let hasNull = false;
+    const parts: ts.Type[] = [];
+    for (const m of members) {
+      if (m.flags & (F.Undefined | F.Void)) continue;
+      if (m.flags & F.Null) hasNull = true;
+      else parts.push(m);
+    }
+    if (parts.length === 1 && !hasNull) return this.read(parts[0]!, site);
+    let hoisted: JsonValue | undefined;
+    const bools = parts.filter((p) => p.flags & F.BooleanLiteral);
+    const bothBools = bools.length === 2;
+    const enumOf = this.completeEnums(parts);
+    const done = new Set<unknown>();
+    const out: { ir: TypeIR; t: ts.Type | null }[] = [];
+    for (const p of parts) {
+      if (bothBools && p.flags & F.BooleanLiteral) {
+        if (!done.has('boolean')) out.push({ ir: { kind: 'boolean' }, t: null });
+        done.add('boolean');
+        continue;
+      }
+      const whole = enumOf.get(p);
+      if (whole) {
+        if (!done.has(whole)) out.push({ ir: this.read(whole, site), t: null });
+        done.add(whole);
+        continue;
+      }
+      const ir = this.read(p, site);
+      if (ir.kind === 'union' && !ir.discriminator) {
+        // A nested inline union (a tagged literal union): flatten it, keeping its default.
+        if (ir.default !== undefined) hoisted = ir.default;
+        for (const v of ir.variants) if (v.kind !== 'null') out.push({ ir: v, t: null });
+        if (ir.variants.some((v) => v.kind === 'null')) hasNull = true;
+      } else out.push({ ir, t: p });
+    }
+    if (hasNull) out.push({ ir: { kind: 'null' }, t: null });
+    if (out.length === 1) return out[0]!.ir;
+    if (out.length === 0) {
+      this.fail(site, `${this.text(t)} has no value that can be sent as JSON`, 'use null, or make the property optional');
+      return { kind: 'unknown' };
+    }
+    const union: UnionTypeIR = { kind: 'union', variants: out.map((o) => o.ir) };
+    if (hoisted !== undefined) union.default = hoisted;
+    const disc = this.discriminator(out);
+    if (disc) union.discriminator = disc;
+    return union;
+  }
+
+  /** Enum member literals whose whole enum is present → that enum's type. */
+  private completeEnums(parts: readonly ts.Type[]): Map<ts.Type, ts.Type> {
+    const groups = new Map<ts.Declaration, ts.Type[]>();
+    for (const p of parts) {
+      const decl = p.flags & F.EnumLiteral && !(p.flags & F.Union) ? p.symbol?.valueDeclaration : undefined;
+      if (!decl || !ts.isEnumMember(decl)) continue;
+      const list = groups.get(decl.parent) ?? [];
+      list.push(p);
+      groups.set(decl.parent, list);
+    }
+    const out = new Map<ts.Type, ts.Type>();
+    for (const [enumDecl, list] of groups) {
+      if (!ts.isEnumDeclaration(enumDecl) || list.length !== enumDecl.members.length) continue;
+      const sym = this.checker.getSymbolAtLocation(enumDecl.name);
+      if (!sym) continue;
+      const whole = this.checker.getDeclaredTypeOfSymbol(sym);
+      for (const p of list) out.set(p, whole);
+    }
+    return out;
+  }
+
+  private discriminator(out: { ir: TypeIR; t: ts.Type | null }[]): UnionTypeIR['discriminator'] | undefined {
+    if (out.length < 2) return undefined;
+    const objs: ts.Type[] = [];
+    for (const o of out) {
+      if (!o.t || (o.ir.kind !== 'object' && o.ir.kind !== 'ref')) return undefined;
+      if (!(o.t.flags & (F.Object | F.Intersection)) || this.checker.isArrayType(o.t) || this.checker.isTupleType(o.t)) return undefined;
+      objs.push(o.t);
+    }
+    for (const candidate of this.checker.getPropertiesOfType(objs[0]!)) {
+      const values: (string | number | boolean)[] = [];
+      for (const o of objs) {
+        const p = this.checker.getPropertyOfType(o, candidate.name);
+        if (!p || p.flags & S.Optional) break;
+        const v = unitValue(this.checker.getTypeOfSymbol(p));
+        if (v === undefined) break;
+        values.push(v);
+      }
+      if (values.length !== objs.length) continue;
+      if (new Set(values.map((v) => `${typeof v}:${String(v)}`)).size !== values.length) continue;
+      return { property: candidate.name, mapping: values.map((value, variant) => ({ value, variant })) };
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------ intersections and tags
+
+  private splitIntersection(t: ts.IntersectionType): { bases: ts.Type[]; tags: Tag[]; tagNames: Set<string> } {
+    const bases: ts.Type[] = [];
+    const tags: Tag[] = [];
+    const tagNames = new Set<string>();
+    for (const m of t.types) {
+      if (isTagObject(this.checker, m)) {
+        for (const tag of readTags(this.checker, m)) {
+          tags.push(tag);
+          tagNames.add(TAG_PREFIX + tag.name);
+        }
+      } else bases.push(m);
+    }
+    return { bases, tags, tagNames };
+  }
+
+  private readIntersection(t: ts.IntersectionType, site: Site): TypeIR {
+    const { bases, tags, tagNames } = this.splitIntersection(t);
+    if (bases.length === 0) {
+      const shown = tags.map((g) => g.display).join(' & ');
+      this.fail(site, `${shown} is a type tag without a base type`, `intersect it with a base type, e.g. number & ${shown}`, 'COVET110');
+      return { kind: 'unknown' };
+    }
+    // A primitive with object members is a branded primitive: the brand has no run-time form.
+    const primitive = bases.find((b) => !(b.flags & (F.Object | F.Intersection)));
+    let ir: TypeIR;
+    let baseText: string;
+    if (primitive) {
+      ir = this.read(primitive, site);
+      baseText = this.text(primitive);
+    } else if (bases.length === 1) {
+      ir = this.read(bases[0]!, site);
+      baseText = this.text(bases[0]!);
+    } else {
+      ir = this.readObject(t, site, tagNames);
+      baseText = bases.map((b) => this.text(b)).join(' & ');
+    }
+    for (const p of applyTags(ir, tags, baseText, (x, v) => this.acceptsValue(x, v))) {
+      this.fail(site, p.message, p.hint, p.kind === 'regex' ? 'COVET111' : 'COVET110');
+    }
+    return ir;
+  }
+
+  /** Whether a `Default<V>` value fits a type. */
+  private acceptsValue(ir: TypeIR, v: JsonValue): boolean {
+    switch (ir.kind) {
+      case 'string':
+      case 'date':
+        return typeof v === 'string';
+      case 'number':
+        return typeof v === 'number' && (!ir.integer || Number.isInteger(v));
+      case 'boolean':
+        return typeof v === 'boolean';
+      case 'null':
+        return v === null;
+      case 'literal':
+        return ir.value === v;
+      case 'enum':
+        return ir.values.some((x) => x === v);
+      case 'union':
+        return ir.variants.some((x) => this.acceptsValue(x, v));
+      case 'ref': {
+        const entry = this.entries.get(ir.name);
+        return !entry || entry.type.kind === 'unknown' || this.acceptsValue(entry.type, v);
+      }
+      case 'unknown':
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  // ------------------------------------------------------------ objects
+
+  private readObjectLike(t: ts.Type, site: Site): TypeIR {
+    const c = this.checker;
+    if (c.isArrayType(t)) {
+      return { kind: 'array', items: this.read(c.getTypeArguments(t as ts.TypeReference)[0]!, { ...site, path: `${site.path}[]` }) };
+    }
+    if (c.isTupleType(t)) return this.readTuple(t as ts.TypeReference, site);
+    if (isTagObject(c, t)) return this.readIntersectionLikeTagOnly(t, site);
+    const sym = t.symbol;
+    if (sym && this.isLib(sym) && sym.flags & (S.Interface | S.Class)) {
+      if (sym.name === 'Date') return { kind: 'date' };
+      const [message, hint] = unsupportedLibType(sym.name, t, (x) => this.text(x), c);
+      this.fail(site, message, hint);
+      return { kind: 'unknown' };
+    }
+    if (t.getCallSignatures().length || t.getConstructSignatures().length) {
+      this.fail(site, `${this.text(t)} is a function type, which has no JSON form`, 'remove it, or replace it with the data it would compute');
+      return { kind: 'unknown' };
+    }
+    return this.readObject(t, site, undefined);
+  }
+
+  private readIntersectionLikeTagOnly(t: ts.Type, site: Site): TypeIR {
+    const shown = readTags(this.checker, t)
+      .map((g) => g.display)
+      .join(' & ');
+    this.fail(site, `${shown} is a type tag without a base type`, `intersect it with a base type, e.g. number & ${shown}`, 'COVET110');
+    return { kind: 'unknown' };
+  }
+
+  private readTuple(t: ts.TypeReference, site: Site): TupleTypeIR {
+    const target = t.target as ts.TupleType;
+    const args = this.checker.getTypeArguments(t);
+    const out: TupleTypeIR = { kind: 'tuple', items: [], minItems: 0 };
+    let optionalSeen = false;
+    target.elementFlags.forEach((ef, i) => {
+      const elSite = { ...site, path: `${site.path}[${i}]` };
+      const arg = args[i]!;
+      if (ef & ts.ElementFlags.Required) {
+        out.items.push(this.read(arg, elSite));
+        if (!optionalSeen) out.minItems = out.items.length;
+      } else if (ef & ts.ElementFlags.Optional) {
+        optionalSeen = true;
+        out.items.push(this.read(arg, elSite));
+      } else if (ef & ts.ElementFlags.Rest && i === target.elementFlags.length - 1) {
+        out.rest = this.read(arg, { ...site, path: `${site.path}[${i}…]` });
+      } else {
+        this.fail(elSite, `${this.text(t)} has elements after a rest element`, 'put the rest element last: [A, B, ...C[]]');
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Properties in declaration order. A mapped type (`Pick`, `Omit`, `Partial`…) lists them in the
+   * order of its key union, which follows type creation rather than the source: put properties
+   * that come from a declaration back in source order.
+   */
+  private propertiesInOrder(t: ts.Type): ts.Symbol[] {
+    const props = this.checker.getPropertiesOfType(t);
+    const mapped = (u: ts.Type): boolean =>
+      !!((u as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) || (!!(u.flags & F.Intersection) && (u as ts.IntersectionType).types.some(mapped));
+    if (!mapped(t)) return props;
+    const files: string[] = [];
+    const rank = (p: ts.Symbol): [number, number] => {
+      const d = p.declarations?.[0];
+      if (!d) return [Number.MAX_SAFE_INTEGER, 0];
+      const f = d.getSourceFile().fileName;
+      if (!files.includes(f)) files.push(f);
+      return [files.indexOf(f), d.pos];
+    };
+    const ranked = props.map((p, i) => ({ p, i, r: rank(p) }));
+    ranked.sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i);
+    return ranked.map((x) => x.p);
+  }
+
+  private readObject(t: ts.Type, site: Site, exclude: Set<string> | undefined): ObjectTypeIR {
+    const c = this.checker;
+    const properties: PropertyIR[] = [];
+    const interfaceMethods: string[] = [];
+    for (const p of this.propertiesInOrder(t)) {
+      const name = p.name;
+      if (exclude?.has(name)) continue;
+      const decl = p.valueDeclaration ?? p.declarations?.[0];
+      if (p.flags & (S.Method | S.Accessor)) {
+        // Class methods and accessors live on the prototype: not part of the JSON form.
+        const inClass = !!decl && ts.isClassLike(decl.parent);
+        if (!inClass && p.flags & S.Method) interfaceMethods.push(`${name}()`);
+        if (inClass || p.flags & S.Method) continue;
+      }
+      if (decl && (ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || name.startsWith('#'))) continue;
+      const propSite: Site = { ...site, path: childPath(site.path, name), at: decl && this.reporter.isAppNode(decl) ? decl : site.at };
+      if (name.startsWith('__@') || isSymbolKey(c, p)) {
+        this.fail(propSite, 'a property with a symbol key has no JSON form', 'use a string property name');
+        continue;
+      }
+      const pt = c.getTypeOfSymbol(p);
+      const typeNode = decl && (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) ? decl.type : undefined;
+      const prop: PropertyIR = {
+        name,
+        type: this.read(pt, propSite, typeNode),
+        optional: !!(p.flags & S.Optional) || includesUndefined(pt),
+      };
+      const doc = ts.displayPartsToString(p.getDocumentationComment(c)).trim();
+      if (doc) prop.description = doc;
+      properties.push(prop);
+    }
+    if (interfaceMethods.length) {
+      this.fail(site, `${this.text(t)} has methods (${interfaceMethods.join(', ')}), which have no JSON form`, 'use a type with data properties only');
+    }
+    const out: ObjectTypeIR = { kind: 'object', properties };
+    const infos = c.getIndexInfosOfType(t);
+    const info = infos.find((i) => i.keyType.flags & F.String) ?? infos.find((i) => i.keyType.flags & (F.Number | F.TemplateLiteral));
+    if (info) out.additionalProperties = this.read(info.type, { ...site, path: `${site.path}[string]` });
+    return out;
+  }
+
+  // ------------------------------------------------------------ inputs
+
+  /**
+   * Reports named classes with methods reached from an input (a body):
+   * a validated body is a plain object, so its methods would be missing.
+   */
+  checkInput(ir: TypeIR, site: Site): void {
+    const seen = new Set<string>();
+    const walk = (x: TypeIR, path: string): void => {
+      switch (x.kind) {
+        case 'ref': {
+          if (seen.has(x.name)) return;
+          seen.add(x.name);
+          const methods = this.methodClasses.get(x.name);
+          if (methods) {
+            this.fail(
+              { ...site, path },
+              `class ${x.name} has methods (${methods.map((m) => `${m}()`).join(', ')}), so it cannot be received as a request body`,
+              `declare an interface with its data fields (or use Pick<${x.name}, …>) for the parameter, and build the ${x.name} in the handler`,
+            );
+            return;
+          }
+          const entry = this.entries.get(x.name);
+          if (entry) walk(entry.type, path);
+          return;
+        }
+        case 'array':
+          return walk(x.items, `${path}[]`);
+        case 'tuple':
+          x.items.forEach((it, i) => walk(it, `${path}[${i}]`));
+          if (x.rest) walk(x.rest, `${path}[${x.items.length}…]`);
+          return;
+        case 'union':
+          x.variants.forEach((v) => walk(v, path));
+          return;
+        case 'object':
+          for (const p of x.properties) walk(p.type, childPath(path, p.name));
+          if (x.additionalProperties) walk(x.additionalProperties, `${path}[string]`);
+          return;
+        default:
+          return;
+      }
+    };
+    walk(ir, site.path);
+  }
+}
+
+function isTrue(t: ts.Type): boolean {
+  return (t as { intrinsicName?: string }).intrinsicName === 'true';
+}
+
+function isSymbolKey(c: ts.TypeChecker, p: ts.Symbol): boolean {
+  const decl = p.valueDeclaration as ts.NamedDeclaration | undefined;
+  const nameNode = decl?.name;
+  if (!nameNode || !ts.isComputedPropertyName(nameNode)) return false;
+  const keyType = c.getTypeAtLocation(nameNode.expression);
+  return !!(keyType.flags & (F.ESSymbol | F.UniqueESSymbol));
+}
+
+/** The value of a unit literal type (string, number, boolean, enum member), else undefined. */
+function unitValue(t: ts.Type): string | number | boolean | undefined {
+  if (t.flags & F.Union) return undefined;
+  if (t.flags & F.StringLiteral) return (t as ts.StringLiteralType).value;
+  if (t.flags & F.NumberLiteral) return (t as ts.NumberLiteralType).value;
+  if (t.flags & F.BooleanLiteral) return isTrue(t);
+  return undefined;
+}
+
+function unsupportedPrimitive(f: ts.TypeFlags): [string, string] {
+  if (f & (F.BigInt | F.BigIntLiteral)) return [' (bigint has no JSON form)', 'use number & Int, or a string for integers beyond 2^53'];
+  if (f & (F.ESSymbol | F.UniqueESSymbol)) return [' (a symbol has no JSON form)', 'use a string'];
+  if (f & (F.TemplateLiteral | F.StringMapping)) return [' (template literal types are not checked)', "use string & Pattern<'…'> to constrain the text"];
+  if (f & F.TypeParameter) return [' (an uninstantiated type parameter)', 'give the handler concrete types; generic handlers are not supported'];
+  if (f & (F.Undefined | F.Void)) return [' as a value', 'make the property optional (`?`) or use null'];
+  if (f & F.Never) return [' (never has no values)', 'use a type with values, or remove it'];
+  return ['', 'use a JSON type: string, number, boolean, null, an array, or an object type'];
+}

@@ -1,0 +1,50 @@
+// Runs every uvu suite (`*.test.ts` outside fixtures/ and node_modules/) in one
+// process under tsx, echoes its output, and ends with `N passed, N failed`.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(new URL('..', import.meta.url).pathname);
+const skip = new Set(['node_modules', 'fixtures', 'dist', 'lib', '.git', 'results']);
+const only = process.argv.slice(2);
+
+function find(dir, out) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) {
+      if (!skip.has(entry.name) && !entry.name.startsWith('.')) find(path.join(dir, entry.name), out);
+    } else if (entry.name.endsWith('.test.ts')) out.push(path.relative(root, path.join(dir, entry.name)));
+  }
+  return out;
+}
+
+let files = find(root, []).sort();
+if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
+
+let passed = 0;
+let failed = 0;
+const failedFiles = [];
+for (const file of files) {
+  const code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      process.stdout.write(d);
+    });
+    child.on('close', (c) => {
+      const total = /Total:\s+(\d+)/.exec(out);
+      const ok = /Passed:\s+(\d+)/.exec(out);
+      if (total && ok) {
+        passed += Number(ok[1]);
+        failed += Number(total[1]) - Number(ok[1]);
+      } else if (c !== 0) {
+        failed += 1; // the file crashed before reporting
+      }
+      resolve(c);
+    });
+  });
+  if (code !== 0) failedFiles.push(file);
+}
+if (failedFiles.length) process.stdout.write(`\nfailing files:\n${failedFiles.map((f) => `  ${f}`).join('\n')}\n`);
+process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+process.exit(failed || failedFiles.length ? 1 : 0);

@@ -1,0 +1,82 @@
+/**
+ * End-to-end harness: build an app with the real pipeline, start the real
+ * `dist/server.mjs` in a child process on a free port, talk to it over HTTP.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { build } from '../pipeline/build.ts';
+import { formatDiagnostic } from '../compiler/diagnostics.ts';
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  /** Sends SIGTERM and waits for the process to exit; resolves to its exit code. */
+  stop(): Promise<number | null>;
+  /** Everything the server printed so far (stdout and stderr). */
+  output(): string;
+  child: ChildProcess;
+}
+
+const built = new Map<string, Promise<string>>();
+
+/** Builds `appDir` once per test process; resolves to the server file. */
+export function buildApp(appDir: string): Promise<string> {
+  const key = path.resolve(appDir);
+  let p = built.get(key);
+  if (!p) {
+    p = (async () => {
+      const outDir = mkdtempSync(path.join(os.tmpdir(), `covet-${path.basename(key)}-`));
+      const result = await build({ appDir: key, outDir });
+      if (!result.ok) throw new Error(`build of ${appDir} failed:\n${result.diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
+      return result.outFile!;
+    })();
+    built.set(key, p);
+  }
+  return p;
+}
+
+export async function startApp(appDir: string, options: { env?: Record<string, string>; args?: string[] } = {}): Promise<RunningApp> {
+  const serverFile = await buildApp(appDir);
+  return startServer(serverFile, options);
+}
+
+export function startServer(serverFile: string, options: { env?: Record<string, string>; args?: string[] } = {}): Promise<RunningApp> {
+  const child = spawn(process.execPath, [serverFile, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within 10 s:\n${out}`));
+    }, 10_000);
+    const onData = () => {
+      const m = /listening on http:\/\/([^\s]+):(\d+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      const port = Number(m[2]);
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        port,
+        output: () => out,
+        child,
+        stop: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          return exited;
+        },
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening:\n${out}`));
+    });
+  });
+}
