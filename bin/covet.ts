@@ -1,12 +1,12 @@
 /**
  * The covet CLI: commander wiring only — parse, call the pipeline, print, exit code.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDiagnostic, type Diagnostic } from '../compiler/diagnostics.ts';
 import { routeRows } from '../codegen/app/index.ts';
-import { build, covetVersion, generate } from '../pipeline/build.ts';
+import { build, covetVersion, generate, openApi } from '../pipeline/build.ts';
 import { extractRoute, findRoute } from '../pipeline/inspect.ts';
 
 const program = new Command();
@@ -120,6 +120,23 @@ program
     }
     const fns = emitted.routeFunctions[found.route.id]!;
     process.stdout.write(extractRoute(emitted.source, [fns.route, fns.reply]) + '\n');
+  });
+
+program
+  .command('openapi')
+  .description('print the OpenAPI 3.1 document of <app> (covet build also writes it to <out>/openapi.json)')
+  .argument('<app>', 'folder with the handler modules', appDirArg)
+  .option('-o, --out <file>', 'write to a file instead of stdout')
+  .action((appDir: string, opts: { out?: string }) => {
+    const { ir, diagnostics } = generate(appDir);
+    if (!ir) {
+      printDiagnostics(diagnostics, appDir);
+      process.exitCode = 1;
+      return;
+    }
+    const text = JSON.stringify(openApi(ir, appDir), null, 2) + '\n';
+    if (opts.out) writeFileSync(opts.out, text);
+    else process.stdout.write(text);
   });
 
 function table(rows: string[][]): string {

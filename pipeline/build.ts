@@ -7,7 +7,7 @@
  * modules and their npm imports, and keeps packages with native addons
  * external (they cannot be bundled).
  */
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -15,6 +15,7 @@ import { compileApp } from '../compiler/index.ts';
 import type { Diagnostic } from '../compiler/diagnostics.ts';
 import type { AppIR } from '../compiler/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
+import { openApiDocument } from '../codegen/openapi/index.ts';
 
 import { covetRoot } from '../templates/index.ts';
 
@@ -97,7 +98,27 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     return { ok: false, diagnostics, ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings };
   }
   for (const w of (result as esbuild.BuildResult).warnings ?? []) warnings.push(w.text);
+  writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(openApi(gen.ir, appDir), null, 2) + '\n');
   return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, warnings };
+}
+
+/** The app's OpenAPI document; title and version from the app's package.json when it has one. */
+export function openApi(ir: AppIR, appDir: string) {
+  let title = path.basename(path.resolve(appDir));
+  let version = '0.0.0';
+  let description: string | undefined;
+  const pkgFile = path.join(appDir, 'package.json');
+  if (existsSync(pkgFile)) {
+    try {
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string; description?: string };
+      title = pkg.name ?? title;
+      version = pkg.version ?? version;
+      description = pkg.description;
+    } catch {
+      /* an unreadable package.json only loses the title */
+    }
+  }
+  return openApiDocument(ir, { title, version, description });
 }
 
 function covetPlugin(appDir: string, outDir: string): esbuild.Plugin {

@@ -23,7 +23,15 @@ export function topLevelChunks(source: string): Map<string, Chunk> {
     if (current) chunks.set(current.name, { name: current.name, text: current.lines.join('\n').trimEnd(), order: chunks.size });
     current = null;
   };
+  let inBlock = false;
   for (const line of lines) {
+    if (inBlock || line.startsWith('/*')) {
+      // A block comment at column 0 documents the declaration below it.
+      if (!inBlock) close();
+      pendingComments.push(line);
+      inBlock = !line.includes('*/');
+      continue;
+    }
     const m = DECL.exec(line);
     if (m) {
       close();
@@ -38,7 +46,7 @@ export function topLevelChunks(source: string): Map<string, Chunk> {
       pendingComments = [];
     } else if (current) {
       current.lines.push(line);
-    } else if (line.trim() === '') {
+    } else if (line.trim() === '' && pendingComments.length && !pendingComments[pendingComments.length - 1]!.includes('*/')) {
       pendingComments = [];
     }
   }

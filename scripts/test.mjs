@@ -20,6 +20,11 @@ function find(dir, out) {
 let files = find(root, []).sort();
 if (only.length) files = files.filter((f) => only.some((o) => f.includes(o)));
 
+// The CLI tests run bin/covet.mjs, which loads lib/cli.mjs: rebuild it from the current sources.
+await new Promise((resolve, reject) =>
+  spawn(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' }).on('close', (c) => (c === 0 ? resolve() : reject(new Error('scripts/build.mjs failed')))),
+);
+
 let passed = 0;
 let failed = 0;
 const failedFiles = [];

@@ -155,7 +155,19 @@ export function routeRows(ir: AppIR): string[][] {
     r.path,
     r.handler.exportName,
     `${r.handler.file}:${r.handler.line}`,
-    r.params.map((p) => (p.kind === 'ctx' ? `${p.name}: ctx` : `${p.name}: ${p.kind}`)).join(', '),
+    describeParams(r),
     String(r.status),
   ]);
+}
+
+/** `path: id · query: limit, offset · body` */
+function describeParams(route: RouteIR): string {
+  const groups = new Map<string, string[]>();
+  for (const p of route.params) {
+    const list = groups.get(p.kind) ?? [];
+    const label = p.kind === 'body' || p.kind === 'ctx' ? p.name : p.name === p.key ? p.name : `${p.name} (${p.key})`;
+    list.push(label);
+    groups.set(p.kind, list);
+  }
+  return [...groups.entries()].map(([kind, list]) => `${kind}: ${list.join(', ')}`).join(' · ');
 }

@@ -58,6 +58,11 @@ export function namedSchemas(types: Types, options: SchemaOptions = {}): Record<
   return out;
 }
 
+/** A schema for `type` that references named types under `options.refPrefix` (default: OpenAPI components) instead of carrying `$defs`. */
+export function referencingSchema(type: TypeIR, types: Types, options: SchemaOptions = {}): Schema {
+  return new Converter(types, { refPrefix: '#/components/schemas/', ...options }, new Set()).schema(type);
+}
+
 class Converter {
   constructor(
     private readonly types: Types,

@@ -1,0 +1,61 @@
+/**
+ * The OpenAPI document of the todo app: golden file, every `$ref` resolves,
+ * every route is an operation with its parameters, body and responses.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compileApp } from '../../compiler/index.ts';
+import { openApiDocument, openApiPath } from './index.ts';
+
+const appDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/todo-app');
+const { ir } = compileApp(appDir);
+const doc = openApiDocument(ir!, { title: 'todo-app', version: '1.0.0' }) as any;
+
+function refs(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) refs(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else refs(v, out);
+    }
+  }
+  return out;
+}
+
+test('golden: fixtures/todo-app/expected/openapi.json', () => {
+  const text = JSON.stringify(doc, null, 2) + '\n';
+  const golden = path.join(appDir, 'expected', 'openapi.json');
+  if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(golden, text);
+  assert.ok(existsSync(golden), 'run with UPDATE_SNAPSHOTS=1 and review');
+  assert.fixture(text, readFileSync(golden, 'utf8'));
+});
+
+test('every $ref points at a component', () => {
+  const all = refs(doc);
+  assert.ok(all.length > 10);
+  for (const r of all) {
+    assert.match(r, /^#\/components\/schemas\//);
+    assert.ok(r.slice('#/components/schemas/'.length) in doc.components.schemas, `dangling ${r}`);
+  }
+});
+
+test('every route is an operation with its parameters, body and responses', () => {
+  for (const route of ir!.routes) {
+    const op = doc.paths[openApiPath(route)]?.[route.method.toLowerCase()];
+    assert.ok(op, `${route.method} ${route.path}`);
+    assert.is(op.operationId, route.id);
+    assert.ok(op.responses[String(route.status)], `${route.id} success response`);
+    const scalars = route.params.filter((p) => p.kind !== 'body' && p.kind !== 'ctx');
+    assert.is((op.parameters ?? []).length, scalars.length, route.id);
+    assert.is(op.requestBody !== undefined, route.params.some((p) => p.kind === 'body'), route.id);
+  }
+  assert.is(doc.paths['/todos/{id}'].get.parameters[0].in, 'path');
+  assert.is(doc.paths['/users'].post.requestBody.content['application/json'].schema.$ref, '#/components/schemas/NewUser');
+  assert.equal(doc.paths['/users'].get.parameters.find((p: any) => p.name === 'limit').schema, { type: 'integer', minimum: 1, maximum: 100, default: 20 });
+  assert.is(doc.paths['/users/{id}'].delete.responses['204'].content, undefined);
+  assert.is(doc.paths['/users'].post.responses['422'].content['application/json'].schema.$ref, '#/components/schemas/HTTPValidationError');
+});
+
+test.run();

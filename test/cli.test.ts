@@ -1,0 +1,91 @@
+/**
+ * The covet command as a user runs it: `node bin/covet.mjs …` in a child
+ * process, checking exit codes and what it prints.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+function covet(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/covet.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('build writes server.mjs and a source map that points at the handler .ts files', () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
+  const r = covet('build', 'fixtures/routing', '--out', out);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine node \(\d+ ms: compile \d+, codegen \d+, bundle \d+\)/);
+  assert.ok(existsSync(path.join(out, 'server.mjs')));
+  const map = JSON.parse(readFileSync(path.join(out, 'server.mjs.map'), 'utf8')) as { sources: string[] };
+  assert.ok(map.sources.some((s) => s.endsWith('fixtures/routing/routes.ts') || /fixtures\/routing\/[^/]+\.ts$/.test(s)), map.sources.join(', '));
+});
+
+test('build of an app that cannot compile exits 1 with file:line:col, the id and a fix', () => {
+  const r = covet('build', 'fixtures/fail/two-bodies', '--out', mkdtempSync(path.join(os.tmpdir(), 'covet-cli-')));
+  assert.is(r.code, 1);
+  assert.match(r.err, /fixtures\/fail\/two-bodies\/[\w.-]+\.ts:\d+:\d+ - error COVET102: /);
+  assert.match(r.err, /\n {2}fix: /);
+  assert.match(r.err, /nothing was built/);
+  assert.not.match(r.err, /\n\s+at /, 'no stack trace for a compile error');
+});
+
+test('build of a folder that does not exist says so', () => {
+  const r = covet('build', 'fixtures/no-such-app');
+  assert.is(r.code, 1);
+  assert.match(r.err, /is not a directory/);
+});
+
+test('routes prints a table with method, path, handler, file:line, params and status', () => {
+  const r = covet('routes', 'fixtures/todo-app');
+  assert.is(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  assert.match(lines[0]!, /^METHOD\s+PATH\s+HANDLER\s+SOURCE\s+PARAMS\s+STATUS$/);
+  assert.ok(lines.some((l) => /^GET\s+\/todos\/:id\s+getTodo\s+todos\.ts:\d+\s+path: id\s+200$/.test(l)), r.out);
+  assert.ok(lines.some((l) => /^POST\s+\/users\s+createUser\s+users\.ts:\d+\s+body: body · ctx: ctx\s+201$/.test(l)), r.out);
+});
+
+test('routes --json is machine-readable', () => {
+  const r = covet('routes', 'fixtures/todo-app', '--json');
+  assert.is(r.code, 0, r.err);
+  const rows = JSON.parse(r.out) as { method: string; path: string; status: string }[];
+  assert.ok(rows.some((x) => x.method === 'DELETE' && x.path === '/users/:id' && x.status === '204'));
+});
+
+test('inspect METHOD path prints that route, its validators and serializers, with the source comment', () => {
+  const r = covet('inspect', 'fixtures/todo-app', 'GET', '/todos/:id');
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /\/\/ GET \/todos\/:id {2}← {2}todos\.ts:\d+ getTodo\nfunction route_getTodo\(req, res, path_id\)/);
+  assert.match(r.out, /function reply_getTodo\(/);
+  assert.match(r.out, /function serialize_Todo\(/);
+  assert.match(r.out, /function validate_getTodo_id\(/);
+  assert.not.match(r.out, /function route_listTodos\(/, 'only the route asked for');
+});
+
+test('inspect of a route that does not exist suggests the closest one', () => {
+  const r = covet('inspect', 'fixtures/todo-app', 'GET', '/todo/:id');
+  assert.is(r.code, 1);
+  assert.match(r.err, /no route GET \/todo\/:id — did you mean GET \/todos\/:id\?/);
+});
+
+test('inspect --ir prints the App IR as JSON', () => {
+  const r = covet('inspect', 'fixtures/todo-app', '--ir');
+  assert.is(r.code, 0, r.err);
+  const ir = JSON.parse(r.out) as { version: number; routes: { id: string }[]; types: Record<string, unknown> };
+  assert.is(ir.version, 1);
+  assert.ok(ir.routes.some((x) => x.id === 'getTodo'));
+  assert.ok('Todo' in ir.types);
+});
+
+test('inspect --router prints the generated router', () => {
+  const r = covet('inspect', 'fixtures/todo-app', '--router');
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /function __covet_match\(method, path, req, res\)/);
+});
+
+test.run();
