@@ -53,7 +53,7 @@ program
     const t = result.timings;
     const total = performance.now() - started;
     process.stdout.write(
-      `covet: built ${path.relative(process.cwd(), result.outFile!)} — ${result.ir!.routes.length} routes, engine ${opts.engine} ` +
+      `covet: built ${displayPath(result.outFile!)} — ${result.ir!.routes.length} routes, engine ${opts.engine} ` +
         `(${total.toFixed(0)} ms: compile ${t.compile.toFixed(0)}, codegen ${t.codegen.toFixed(0)}, bundle ${t.bundle.toFixed(0)})\n`,
     );
   });
@@ -138,6 +138,12 @@ program
     if (opts.out) writeFileSync(opts.out, text);
     else process.stdout.write(text);
   });
+
+/** Relative to the working directory when inside it, absolute otherwise. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel;
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));

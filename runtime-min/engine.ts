@@ -25,6 +25,12 @@ export interface ListenOptions {
    * may still expose every header through `req.headers()` (used by `Ctx`).
    */
   headerNames: readonly string[];
+  /**
+   * Milliseconds a client has to send a complete request head (request line and
+   * headers) from the moment it starts one; a slower client is answered 408 and
+   * disconnected (slowloris protection). Default 10 000.
+   */
+  headersTimeoutMs?: number;
 }
 
 export interface Listening {

@@ -18,16 +18,19 @@ export interface CommandLine {
   host: string;
   port: number;
   maxBodySize: number;
+  /** `--headers-timeout` / `COVET_HEADERS_TIMEOUT_MS`; undefined: the engine's default (10 s). */
+  headersTimeoutMs: number | undefined;
 }
 
-const USAGE = `usage: node server.mjs [--port N] [--host ADDR] [--max-body-size BYTES]
-  environment: PORT, HOST, COVET_MAX_BODY_SIZE`;
+const USAGE = `usage: node server.mjs [--port N] [--host ADDR] [--max-body-size BYTES] [--headers-timeout MS]
+  environment: PORT, HOST, COVET_MAX_BODY_SIZE, COVET_HEADERS_TIMEOUT_MS`;
 
 /** Parses the server's own command line; exits with a message on a bad flag. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, defaults: { maxBodySize: number }): CommandLine {
   let port: string | undefined = env.PORT;
   let host: string | undefined = env.HOST;
   let maxBody: string | undefined = env.COVET_MAX_BODY_SIZE;
+  let headersTimeout: string | undefined = env.COVET_HEADERS_TIMEOUT_MS;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -39,6 +42,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     if (flag === '--port' || flag === '-p') port = value();
     else if (flag === '--host' || flag === '-H') host = value();
     else if (flag === '--max-body-size') maxBody = value();
+    else if (flag === '--headers-timeout') headersTimeout = value();
     else if (flag === '--help' || flag === '-h') {
       process.stdout.write(USAGE + '\n');
       process.exit(0);
@@ -48,7 +52,11 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) usageError(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
   const maxBodySize = maxBody === undefined || maxBody === '' ? defaults.maxBodySize : Number(maxBody);
   if (!Number.isInteger(maxBodySize) || maxBodySize < 0) usageError(`max body size must be a number of bytes, got ${JSON.stringify(maxBody)}`);
-  return { host: host || '0.0.0.0', port: portNumber, maxBodySize };
+  const headersTimeoutMs = headersTimeout === undefined || headersTimeout === '' ? undefined : Number(headersTimeout);
+  if (headersTimeoutMs !== undefined && (!Number.isInteger(headersTimeoutMs) || headersTimeoutMs < 1)) {
+    usageError(`headers timeout must be a positive number of milliseconds, got ${JSON.stringify(headersTimeout)}`);
+  }
+  return { host: host || '0.0.0.0', port: portNumber, maxBodySize, headersTimeoutMs };
 }
 
 function usageError(message: string): never {
@@ -63,7 +71,7 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   let listening;
   try {
     listening = await engine.listen(
-      { host: cli.host, port: cli.port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames },
+      { host: cli.host, port: cli.port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs },
       handler,
     );
   } catch (err) {

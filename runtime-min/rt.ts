@@ -229,20 +229,23 @@ export class Context implements Ctx {
 export function fail(res: EngineResponse, err: unknown, route: string): void {
   if (err instanceof HttpError) {
     if (res.closed) return;
+    let prepared = H_JSON;
     if (err.headers) {
       const pairs = ['content-type', 'application/json'];
       for (const k of Object.keys(err.headers)) pairs.push(k.toLowerCase(), String(err.headers[k]));
-      let prepared: PreparedHeaders;
       try {
         prepared = engine.headers(pairs);
       } catch {
-        prepared = H_JSON;
+        /* a header the engine refuses (a line break in a value): answer without the extra headers */
       }
-      res.send(err.status, prepared, safeDetail(err));
-    } else {
-      res.send(err.status, H_JSON, safeDetail(err));
     }
-    return;
+    try {
+      res.send(err.status, prepared, safeDetail(err));
+      return;
+    } catch (sendErr) {
+      // The engine refused to write it as given: a bug in the handler, answered 500 below.
+      err = sendErr;
+    }
   }
   if (err instanceof BadRequest) {
     sendError(res, 400, err.message);
@@ -266,7 +269,12 @@ function safeDetail(err: HttpError): string {
 }
 
 export function logError(route: string, err: unknown): void {
-  const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  let text: string;
+  try {
+    text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  } catch {
+    text = Object.prototype.toString.call(err); // e.g. a thrown Object.create(null)
+  }
   process.stderr.write(`covet: ${route} failed: ${text}\n`);
 }
 

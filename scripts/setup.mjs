@@ -11,7 +11,7 @@ const quiet = process.argv.includes('--quiet');
 const log = (msg) => quiet || process.stdout.write(`setup: ${msg}\n`);
 
 /** Debian packages the tests and benchmarks use (command → package). */
-const DEBIAN = { curl: 'curl' };
+const DEBIAN = { curl: 'curl', wrk: 'wrk' };
 
 function have(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;

@@ -22,7 +22,8 @@ test('build writes server.mjs and a source map that points at the handler .ts fi
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine node \(\d+ ms: compile \d+, codegen \d+, bundle \d+\)/);
   assert.ok(existsSync(path.join(out, 'server.mjs')));
-  const map = JSON.parse(readFileSync(path.join(out, 'server.mjs.map'), 'utf8')) as { sources: string[] };
+  assert.ok(existsSync(path.join(out, 'openapi.json')));
+  const map = JSON.parse(readFileSync(path.join(out, 'app.mjs.map'), 'utf8')) as { sources: string[] };
   assert.ok(map.sources.some((s) => s.endsWith('fixtures/routing/routes.ts') || /fixtures\/routing\/[^/]+\.ts$/.test(s)), map.sources.join(', '));
 });
 

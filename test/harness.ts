@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from '../pipeline/build.ts';
+import type { EngineName } from '../codegen/app/index.ts';
 import { formatDiagnostic } from '../compiler/diagnostics.ts';
 
 export interface RunningApp {
@@ -21,14 +22,16 @@ export interface RunningApp {
 
 const built = new Map<string, Promise<string>>();
 
-/** Builds `appDir` once per test process; resolves to the server file. */
-export function buildApp(appDir: string): Promise<string> {
-  const key = path.resolve(appDir);
+/** Builds `appDir` once per test process (and engine); resolves to the server file. */
+export function buildApp(appDir: string, options: { engine?: EngineName } = {}): Promise<string> {
+  const dir = path.resolve(appDir);
+  const engine = options.engine ?? 'node';
+  const key = `${engine}:${dir}`;
   let p = built.get(key);
   if (!p) {
     p = (async () => {
-      const outDir = mkdtempSync(path.join(os.tmpdir(), `covet-${path.basename(key)}-`));
-      const result = await build({ appDir: key, outDir });
+      const outDir = mkdtempSync(path.join(os.tmpdir(), `covet-${path.basename(dir)}-`));
+      const result = await build({ appDir: dir, outDir, engine });
       if (!result.ok) throw new Error(`build of ${appDir} failed:\n${result.diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
       return result.outFile!;
     })();
@@ -37,8 +40,11 @@ export function buildApp(appDir: string): Promise<string> {
   return p;
 }
 
-export async function startApp(appDir: string, options: { env?: Record<string, string>; args?: string[] } = {}): Promise<RunningApp> {
-  const serverFile = await buildApp(appDir);
+export async function startApp(
+  appDir: string,
+  options: { env?: Record<string, string>; args?: string[]; engine?: EngineName } = {},
+): Promise<RunningApp> {
+  const serverFile = await buildApp(appDir, { engine: options.engine });
   return startServer(serverFile, options);
 }
 

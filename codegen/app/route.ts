@@ -24,7 +24,7 @@ export interface RouteContext {
 }
 
 /** Locals of the route function that parameter names must not shadow. */
-const RESERVED_LOCALS = ['req', 'res', 'errs', 'ctx', 'url', 'qi', 'qs', 'start', 'end', 'eq', 'result', 'cookies', 'value', 'err'];
+const RESERVED_LOCALS = ['req', 'res', 'errs', 'url', 'qi', 'qs', 'start', 'end', 'eq', 'result', 'cookies', 'value', 'err'];
 
 /** `GET /users/:id (getUser)`: how logs name a route. */
 export function routeLabel(route: RouteIR): string {

@@ -341,6 +341,10 @@ export class ValidatorGen {
       case 'enum':
         return this.emitChoice(w, t.values, x, loc, mode, 'enum');
       case 'unknown':
+        // Any JSON value, but no deeper than any other input (MAX_DEPTH levels in all).
+        if (mode === 'json') {
+          this.chain(w, [this.check(loc, code`${this.h('tooDeep')}(${x}, ${w.depth(level)})`, 'recursion_loop', M.recursion_loop(MAX_DEPTH))]);
+        }
         return x;
       case 'date':
         return this.emitDate(w, x, loc, mode);

@@ -6,6 +6,7 @@
  * Every helper is allocation-free on the success path, except `duplicate`
  * (a `Set` for long arrays of scalars) and `url` (the WHATWG `URL` parser).
  */
+import { MAX_DEPTH } from '../../compiler/ir.ts';
 import { raw, type Code } from '../code.ts';
 
 export const HELPER_PREFIX = '__covet_v_';
@@ -33,7 +34,8 @@ export type HelperName =
   | 'urlError'
   | 'parseNumber'
   | 'parseInt'
-  | 'parseBool';
+  | 'parseBool'
+  | 'tooDeep';
 
 /** In emission order (a helper comes after the helpers it uses, for readers). */
 const HELPERS: Record<HelperName, Helper> = {
@@ -341,6 +343,20 @@ function __covet_v_parseBool(s) {
     case "false": case "0": case "no": case "off": return false;
     default: return undefined;
   }
+}`,
+  },
+  tooDeep: {
+    deps: ['hasOwn'],
+    source: `/** True when v, found inside \`depth\` objects/arrays, has an object or array more than ${MAX_DEPTH} levels deep (recursion bounded by that). */
+function __covet_v_tooDeep(v, depth) {
+  if (typeof v !== "object" || v === null) return false;
+  if (depth > ${MAX_DEPTH}) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (__covet_v_tooDeep(v[i], depth + 1)) return true;
+  } else {
+    for (const k in v) if (__covet_v_hasOwn.call(v, k) && __covet_v_tooDeep(v[k], depth + 1)) return true;
+  }
+  return false;
 }`,
   },
 };

@@ -103,7 +103,20 @@ test('uniqueItems on deeply nested unknown items compares without recursion', ()
   const run = bodyValidator(arr(unknownT, { uniqueItems: true }));
   const deep = JSON.parse('['.repeat(100000) + ']'.repeat(100000));
   const deep2 = JSON.parse('['.repeat(100000) + ']'.repeat(100000));
-  assert.equal(run([deep, deep2]).errors.map((e) => e.type), ['value_error']);
+  // Each item is also too deep for an unknown value (below); the duplicate is still found.
+  assert.equal(run([deep, deep2]).errors.map((e) => e.type), ['recursion_loop', 'recursion_loop', 'value_error']);
+});
+
+test('an unknown value nests at most MAX_DEPTH levels, counted from the body', () => {
+  const run = bodyValidator(unknownT);
+  const arrays = (n: number) => JSON.parse('['.repeat(n) + ']'.repeat(n));
+  assert.equal(run(arrays(MAX_DEPTH + 1)).errors, []);
+  assert.equal(run(arrays(MAX_DEPTH + 2)).errors.map((e) => [e.loc, e.type]), [[['body'], 'recursion_loop']]);
+  assert.equal(run(JSON.parse('[' + '{"a":'.repeat(100000) + '1' + '}'.repeat(100000) + ']')).errors.map((e) => e.type), ['recursion_loop']);
+  const inside = bodyValidator(obj([prop('u', unknownT)]));
+  assert.equal(inside({ u: arrays(MAX_DEPTH) }).errors, []);
+  assert.equal(inside({ u: arrays(MAX_DEPTH + 1) }).errors.map((e) => [e.loc, e.type]), [[['body', 'u'], 'recursion_loop']]);
+  assert.equal(run('deep'.repeat(3)).errors, []);
 });
 
 test.run();

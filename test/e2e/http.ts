@@ -39,7 +39,8 @@ export function client(getApp: () => RunningApp | undefined) {
       body = JSON.stringify(send.json);
       if (!headers.has('content-type')) headers.set('content-type', 'application/json');
     }
-    const response = await fetch(app.url + path, { method, headers, body });
+    // A server that never answers fails the test instead of hanging it.
+    const response = await fetch(app.url + path, { method, headers, body, signal: AbortSignal.timeout(10_000) });
     const text = await response.text();
     const isJson = (response.headers.get('content-type') ?? '').startsWith('application/json');
     return { status: response.status, headers: response.headers, text, json: isJson && text !== '' ? JSON.parse(text) : undefined };
@@ -56,21 +57,23 @@ export interface CurlReply {
 }
 
 /**
- * Runs `curl -sS -i <args> <base + target>` (with `--path-as-is`, so the
+ * Runs `curl -sS -i <args> <base + target>` (with `--path-as-is` and `--globoff`, so the
  * request target goes out exactly as written) and parses the answer.
  */
 export function curl(base: string, target: string, args: string[] = []): Promise<CurlReply> {
   return new Promise((resolve, reject) => {
     execFile(
       'curl',
-      ['-sS', '-i', '--path-as-is', '--max-time', '10', ...args, base + target],
+      ['-sS', '-i', '--path-as-is', '--globoff', '--max-time', '10', ...args, base + target],
       { encoding: 'latin1', maxBuffer: 8 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err) {
           reject(new Error(`curl ${args.join(' ')} ${target} failed: ${stderr || err.message}`));
           return;
         }
-        const raw = Buffer.from(stdout, 'latin1');
+        let raw = Buffer.from(stdout, 'latin1');
+        // Interim answers (100 Continue to curl's `Expect`) come first: skip them.
+        while (/^HTTP\/\S+ 1\d\d /.test(raw.subarray(0, 16).toString('latin1'))) raw = raw.subarray(raw.indexOf('\r\n\r\n') + 4);
         const split = raw.indexOf('\r\n\r\n');
         const head = (split === -1 ? raw : raw.subarray(0, split)).toString('latin1');
         const text = split === -1 ? '' : raw.subarray(split + 4).toString('utf8');
@@ -92,12 +95,15 @@ export function expectStatus(reply: { status: number; text: string }, status: nu
   assert.is(reply.status, status, `expected ${status}, got ${reply.status}: ${reply.text}`);
 }
 
+function contentType(reply: Reply | CurlReply): string | null | undefined {
+  return 'header' in reply ? reply.header('content-type') : reply.headers.get('content-type');
+}
+
 /** A JSON answer with exactly these bytes. */
-export function expectBody(reply: Reply | CurlReply, status: number, text: string): void {
+export function expectBody(reply: Reply | CurlReply, status: number, text: string, message?: string): void {
   expectStatus(reply, status);
-  const type = reply.headers instanceof Headers ? reply.headers.get('content-type') : reply.header('content-type');
-  assert.is(type, 'application/json');
-  assert.is(reply.text, text);
+  assert.is(contentType(reply), 'application/json');
+  assert.is(reply.text, text, message);
 }
 
 /** An answer `{"detail": <detail>}` with that status (exact bytes). */
@@ -118,8 +124,7 @@ export interface Failure {
  */
 export function expectInvalid(reply: Reply | CurlReply, failures: Failure[]): void {
   expectStatus(reply, 422);
-  const type = reply.headers instanceof Headers ? reply.headers.get('content-type') : reply.header('content-type');
-  assert.is(type, 'application/json');
+  assert.is(contentType(reply), 'application/json');
   const body = reply.json;
   assert.equal(Object.keys(body ?? {}), ['detail'], reply.text);
   assert.ok(Array.isArray(body.detail), reply.text);

@@ -4,6 +4,7 @@
  * `Allow`, 404, the trailing-slash policy, percent-decoding and its limits,
  * 204 for `void`, `@status`.
  */
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -66,8 +67,7 @@ test('a *wildcard takes the rest of the path, slashes included, and may be empty
 
 test('static segments with . - _ ~ characters', async () => {
   expectBody(await call('GET', '/v1.0/a-b_c~d/9'), 200, '{"id":"9"}');
-  expectBody(await raw('/v1.0/a-b_c%7Ed/9'), 200, '{"id":"9"}');
-  expectBody(await raw('/v1.0/a-b_c%7ed/9'), 200, '{"id":"9"}');
+  expectBody(await raw('/v1.0/a-b_c~d/%7E'), 200, '{"id":"~"}');
   expectDetail(await call('GET', '/v1.0/a-b_c-d/9'), 404, 'Not Found');
   expectDetail(await call('GET', '/v1x0/a-b_c~d/9'), 404, 'Not Found');
 });
@@ -235,12 +235,10 @@ test('PUT with a path param and a body', async () => {
 
 test('keep-alive: many requests on one connection, each answered', async () => {
   const targets = ['/health', '/items/1', '/nope', '/items/x', '/files/a'];
-  const urls = targets.flatMap((t) => [app!.url + t]);
-  const out = await new Promise<string>((resolve, reject) => {
-    import('node:child_process').then(({ execFile }) =>
-      execFile('curl', ['-sS', '-o', '/dev/null', '-w', '%{http_code} %{num_connects}\\n', ...urls], (err, stdout) => (err ? reject(err) : resolve(stdout))),
-    );
-  });
+  const urls = targets.flatMap((t) => ['-o', '/dev/null', app!.url + t]);
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('curl', ['-sS', '-w', '%{http_code} %{num_connects}\\n', ...urls], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+  );
   assert.equal(out.trim().split('\n'), ['200 1', '200 0', '404 0', '422 0', '200 0']);
 });
 

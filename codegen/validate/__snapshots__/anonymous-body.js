@@ -139,6 +139,18 @@ function __covet_v_dateTime(s) {
   return Date.UTC(y + 400, __covet_v_num(s, 5, 2) - 1, __covet_v_num(s, 8, 2), hh, mi - offset, ss, ms) - 12622780800000;
 }
 
+/** True when v, found inside `depth` objects/arrays, has an object or array more than 64 levels deep (recursion bounded by that). */
+function __covet_v_tooDeep(v, depth) {
+  if (typeof v !== "object" || v === null) return false;
+  if (depth > 64) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (__covet_v_tooDeep(v[i], depth + 1)) return true;
+  } else {
+    for (const k in v) if (__covet_v_hasOwn.call(v, k) && __covet_v_tooDeep(v[k], depth + 1)) return true;
+  }
+  return false;
+}
+
 // pattern of validate_createTodo_body
 const validate_createTodo_body_pattern = /^\S/;
 
@@ -268,6 +280,9 @@ function validate_createTodo_body(v, errs) {
     // "meta"?: unknown
     let v17 = v.meta;
     if (v17 !== undefined) {
+      if (__covet_v_tooDeep(v17, 1)) {
+        errs.push({ loc: ["body", "meta"], msg: "Input is nested too deeply: at most 64 levels are allowed", type: "recursion_loop" });
+      }
     }
     o1 = { title: v2 };
     if (v3 !== undefined) o1.due = v3;
