@@ -155,6 +155,11 @@ export interface StringTypeIR extends TypeBase {
   maxLength?: number;
   /** ECMAScript regular expression source (no flags), checked at compile time. */
   pattern?: string;
+  /**
+   * `PlainText`: when this string is a route's whole response, it is sent as
+   * is with this media type instead of as JSON. Elsewhere it is a plain string.
+   */
+  mediaType?: 'text/plain';
 }
 
 export interface NumberTypeIR extends TypeBase {

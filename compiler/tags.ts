@@ -33,7 +33,7 @@ const FORMAT_TAG: Record<StringFormat, string> = {
 };
 
 const NUMBER_TAGS = new Set(['int', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
-const STRING_TAGS = new Set(['format', 'minLength', 'maxLength', 'pattern']);
+const STRING_TAGS = new Set(['format', 'minLength', 'maxLength', 'pattern', 'media']);
 const ARRAY_TAGS = new Set(['minItems', 'maxItems', 'uniqueItems']);
 const TAG_DISPLAY: Record<string, string> = {
   int: 'Int',
@@ -49,6 +49,7 @@ const TAG_DISPLAY: Record<string, string> = {
   maxItems: 'MaxItems',
   uniqueItems: 'UniqueItems',
   default: 'Default',
+  media: 'PlainText',
   header: 'Header',
   cookie: 'Cookie',
   query: 'Query',
@@ -76,7 +77,7 @@ function tagDisplay(name: string, value: JsonValue | undefined): string {
     return FORMAT_TAG[value as StringFormat];
   }
   const base = TAG_DISPLAY[name] ?? `${TAG_PREFIX}${name}`;
-  if (name === 'int' || name === 'uniqueItems') return base;
+  if (name === 'int' || name === 'uniqueItems' || name === 'media') return base;
   return `${base}<${value === undefined ? '?' : JSON.stringify(value)}>`;
 }
 
@@ -164,7 +165,10 @@ export function applyTags(
         wrongBase(tag, 'a string');
         continue;
       }
-      if (tag.name === 'format') {
+      if (tag.name === 'media') {
+        if (v !== 'text/plain') badValue(tag, `unknown media type ${JSON.stringify(v)}`, `use PlainText from 'covet'`);
+        else ir.mediaType = v;
+      } else if (tag.name === 'format') {
         if (typeof v !== 'string' || !(FORMATS as string[]).includes(v)) {
           badValue(tag, `unknown string format ${JSON.stringify(v)}`, `use one of Email, Uuid, Url, DateTime, DateOnly`);
         } else ir.format = v as StringFormat;

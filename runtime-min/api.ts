@@ -117,5 +117,10 @@ export type Pattern<R extends string> = { readonly __covet_pattern?: R };
 export type MinItems<N extends number> = { readonly __covet_minItems?: N };
 export type MaxItems<N extends number> = { readonly __covet_maxItems?: N };
 export type UniqueItems = { readonly __covet_uniqueItems?: true };
+/**
+ * A response body sent as is, `text/plain; charset=utf-8`, instead of JSON:
+ * `export function hello(): PlainText { return 'Hello, World!'; }`.
+ */
+export type PlainText = string & { readonly __covet_media?: 'text/plain' };
 /** The value used when the property or parameter is absent. */
 export type Default<V extends string | number | boolean | null> = { readonly __covet_default?: V };

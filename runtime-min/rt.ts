@@ -16,6 +16,7 @@ export interface ValidationError {
 /** Header pairs of a JSON answer and of an answer without a body (for `Ctx.setHeader` merging). */
 export const JSON_HEADER_PAIRS: readonly string[] = Object.freeze(['content-type', 'application/json']);
 export const EMPTY_HEADER_PAIRS: readonly string[] = Object.freeze([]);
+export const TEXT_HEADER_PAIRS: readonly string[] = Object.freeze(['content-type', 'text/plain; charset=utf-8']);
 
 let engine: Engine;
 let H_JSON: PreparedHeaders;

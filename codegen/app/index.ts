@@ -44,13 +44,15 @@ function loadFrames() {
 }
 
 /** Names the generated module reserves; user-derived names are numbered around them. */
-const RESERVED = ['__covet_rt', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', 'req', 'res'];
+const RESERVED = ['__covet_rt', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
 
 export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
   const names = new NameTable(RESERVED);
   const rt = new Name('__covet_rt');
   const jsonHeaders = new Name('__covet_H_json');
   const emptyHeaders = new Name('__covet_H_empty');
+  const textHeaders = new Name('__covet_H_text');
+  const usesText = ir.routes.some((r) => r.response?.kind === 'string' && r.response.mediaType === 'text/plain');
 
   // Handler imports, grouped per file, in route order.
   const byFile = new Map<string, { exportName: string; local: Name }[]>();
@@ -79,6 +81,7 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     code`const ${jsonHeaders} = ${rt}.prepareHeaders(${rt}.JSON_HEADER_PAIRS);`,
     code`const ${emptyHeaders} = ${rt}.prepareHeaders(${rt}.EMPTY_HEADER_PAIRS);`,
   ];
+  if (usesText) routeCode.push(code`const ${textHeaders} = ${rt}.prepareHeaders(${rt}.TEXT_HEADER_PAIRS);`);
   for (const route of ir.routes) {
     const routeFn = names.fresh(`route_${route.id}`);
     const replyFn = names.fresh(`reply_${route.id}`);
@@ -94,6 +97,7 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
         rt,
         jsonHeaders,
         emptyHeaders,
+        textHeaders,
       }),
     );
   }

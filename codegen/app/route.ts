@@ -21,6 +21,7 @@ export interface RouteContext {
   rt: Name;
   jsonHeaders: Name;
   emptyHeaders: Name;
+  textHeaders: Name;
 }
 
 /** Locals of the route function that parameter names must not shadow. */
@@ -162,6 +163,14 @@ function emitReply(route: RouteIR, c: RouteContext): Code {
     return code`function ${c.replyFn}(res, value, ctx) {
   if (ctx === null) res.send(${route.status}, ${c.emptyHeaders}, null);
   else res.send(ctx.status, ctx.responseHeaders(${rt}.EMPTY_HEADER_PAIRS, ${c.emptyHeaders}), null);
+}`;
+  }
+  if (route.response.kind === 'string' && route.response.mediaType === 'text/plain') {
+    // PlainText: the string is the body, as is.
+    return code`function ${c.replyFn}(res, value, ctx) {
+  const text = typeof value === "string" ? value : String(value);
+  if (ctx === null) res.send(${route.status}, ${c.textHeaders}, text);
+  else res.send(ctx.status, ctx.responseHeaders(${rt}.TEXT_HEADER_PAIRS, ${c.textHeaders}), text);
 }`;
   }
   const ser = c.serializers.forType(route.response, `${route.id}_response`);

@@ -88,7 +88,10 @@ function operation(route: RouteIR, ir: AppIR, ref: (name: string) => string): Sc
   if (parameters.length) op.parameters = parameters;
   const responses: Schema = {};
   const success: Schema = { description: route.response === null ? 'No content' : 'Successful response' };
-  if (route.response !== null) success.content = { 'application/json': { schema: referencingSchema(route.response, ir.types, { openapi: true }) } };
+  if (route.response !== null) {
+    const media = route.response.kind === 'string' && route.response.mediaType ? route.response.mediaType : 'application/json';
+    success.content = { [media]: { schema: referencingSchema(route.response, ir.types, { openapi: true }) } };
+  }
   responses[String(route.status)] = success;
   if (hasInput) {
     responses['422'] = {

@@ -223,6 +223,19 @@ test('@status 201 sets the success status', async () => {
   expectInvalid(await call('POST', '/items'), [{ loc: ['body'], type: 'missing', msg: 'Field required' }]);
 });
 
+test('PlainText answers the string as is, text/plain; charset=utf-8', async () => {
+  const reply = await raw('/plaintext');
+  expectStatus(reply, 200);
+  assert.is(reply.text, 'Hello, World!');
+  assert.is(reply.header('content-type'), 'text/plain; charset=utf-8');
+  assert.is(reply.header('content-length'), '13');
+  const greeting = await raw('/greeting/Ada%20L');
+  expectStatus(greeting, 202);
+  assert.is(greeting.text, 'Hello, Ada L! "quotes" and\nnewlines stay as they are');
+  assert.is(greeting.header('content-type'), 'text/plain; charset=utf-8');
+  assert.is(greeting.header('x-greeted'), 'Ada L');
+});
+
 test('PUT with a path param and a body', async () => {
   expectBody(await call('PUT', '/items/3', { json: { name: 'renamed', extra: true } }), 200, '{"id":3,"name":"renamed"}');
   expectInvalid(await call('PUT', '/items/x', { json: {} }), [
