@@ -454,4 +454,14 @@ test('nothing in this suite made a handler fail', async () => {
   assert.not.match(app!.output(), /failed:|Internal Server Error/, app!.output());
 });
 
+test('a type imported from an npm package validates and echoes like a local one', async () => {
+  const box = { southWest: { lat: 1.5, lng: 2 }, northEast: { lat: 3, lng: 4, label: 'NE' } };
+  await echoes('npm-box', box);
+  await echoes('npm-box', { ...box, extra: true }, box);
+  await rejects('npm-box', { southWest: { lat: '1', lng: 2 } }, [
+    { loc: ['southWest', 'lat'], type: 'float_type', msg: 'Input should be a valid number' },
+    { loc: ['northEast'], ...MISSING },
+  ]);
+});
+
 test.run();
