@@ -496,7 +496,7 @@ export class TypeReader {
    * that come from a declaration back in source order.
    */
   private propertiesInOrder(t: ts.Type): ts.Symbol[] {
-    const props = this.checker.getPropertiesOfType(t);
+    const props = this.inheritedFirst(t, this.checker.getPropertiesOfType(t));
     const mapped = (u: ts.Type): boolean =>
       !!((u as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) || (!!(u.flags & F.Intersection) && (u as ts.IntersectionType).types.some(mapped));
     if (!mapped(t)) return props;
@@ -511,6 +511,32 @@ export class TypeReader {
     const ranked = props.map((p, i) => ({ p, i, r: rank(p) }));
     ranked.sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.i - b.i);
     return ranked.map((x) => x.p);
+  }
+
+  /**
+   * An interface or class that extends others lists the inherited properties
+   * first, in the bases' order, then its own — the order a subclass instance
+   * has its fields in, and pydantic's. (The checker lists own members first.)
+   */
+  private inheritedFirst(t: ts.Type, props: ts.Symbol[]): ts.Symbol[] {
+    const target = ((t as ts.TypeReference).target ?? t) as ts.InterfaceType;
+    if (!((target as ts.ObjectType).objectFlags & ts.ObjectFlags.ClassOrInterface)) return props;
+    const bases = this.checker.getBaseTypes(target);
+    if (!bases.length) return props;
+    const byName = new Map(props.map((p) => [p.name, p]));
+    const ordered: ts.Symbol[] = [];
+    const seen = new Set<string>();
+    for (const base of bases) {
+      for (const bp of this.propertiesInOrder(base)) {
+        const own = byName.get(bp.name);
+        if (own && !seen.has(bp.name)) {
+          seen.add(bp.name);
+          ordered.push(own);
+        }
+      }
+    }
+    for (const p of props) if (!seen.has(p.name)) ordered.push(p);
+    return ordered;
   }
 
   private readObject(t: ts.Type, site: Site, exclude: Set<string> | undefined): ObjectTypeIR {

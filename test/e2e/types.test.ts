@@ -464,4 +464,11 @@ test('a type imported from an npm package validates and echoes like a local one'
   ]);
 });
 
+test('extended interfaces and subclasses: inherited properties first, in the bases\' order', async () => {
+  const dog = { id: 1, name: 'Rex', owner: 'Ada', breed: 'collie' };
+  await echoes('dog', { breed: 'collie', owner: 'Ada', name: 'Rex', id: 1 }, dog);
+  await rejects('dog', { ...dog, name: '' }, [{ loc: ['name'], type: 'string_too_short', msg: 'String should have at least 1 character' }]);
+  await echoes('point3', { z: 3, y: 2, x: 1 }, { x: 1, y: 2, z: 3 });
+});
+
 test.run();
