@@ -31,6 +31,11 @@ export interface ListenOptions {
    * disconnected (slowloris protection). Default 10 000.
    */
   headersTimeoutMs?: number;
+  /**
+   * Share the port with other processes (SO_REUSEPORT) for `--workers N`. The
+   * native engine sets it; the node engine ignores it (Node 20's listen has no such option).
+   */
+  reusePort?: boolean;
 }
 
 export interface Listening {

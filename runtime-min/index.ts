@@ -3,13 +3,16 @@
  */
 import type { Engine } from './engine.ts';
 import { nodeEngine } from './node-engine.ts';
+import { nativeEngine } from './native-engine.ts';
 
 export * from './rt.ts';
 export { serve } from './main.ts';
 export { nodeEngine } from './node-engine.ts';
+export { nativeEngine } from './native-engine.ts';
 
 /** The engine chosen at build time. */
 export function createEngine(name: 'node' | 'native'): Engine {
   if (name === 'node') return nodeEngine();
-  throw new Error(`covet: the ${name} engine is not available in this build; rebuild with --engine node`);
+  if (name === 'native') return nativeEngine(); // loads covet_runtime.node from beside the bundle
+  throw new Error(`covet: unknown engine ${String(name)}`);
 }

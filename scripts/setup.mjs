@@ -3,21 +3,30 @@
 // Debian packages the project needs, when running as root with apt.
 // Idempotent and quick when everything is already there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(new URL('..', import.meta.url).pathname);
 const quiet = process.argv.includes('--quiet');
 const log = (msg) => quiet || process.stdout.write(`setup: ${msg}\n`);
 
-/** Debian packages the tests and benchmarks use (command → package). */
-const DEBIAN = { curl: 'curl', wrk: 'wrk' };
+/**
+ * Debian packages the project uses: package → how to tell it is installed
+ * (a command on PATH, or a file it installs).
+ */
+const DEBIAN = {
+  curl: { command: 'curl' },
+  wrk: { command: 'wrk' },
+  // llhttp's C sources, compiled into the native engine (runtime-min/native).
+  'node-llhttp': { file: '/usr/share/llhttp/llhttp.c' },
+};
 
 function have(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-const missing = Object.entries(DEBIAN).filter(([cmd]) => !have(cmd)).map(([, pkg]) => pkg);
+const installed = (check) => (check.command ? have(check.command) : existsSync(check.file));
+const missing = Object.entries(DEBIAN).filter(([, check]) => !installed(check)).map(([pkg]) => pkg);
 if (missing.length) {
   if (process.getuid?.() === 0 && have('apt-get')) {
     log(`installing Debian packages: ${missing.join(' ')}`);
@@ -43,4 +52,28 @@ if (!existsSync(path.join(root, 'lib', 'cli.mjs'))) {
   log('building the CLI');
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
 }
+buildNativeEngine();
 log('ready');
+
+/**
+ * The native engine's addon (runtime-min/native, node-gyp): built when missing or older
+ * than its sources. Without it `covet build` uses the node engine, so a failure is a warning.
+ */
+function buildNativeEngine() {
+  const dir = path.join(root, 'runtime-min', 'native');
+  const addon = path.join(dir, 'build', 'Release', 'covet_runtime.node');
+  const sources = [path.join(dir, 'binding.gyp'), ...['src', 'src/llhttp', 'include'].flatMap((d) => readdirSync(path.join(dir, d)).filter((f) => /\.[ch]$/.test(f)).map((f) => path.join(dir, d, f)))];
+  const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
+  if (existsSync(addon) && statSync(addon).mtimeMs >= newest) return;
+  const gyp = ['/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js', path.join(path.dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js')].find((f) => existsSync(f));
+  const why = !existsSync('/usr/share/llhttp/llhttp.c') ? 'llhttp sources missing (Debian node-llhttp)' : gyp === undefined ? 'node-gyp not found' : null;
+  if (why === null) {
+    log('building the native engine (runtime-min/native)');
+    const args = [gyp, 'rebuild', '--directory', dir];
+    if (existsSync('/usr/include/node/node.h')) args.push('--nodedir=/usr');
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.status === 0) return;
+    if (!quiet) process.stderr.write((r.stdout + r.stderr).split('\n').filter((l) => !l.startsWith('gyp info')).slice(-20).join('\n') + '\n');
+  }
+  process.stdout.write(`setup: warning: the native engine was not built (${why ?? 'node-gyp failed'}); covet build falls back to the node engine\n`);
+}

@@ -20,7 +20,7 @@ test('build writes server.mjs and a source map that points at the handler .ts fi
   const out = mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
   const r = covet('build', 'fixtures/routing', '--out', out);
   assert.is(r.code, 0, r.err);
-  assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine node \(\d+ ms: compile \d+, codegen \d+, bundle \d+\)/);
+  assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine (native|node) \(\d+ ms: compile \d+, codegen \d+, bundle \d+\)/);
   assert.ok(existsSync(path.join(out, 'server.mjs')));
   assert.ok(existsSync(path.join(out, 'openapi.json')));
   const map = JSON.parse(readFileSync(path.join(out, 'app.mjs.map'), 'utf8')) as { sources: string[] };

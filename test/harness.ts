@@ -22,10 +22,18 @@ export interface RunningApp {
 
 const built = new Map<string, Promise<string>>();
 
+/** The engine the e2e suites build with: `COVET_ENGINE=native|node` (default node). */
+export function defaultEngine(): EngineName {
+  const e = process.env.COVET_ENGINE;
+  if (e === undefined || e === '') return 'node';
+  if (e !== 'node' && e !== 'native') throw new Error(`COVET_ENGINE must be node or native, got ${JSON.stringify(e)}`);
+  return e;
+}
+
 /** Builds `appDir` once per test process (and engine); resolves to the server file. */
 export function buildApp(appDir: string, options: { engine?: EngineName } = {}): Promise<string> {
   const dir = path.resolve(appDir);
-  const engine = options.engine ?? 'node';
+  const engine = options.engine ?? defaultEngine();
   const key = `${engine}:${dir}`;
   let p = built.get(key);
   if (!p) {
@@ -49,7 +57,10 @@ export async function startApp(
 }
 
 export function startServer(serverFile: string, options: { env?: Record<string, string>; args?: string[] } = {}): Promise<RunningApp> {
-  const child = spawn(process.execPath, [serverFile, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {
+  // COVET_SERVER_WRAPPER runs the server under a tool, e.g. `valgrind --log-file=/tmp/vg.%p` (runtime-min/native/README.md).
+  const wrapper = (process.env.COVET_SERVER_WRAPPER ?? '').split(' ').filter(Boolean);
+  const argv = [...wrapper.slice(1), process.execPath, serverFile, '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])];
+  const child = spawn(wrapper[0] ?? argv.shift()!, argv, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,10 +69,11 @@ export function startServer(serverFile: string, options: { env?: Record<string, 
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
+    const startMs = wrapper.length ? 120_000 : 10_000;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server did not start within 10 s:\n${out}`));
-    }, 10_000);
+      reject(new Error(`server did not start within ${startMs / 1000} s:\n${out}`));
+    }, startMs);
     const onData = () => {
       const m = /listening on http:\/\/([^\s]+):(\d+)/.exec(out);
       if (!m) return;

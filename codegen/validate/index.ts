@@ -4,9 +4,13 @@
  * error object `{ loc, msg, type }`.
  *
  * Emitted functions
- * - `validate_<Type>(v, errs, depth)` for each named type (memoized; recursion
- *   goes through these). `depth` is the number of objects/arrays around `v`;
- *   types that can recurse refuse `depth > MAX_DEPTH` with one error.
+ * - `validate_<Type>(v, errs, depth)` for each named type with objects, arrays
+ *   or tuples in it (memoized; recursion goes through these; smaller types are
+ *   inlined where they are used). `depth` is the number of objects/arrays
+ *   around `v`; types that can recurse refuse `depth > MAX_DEPTH` with one
+ *   error. A non-recursive type that is a whole request body gets a function
+ *   of its own whose locs start with `"body"` (numbered if the type also needs
+ *   the general one).
  * - `validate_<route>_body(v, errs)`: the JSON body (`undefined` = no body).
  * - `validate_<route>_<param>(raw, errs)`: a path/query/header/cookie value
  *   (`string | undefined`, or `string[]` for array types, `[]` when absent).
@@ -25,7 +29,9 @@
  *   (`Object.defineProperty`), like `JSON.parse` does: it never sets the
  *   prototype. Declared `__proto__` properties are written the same way.
  * - Locs: errors are created with a loc relative to the function that found
- *   them; callers put their path in front, on the error path only. A union that
+ *   them; callers put their path in front, on the error path only (one new
+ *   array per error and call level). Inlined types and the body flavour of a
+ *   named type create errors with their final loc at once. A union that
  *   fails puts each tried variant's label in the loc after the union's own
  *   path (`["body", "pet", "Cat", "name"]`); a discriminated union puts the tag
  *   value there instead, like pydantic. Variants that cannot match the input's
@@ -126,6 +132,7 @@ export class ValidatorGen {
   private readonly helpers = new HelperSet();
   private readonly reserved = new Set<string>();
   private readonly namedFns = new Map<string, Name>();
+  private readonly bodyFns = new Map<string, Name>();
   private readonly recursive = new Map<string, boolean>();
   /** Module-level constants (regular expressions), in creation order. */
   private readonly consts: Code[] = [];
@@ -150,8 +157,13 @@ export class ValidatorGen {
       w.line(code`return ${param.type.default !== undefined ? jsonExpr(param.type.default) : raw('undefined')};`);
     }
     w.close();
-    const r = this.emit(w, param.type, V, loc, 0, 'json');
-    w.line(code`return ${r};`);
+    const t = param.type;
+    if (t.kind === 'ref' && this.types[t.name] && !this.isRecursive(t.name) && !this.isSmall(t)) {
+      w.line(code`return ${this.named(t.name, true)}(${V}, ${ERRS}, 0);`);
+    } else {
+      const r = this.emit(w, t, V, loc, 0, 'json');
+      w.line(code`return ${r};`);
+    }
     const header = [comment(`request body of ${routeId} (parameter ${param.name}): ${describe(param.type)}`)];
     this.functions.push(join([...header, code`function ${fn}(${V}, ${ERRS}) {`, w.body(), raw('}')]));
     return fn;
@@ -197,13 +209,19 @@ export class ValidatorGen {
     return new Name(`__covet_v_${name}`);
   }
 
-  private named(typeName: string): Name {
-    const known = this.namedFns.get(typeName);
+  /**
+   * The function of a named type. `asBody`: a second flavour for a type that
+   * is a whole request body (not recursive), whose errors are created with
+   * their final loc `["body", …]` instead of being prefixed by the caller.
+   */
+  private named(typeName: string, asBody = false): Name {
+    const fns = asBody ? this.bodyFns : this.namedFns;
+    const known = fns.get(typeName);
     if (known) return known;
     const nt = this.types[typeName];
     if (!nt) throw new Error(`covet internal error: reference to unknown type ${JSON.stringify(typeName)}`);
     const fn = this.names.fresh(`validate_${typeName}`);
-    this.namedFns.set(typeName, fn);
+    fns.set(typeName, fn);
     const slot = this.functions.push(raw('')) - 1;
     const w = new Writer(fn.text, true);
     if (this.isRecursive(typeName)) {
@@ -212,11 +230,12 @@ export class ValidatorGen {
       w.line(raw('return undefined;'));
       w.close();
     }
-    const r = this.emit(w, nt.type, V, [], 0, 'json', typeName);
+    const r = this.emit(w, nt.type, V, asBody ? [literal('body')] : [], 0, 'json', typeName);
     w.line(code`return ${r};`);
     const where = nt.source ? `  ←  ${nt.source.file}:${nt.source.line}` : '';
     const header = [comment(`${typeName}: ${nt.display}${where}`)];
     if (nt.description) header.push(comment(nt.description));
+    if (asBody) header.push(comment('as a request body: every loc starts with "body"'));
     this.functions[slot] = join([...header, code`function ${fn}(${V}, ${ERRS}, ${DEPTH}) {`, w.body(), raw('}')]);
     return fn;
   }
@@ -248,6 +267,24 @@ export class ValidatorGen {
     const r = reaches(this.types[name]!.type);
     this.recursive.set(name, r);
     return r;
+  }
+
+  /** A type whose checks are a few lines (no objects, arrays or tuples): inlined wherever it is named, as a call would be longer. */
+  private isSmall(t: TypeIR): boolean {
+    switch (t.kind) {
+      case 'object':
+      case 'array':
+      case 'tuple':
+        return false;
+      case 'union':
+        return t.variants.every((v) => this.isSmall(v));
+      case 'ref': {
+        const nt = this.types[t.name];
+        return nt !== undefined && !this.isRecursive(t.name) && this.isSmall(nt.type);
+      }
+      default:
+        return true;
+    }
   }
 
   /** Follows refs (stops on a cycle of refs that never reaches a real type). */
@@ -359,7 +396,7 @@ export class ValidatorGen {
       case 'union':
         return this.emitUnion(w, t, x, loc, level, mode);
       case 'ref':
-        return this.emitRef(w, t.name, x, loc, level, mode);
+        return this.emitRef(w, t.name, x, loc, level, mode, guarded);
     }
   }
 
@@ -604,11 +641,17 @@ export class ValidatorGen {
     return o;
   }
 
-  private emitRef(w: Writer, name: string, x: Name, loc: Code[], level: number, mode: Mode): Code {
+  private emitRef(w: Writer, name: string, x: Name, loc: Code[], level: number, mode: Mode, guarded: boolean): Code {
     if (mode === 'text') {
       const target = this.resolve({ kind: 'ref', name });
       if (target.kind === 'ref') throw new Error(`covet internal error: type ${name} never resolves`);
       return this.emit(w, target, x, loc, level, mode);
+    }
+    const nt = this.types[name];
+    if (nt && this.isSmall({ kind: 'ref', name })) {
+      // Inlined: shorter than a call, and its errors get their final loc at once.
+      w.line(comment(`${name}: ${nt.display}${nt.source ? `  ←  ${nt.source.file}:${nt.source.line}` : ''}`));
+      return this.emit(w, nt.type, x, loc, level, mode, name, guarded);
     }
     const fn = this.named(name);
     const r = w.local('r');

@@ -134,9 +134,15 @@ function __covet_v_dateTime(s) {
   } else {
     return NaN;
   }
-  // Date.UTC maps years 0-99 to 1900-1999: compute 400 years later (exactly 146097 days) and step back.
-  const y = __covet_v_num(s, 0, 4);
-  return Date.UTC(y + 400, __covet_v_num(s, 5, 2) - 1, __covet_v_num(s, 8, 2), hh, mi - offset, ss, ms) - 12622780800000;
+  // Days since 1970-01-01 by arithmetic (Hinnant's days_from_civil, years starting in March): about
+  // twice as fast as Date.UTC, which would also map years 0-99 to 1900-1999.
+  const m = __covet_v_num(s, 5, 2);
+  const y = __covet_v_num(s, 0, 4) - (m <= 2 ? 1 : 0);
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + __covet_v_num(s, 8, 2) - 1;
+  const days = era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+  return days * 86400000 + ((hh * 60 + mi - offset) * 60 + ss) * 1000 + ms;
 }
 
 /** True when v, found inside `depth` objects/arrays, has an object or array more than 64 levels deep (recursion bounded by that). */

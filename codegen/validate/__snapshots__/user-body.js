@@ -1,8 +1,3 @@
-/** Error path only: puts `prefix` in front of the loc of every error pushed since index `n`. */
-function __covet_v_prefix(errs, n, prefix) {
-  for (let i = n; i < errs.length; i++) errs[i].loc.unshift(...prefix);
-}
-
 /** Length in Unicode code points (a lone surrogate counts as one), like Python's len() and ajv. */
 function __covet_v_cpLen(s) {
   let n = s.length;
@@ -71,75 +66,76 @@ function __covet_v_email(s) {
 
 // User: User  ←  app/users.ts:4
 // A registered user.
+// as a request body: every loc starts with "body"
 function validate_User(v, errs, depth) {
   let o1;
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    errs.push({ loc: [], msg: "Input should be a valid dictionary or instance of User", type: "model_type" });
+    errs.push({ loc: ["body"], msg: "Input should be a valid dictionary or instance of User", type: "model_type" });
   } else {
     // "id": number & Int
     let v2 = v.id;
     if (v2 === undefined) {
-      errs.push({ loc: ["id"], msg: "Field required", type: "missing" });
+      errs.push({ loc: ["body", "id"], msg: "Field required", type: "missing" });
     } else {
       if (typeof v2 !== "number") {
-        errs.push({ loc: ["id"], msg: "Input should be a valid integer", type: "int_type" });
+        errs.push({ loc: ["body", "id"], msg: "Input should be a valid integer", type: "int_type" });
       } else if (!Number.isFinite(v2)) {
-        errs.push({ loc: ["id"], msg: "Input should be a finite number", type: "finite_number" });
+        errs.push({ loc: ["body", "id"], msg: "Input should be a finite number", type: "finite_number" });
       } else if (!Number.isInteger(v2)) {
-        errs.push({ loc: ["id"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
+        errs.push({ loc: ["body", "id"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
       }
     }
     // "name": string & MinLength<1> & MaxLength<50>
     let v3 = v.name;
     if (v3 === undefined) {
-      errs.push({ loc: ["name"], msg: "Field required", type: "missing" });
+      errs.push({ loc: ["body", "name"], msg: "Field required", type: "missing" });
     } else {
       if (typeof v3 !== "string") {
-        errs.push({ loc: ["name"], msg: "Input should be a valid string", type: "string_type" });
+        errs.push({ loc: ["body", "name"], msg: "Input should be a valid string", type: "string_type" });
       } else if (v3.length < 1 || (v3.length < 2 && __covet_v_cpLen(v3) < 1)) {
-        errs.push({ loc: ["name"], msg: "String should have at least 1 character", type: "string_too_short" });
+        errs.push({ loc: ["body", "name"], msg: "String should have at least 1 character", type: "string_too_short" });
       } else if (v3.length > 50 && (v3.length > 100 || __covet_v_cpLen(v3) > 50)) {
-        errs.push({ loc: ["name"], msg: "String should have at most 50 characters", type: "string_too_long" });
+        errs.push({ loc: ["body", "name"], msg: "String should have at most 50 characters", type: "string_too_long" });
       }
     }
     // "email": string & email
     let v4 = v.email;
     if (v4 === undefined) {
-      errs.push({ loc: ["email"], msg: "Field required", type: "missing" });
+      errs.push({ loc: ["body", "email"], msg: "Field required", type: "missing" });
     } else {
       if (typeof v4 !== "string") {
-        errs.push({ loc: ["email"], msg: "Input should be a valid string", type: "string_type" });
+        errs.push({ loc: ["body", "email"], msg: "Input should be a valid string", type: "string_type" });
       } else if (__covet_v_email(v4) !== "") {
-        errs.push({ loc: ["email"], msg: "value is not a valid email address: " + __covet_v_email(v4), type: "value_error" });
+        errs.push({ loc: ["body", "email"], msg: "value is not a valid email address: " + __covet_v_email(v4), type: "value_error" });
       }
     }
     // "age"?: number & Int & Min<0> & Max<150>
     let v5 = v.age;
     if (v5 !== undefined) {
       if (typeof v5 !== "number") {
-        errs.push({ loc: ["age"], msg: "Input should be a valid integer", type: "int_type" });
+        errs.push({ loc: ["body", "age"], msg: "Input should be a valid integer", type: "int_type" });
       } else if (!Number.isFinite(v5)) {
-        errs.push({ loc: ["age"], msg: "Input should be a finite number", type: "finite_number" });
+        errs.push({ loc: ["body", "age"], msg: "Input should be a finite number", type: "finite_number" });
       } else if (!Number.isInteger(v5)) {
-        errs.push({ loc: ["age"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
+        errs.push({ loc: ["body", "age"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
       } else if (v5 < 0) {
-        errs.push({ loc: ["age"], msg: "Input should be greater than or equal to 0", type: "greater_than_equal" });
+        errs.push({ loc: ["body", "age"], msg: "Input should be greater than or equal to 0", type: "greater_than_equal" });
       } else if (v5 > 150) {
-        errs.push({ loc: ["age"], msg: "Input should be less than or equal to 150", type: "less_than_equal" });
+        errs.push({ loc: ["body", "age"], msg: "Input should be less than or equal to 150", type: "less_than_equal" });
       }
     }
     // "tags": string[]
     let v6 = v.tags;
     if (v6 === undefined) {
-      errs.push({ loc: ["tags"], msg: "Field required", type: "missing" });
+      errs.push({ loc: ["body", "tags"], msg: "Field required", type: "missing" });
     } else {
       if (!Array.isArray(v6)) {
-        errs.push({ loc: ["tags"], msg: "Input should be a valid list", type: "list_type" });
+        errs.push({ loc: ["body", "tags"], msg: "Input should be a valid list", type: "list_type" });
       } else {
         for (let i7 = 0; i7 < v6.length; i7++) {
           const x8 = v6[i7];
           if (typeof x8 !== "string") {
-            errs.push({ loc: ["tags", i7], msg: "Input should be a valid string", type: "string_type" });
+            errs.push({ loc: ["body", "tags", i7], msg: "Input should be a valid string", type: "string_type" });
           }
         }
       }
@@ -150,7 +146,7 @@ function validate_User(v, errs, depth) {
       v9 = "member";
     } else {
       if (v9 !== "admin" && v9 !== "member") {
-        errs.push({ loc: ["role"], msg: "Input should be 'admin' or 'member'", type: "literal_error" });
+        errs.push({ loc: ["body", "role"], msg: "Input should be 'admin' or 'member'", type: "literal_error" });
       }
     }
     o1 = { id: v2, name: v3, email: v4 };
@@ -167,8 +163,5 @@ function validate_createUser_body(v, errs) {
     errs.push({ loc: ["body"], msg: "Field required", type: "missing" });
     return undefined;
   }
-  const n2 = errs.length;
-  const r1 = validate_User(v, errs, 0);
-  if (errs.length !== n2) __covet_v_prefix(errs, n2, ["body"]);
-  return r1;
+  return validate_User(v, errs, 0);
 }

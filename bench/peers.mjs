@@ -1,0 +1,632 @@
+// The contract between the benchmark runner (bench/run.mjs), the correctness
+// check (bench/check.mjs) and the peer servers (bench/peers/<id>/…):
+//
+//   SCENARIOS   the workload, identical for every peer (issue 3, "The workload")
+//   NEGATIVES   the requests that must be refused (the check sends them, the runner doesn't time them)
+//   PEERS       every server Covet is compared with; each one process, single-threaded,
+//               listening on 127.0.0.1:port
+//   prepareDatabase(path), waitForPort(port, timeoutMs), freePort()
+//
+// Plain ESM JavaScript so that the runner can import it without tsx.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
+export const BENCH_DIR = path.join(ROOT, 'bench');
+/** Build outputs, generated configs, the shim, the database: all ignored by git. */
+export const BUILD_DIR = path.join(BENCH_DIR, '.build');
+export const DEFAULT_DB_PATH = path.join(BUILD_DIR, 'world.db');
+/** Rows in the World table (TechEmpower). */
+export const WORLD_ROWS = 10_000;
+
+const require = createRequire(import.meta.url);
+const NODE = process.execPath;
+const BUN = path.join(ROOT, 'node_modules/@oven/bun-linux-x64/bin/bun');
+const SYSTEM_PYTHON = '/usr/bin/python3';
+const NGINX = '/usr/sbin/nginx';
+const NATIVE_ADDON = path.join(ROOT, 'runtime-min/native/build/Release/covet_runtime.node');
+
+// ---------------------------------------------------------------- the workload
+
+/** The valid POST body: 7 fields, in this order; every peer echoes them in this order. */
+export const POST_BODY = {
+  name: 'Ada Lovelace', // string, 1..50 characters
+  email: 'ada@example.com', // email
+  age: 36, // integer, 0..150
+  active: true, // boolean
+  role: 'admin', // 'admin' | 'editor' | 'viewer'
+  tags: ['math', 'engines'], // string[]
+  address: { city: 'London', zip: 'W1J 7NT' }, // nested object with 2 string fields
+};
+
+/**
+ * The POST answer: `id` first (a fixed 1 so that bodies compare byte-equal; no
+ * peer stores anything), the 7 fields as received, then `notify` (the query
+ * parameter, coerced to a boolean) and `client` (the `x-client` header).
+ */
+export const POST_ANSWER = { id: 1, ...POST_BODY, notify: true, client: 'bench' };
+
+const JSON_TYPE = /^application\/json/;
+const TEXT_TYPE = /^text\/plain/;
+
+/**
+ * Each scenario: the request, and what a correct answer is.
+ * `expect.body` is the exact body (string); `expect.shape(value)` (for /db)
+ * returns null when a parsed body is right, or what is wrong.
+ * `pipeline` (pipelined plaintext) is the number of requests per write.
+ */
+export const SCENARIOS = [
+  {
+    id: 'plaintext',
+    method: 'GET',
+    path: '/plaintext',
+    expect: { status: 200, contentType: TEXT_TYPE, body: 'Hello, World!' },
+  },
+  {
+    id: 'json',
+    method: 'GET',
+    path: '/json',
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, World!"}' },
+  },
+  {
+    id: 'path-query',
+    method: 'GET',
+    path: '/users/42?fields=name',
+    // id from the path (an integer), name derived from it, fields from the query
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"id":42,"name":"User 42","fields":"name"}' },
+  },
+  {
+    id: 'post',
+    method: 'POST',
+    path: '/users?notify=true',
+    headers: { 'content-type': 'application/json', 'x-client': 'bench' },
+    body: JSON.stringify(POST_BODY),
+    expect: { status: 201, contentType: JSON_TYPE, body: JSON.stringify(POST_ANSWER) },
+  },
+  {
+    id: 'db',
+    method: 'GET',
+    path: '/db',
+    expect: { status: 200, contentType: JSON_TYPE, shape: worldShape, keys: ['id', 'randomNumber'] },
+  },
+  {
+    id: 'pipelined',
+    method: 'GET',
+    path: '/plaintext',
+    pipeline: 16,
+    expect: { status: 200, contentType: TEXT_TYPE, body: 'Hello, World!' },
+  },
+];
+
+/** null when `v` is one World row `{id: 1..10000, randomNumber: 1..10000}`, else what is wrong. */
+export function worldShape(v) {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return 'not an object';
+  const keys = Object.keys(v).join(',');
+  if (keys !== 'id,randomNumber') return `keys are ${keys}, want id,randomNumber`;
+  if (!Number.isInteger(v.id) || v.id < 1 || v.id > WORLD_ROWS) return `id ${JSON.stringify(v.id)} not an integer in 1..${WORLD_ROWS}`;
+  if (!Number.isInteger(v.randomNumber)) return `randomNumber ${JSON.stringify(v.randomNumber)} not an integer`;
+  return null;
+}
+
+/**
+ * Requests that must be refused. `expect.status` is a list of acceptable
+ * statuses; the check records which one each peer answers (its idiomatic answer).
+ * `scenario` is the scenario whose support the negative request depends on.
+ */
+export const NEGATIVES = [
+  {
+    id: 'path-not-int',
+    scenario: 'path-query',
+    method: 'GET',
+    path: '/users/abc?fields=name',
+    expect: { status: [400, 404, 422] },
+  },
+  {
+    id: 'path-fraction',
+    scenario: 'path-query',
+    method: 'GET',
+    path: '/users/4.5?fields=name',
+    expect: { status: [400, 404, 422] },
+  },
+  {
+    id: 'post-invalid',
+    scenario: 'post',
+    method: 'POST',
+    path: '/users?notify=true',
+    headers: { 'content-type': 'application/json', 'x-client': 'bench' },
+    // too short a name, no email, age out of range, a string for the boolean,
+    // an unknown role, a number in the tags, the address without zip
+    body: JSON.stringify({ name: '', email: 'nope', age: 200, active: 'yes', role: 'root', tags: ['a', 1], address: { city: 'X' } }),
+    expect: { status: [400, 422] },
+  },
+  {
+    id: 'post-one-bad-field',
+    scenario: 'post',
+    method: 'POST',
+    path: '/users?notify=true',
+    headers: { 'content-type': 'application/json', 'x-client': 'bench' },
+    body: JSON.stringify({ ...POST_BODY, email: 'ada-at-example.com' }),
+    expect: { status: [400, 422] },
+  },
+  {
+    id: 'post-malformed',
+    scenario: 'post',
+    method: 'POST',
+    path: '/users?notify=true',
+    headers: { 'content-type': 'application/json', 'x-client': 'bench' },
+    body: '{"name":',
+    expect: { status: [400, 422] },
+  },
+];
+
+// ---------------------------------------------------------------- helpers
+
+/** Creates the SQLite file with World(id INTEGER PRIMARY KEY, randomNumber INTEGER), 10,000 rows. Idempotent. */
+export async function prepareDatabase(dbPath = DEFAULT_DB_PATH) {
+  const Database = require('better-sqlite3');
+  if (existsSync(dbPath)) {
+    try {
+      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+      const n = db.prepare('SELECT count(*) AS n FROM World').get().n;
+      db.close();
+      if (n === WORLD_ROWS) return dbPath;
+    } catch {
+      /* rebuilt below */
+    }
+  }
+  mkdirSync(path.dirname(dbPath), { recursive: true });
+  const tmp = `${dbPath}.${process.pid}.tmp`;
+  rmSync(tmp, { force: true });
+  const db = new Database(tmp);
+  db.exec('CREATE TABLE World (id INTEGER PRIMARY KEY, randomNumber INTEGER NOT NULL)');
+  const insert = db.prepare('INSERT INTO World (id, randomNumber) VALUES (?, ?)');
+  db.transaction(() => {
+    for (let id = 1; id <= WORLD_ROWS; id++) insert.run(id, 1 + Math.floor(Math.random() * WORLD_ROWS));
+  })();
+  db.close();
+  renameSync(tmp, dbPath);
+  return dbPath;
+}
+
+/** Resolves once 127.0.0.1:port accepts a TCP connection; rejects after timeoutMs. */
+export async function waitForPort(port, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect({ port, host: '127.0.0.1' });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** A TCP port that is free on 127.0.0.1 right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', ...opts });
+  if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+function pkgVersion(name) {
+  try {
+    return JSON.parse(readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const once = (fn) => {
+  let p;
+  return () => (p ??= fn());
+};
+
+const ALL = SCENARIOS.map((s) => s.id);
+const peerDir = (id) => path.join(BENCH_DIR, 'peers', id);
+const nodePeer = (id, file) => ({ port, dbPath }) => ({
+  cmd: NODE,
+  args: [path.join(peerDir(id), file), '--port', String(port), '--host', '127.0.0.1'],
+  env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
+  cwd: ROOT,
+});
+
+// ---------------------------------------------------------------- uWebSockets.js on glibc 2.36
+
+/**
+ * uWebSockets.js' Linux binary is linked against glibc 2.38 but needs only
+ * three symbols that Debian 12's glibc 2.36 lacks. Two steps make it load:
+ *  1. a shim library defines them as wrappers of the C99 functions (the C23
+ *     variants only add `0b` prefixes and `%b`), loaded with LD_PRELOAD;
+ *  2. a copy of the binary has its requirement of version GLIBC_2.38 marked
+ *     weak (VER_FLG_WEAK in .gnu.version_r), so the loader no longer refuses
+ *     it; the three references then bind to the shim's unversioned symbols.
+ * The patched copy lives in bench/.build/uws/; node_modules is not touched.
+ */
+const UWS_SHIM_C = `#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+long __isoc23_strtol(const char *s, char **end, int base) { return strtol(s, end, base); }
+unsigned long __isoc23_strtoul(const char *s, char **end, int base) { return strtoul(s, end, base); }
+int __isoc23_sscanf(const char *s, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsscanf(s, fmt, ap);
+  va_end(ap);
+  return n;
+}
+`;
+const UWS_DIR = path.join(BUILD_DIR, 'uws');
+export const UWS_SHIM = path.join(UWS_DIR, 'libcovet-isoc23.so');
+const UWS_ORIGINAL = path.join(ROOT, 'node_modules/@btc-vision/uwebsockets.js', `uws_linux_x64_${process.versions.modules}.node`);
+/** The patched copy of the addon that bench/peers/uws/server.mjs loads (UWS_ADDON in its environment). */
+export const UWS_ADDON = path.join(UWS_DIR, path.basename(UWS_ORIGINAL));
+
+function buildUwsShim() {
+  mkdirSync(UWS_DIR, { recursive: true });
+  const src = path.join(UWS_DIR, 'isoc23.c');
+  writeFileSync(src, UWS_SHIM_C);
+  run('gcc', ['-O2', '-shared', '-fPIC', '-o', UWS_SHIM, src]);
+}
+
+/** Copies the addon with every `GLIBC_2.38` version requirement marked weak; returns how many were marked. */
+function patchUwsAddon() {
+  const elf = readFileSync(UWS_ORIGINAL);
+  if (elf.readUInt32BE(0) !== 0x7f454c46 || elf[4] !== 2 || elf[5] !== 1) throw new Error('not a 64-bit little-endian ELF file');
+  const shoff = Number(elf.readBigUInt64LE(0x28));
+  const shentsize = elf.readUInt16LE(0x3a);
+  const shnum = elf.readUInt16LE(0x3c);
+  const section = (i) => {
+    const o = shoff + i * shentsize;
+    return { type: elf.readUInt32LE(o + 4), offset: Number(elf.readBigUInt64LE(o + 0x18)), link: elf.readUInt32LE(o + 0x28), info: elf.readUInt32LE(o + 0x2c) };
+  };
+  const cstr = (at) => elf.toString('latin1', at, elf.indexOf(0, at));
+  let marked = 0;
+  for (let i = 0; i < shnum; i++) {
+    const verneed = section(i);
+    if (verneed.type !== 0x6ffffffe) continue; // SHT_GNU_verneed
+    const strtab = section(verneed.link).offset;
+    let vn = verneed.offset;
+    for (let n = 0; n < verneed.info; n++) {
+      let aux = vn + elf.readUInt32LE(vn + 8);
+      for (let k = 0, cnt = elf.readUInt16LE(vn + 2); k < cnt; k++) {
+        if (cstr(strtab + elf.readUInt32LE(aux + 8)) === 'GLIBC_2.38') {
+          elf.writeUInt16LE(elf.readUInt16LE(aux + 4) | 0x2, aux + 4); // VER_FLG_WEAK
+          marked++;
+        }
+        aux += elf.readUInt32LE(aux + 12);
+      }
+      vn += elf.readUInt32LE(vn + 12);
+    }
+  }
+  mkdirSync(UWS_DIR, { recursive: true });
+  writeFileSync(`${UWS_ADDON}.tmp`, elf);
+  renameSync(`${UWS_ADDON}.tmp`, UWS_ADDON);
+  return marked;
+}
+
+function uwsEnv() {
+  const pre = process.env.LD_PRELOAD ? `${UWS_SHIM}:${process.env.LD_PRELOAD}` : UWS_SHIM;
+  return { ...process.env, LD_PRELOAD: pre, UWS_ADDON };
+}
+
+function prepareUws() {
+  if (!existsSync(UWS_SHIM)) buildUwsShim();
+  if (!existsSync(UWS_ADDON)) patchUwsAddon();
+}
+
+/** true when the uWS addon loads (as is, or patched with the shim), else the reason. */
+const uwsLoads = once(async () => {
+  if (!existsSync(UWS_ORIGINAL)) return `no uWebSockets.js binary for linux x64, Node ABI ${process.versions.modules}`;
+  try {
+    prepareUws();
+  } catch (e) {
+    return `the binary needs glibc 2.38 and the shim could not be made: ${e.message.split('\n')[0]}`;
+  }
+  const probe = spawnSync(NODE, ['-e', 'require(process.env.UWS_ADDON)'], { cwd: ROOT, encoding: 'utf8', env: uwsEnv() });
+  if (probe.status === 0) return true;
+  const why = (probe.stderr || '').split('\n').find((l) => /Error/.test(l)) ?? 'unknown error';
+  return `does not load even with the glibc 2.38 shim: ${why.trim()}`;
+});
+
+// ---------------------------------------------------------------- Covet
+
+const covetVersion = () => `covet ${JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}`;
+
+const nativeEngineAccepted = once(async () => {
+  if (!existsSync(NATIVE_ADDON)) return 'native engine not built yet';
+  const help = spawnSync(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', '--help'], { cwd: ROOT, encoding: 'utf8' });
+  if (!/native/.test(help.stdout ?? '')) return 'native engine not built yet (covet build does not accept --engine native)';
+  return true;
+});
+
+function covetPeer(engine) {
+  const out = path.join(BUILD_DIR, `covet-${engine}`);
+  return {
+    id: `covet-${engine}`,
+    label: `Covet (${engine} engine)`,
+    version: covetVersion,
+    scenarios: ALL,
+    available: engine === 'node' ? async () => true : nativeEngineAccepted,
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine]);
+    },
+    command: ({ port, dbPath }) => ({
+      cmd: NODE,
+      args: [path.join(out, 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
+      cwd: ROOT,
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- nginx
+
+function nginxConfig(port, prefix) {
+  const json = '{"message":"Hello, World!"}';
+  return `# generated by bench/peers.mjs — one worker, plaintext and json only
+worker_processes 1;
+daemon off;
+master_process off;
+pid ${prefix}/nginx.pid;
+error_log stderr error;
+events { worker_connections 16384; multi_accept on; }
+http {
+  access_log off;
+  server_tokens off;
+  keepalive_requests 10000000;
+  keepalive_timeout 65;
+  client_body_temp_path ${prefix}/body;
+  proxy_temp_path ${prefix}/proxy;
+  fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi;
+  scgi_temp_path ${prefix}/scgi;
+  server {
+    listen 127.0.0.1:${port} backlog=4096;
+    location = /plaintext { default_type "text/plain"; return 200 "Hello, World!"; }
+    location = /json { default_type "application/json"; return 200 '${json}'; }
+  }
+}
+`;
+}
+
+// ---------------------------------------------------------------- the peers
+
+/**
+ * Each peer:
+ *   id, label                   stable id (CLI --only) and display name
+ *   version()                   the version string to report (sync, after available())
+ *   scenarios                   the scenario ids it serves; the others are "n/a"
+ *   available()                 true, or the reason it is skipped (a string)
+ *   prepare(ctx)                build steps; ctx = { dbPath } (optional); idempotent
+ *   command({ port, dbPath })   { cmd, args, env, cwd }: ONE single-threaded process on 127.0.0.1:port
+ *   notes                       what a reader of the results should know (optional)
+ */
+export const PEERS = [
+  {
+    id: 'node-http',
+    label: 'node:http (hand-written router)',
+    version: () => `node ${process.version}`,
+    scenarios: ALL,
+    available: async () => true,
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+    },
+    command: nodePeer('node-http', 'server.mjs'),
+  },
+  {
+    id: 'fastify',
+    label: 'Fastify (JSON schema)',
+    version: () => `fastify ${pkgVersion('fastify')}`,
+    scenarios: ALL,
+    available: async () => true,
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+    },
+    command: nodePeer('fastify', 'server.mjs'),
+  },
+  {
+    id: 'hono',
+    label: 'Hono on @hono/node-server (zod)',
+    version: () => `hono ${pkgVersion('hono')}, @hono/node-server ${pkgVersion('@hono/node-server')}`,
+    scenarios: ALL,
+    available: async () => true,
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+    },
+    command: nodePeer('hono', 'server.mjs'),
+  },
+  {
+    id: 'express',
+    label: 'Express 5 (zod)',
+    version: () => `express ${pkgVersion('express')}`,
+    scenarios: ALL,
+    available: async () => true,
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+    },
+    command: nodePeer('express', 'server.mjs'),
+  },
+  covetPeer('node'),
+  covetPeer('native'),
+  {
+    id: 'fastapi',
+    label: 'FastAPI on uvicorn (pydantic, uvloop, httptools)',
+    version: once(() => {
+      const r = spawnSync(SYSTEM_PYTHON, ['-c', 'import sys, fastapi, uvicorn, pydantic; print(f"fastapi {fastapi.__version__}, uvicorn {uvicorn.__version__}, pydantic {pydantic.VERSION}, python {sys.version.split()[0]}")'], { encoding: 'utf8' });
+      return r.status === 0 ? r.stdout.trim() : 'unknown';
+    }),
+    scenarios: ALL,
+    async available() {
+      if (!existsSync(SYSTEM_PYTHON)) return `${SYSTEM_PYTHON} not found`;
+      const r = spawnSync(SYSTEM_PYTHON, ['-c', 'import fastapi, uvicorn, uvloop, httptools, pydantic'], { encoding: 'utf8' });
+      if (r.status !== 0) return `missing Python modules: ${(r.stderr || '').trim().split('\n').pop()} (Debian: python3-fastapi python3-uvicorn python3-uvloop python3-httptools)`;
+      return true;
+    },
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+    },
+    command: ({ port, dbPath }) => ({
+      cmd: SYSTEM_PYTHON,
+      args: ['-m', 'uvicorn', 'app:app', '--app-dir', peerDir('fastapi'), '--host', '127.0.0.1', '--port', String(port),
+        '--workers', '1', '--loop', 'uvloop', '--http', 'httptools', '--no-access-log', '--log-level', 'warning'],
+      env: { ...process.env, BENCH_DB: dbPath, PYTHONDONTWRITEBYTECODE: '1' },
+      cwd: peerDir('fastapi'),
+    }),
+  },
+  {
+    id: 'nginx',
+    label: 'nginx (return 200, one worker)',
+    version: once(() => {
+      const r = spawnSync(NGINX, ['-v'], { encoding: 'utf8' });
+      return (r.stderr || r.stdout || '').trim().replace(/^nginx version:\s*/, '') || 'unknown';
+    }),
+    scenarios: ['plaintext', 'json', 'pipelined'],
+    notes: 'static answers via `return 200`: the near-physical limit of this machine, not an application server',
+    async available() {
+      return existsSync(NGINX) ? true : `${NGINX} not found (Debian: nginx-light)`;
+    },
+    async prepare() {},
+    command({ port }) {
+      const prefix = path.join(os.tmpdir(), `covet-bench-nginx-${port}`);
+      for (const d of ['', 'body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(path.join(prefix, d), { recursive: true });
+      const conf = path.join(prefix, 'nginx.conf');
+      writeFileSync(conf, nginxConfig(port, prefix));
+      // master_process off: one process serves, the one the runner pins and measures
+      return { cmd: NGINX, args: ['-p', prefix, '-c', conf, '-e', 'stderr'], env: { ...process.env }, cwd: prefix };
+    },
+  },
+  {
+    id: 'bun',
+    label: 'Bun.serve (hand-written checks)',
+    version: once(() => {
+      const r = spawnSync(BUN, ['--version'], { encoding: 'utf8' });
+      return r.status === 0 ? `bun ${r.stdout.trim()}` : 'unknown';
+    }),
+    scenarios: ALL,
+    async available() {
+      if (!existsSync(BUN)) return 'Bun binary not installed (@oven/bun-linux-x64)';
+      const r = spawnSync(BUN, ['--version'], { encoding: 'utf8' });
+      return r.status === 0 ? true : `bun --version fails: ${(r.stderr || '').trim()}`;
+    },
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+    },
+    command: ({ port, dbPath }) => ({
+      cmd: BUN,
+      args: [path.join(peerDir('bun'), 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
+      cwd: ROOT,
+    }),
+  },
+  {
+    id: 'elysia',
+    label: 'Elysia on Bun (t.Object)',
+    version: once(() => {
+      const r = spawnSync(BUN, ['--version'], { encoding: 'utf8' });
+      return `elysia ${pkgVersion('elysia')}, bun ${r.status === 0 ? r.stdout.trim() : 'unknown'}`;
+    }),
+    scenarios: ALL,
+    async available() {
+      if (!existsSync(BUN)) return 'Bun binary not installed (@oven/bun-linux-x64)';
+      if (!existsSync(path.join(ROOT, 'node_modules/elysia/package.json'))) return 'elysia not installed';
+      return true;
+    },
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+    },
+    command: ({ port, dbPath }) => ({
+      cmd: BUN,
+      args: [path.join(peerDir('elysia'), 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
+      cwd: ROOT,
+    }),
+  },
+  {
+    id: 'uws',
+    label: 'uWebSockets.js (hand-written checks)',
+    version: () => `@btc-vision/uwebsockets.js ${pkgVersion('@btc-vision/uwebsockets.js')}`,
+    scenarios: ALL,
+    notes: 'the Linux binary asks for glibc 2.38: prepare() builds a 3-symbol shim (LD_PRELOAD) and a copy of the addon with that version requirement marked weak',
+    available: uwsLoads,
+    async prepare(ctx = {}) {
+      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      prepareUws();
+    },
+    command: ({ port, dbPath }) => ({
+      cmd: NODE,
+      args: [path.join(peerDir('uws'), 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
+      env: { ...uwsEnv(), NODE_ENV: 'production', BENCH_DB: dbPath },
+      cwd: ROOT,
+    }),
+  },
+];
+
+/** The peer with this id, or undefined. */
+export const peerById = (id) => PEERS.find((p) => p.id === id);
+
+/**
+ * Starts a peer (after prepare) and waits until it listens. Returns
+ * { child, port, stop() }; stop() sends SIGTERM, then SIGKILL after 3 s.
+ * The runner may use its own launcher (taskset …); this one is the check's.
+ */
+export async function startPeer(peer, { port, dbPath = DEFAULT_DB_PATH, timeoutMs = 15_000, prefix = [] } = {}) {
+  port ??= await freePort();
+  const { cmd, args, env, cwd } = peer.command({ port, dbPath });
+  const argv = [...prefix, cmd, ...args];
+  const child = spawn(argv[0], argv.slice(1), { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (d) => {
+    output = (output + d).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exitP = new Promise((resolve) => child.once('exit', (code, signal) => resolve((exited = { code, signal }))));
+  try {
+    await Promise.race([
+      waitForPort(port, timeoutMs),
+      exitP.then((e) => {
+        throw new Error(`${peer.id} exited (${e.signal ?? e.code}) before listening:\n${output.trim()}`);
+      }),
+    ]);
+  } catch (e) {
+    if (!exited) child.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    child,
+    port,
+    output: () => output,
+    async stop() {
+      if (exited) return exited;
+      child.kill('SIGTERM');
+      const t = setTimeout(() => exited || child.kill('SIGKILL'), 3000);
+      const r = await exitP;
+      clearTimeout(t);
+      return r;
+    },
+  };
+}

@@ -1,0 +1,60 @@
+// Elysia on Bun: t.Object (TypeBox) validation for params, query, headers and body; bun:sqlite.
+import { Database } from 'bun:sqlite';
+import { Elysia, t } from 'elysia';
+
+const argv = Bun.argv;
+const arg = (flag, fallback) => {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : fallback;
+};
+const port = Number(arg('--port', process.env.PORT ?? '3000'));
+const hostname = arg('--host', process.env.HOST ?? '127.0.0.1');
+
+const db = new Database(process.env.BENCH_DB, { readonly: true });
+const byId = db.query('SELECT id, randomNumber FROM World WHERE id = ?');
+
+const NewUser = t.Object({
+  name: t.String({ minLength: 1, maxLength: 50 }),
+  email: t.String({ format: 'email' }),
+  age: t.Integer({ minimum: 0, maximum: 150 }),
+  active: t.Boolean(),
+  role: t.UnionEnum(['admin', 'editor', 'viewer']),
+  tags: t.Array(t.String()),
+  address: t.Object({ city: t.String(), zip: t.String() }),
+});
+
+const app = new Elysia()
+  .headers({ server: 'elysia' })
+  .get('/plaintext', () => 'Hello, World!')
+  .get('/json', () => ({ message: 'Hello, World!' }))
+  .get('/users/:id', ({ params: { id }, query: { fields } }) => ({ id, name: `User ${id}`, fields }), {
+    params: t.Object({ id: t.Integer() }),
+    query: t.Object({ fields: t.String({ default: '' }) }),
+  })
+  .post(
+    '/users',
+    ({ body: b, query, headers, set }) => {
+      set.status = 201;
+      return {
+        id: 1,
+        name: b.name,
+        email: b.email,
+        age: b.age,
+        active: b.active,
+        role: b.role,
+        tags: b.tags,
+        address: { city: b.address.city, zip: b.address.zip },
+        notify: query.notify,
+        client: headers['x-client'],
+      };
+    },
+    {
+      body: NewUser,
+      query: t.Object({ notify: t.Boolean({ default: false }) }),
+      headers: t.Object({ 'x-client': t.String() }),
+    },
+  )
+  .get('/db', () => byId.get(1 + Math.floor(Math.random() * 10000)))
+  .listen({ port, hostname });
+
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { app.stop(); process.exit(0); });

@@ -1,0 +1,80 @@
+// Fastify 5: JSON schema for params, query, headers and body (ajv), and for
+// responses (fast-json-stringify).
+import Fastify from 'fastify';
+import { listenArgs, openWorld } from '../args.mjs';
+
+const { port, host } = listenArgs();
+const randomRow = openWorld();
+
+const app = Fastify({ logger: false });
+app.addHook('onRequest', (req, reply, done) => {
+  reply.header('server', 'fastify');
+  done();
+});
+
+const address = {
+  type: 'object',
+  properties: { city: { type: 'string' }, zip: { type: 'string' } },
+  required: ['city', 'zip'],
+  additionalProperties: false,
+};
+const newUser = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 50 },
+    email: { type: 'string', format: 'email' },
+    age: { type: 'integer', minimum: 0, maximum: 150 },
+    active: { type: 'boolean' },
+    role: { type: 'string', enum: ['admin', 'editor', 'viewer'] },
+    tags: { type: 'array', items: { type: 'string' } },
+    address,
+  },
+  required: ['name', 'email', 'age', 'active', 'role', 'tags', 'address'],
+};
+const createdUser = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, ...newUser.properties, notify: { type: 'boolean' }, client: { type: 'string' } },
+};
+
+app.get('/plaintext', (req, reply) => {
+  reply.type('text/plain; charset=utf-8').send('Hello, World!');
+});
+
+app.get('/json', {
+  schema: { response: { 200: { type: 'object', properties: { message: { type: 'string' } } } } },
+  handler: () => ({ message: 'Hello, World!' }),
+});
+
+app.get('/users/:id', {
+  schema: {
+    params: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
+    querystring: { type: 'object', properties: { fields: { type: 'string', default: '' } } },
+    response: {
+      200: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, fields: { type: 'string' } } },
+    },
+  },
+  handler: (req) => ({ id: req.params.id, name: `User ${req.params.id}`, fields: req.query.fields }),
+});
+
+app.post('/users', {
+  schema: {
+    querystring: { type: 'object', properties: { notify: { type: 'boolean', default: false } } },
+    headers: { type: 'object', properties: { 'x-client': { type: 'string' } }, required: ['x-client'] },
+    body: newUser,
+    response: { 201: createdUser },
+  },
+  handler: (req, reply) => {
+    const b = req.body;
+    reply.code(201);
+    // fast-json-stringify writes the schema's property order
+    return { id: 1, ...b, notify: req.query.notify, client: req.headers['x-client'] };
+  },
+});
+
+app.get('/db', {
+  schema: { response: { 200: { type: 'object', properties: { id: { type: 'integer' }, randomNumber: { type: 'integer' } } } } },
+  handler: () => randomRow(),
+});
+
+await app.listen({ port, host });
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => app.close().then(() => process.exit(0)));

@@ -1,0 +1,339 @@
+/**
+ * The `native` engine: the engine interface over the C addon in native/
+ * (libuv sockets, llhttp parsing, writes corked per batch).
+ *
+ * The boundary: the addon calls `onBatch(key, count)` once per read with every
+ * request that read completed. The requests live in two shared buffers that
+ * are valid only during that call: `staging` (url, lower-cased header names,
+ * values, bodies) and `meta` (one record of spans per request, layout in
+ * native/include/covet.h, COVET_R_*). Each request becomes one object that is
+ * both `req` and `res`: method and url are decoded at once, headers and body
+ * only when asked for. A request still unanswered when its handler returns
+ * (an async handler) copies its own bytes out of the shared buffers.
+ *
+ * Answers go back as one call: `send(key, seq, flags, status, headerBlock, body)`,
+ * where the header block is the Buffer `headers()` prepared at startup.
+ */
+import http from 'node:http';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type {
+  Engine,
+  EngineRequest,
+  EngineResponse,
+  Listening,
+  ListenOptions,
+  PreparedHeaders,
+  RequestHandler,
+} from './engine.ts';
+import { DEFAULT_HEADERS_TIMEOUT_MS } from './node-engine.ts';
+
+/** The addon's exports (runtime-min/native/src/addon.c). */
+export interface NativeAddon {
+  init(onBatch: (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer) => void, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer];
+  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean): number;
+  send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
+  stop(onDrained: () => void): number;
+  closeAll(): void;
+  peer(key: number): string;
+  stats(): { connections: number; partial: number; connBytes: number };
+  methods(): string[];
+}
+
+const ADDON_FILE = 'covet_runtime.node';
+
+/** Where the addon may be: beside the bundle (dist/), or the build folder when running from source. */
+export function addonCandidates(base: string | URL = import.meta.url): string[] {
+  return [new URL(`./${ADDON_FILE}`, base), new URL(`./native/build/Release/${ADDON_FILE}`, base)].map((u) => fileURLToPath(u));
+}
+
+let loaded: NativeAddon | null = null;
+
+/** Loads the addon, or throws an Error that says where it looked. */
+export function loadAddon(base: string | URL = import.meta.url): NativeAddon {
+  if (loaded) return loaded;
+  const candidates = addonCandidates(base);
+  const file = candidates.find((f) => existsSync(f));
+  if (file === undefined) {
+    throw new Error(`covet: the native engine's addon was not found (looked for ${candidates.join(', ')}); rebuild with --engine node, or run node scripts/setup.mjs`);
+  }
+  loaded = createRequire(import.meta.url)(file) as NativeAddon;
+  return loaded;
+}
+
+/** Buffer's undocumented fast latin1 decoder (what `toString('latin1', a, b)` calls after its checks). */
+type Bytes = Buffer & { latin1Slice(start: number, end: number): string };
+
+// Record layout (covet.h, COVET_R_*) and request flags (COVET_F_*).
+const R_BASE = 1;
+const R_SIZE = 2;
+const R_SEQ = 3;
+const R_FLAGS = 4;
+const R_URL_LEN = 5;
+const R_BODY_OFF = 6;
+const R_BODY_LEN = 7;
+const R_NHEADERS = 8;
+const R_HEADERS = 9;
+const F_HAS_BODY = 0x800;
+
+/** Headers node:http keeps only the first of (IncomingMessage's matchKnownFields). */
+const SINGLE = new Set([
+  'content-type', 'content-length', 'user-agent', 'referer', 'host', 'authorization', 'proxy-authorization',
+  'if-modified-since', 'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag',
+  'last-modified', 'server', 'age', 'expires',
+]);
+
+/** `http://host/path?q` (absolute form) as `/path?q`, like the node engine. */
+function originForm(url: string): string {
+  if (url.charCodeAt(0) === 47 /* / */) return url;
+  const m = /^https?:\/\/[^/?#]*/i.exec(url);
+  if (m === null) return url;
+  const rest = url.slice(m[0].length);
+  return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
+}
+
+interface Shared {
+  addon: NativeAddon;
+  /** Requests answered after their handler returned, per connection key: told when it closes. */
+  pending: Map<number, Set<Exchange>>;
+}
+
+/** One request and its response (the same object is passed as `req` and `res`). */
+class Exchange implements EngineRequest, EngineResponse {
+  readonly method: string;
+  readonly url: string;
+  private buf: Bytes;
+  private meta: Uint32Array;
+  private m: number;
+  private base: number;
+  private readonly seq: number;
+  private readonly flags: number;
+  private sent = false;
+  private gone = false;
+  private detached = false;
+  private cachedBody: Buffer | null | undefined = undefined;
+  private controller: AbortController | null = null;
+
+  constructor(
+    private readonly key: number,
+    buf: Bytes,
+    meta: Uint32Array,
+    m: number,
+    methods: readonly string[],
+    private readonly shared: Shared,
+  ) {
+    this.buf = buf;
+    this.meta = meta;
+    this.m = m;
+    const base = meta[m + R_BASE]!;
+    this.base = base;
+    this.seq = meta[m + R_SEQ]!;
+    const flags = meta[m + R_FLAGS]!;
+    this.flags = flags;
+    this.method = methods[flags & 0xff] ?? 'GET';
+    this.url = originForm(buf.latin1Slice(base, base + meta[m + R_URL_LEN]!));
+  }
+
+  header(name: string): string | undefined {
+    const { buf, meta, m, base } = this;
+    const n = meta[m + R_NHEADERS]!;
+    const len = name.length;
+    let value: string | undefined;
+    for (let i = 0, h = m + R_HEADERS; i < n; i++, h += 4) {
+      if (meta[h + 1] !== len) continue;
+      const at = base + meta[h]!;
+      let k = 0;
+      while (k < len && buf[at + k] === name.charCodeAt(k)) k++;
+      if (k !== len) continue;
+      const vAt = base + meta[h + 2]!;
+      const v = buf.latin1Slice(vAt, vAt + meta[h + 3]!);
+      if (value === undefined) {
+        value = v;
+        if (SINGLE.has(name)) return value;
+      } else value += (name === 'cookie' ? '; ' : ', ') + v;
+    }
+    return value;
+  }
+
+  headers(): [string, string][] {
+    const { buf, meta, m, base } = this;
+    const n = meta[m + R_NHEADERS]!;
+    const out: [string, string][] = [];
+    for (let i = 0, h = m + R_HEADERS; i < n; i++, h += 4) {
+      const at = base + meta[h]!;
+      const vAt = base + meta[h + 2]!;
+      out.push([buf.latin1Slice(at, at + meta[h + 1]!), buf.latin1Slice(vAt, vAt + meta[h + 3]!)]);
+    }
+    return out;
+  }
+
+  get body(): Buffer | null {
+    if (this.cachedBody !== undefined) return this.cachedBody;
+    const { meta, m } = this;
+    if ((this.flags & F_HAS_BODY) === 0) return (this.cachedBody = null);
+    const at = this.base + meta[m + R_BODY_OFF]!;
+    return (this.cachedBody = Buffer.from(this.buf.subarray(at, at + meta[m + R_BODY_LEN]!)));
+  }
+
+  get remoteAddress(): string {
+    return this.shared.addon.peer(this.key);
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.gone) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  get closed(): boolean {
+    return this.gone;
+  }
+
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
+    if (this.sent) throw new Error('covet: a response was already sent for this request');
+    if (this.gone) {
+      this.sent = true;
+      return;
+    }
+    // Throws (bad status, headers not from engine.headers()) before anything is written.
+    if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
+    this.shared.addon.send(this.key, this.seq, this.flags, status | 0, headers as Buffer, body);
+    this.sent = true;
+    if (this.detached) {
+      const set = this.shared.pending.get(this.key);
+      if (set !== undefined) {
+        set.delete(this);
+        if (set.size === 0) this.shared.pending.delete(this.key);
+      }
+    }
+  }
+
+  /** After the handler returned without answering: keep a copy of the request, the shared buffers move on. */
+  detach(): void {
+    if (this.sent) return;
+    const { meta, m } = this;
+    const base = this.base;
+    this.buf = Buffer.from(this.buf.subarray(base, base + meta[m + R_SIZE]!)) as Bytes;
+    this.meta = meta.slice(m, m + meta[m]!);
+    this.m = 0;
+    this.base = 0;
+    this.detached = true;
+    let set = this.shared.pending.get(this.key);
+    if (set === undefined) this.shared.pending.set(this.key, (set = new Set()));
+    set.add(this);
+  }
+
+  /** The client went away before this response was sent. */
+  abort(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.controller?.abort();
+  }
+}
+
+/** node:http's error for a status outside 100–999, message and code alike. */
+function invalidStatus(status: unknown): RangeError {
+  const err = new RangeError(`Invalid status code: ${String(status)}`) as RangeError & { code: string };
+  err.code = 'ERR_HTTP_INVALID_STATUS_CODE';
+  // Like node's internal errors: the code shows in the stack's first line.
+  err.name = 'RangeError [ERR_HTTP_INVALID_STATUS_CODE]';
+  void err.stack;
+  delete (err as { name?: string }).name;
+  return err;
+}
+
+const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
+
+export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
+  const shared: Shared = { addon, pending: new Map() };
+  let handler: RequestHandler | null = null;
+  let staging: Bytes;
+  let meta: Uint32Array;
+  let methods: string[] = [];
+  let listening = false;
+
+  const onBatch = (key: number, count: number, s?: ArrayBuffer, mm?: ArrayBuffer): void => {
+    if (s !== undefined && mm !== undefined) {
+      staging = Buffer.from(s) as Bytes;
+      meta = new Uint32Array(mm);
+    }
+    let m = 0;
+    for (let i = 0; i < count; i++) {
+      const x = new Exchange(key, staging, meta, m, methods, shared);
+      m += meta[m]!;
+      try {
+        handler!(x, x);
+      } catch (err) {
+        process.stderr.write(`covet: request handler failed: ${String(err)}\n`);
+        try {
+          if (!x.closed) x.send(500, PLAIN_500, '{"detail":"Internal Server Error"}');
+        } catch {
+          /* already answered */
+        }
+      }
+      x.detach();
+    }
+  };
+
+  const onClose = (key: number): void => {
+    const set = shared.pending.get(key);
+    if (set === undefined) return;
+    shared.pending.delete(key);
+    for (const x of set) x.abort();
+  };
+
+  return {
+    name: 'native',
+
+    headers(pairs: readonly string[]): PreparedHeaders {
+      if (pairs.length % 2 !== 0) throw new TypeError('covet: headers() takes [name, value, name, value, …]');
+      let text = '';
+      for (let i = 0; i < pairs.length; i += 2) {
+        http.validateHeaderName(pairs[i]!);
+        http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
+        text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
+      }
+      return Buffer.from(text, 'latin1') as unknown as PreparedHeaders;
+    },
+
+    listen(options: ListenOptions, h: RequestHandler): Promise<Listening> {
+      if (listening) return Promise.reject(new Error('covet: the engine is already listening'));
+      try {
+        if (handler === null) {
+          const [s, mm] = addon.init(onBatch, onClose);
+          staging = Buffer.from(s) as Bytes;
+          meta = new Uint32Array(mm);
+          methods = addon.methods();
+        }
+        handler = h;
+        const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+        const port = addon.listen(options.host, options.port, options.maxBodySize, headersTimeout, Math.max(30_000, headersTimeout), options.reusePort ?? false);
+        listening = true;
+        return Promise.resolve({ host: options.host, port });
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+
+    close(graceMs = 10_000): Promise<void> {
+      if (!listening) return Promise.resolve();
+      listening = false;
+      return new Promise<void>((resolve) => {
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
+          clearTimeout(timer);
+          addon.closeAll();
+          resolve();
+        };
+        const timer = setTimeout(finish, graceMs);
+        timer.unref();
+        if (addon.stop(finish) === 0) finish();
+      });
+    },
+  };
+}

@@ -1,0 +1,262 @@
+/*
+ * covet_runtime: Covet's native HTTP/1.1 engine, an N-API addon on Node's own
+ * libuv loop and llhttp (strict mode).
+ *
+ * Shape (runtime-min/native-engine.ts is the JavaScript side):
+ *
+ *   - One server per process (module instance data). It owns the listening
+ *     uv_tcp_t and every accepted connection.
+ *   - Reads go into one shared read buffer (idle connections own no buffer and
+ *     no parser). llhttp callbacks copy the parts of a request into the
+ *     *staging* ArrayBuffer (url, lower-cased header names, values, body) and
+ *     describe them in the *meta* Uint32Array (see COVET_R_* below). A request
+ *     still incomplete at the end of a read moves into a per-connection
+ *     covet_partial_t (parser + its staged bytes), freed when it completes.
+ *   - After each read, JavaScript is called once with every request completed
+ *     by that read (a pipelined batch): onBatch(key, count, staging?, meta?).
+ *     The staging and meta buffers are valid only during that call.
+ *   - Responses come back through send(); responses owed on a connection leave
+ *     in request order (seq), out-of-order ones are parked. Responses written
+ *     during a batch (and the microtasks it runs) are corked into one write.
+ *
+ * A connection is named to JavaScript by a *key*: slot + generation * 2^24.
+ * A key whose connection has closed no longer matches its slot's generation,
+ * so a late send() is dropped: JavaScript never holds a pointer.
+ *
+ * Every symbol is prefixed covet_. Return codes: 0 is success, a negative
+ * number is a libuv error (uv_err_name / uv_strerror give its name and text).
+ */
+#ifndef COVET_H_
+#define COVET_H_
+
+#include <node_api.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "llhttp.h"
+
+/* ------------------------------------------------------------ limits */
+
+#define COVET_MAX_HEAD 16384           /* url + header names + values, like node's maxHeaderSize → 431 */
+#define COVET_MAX_URL 8192             /* request target → 414 */
+#define COVET_READ_SIZE 65536          /* the shared read buffer */
+#define COVET_WRITE_HIGH_WATER 65536   /* unsent bytes past which a connection stops being read */
+#define COVET_MAX_OWED 128             /* responses owed past which a connection stops being read */
+#define COVET_KEEP_ALIVE_MS 5000       /* idle keep-alive connections close after this */
+#define COVET_ENDING_MS 5000           /* a closing connection whose client does not read is cut */
+#define COVET_SLOT_BITS 24             /* key = slot + generation << 24 */
+
+/* ------------------------------------------------------------ the meta record of one request */
+
+/* Words of a request record in the meta Uint32Array; header spans follow. */
+enum {
+  COVET_R_WORDS = 0,    /* words in this record: COVET_R_HEADERS + 4 * nheaders */
+  COVET_R_BASE = 1,     /* offset of the request's bytes in staging */
+  COVET_R_SIZE = 2,     /* bytes of the request in staging */
+  COVET_R_SEQ = 3,      /* the request's number on its connection (echoed by send) */
+  COVET_R_FLAGS = 4,    /* llhttp method | COVET_F_* */
+  COVET_R_URL_LEN = 5,  /* the url starts at offset 0 (relative to BASE) */
+  COVET_R_BODY_OFF = 6, /* relative to BASE */
+  COVET_R_BODY_LEN = 7,
+  COVET_R_NHEADERS = 8,
+  COVET_R_HEADERS = 9 /* then per header: name offset, name length, value offset, value length */
+};
+
+/* Flags of a request, echoed back by send() (bits above the 8-bit method). */
+#define COVET_F_HEAD 0x100     /* HEAD: headers only */
+#define COVET_F_CLOSE 0x200    /* the connection closes after this response */
+#define COVET_F_KA10 0x400     /* HTTP/1.0 keep-alive: say `connection: keep-alive` */
+#define COVET_F_HAS_BODY 0x800 /* Content-Length or Transfer-Encoding was present */
+
+/* ------------------------------------------------------------ engine answers (precomputed table) */
+
+typedef enum {
+  COVET_E_BAD_REQUEST = 0,
+  COVET_E_NO_HOST,
+  COVET_E_TWO_HOSTS,
+  COVET_E_TE_HTTP10,
+  COVET_E_TIMEOUT,         /* 408 */
+  COVET_E_TOO_LARGE,       /* 413 */
+  COVET_E_URI_TOO_LONG,    /* 414 */
+  COVET_E_EXPECTATION,     /* 417 */
+  COVET_E_HEADERS_TOO_BIG, /* 431 */
+  COVET_E_VERSION,         /* 505 */
+  COVET_E_COUNT
+} covet_error_t;
+
+/* ------------------------------------------------------------ structs */
+
+typedef struct covet_conn_s covet_conn_t;
+
+/* A response that may not leave yet (an earlier one is still owed). */
+typedef struct covet_parked_s {
+  struct covet_parked_s* next;
+  uint32_t seq;
+  int close; /* the connection ends after it */
+  size_t len;
+  char data[];
+} covet_parked_t;
+
+/* Progress of the request being parsed. */
+typedef struct {
+  uint32_t rec;        /* its record's offset in meta (words) */
+  uint32_t base;       /* its first byte in staging */
+  uint32_t head_bytes; /* url + names + values so far */
+  uint32_t nheaders;
+  uint32_t url_len;
+  uint32_t body_off;
+  uint32_t body_len;
+  uint8_t started;   /* a request line has begun */
+  uint8_t in_field;  /* inside a header name */
+  uint8_t in_value;  /* inside a header value */
+  uint8_t hosts;     /* Host headers seen */
+  uint8_t expect;    /* 0 none, 1 100-continue, 2 another expectation */
+  uint8_t has_body;  /* Content-Length or Transfer-Encoding present */
+  uint8_t has_te;    /* Transfer-Encoding present */
+  char last_byte;    /* the last byte of the previous read (obs-fold detection) */
+  int error;         /* a covet_error_t set by a callback, or -1 */
+} covet_msg_t;
+
+/* A request that straddles reads: its parser and the bytes staged so far. */
+typedef struct {
+  llhttp_t parser;
+  covet_msg_t msg;
+  char* data; /* staged bytes (msg.base is 0 here) */
+  uint32_t data_len;
+  uint32_t* meta; /* its record so far (msg.rec is 0 here) */
+  uint32_t meta_len;
+} covet_partial_t;
+
+struct covet_conn_s {
+  uv_tcp_t tcp; /* first: (covet_conn_t*)handle works both ways */
+  covet_conn_t* prev;
+  covet_conn_t* next;
+  covet_partial_t* partial; /* NULL when idle between requests */
+  covet_parked_t* parked;   /* sorted by seq */
+  uint64_t head_start;      /* loop ms when the current head began, 0 when none */
+  uint64_t req_start;       /* loop ms when the current request began, 0 when none */
+  uint64_t idle_since;      /* loop ms of the last activity */
+  size_t queued;            /* bytes handed to uv_write and not yet written */
+  uint32_t slot;
+  uint32_t gen;
+  uint32_t next_req_seq;   /* seq of the next request (or engine answer) */
+  uint32_t next_write_seq; /* seq of the next response to write */
+  uint8_t reading;         /* uv_read_start is on */
+  uint8_t no_more;         /* no further request is read (close requested, error) */
+  uint8_t ending;          /* the last response is out: shut down once written */
+  uint8_t shutdown;        /* uv_shutdown started */
+  uint8_t closing;         /* uv_close started */
+};
+
+typedef struct {
+  covet_conn_t* conn; /* NULL when free */
+  uint32_t gen;
+  uint32_t next_free;
+} covet_slot_t;
+
+/* Growable byte buffer. */
+typedef struct {
+  char* data;
+  size_t len;
+  size_t cap;
+} covet_buf_t;
+
+typedef struct {
+  napi_env env;
+  uv_loop_t* loop;
+  uv_tcp_t* listener; /* NULL when not listening (closed handles are nulled) */
+  uv_timer_t* timer;
+  napi_ref on_batch;
+  napi_ref on_close;
+  napi_ref on_drained; /* set by stop(): called once every connection has closed */
+  napi_async_context actx;
+  /* Staging and meta: JS ArrayBuffers, replaced when they must grow. */
+  napi_ref staging_ref;
+  char* staging;
+  size_t staging_cap;
+  size_t staging_len;
+  napi_ref meta_ref;
+  uint32_t* meta;
+  size_t meta_cap; /* words */
+  size_t meta_len;
+  int buffers_changed;
+  napi_status grow_status; /* napi_ok unless growing failed (out of memory) */
+  /* Connections. */
+  covet_slot_t* slots;
+  uint32_t nslots;
+  uint32_t free_slot; /* UINT32_MAX: none */
+  covet_conn_t* conns;
+  uint32_t nconns;
+  /* Options. */
+  uint64_t max_body;
+  uint64_t headers_timeout;
+  uint64_t request_timeout;
+  int stopping;
+  /* Writes. */
+  covet_conn_t* cork_conn; /* the connection whose batch is running: its writes are corked */
+  covet_buf_t cork;
+  covet_buf_t scratch;
+  /* The date header, formatted once a second. */
+  char date[40];
+  uint64_t date_until; /* loop ms */
+  char read_buf[COVET_READ_SIZE];
+  int read_busy;
+} covet_server_t;
+
+extern covet_server_t* covet_server;
+
+/* ------------------------------------------------------------ conn.c: sockets and parsing */
+
+/* Binds and listens on host:port (IPv4 or IPv6 literal, or a name resolved
+ * synchronously). Returns 0 and the bound port in *port_out, or a libuv error. */
+int covet_listen(const char* host, int port, int backlog, int reuseport, int* port_out);
+/* Stops accepting and closes idle connections; later responses say
+ * `connection: close`. Returns the number of connections still open. */
+uint32_t covet_stop(void);
+/* Closes every connection now (the shutdown deadline). */
+void covet_close_all(void);
+/* The connection a key names, or NULL when it has closed. */
+covet_conn_t* covet_conn_from_key(double key);
+double covet_conn_key(const covet_conn_t* conn);
+/* Ends a connection now; pending handlers are told through onClose. */
+void covet_conn_close(covet_conn_t* conn);
+/* Resumes reading when the connection is below its write and owed limits. */
+void covet_conn_maybe_resume(covet_conn_t* conn);
+
+/* ------------------------------------------------------------ write.c: responses */
+
+/* Writes bytes in order (corked during the connection's batch); returns 0 or a libuv error. */
+int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
+/* Answers request `seq`: status, prepared header block, body (NULL for none).
+ * Returns 0, or -1 when the response was dropped (the connection is ending or
+ * `seq` was already answered). HEAD and 204/304 send no body. */
+int covet_respond(covet_conn_t* conn, uint32_t seq, uint32_t flags, int status, const char* headers,
+                  size_t headers_len, const char* body, size_t body_len);
+/* Queues an engine answer (table) with the next seq; the connection closes after it. */
+void covet_respond_error(covet_conn_t* conn, covet_error_t err);
+/* Writes `HTTP/1.1 100 Continue`. */
+void covet_write_continue(covet_conn_t* conn);
+/* Flushes the cork buffer of the current batch. */
+void covet_uncork(void);
+/* Starts the shutdown of an ending connection once nothing more is owed. */
+void covet_conn_end_if_done(covet_conn_t* conn);
+/* Refreshes the Date header text when its second has passed. */
+void covet_update_date(void);
+/* Grows a buffer to hold `extra` more bytes; returns 0 or UV_ENOMEM. */
+int covet_buf_reserve(covet_buf_t* b, size_t extra);
+void covet_free_parked(covet_conn_t* conn);
+
+/* ------------------------------------------------------------ addon.c: calls into JavaScript */
+
+/* Hands the completed requests of one read to JavaScript (one call). */
+void covet_js_batch(covet_conn_t* conn, uint32_t count);
+/* Tells JavaScript that a connection with responses still owed has closed. */
+void covet_js_closed(double key);
+/* Tells JavaScript that a stopping server has no connection left. */
+void covet_js_drained(void);
+/* Grows staging (bytes) or meta (words) to hold `need`; returns 0 or -1. */
+int covet_grow_staging(size_t need);
+int covet_grow_meta(size_t need);
+
+#endif /* COVET_H_ */

@@ -1,0 +1,371 @@
+/* The N-API surface: init, listen, send, stop, closeAll, peer, stats; calls into JavaScript. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "covet.h"
+
+#define S covet_server
+
+static napi_ref covet_on_drained_once;
+static covet_buf_t covet_body; /* a string body as UTF-8 */
+
+#define COVET_CHECK(call)                                                  \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, "ECOVET", "covet: internal N-API call failed"); \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+static napi_value covet_throw_uv(napi_env env, int err) {
+  napi_throw_error(env, uv_err_name(err), uv_strerror(err));
+  return NULL;
+}
+
+static int covet_require_init(napi_env env) {
+  if (S == NULL || S->on_batch == NULL) {
+    napi_throw_error(env, "ECOVET", "covet: the native engine was not initialised (call init() first)");
+    return 0;
+  }
+  return 1;
+}
+
+/* ------------------------------------------------------------ growing the shared buffers */
+
+static int covet_new_arraybuffer(size_t bytes, void** data, napi_ref* ref) {
+  napi_value ab;
+  if (napi_create_arraybuffer(S->env, bytes, data, &ab) != napi_ok) return -1;
+  if (*ref != NULL) napi_delete_reference(S->env, *ref);
+  return napi_create_reference(S->env, ab, 1, ref) == napi_ok ? 0 : -1;
+}
+
+int covet_grow_staging(size_t need) {
+  size_t cap = S->staging_cap * 2;
+  while (cap < need) cap *= 2;
+  void* data;
+  napi_ref old = S->staging_ref;
+  char* old_data = S->staging;
+  napi_ref ref = NULL;
+  if (covet_new_arraybuffer(cap, &data, &ref) != 0) return -1;
+  memcpy(data, old_data, S->staging_len);
+  napi_delete_reference(S->env, old);
+  S->staging_ref = ref;
+  S->staging = data;
+  S->staging_cap = cap;
+  S->buffers_changed = 1;
+  return 0;
+}
+
+int covet_grow_meta(size_t need) {
+  size_t cap = S->meta_cap * 2;
+  while (cap < need) cap *= 2;
+  void* data;
+  napi_ref old = S->meta_ref;
+  uint32_t* old_data = S->meta;
+  napi_ref ref = NULL;
+  if (covet_new_arraybuffer(cap * sizeof(uint32_t), &data, &ref) != 0) return -1;
+  memcpy(data, old_data, S->meta_len * sizeof(uint32_t));
+  napi_delete_reference(S->env, old);
+  S->meta_ref = ref;
+  S->meta = data;
+  S->meta_cap = cap;
+  S->buffers_changed = 1;
+  return 0;
+}
+
+/* ------------------------------------------------------------ calls into JavaScript */
+
+static void covet_call(napi_ref ref, size_t argc, napi_value* argv) {
+  napi_env env = S->env;
+  napi_value fn, recv;
+  if (napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return;
+  napi_get_global(env, &recv); /* napi_make_callback needs an object as `this` */
+  napi_status st = napi_make_callback(env, S->actx, recv, fn, argc, argv, NULL);
+  if (st == napi_pending_exception) {
+    napi_value err;
+    napi_get_and_clear_last_exception(env, &err);
+    napi_fatal_exception(env, err);
+  }
+}
+
+void covet_js_batch(covet_conn_t* c, uint32_t count) {
+  napi_env env = S->env;
+  napi_value argv[4];
+  napi_create_double(env, covet_conn_key(c), &argv[0]);
+  napi_create_uint32(env, count, &argv[1]);
+  if (S->buffers_changed) {
+    napi_get_reference_value(env, S->staging_ref, &argv[2]);
+    napi_get_reference_value(env, S->meta_ref, &argv[3]);
+    S->buffers_changed = 0;
+  } else {
+    napi_get_undefined(env, &argv[2]);
+    argv[3] = argv[2];
+  }
+  covet_call(S->on_batch, 4, argv);
+}
+
+void covet_js_closed(double key) {
+  napi_env env = S->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value argv[1];
+  napi_create_double(env, key, &argv[0]);
+  covet_call(S->on_close, 1, argv);
+  napi_close_handle_scope(env, scope);
+}
+
+void covet_js_drained(void) {
+  if (covet_on_drained_once == NULL) return;
+  napi_env env = S->env;
+  napi_ref ref = covet_on_drained_once;
+  covet_on_drained_once = NULL;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  covet_call(ref, 0, NULL);
+  napi_delete_reference(env, ref);
+  napi_close_handle_scope(env, scope);
+}
+
+/* ------------------------------------------------------------ exported functions */
+
+/* init(onBatch, onClose) → [staging ArrayBuffer, meta ArrayBuffer] */
+static napi_value covet_init_js(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_valuetype t0, t1;
+  if (argc < 2 || napi_typeof(env, argv[0], &t0) != napi_ok || napi_typeof(env, argv[1], &t1) != napi_ok ||
+      t0 != napi_function || t1 != napi_function) {
+    napi_throw_type_error(env, NULL, "covet: init(onBatch, onClose) takes two functions");
+    return NULL;
+  }
+  if (S != NULL && S->on_batch != NULL) {
+    napi_throw_error(env, "ECOVET", "covet: the native engine is already initialised in this process");
+    return NULL;
+  }
+  if (S == NULL) {
+    S = calloc(1, sizeof *S);
+    if (S == NULL) return covet_throw_uv(env, UV_ENOMEM);
+    S->free_slot = UINT32_MAX;
+  }
+  S->env = env;
+  COVET_CHECK(napi_get_uv_event_loop(env, &S->loop));
+  COVET_CHECK(napi_create_reference(env, argv[0], 1, &S->on_batch));
+  COVET_CHECK(napi_create_reference(env, argv[1], 1, &S->on_close));
+  napi_value resource, name;
+  COVET_CHECK(napi_create_object(env, &resource));
+  COVET_CHECK(napi_create_string_utf8(env, "covet:http", NAPI_AUTO_LENGTH, &name));
+  COVET_CHECK(napi_async_init(env, resource, name, &S->actx));
+  void* data;
+  S->staging_cap = 65536;
+  S->meta_cap = 8192;
+  if (covet_new_arraybuffer(S->staging_cap, &data, &S->staging_ref) != 0) return covet_throw_uv(env, UV_ENOMEM);
+  S->staging = data;
+  if (covet_new_arraybuffer(S->meta_cap * sizeof(uint32_t), &data, &S->meta_ref) != 0)
+    return covet_throw_uv(env, UV_ENOMEM);
+  S->meta = data;
+  napi_value result, staging, meta;
+  COVET_CHECK(napi_create_array_with_length(env, 2, &result));
+  COVET_CHECK(napi_get_reference_value(env, S->staging_ref, &staging));
+  COVET_CHECK(napi_get_reference_value(env, S->meta_ref, &meta));
+  COVET_CHECK(napi_set_element(env, result, 0, staging));
+  COVET_CHECK(napi_set_element(env, result, 1, meta));
+  return result;
+}
+
+/* listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort) → bound port */
+static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
+  if (!covet_require_init(env)) return NULL;
+  size_t argc = 6;
+  napi_value argv[6];
+  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char host[256];
+  size_t host_len;
+  int32_t port;
+  double max_body, headers_timeout, request_timeout;
+  bool reuse = false;
+  if (argc < 6 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_len) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &port) != napi_ok ||
+      napi_get_value_double(env, argv[2], &max_body) != napi_ok ||
+      napi_get_value_double(env, argv[3], &headers_timeout) != napi_ok ||
+      napi_get_value_double(env, argv[4], &request_timeout) != napi_ok ||
+      napi_get_value_bool(env, argv[5], &reuse) != napi_ok) {
+    napi_throw_type_error(env, NULL,
+                          "covet: listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort)");
+    return NULL;
+  }
+  if (S->listener != NULL) {
+    napi_throw_error(env, "ECOVET", "covet: the native engine is already listening");
+    return NULL;
+  }
+  S->max_body = max_body < 0 ? 0 : (uint64_t)max_body;
+  S->headers_timeout = headers_timeout < 1 ? 1 : (uint64_t)headers_timeout;
+  S->request_timeout = request_timeout < 1 ? 1 : (uint64_t)request_timeout;
+  S->stopping = 0;
+  int bound = 0;
+  int err = covet_listen(host, port, 511, reuse, &bound);
+  if (err != 0) return covet_throw_uv(env, err);
+  napi_value result;
+  COVET_CHECK(napi_create_int32(env, bound, &result));
+  return result;
+}
+
+/* send(key, seq, flags, status, headers: Buffer, body: string | Buffer | null) → sent? */
+static napi_value covet_send_js(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  double key;
+  uint32_t seq, flags;
+  int32_t status;
+  if (argc < 6 || napi_get_value_double(env, argv[0], &key) != napi_ok ||
+      napi_get_value_uint32(env, argv[1], &seq) != napi_ok || napi_get_value_uint32(env, argv[2], &flags) != napi_ok ||
+      napi_get_value_int32(env, argv[3], &status) != napi_ok) {
+    napi_throw_type_error(env, NULL, "covet: send(key, seq, flags, status, headers, body)");
+    return NULL;
+  }
+  if (status < 100 || status > 999) {
+    napi_throw_range_error(env, "ERR_HTTP_INVALID_STATUS_CODE", "covet: invalid status code");
+    return NULL;
+  }
+  void* headers;
+  size_t headers_len;
+  if (napi_get_buffer_info(env, argv[4], &headers, &headers_len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "covet: response headers must be prepared with engine.headers()");
+    return NULL;
+  }
+  const char* body = NULL;
+  size_t body_len = 0;
+  napi_valuetype bt;
+  COVET_CHECK(napi_typeof(env, argv[5], &bt));
+  if (bt == napi_string) {
+    size_t units;
+    COVET_CHECK(napi_get_value_string_utf16(env, argv[5], NULL, 0, &units));
+    covet_body.len = 0;
+    if (covet_buf_reserve(&covet_body, units * 3 + 1) != 0) return covet_throw_uv(env, UV_ENOMEM);
+    COVET_CHECK(napi_get_value_string_utf8(env, argv[5], covet_body.data, units * 3 + 1, &body_len));
+    body = covet_body.data;
+  } else if (bt == napi_object) {
+    void* data;
+    if (napi_get_buffer_info(env, argv[5], &data, &body_len) != napi_ok) {
+      napi_throw_type_error(env, NULL, "covet: a response body is a string, a Buffer or null");
+      return NULL;
+    }
+    body = data;
+  } else if (bt != napi_null && bt != napi_undefined) {
+    napi_throw_type_error(env, NULL, "covet: a response body is a string, a Buffer or null");
+    return NULL;
+  }
+  int sent = 0;
+  covet_conn_t* c = covet_conn_from_key(key);
+  if (c != NULL) sent = covet_respond(c, seq, flags, status, headers, headers_len, body, body_len) == 0;
+  if (covet_body.cap > (1u << 20)) {
+    free(covet_body.data);
+    covet_body.data = NULL;
+    covet_body.cap = 0;
+  }
+  napi_value result;
+  COVET_CHECK(napi_get_boolean(env, sent, &result));
+  return result;
+}
+
+/* stop(onDrained) → connections still open (onDrained is called once they have all closed) */
+static napi_value covet_stop_js(napi_env env, napi_callback_info info) {
+  if (!covet_require_init(env)) return NULL;
+  size_t argc = 1;
+  napi_value argv[1];
+  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  napi_valuetype t;
+  if (argc < 1 || napi_typeof(env, argv[0], &t) != napi_ok || t != napi_function) {
+    napi_throw_type_error(env, NULL, "covet: stop(onDrained) takes a function");
+    return NULL;
+  }
+  if (covet_on_drained_once != NULL) napi_delete_reference(env, covet_on_drained_once);
+  COVET_CHECK(napi_create_reference(env, argv[0], 1, &covet_on_drained_once));
+  uint32_t left = covet_stop();
+  if (left == 0 && covet_on_drained_once != NULL) {
+    napi_delete_reference(env, covet_on_drained_once);
+    covet_on_drained_once = NULL;
+  }
+  napi_value result;
+  COVET_CHECK(napi_create_uint32(env, left, &result));
+  return result;
+}
+
+static napi_value covet_close_all_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  if (!covet_require_init(env)) return NULL;
+  covet_close_all();
+  return NULL;
+}
+
+/* peer(key) → the client's address, or '' once the connection has closed */
+static napi_value covet_peer_js(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  double key = -1;
+  if (argc >= 1) napi_get_value_double(env, argv[0], &key);
+  char name[64] = "";
+  covet_conn_t* c = covet_conn_from_key(key);
+  if (c != NULL) {
+    struct sockaddr_storage addr;
+    int len = sizeof addr;
+    if (uv_tcp_getpeername(&c->tcp, (struct sockaddr*)&addr, &len) == 0) {
+      if (addr.ss_family == AF_INET) uv_ip4_name((struct sockaddr_in*)&addr, name, sizeof name);
+      else if (addr.ss_family == AF_INET6) uv_ip6_name((struct sockaddr_in6*)&addr, name, sizeof name);
+    }
+  }
+  napi_value result;
+  COVET_CHECK(napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &result));
+  return result;
+}
+
+/* stats() → { connections, partial, connBytes } (for tests and memory measurements) */
+static napi_value covet_stats_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  uint32_t conns = 0, partial = 0;
+  if (S != NULL) {
+    for (covet_conn_t* c = S->conns; c != NULL; c = c->next) {
+      conns++;
+      if (c->partial != NULL) partial++;
+    }
+  }
+  napi_value result, v;
+  COVET_CHECK(napi_create_object(env, &result));
+  COVET_CHECK(napi_create_uint32(env, conns, &v));
+  COVET_CHECK(napi_set_named_property(env, result, "connections", v));
+  COVET_CHECK(napi_create_uint32(env, partial, &v));
+  COVET_CHECK(napi_set_named_property(env, result, "partial", v));
+  COVET_CHECK(napi_create_uint32(env, (uint32_t)sizeof(covet_conn_t), &v));
+  COVET_CHECK(napi_set_named_property(env, result, "connBytes", v));
+  return result;
+}
+
+/* methods() → llhttp's method names indexed by method number */
+static napi_value covet_methods_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, v;
+  COVET_CHECK(napi_create_array(env, &result));
+#define COVET_METHOD(num, name, string)                                 \
+  COVET_CHECK(napi_create_string_utf8(env, #string, NAPI_AUTO_LENGTH, &v)); \
+  COVET_CHECK(napi_set_element(env, result, num, v));
+  HTTP_METHOD_MAP(COVET_METHOD)
+#undef COVET_METHOD
+  return result;
+}
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor props[] = {
+      {"init", NULL, covet_init_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"listen", NULL, covet_listen_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"send", NULL, covet_send_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stop", NULL, covet_stop_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"closeAll", NULL, covet_close_all_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"peer", NULL, covet_peer_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"stats", NULL, covet_stats_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"methods", NULL, covet_methods_js, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
+  return exports;
+}

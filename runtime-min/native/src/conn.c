@@ -1,0 +1,602 @@
+/* Listening, accepting, reading and parsing; timeouts; closing. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include "covet.h"
+
+covet_server_t* covet_server;
+#define S covet_server
+
+static llhttp_settings_t covet_settings;
+static llhttp_t covet_shared_parser; /* parses for connections without a partial request */
+static covet_msg_t covet_shared_msg;
+static covet_msg_t* covet_cur;      /* the message being parsed */
+static uint32_t covet_completed;    /* requests completed by the current read */
+static int covet_reserve_fd = -1;   /* spare descriptor for accepting past EMFILE */
+static const char* covet_read_start; /* the bytes being parsed */
+
+#define COVET_CONN(p) ((covet_conn_t*)(p)->data)
+
+/* ------------------------------------------------------------ staging */
+
+static int covet_stage(const char* at, size_t len) {
+  if (S->staging_len + len > S->staging_cap && covet_grow_staging(S->staging_len + len) != 0) return -1;
+  memcpy(S->staging + S->staging_len, at, len);
+  S->staging_len += len;
+  return 0;
+}
+
+static uint32_t* covet_header_span(void) {
+  return S->meta + covet_cur->rec + COVET_R_HEADERS + 4 * (covet_cur->nheaders - 1);
+}
+
+static int covet_fail(covet_error_t err) {
+  covet_cur->error = (int)err;
+  return -1;
+}
+
+static int covet_count_head(size_t len) {
+  covet_cur->head_bytes += (uint32_t)len;
+  return covet_cur->head_bytes >= COVET_MAX_HEAD ? covet_fail(COVET_E_HEADERS_TOO_BIG) : 0;
+}
+
+/* ------------------------------------------------------------ llhttp callbacks */
+
+static int covet_on_message_begin(llhttp_t* p) {
+  covet_conn_t* c = COVET_CONN(p);
+  covet_msg_t* m = covet_cur;
+  memset(m, 0, sizeof *m);
+  m->error = -1;
+  m->started = 1;
+  m->base = (uint32_t)S->staging_len;
+  m->rec = (uint32_t)S->meta_len;
+  if (S->meta_len + COVET_R_HEADERS > S->meta_cap && covet_grow_meta(S->meta_len + COVET_R_HEADERS) != 0)
+    return covet_fail(COVET_E_BAD_REQUEST);
+  S->meta_len += COVET_R_HEADERS;
+  uint64_t now = uv_now(S->loop);
+  if (c->head_start == 0) c->head_start = now;
+  c->req_start = now;
+  return 0;
+}
+
+static int covet_on_url(llhttp_t* p, const char* at, size_t len) {
+  (void)p;
+  if (covet_count_head(len) != 0) return -1;
+  covet_cur->url_len += (uint32_t)len;
+  return covet_stage(at, len) == 0 ? 0 : covet_fail(COVET_E_BAD_REQUEST);
+}
+
+static int covet_on_header_field(llhttp_t* p, const char* at, size_t len) {
+  (void)p;
+  covet_msg_t* m = covet_cur;
+  if (covet_count_head(len) != 0) return -1;
+  if (!m->in_field) {
+    if (S->meta_len + 4 > S->meta_cap && covet_grow_meta(S->meta_len + 4) != 0) return covet_fail(COVET_E_BAD_REQUEST);
+    uint32_t* h = S->meta + S->meta_len;
+    h[0] = (uint32_t)(S->staging_len - m->base);
+    h[1] = h[2] = h[3] = 0;
+    S->meta_len += 4;
+    m->nheaders++;
+    m->in_field = 1;
+  }
+  size_t at_len = S->staging_len;
+  if (covet_stage(at, len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
+  for (char* s = S->staging + at_len; s < S->staging + S->staging_len; s++)
+    if (*s >= 'A' && *s <= 'Z') *s += 32;
+  covet_header_span()[1] += (uint32_t)len;
+  return 0;
+}
+
+static int covet_on_header_field_complete(llhttp_t* p) {
+  (void)p;
+  covet_cur->in_field = 0;
+  return 0;
+}
+
+static int covet_on_header_value(llhttp_t* p, const char* at, size_t len) {
+  (void)p;
+  covet_msg_t* m = covet_cur;
+  if (covet_count_head(len) != 0) return -1;
+  if (m->nheaders == 0 || len == 0) return 0; /* an empty value is an empty span after the line */
+  /* llhttp 8 accepts obs-fold (a value continued on an indented line) as a new value span that
+   * starts right after a line feed. RFC 9112 §5.2 lets a server reject it: Covet does, like
+   * node's llhttp 9. A span that starts a read looks at the byte that ended the previous read. */
+  char before = at > covet_read_start ? at[-1] : m->last_byte;
+  if (before == '\n') return covet_fail(COVET_E_BAD_REQUEST);
+  if (!m->in_value) {
+    covet_header_span()[2] = (uint32_t)(S->staging_len - m->base);
+    m->in_value = 1;
+  }
+  if (covet_stage(at, len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
+  covet_header_span()[3] += (uint32_t)len;
+  return 0;
+}
+
+static int covet_name_is(const char* name, uint32_t len, const char* lit, uint32_t lit_len) {
+  return len == lit_len && memcmp(name, lit, len) == 0;
+}
+
+/* node:http's /(?:^|\W)100-continue(?:$|\W)/i */
+static int covet_is_continue(const char* v, uint32_t len) {
+  static const char token[] = "100-continue";
+  for (uint32_t i = 0; i + 12 <= len; i++) {
+    uint32_t k = 0;
+    while (k < 12) {
+      char ch = v[i + k];
+      if (ch >= 'A' && ch <= 'Z') ch += 32;
+      if (ch != token[k]) break;
+      k++;
+    }
+    if (k < 12) continue;
+#define COVET_WORD(ch) (((ch) >= '0' && (ch) <= '9') || ((ch) >= 'a' && (ch) <= 'z') || ((ch) >= 'A' && (ch) <= 'Z') || (ch) == '_')
+    if ((i == 0 || !COVET_WORD(v[i - 1])) && (i + 12 == len || !COVET_WORD(v[i + 12]))) return 1;
+  }
+  return 0;
+}
+
+static int covet_on_header_value_complete(llhttp_t* p) {
+  (void)p;
+  covet_msg_t* m = covet_cur;
+  if (m->nheaders == 0) return 0;
+  uint32_t* h = covet_header_span();
+  if (!m->in_value) h[2] = (uint32_t)(S->staging_len - m->base);
+  m->in_value = 0;
+  const char* base = S->staging + m->base;
+  while (h[3] > 0 && (base[h[2] + h[3] - 1] == ' ' || base[h[2] + h[3] - 1] == '\t')) h[3]--;
+  const char* name = base + h[0];
+  switch (h[1]) {
+    case 4:
+      if (covet_name_is(name, h[1], "host", 4)) m->hosts++;
+      break;
+    case 6:
+      if (covet_name_is(name, h[1], "expect", 6) && m->expect == 0) m->expect = covet_is_continue(base + h[2], h[3]) ? 1 : 2;
+      break;
+    case 14:
+      if (covet_name_is(name, h[1], "content-length", 14)) m->has_body = 1;
+      break;
+    case 17:
+      if (covet_name_is(name, h[1], "transfer-encoding", 17)) m->has_body = m->has_te = 1;
+      break;
+  }
+  return 0;
+}
+
+static int covet_on_headers_complete(llhttp_t* p) {
+  covet_conn_t* c = COVET_CONN(p);
+  covet_msg_t* m = covet_cur;
+  c->head_start = 0;
+  m->body_off = (uint32_t)(S->staging_len - m->base);
+  /* The node engine's order: another expectation (HTTP/1.1 only), then its refusals, then 413. */
+  if (m->expect == 2 && p->http_major == 1 && p->http_minor == 1) return covet_fail(COVET_E_EXPECTATION);
+  if (p->http_major != 1) return covet_fail(COVET_E_VERSION);
+  if (m->url_len > COVET_MAX_URL) return covet_fail(COVET_E_URI_TOO_LONG);
+  if (p->http_minor == 1 && m->hosts != 1) return covet_fail(m->hosts == 0 ? COVET_E_NO_HOST : COVET_E_TWO_HOSTS);
+  if (p->http_minor == 0 && m->has_te) return covet_fail(COVET_E_TE_HTTP10);
+  if (m->has_body) {
+    if (!m->has_te && p->content_length > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
+    if (m->expect == 1 && p->http_minor == 1) covet_write_continue(c);
+  }
+  return 0;
+}
+
+static int covet_on_body(llhttp_t* p, const char* at, size_t len) {
+  (void)p;
+  covet_msg_t* m = covet_cur;
+  if ((uint64_t)m->body_len + len > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
+  m->body_len += (uint32_t)len;
+  return covet_stage(at, len) == 0 ? 0 : covet_fail(COVET_E_TOO_LARGE);
+}
+
+static int covet_on_message_complete(llhttp_t* p) {
+  covet_conn_t* c = COVET_CONN(p);
+  covet_msg_t* m = covet_cur;
+  uint32_t* r = S->meta + m->rec;
+  int keep_alive = llhttp_should_keep_alive(p);
+  uint32_t flags = p->method;
+  if (p->method == HTTP_HEAD) flags |= COVET_F_HEAD;
+  if (m->has_body) flags |= COVET_F_HAS_BODY;
+  /* CONNECT is not tunnelled: answer it like any request, then close. */
+  if (!keep_alive || p->method == HTTP_CONNECT) flags |= COVET_F_CLOSE;
+  else if (p->http_minor == 0) flags |= COVET_F_KA10;
+  r[COVET_R_WORDS] = COVET_R_HEADERS + 4 * m->nheaders;
+  r[COVET_R_BASE] = m->base;
+  r[COVET_R_SIZE] = (uint32_t)(S->staging_len - m->base);
+  r[COVET_R_SEQ] = c->next_req_seq++;
+  r[COVET_R_FLAGS] = flags;
+  r[COVET_R_URL_LEN] = m->url_len;
+  r[COVET_R_BODY_OFF] = m->has_body ? m->body_off : 0;
+  r[COVET_R_BODY_LEN] = m->body_len;
+  r[COVET_R_NHEADERS] = m->nheaders;
+  covet_completed++;
+  m->started = 0;
+  c->req_start = 0;
+  if (flags & COVET_F_CLOSE) {
+    c->no_more = 1;
+    return HPE_PAUSED;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ connections */
+
+static covet_conn_t* covet_conn_new(void) {
+  covet_conn_t* c = calloc(1, sizeof *c);
+  if (c == NULL) return NULL;
+  uint32_t slot = S->free_slot;
+  if (slot == UINT32_MAX) {
+    if (S->nslots >= (1u << COVET_SLOT_BITS)) {
+      free(c);
+      return NULL;
+    }
+    uint32_t n = S->nslots ? S->nslots * 2 : 1024;
+    covet_slot_t* slots = realloc(S->slots, n * sizeof *slots);
+    if (slots == NULL) {
+      free(c);
+      return NULL;
+    }
+    for (uint32_t i = S->nslots; i < n; i++) {
+      slots[i].conn = NULL;
+      slots[i].gen = 0;
+      slots[i].next_free = i + 1 < n ? i + 1 : UINT32_MAX;
+    }
+    S->slots = slots;
+    S->free_slot = S->nslots;
+    S->nslots = n;
+    slot = S->free_slot;
+  }
+  S->free_slot = S->slots[slot].next_free;
+  S->slots[slot].conn = c;
+  c->slot = slot;
+  c->gen = S->slots[slot].gen;
+  c->next = S->conns;
+  if (S->conns) S->conns->prev = c;
+  S->conns = c;
+  S->nconns++;
+  return c;
+}
+
+double covet_conn_key(const covet_conn_t* c) {
+  return (double)c->slot + (double)c->gen * (double)(1u << COVET_SLOT_BITS);
+}
+
+covet_conn_t* covet_conn_from_key(double key) {
+  if (!(key >= 0) || key > 9007199254740991.0 || S == NULL) return NULL;
+  uint64_t k = (uint64_t)key;
+  uint32_t slot = (uint32_t)(k & ((1u << COVET_SLOT_BITS) - 1));
+  uint32_t gen = (uint32_t)(k >> COVET_SLOT_BITS);
+  if (slot >= S->nslots) return NULL;
+  covet_slot_t* s = &S->slots[slot];
+  return s->conn != NULL && s->gen == gen ? s->conn : NULL;
+}
+
+static void covet_free_partial(covet_conn_t* c) {
+  if (c->partial == NULL) return;
+  free(c->partial->data);
+  free(c->partial->meta);
+  free(c->partial);
+  c->partial = NULL;
+}
+
+static void covet_on_conn_closed(uv_handle_t* h) {
+  free(h);
+}
+
+void covet_conn_close(covet_conn_t* c) {
+  if (c->closing) return;
+  c->closing = 1;
+  uint32_t owed = c->next_req_seq - c->next_write_seq;
+  double key = covet_conn_key(c);
+  /* Unlink: the slot's generation moves on, so the key no longer names anything. */
+  covet_slot_t* s = &S->slots[c->slot];
+  s->conn = NULL;
+  s->gen = (s->gen + 1) & ((1u << 28) - 1);
+  s->next_free = S->free_slot;
+  S->free_slot = c->slot;
+  if (c->prev) c->prev->next = c->next;
+  else S->conns = c->next;
+  if (c->next) c->next->prev = c->prev;
+  S->nconns--;
+  if (S->cork_conn == c) S->cork_conn = NULL;
+  covet_free_partial(c);
+  covet_free_parked(c);
+  uv_close((uv_handle_t*)&c->tcp, covet_on_conn_closed);
+  if (owed) covet_js_closed(key);
+  if (S->stopping && S->nconns == 0) covet_js_drained();
+}
+
+static void covet_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
+  (void)h;
+  (void)suggested;
+  if (S->read_busy) { /* never expected: reads are delivered one at a time */
+    buf->base = NULL;
+    buf->len = 0;
+    return;
+  }
+  S->read_busy = 1;
+  buf->base = S->read_buf;
+  buf->len = COVET_READ_SIZE;
+}
+
+static void covet_stop_reading(covet_conn_t* c) {
+  if (c->reading) {
+    uv_read_stop((uv_stream_t*)&c->tcp);
+    c->reading = 0;
+  }
+}
+
+static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+
+void covet_conn_maybe_resume(covet_conn_t* c) {
+  if (c->reading || c->no_more || c->closing || c->ending) return;
+  if (c->queued > COVET_WRITE_HIGH_WATER || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED) return;
+  if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) == 0) c->reading = 1;
+}
+
+static covet_error_t covet_error_of(llhttp_errno_t err) {
+  if (covet_cur->error >= 0) return (covet_error_t)covet_cur->error;
+  (void)err;
+  return COVET_E_BAD_REQUEST;
+}
+
+static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+  covet_conn_t* c = (covet_conn_t*)stream;
+  S->read_busy = 0;
+  if (nread < 0) {
+    covet_conn_close(c);
+    return;
+  }
+  if (nread == 0 || c->no_more || c->closing) return;
+  napi_env env = S->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  c->idle_since = uv_now(S->loop);
+  S->staging_len = 0;
+  S->meta_len = 0;
+  S->cork_conn = c;
+  S->cork.len = 0;
+  covet_completed = 0;
+
+  llhttp_t* p;
+  covet_partial_t* pa = c->partial;
+  if (pa != NULL) {
+    /* The request begun by an earlier read: its bytes go back to the start of staging. */
+    if ((pa->data_len > S->staging_cap && covet_grow_staging(pa->data_len) != 0) ||
+        (pa->meta_len > S->meta_cap && covet_grow_meta(pa->meta_len) != 0)) {
+      napi_close_handle_scope(env, scope);
+      S->cork_conn = NULL;
+      covet_conn_close(c);
+      return;
+    }
+    memcpy(S->staging, pa->data, pa->data_len);
+    memcpy(S->meta, pa->meta, pa->meta_len * sizeof(uint32_t));
+    S->staging_len = pa->data_len;
+    S->meta_len = pa->meta_len;
+    p = &pa->parser;
+    covet_cur = &pa->msg;
+  } else {
+    p = &covet_shared_parser;
+    llhttp_init(p, HTTP_REQUEST, &covet_settings);
+    covet_cur = &covet_shared_msg;
+    covet_cur->started = 0;
+  }
+  p->data = c;
+
+  const char* at = buf->base;
+  const char* end = buf->base + nread;
+  covet_read_start = at;
+  llhttp_errno_t err = llhttp_execute(p, at, (size_t)(end - at));
+  while (err == HPE_PAUSED_UPGRADE) {
+    /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
+    const char* pos = llhttp_get_error_pos(p);
+    llhttp_resume_after_upgrade(p);
+    err = pos != NULL && pos < end ? llhttp_execute(p, pos, (size_t)(end - pos)) : HPE_OK;
+  }
+  if (err == HPE_PAUSED) {
+    c->no_more = 1; /* a request that closes the connection: what follows it is not read */
+  } else if (err != HPE_OK) {
+    covet_error_t e = covet_error_of(err);
+    covet_cur->started = 0;
+    c->no_more = 1;
+    c->head_start = c->req_start = 0;
+    covet_respond_error(c, e);
+  }
+
+  if (covet_cur->started && !c->no_more) {
+    /* Keep the unfinished request (parser and bytes) until the next read. */
+    if (pa == NULL) {
+      pa = calloc(1, sizeof *pa);
+      if (pa == NULL) goto fail;
+      c->partial = pa;
+      pa->parser = *p;
+      pa->msg = *covet_cur;
+    }
+    uint32_t dlen = (uint32_t)(S->staging_len - covet_cur->base);
+    uint32_t mlen = (uint32_t)(S->meta_len - covet_cur->rec);
+    char* d = realloc(pa->data, dlen ? dlen : 1);
+    uint32_t* mm = realloc(pa->meta, (mlen ? mlen : 1) * sizeof(uint32_t));
+    if (d) pa->data = d;
+    if (mm) pa->meta = mm;
+    if (!d || !mm) goto fail;
+    memmove(pa->data, S->staging + covet_cur->base, dlen);
+    memmove(pa->meta, S->meta + covet_cur->rec, mlen * sizeof(uint32_t));
+    pa->data_len = dlen;
+    pa->meta_len = mlen;
+    pa->msg.base = 0;
+    pa->msg.rec = 0;
+    pa->msg.last_byte = end[-1];
+  } else {
+    covet_free_partial(c);
+  }
+
+  if (covet_completed > 0) covet_js_batch(c, covet_completed);
+  covet_uncork();
+  napi_close_handle_scope(env, scope);
+  if (c->closing) return;
+  covet_conn_end_if_done(c);
+  if (c->queued > COVET_WRITE_HIGH_WATER || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED) covet_stop_reading(c);
+  return;
+
+fail:
+  S->cork_conn = NULL;
+  napi_close_handle_scope(env, scope);
+  covet_conn_close(c);
+}
+
+/* ------------------------------------------------------------ accepting */
+
+static void covet_on_connection(uv_stream_t* server, int status) {
+  if (status < 0) {
+    if ((status == UV_EMFILE || status == UV_ENFILE) && covet_reserve_fd >= 0) {
+      /* Out of descriptors: free the spare, accept and drop one connection, take the spare back.
+       * The client sees a close instead of waiting, and the loop does not spin on it. */
+      uv_os_fd_t lfd;
+      if (uv_fileno((uv_handle_t*)server, &lfd) == 0) {
+        close(covet_reserve_fd);
+        int fd = accept(lfd, NULL, NULL);
+        if (fd >= 0) close(fd);
+        covet_reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+      }
+    }
+    return;
+  }
+  covet_conn_t* c = covet_conn_new();
+  if (c == NULL) return;
+  uv_tcp_init(S->loop, &c->tcp);
+  if (uv_accept(server, (uv_stream_t*)&c->tcp) != 0) {
+    covet_conn_close(c);
+    return;
+  }
+  uv_tcp_nodelay(&c->tcp, 1);
+  /* The headers timeout runs from a request's first byte; a connection that sends
+   * nothing is idle and closes after the keep-alive timeout. (Timing from accept would
+   * answer 408 to a request already waiting in the socket whenever the loop was busy.) */
+  c->idle_since = uv_now(S->loop);
+  covet_conn_maybe_resume(c);
+}
+
+static void covet_on_tick(uv_timer_t* t) {
+  (void)t;
+  covet_update_date();
+  uint64_t now = uv_now(S->loop);
+  covet_conn_t* next;
+  for (covet_conn_t* c = S->conns; c != NULL; c = next) {
+    next = c->next;
+    if (c->ending || c->shutdown) {
+      if (now - c->idle_since >= COVET_ENDING_MS) covet_conn_close(c);
+      continue;
+    }
+    if (c->no_more) continue;
+    int late_head = c->head_start != 0 && now - c->head_start >= S->headers_timeout;
+    int late_request = c->req_start != 0 && now - c->req_start >= S->request_timeout;
+    if (late_head || late_request) {
+      covet_free_partial(c);
+      c->no_more = 1;
+      c->head_start = c->req_start = 0;
+      covet_stop_reading(c);
+      covet_respond_error(c, COVET_E_TIMEOUT);
+      covet_conn_end_if_done(c);
+    } else if (c->next_req_seq == c->next_write_seq && c->partial == NULL && c->queued == 0 &&
+               now - c->idle_since >= COVET_KEEP_ALIVE_MS) {
+      covet_conn_close(c);
+    }
+  }
+}
+
+static void covet_on_handle_freed(uv_handle_t* h) {
+  free(h);
+}
+
+int covet_listen(const char* host, int port, int backlog, int reuseport, int* port_out) {
+  if (covet_settings.on_message_begin == NULL) {
+    llhttp_settings_init(&covet_settings);
+    covet_settings.on_message_begin = covet_on_message_begin;
+    covet_settings.on_url = covet_on_url;
+    covet_settings.on_header_field = covet_on_header_field;
+    covet_settings.on_header_field_complete = covet_on_header_field_complete;
+    covet_settings.on_header_value = covet_on_header_value;
+    covet_settings.on_header_value_complete = covet_on_header_value_complete;
+    covet_settings.on_headers_complete = covet_on_headers_complete;
+    covet_settings.on_body = covet_on_body;
+    covet_settings.on_message_complete = covet_on_message_complete;
+  }
+  if (covet_reserve_fd < 0) covet_reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  struct sockaddr_storage addr;
+  int err = uv_ip4_addr(host, port, (struct sockaddr_in*)&addr);
+  if (err != 0) err = uv_ip6_addr(host, port, (struct sockaddr_in6*)&addr);
+  if (err != 0) {
+    uv_getaddrinfo_t req;
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    err = uv_getaddrinfo(S->loop, &req, NULL, host, NULL, &hints);
+    if (err != 0) return err;
+    memcpy(&addr, req.addrinfo->ai_addr, req.addrinfo->ai_addrlen);
+    if (addr.ss_family == AF_INET) ((struct sockaddr_in*)&addr)->sin_port = htons((uint16_t)port);
+    else ((struct sockaddr_in6*)&addr)->sin6_port = htons((uint16_t)port);
+    uv_freeaddrinfo(req.addrinfo);
+  }
+  uv_tcp_t* tcp = malloc(sizeof *tcp);
+  if (tcp == NULL) return UV_ENOMEM;
+  err = uv_tcp_init_ex(S->loop, tcp, addr.ss_family);
+  if (err != 0) {
+    free(tcp);
+    return err;
+  }
+  if (reuseport) {
+    uv_os_fd_t fd;
+    int one = 1;
+    if (uv_fileno((uv_handle_t*)tcp, &fd) == 0) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  }
+  err = uv_tcp_bind(tcp, (const struct sockaddr*)&addr, 0);
+  if (err == 0) err = uv_listen((uv_stream_t*)tcp, backlog, covet_on_connection);
+  if (err != 0) {
+    uv_close((uv_handle_t*)tcp, covet_on_handle_freed);
+    return err;
+  }
+  struct sockaddr_storage bound;
+  int len = sizeof bound;
+  uv_tcp_getsockname(tcp, (struct sockaddr*)&bound, &len);
+  *port_out = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in*)&bound)->sin_port
+                                               : ((struct sockaddr_in6*)&bound)->sin6_port);
+  S->listener = tcp;
+  if (S->timer == NULL) {
+    S->timer = malloc(sizeof *S->timer);
+    uv_timer_init(S->loop, S->timer);
+    uint64_t every = S->headers_timeout / 4;
+    if (every < 50) every = 50;
+    if (every > 1000) every = 1000;
+    uv_timer_start(S->timer, covet_on_tick, every, every);
+    uv_unref((uv_handle_t*)S->timer);
+  }
+  covet_update_date();
+  return 0;
+}
+
+uint32_t covet_stop(void) {
+  if (S->listener != NULL) {
+    uv_close((uv_handle_t*)S->listener, covet_on_handle_freed);
+    S->listener = NULL;
+  }
+  /* Idle connections close now (no drain callback from inside this loop: the caller
+   * learns from the count); busy ones answer what they owe with `connection: close`. */
+  S->stopping = 0;
+  covet_conn_t* next;
+  for (covet_conn_t* c = S->conns; c != NULL; c = next) {
+    next = c->next;
+    if (c->next_req_seq == c->next_write_seq && c->queued == 0) covet_conn_close(c);
+    else c->no_more = 1;
+  }
+  S->stopping = 1;
+  return S->nconns;
+}
+
+void covet_close_all(void) {
+  if (S->listener != NULL) {
+    uv_close((uv_handle_t*)S->listener, covet_on_handle_freed);
+    S->listener = NULL;
+  }
+  while (S->conns != NULL) covet_conn_close(S->conns);
+}

@@ -1,0 +1,2 @@
+/* llhttp api.c from Debian node-llhttp, compiled into the addon (gyp refuses absolute source paths). */
+#include "/usr/share/llhttp/api.c"
