@@ -6,11 +6,11 @@
 
 import { readdirSync, existsSync } from 'node:fs';
 import { join, resolve, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Project, ts, type SourceFile } from 'ts-morph';
+import { covetRoot } from '../templates/index.ts';
 
-/** The covet package root (the folder holding compiler/ and runtime-min/). */
-export const COVET_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The covet package root, found the same way from source and from the bundled CLI (lib/). */
+export const COVET_ROOT = covetRoot;
 /** The module `'covet'` resolves to when type checking an app. */
 export const COVET_API = join(COVET_ROOT, 'runtime-min', 'api.ts');
 

@@ -3,6 +3,7 @@
  * everything it calls: validators, serializers, shared constants) out of the
  * generated module, the way fast-json-stringify's debug mode returns code.
  */
+import { didYouMean } from '../compiler/diagnostics.ts';
 import type { AppIR, RouteIR } from '../compiler/ir.ts';
 
 interface Chunk {
@@ -82,24 +83,7 @@ export function findRoute(ir: AppIR, method: string, pattern: string): { route: 
   if (samePath.length) {
     return { error: `no ${m} route at ${pattern}; that path has ${samePath.map((r) => r.method).join(', ')}` };
   }
-  const ranked = ir.routes
-    .map((r) => ({ r, d: distance(`${r.method} ${r.path}`, `${m} ${pattern}`) }))
-    .sort((a, b) => a.d - b.d);
-  const hint = ranked.length && ranked[0]!.d <= Math.max(3, pattern.length / 3) ? ` — did you mean ${ranked[0]!.r.method} ${ranked[0]!.r.path}?` : '';
+  const near = didYouMean(`${m} ${pattern}`, ir.routes.map((r) => `${r.method} ${r.path}`));
+  const hint = near ? ` — did you mean ${near}?` : '';
   return { error: `no route ${m} ${pattern}${hint} (\`covet routes\` lists them)` };
-}
-
-/** Levenshtein distance, for suggestions. */
-export function distance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
 }

@@ -50,7 +50,9 @@ export function emitRoute(route: RouteIR, c: RouteContext): Code {
   const pathRaw = new Map<string, Name>(pathParams.map((n) => [n, locals.fresh(`path_${n}`)]));
 
   const lines: Code[] = [];
-  lines.push(code`const errs = [];`);
+  // Routes that read nothing from the request allocate no error list.
+  const validates = route.params.some((p) => p.kind !== 'ctx');
+  if (validates) lines.push(code`const errs = [];`);
 
   // Validation runs in FastAPI's order: path, query, header, cookie, body.
   const order = route.params
@@ -104,7 +106,7 @@ export function emitRoute(route: RouteIR, c: RouteContext): Code {
         break;
     }
   }
-  lines.push(code`if (errs.length !== 0) {\n  ${rt}.invalid(res, errs);\n  return;\n}`);
+  if (validates) lines.push(code`if (errs.length !== 0) {\n  ${rt}.invalid(res, errs);\n  return;\n}`);
   if (ctxName) lines.push(code`const ${ctxName} = new ${rt}.Context(req, ${route.status});`);
 
   const call = code`${c.handler}(${join(argNames, ', ')})`;
