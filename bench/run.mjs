@@ -54,7 +54,8 @@ unknown('peer', opts.only, PEERS.map((p) => p.id));
 unknown('scenario', opts.scenarios, SCENARIOS.map((s) => s.id));
 
 const scenarios = SCENARIOS.filter((s) => !opts.scenarios || opts.scenarios.includes(s.id));
-const selected = PEERS.filter((p) => !opts.only || opts.only.includes(p.id));
+// Variants (e.g. the native engine's other boundary designs) run only when named in --only.
+const selected = PEERS.filter((p) => (opts.only ? opts.only.includes(p.id) : !p.variant));
 const fullRun = !opts.quick && !opts.only && !opts.scenarios;
 
 // ------------------------------------------------------------------ cleanup

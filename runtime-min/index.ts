@@ -10,9 +10,17 @@ export { serve } from './main.ts';
 export { nodeEngine } from './node-engine.ts';
 export { nativeEngine } from './native-engine.ts';
 
-/** The engine chosen at build time. */
+/**
+ * The engine chosen at build time. A server that cannot have it (the addon is missing, a bad
+ * COVET_BOUNDARY) says why in one line and exits 1: there is nothing to serve with.
+ */
 export function createEngine(name: 'node' | 'native'): Engine {
-  if (name === 'node') return nodeEngine();
-  if (name === 'native') return nativeEngine(); // loads covet_runtime.node from beside the bundle
-  throw new Error(`covet: unknown engine ${String(name)}`);
+  try {
+    if (name === 'node') return nodeEngine();
+    if (name === 'native') return nativeEngine(); // loads covet_runtime.node from beside the bundle
+    throw new Error(`covet: unknown engine ${String(name)}`);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
 }

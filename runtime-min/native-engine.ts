@@ -31,7 +31,7 @@ import { DEFAULT_HEADERS_TIMEOUT_MS } from './node-engine.ts';
 
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
-  init(onBatch: (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer) => void, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer];
+  init(onBatch: OnBatch | OnEager, onClose: (key: number) => void, boundary?: number): [ArrayBuffer, ArrayBuffer];
   listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
@@ -39,6 +39,31 @@ export interface NativeAddon {
   peer(key: number): string;
   stats(): { connections: number; partial: number; connBytes: number };
   methods(): string[];
+}
+
+/** `batch` and `request` (COVET_BOUNDARY_BATCH/REQUEST): spans into the shared buffers. */
+type OnBatch = (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer, record?: number) => void;
+/** `eager` (COVET_BOUNDARY_EAGER): every part of one request already a JS value. */
+type OnEager = (key: number, seq: number, flags: number, url: string, headers: string[], body: Buffer | null) => void;
+
+/**
+ * How requests cross from C into JavaScript (covet.h, COVET_BOUNDARY_*):
+ * - `batch` (the default): one call per read with every request it completed, each read
+ *   lazily from the shared buffers;
+ * - `request`: the same spans, one call per request;
+ * - `eager`: one call per request with the url, headers and body already made into strings
+ *   and a Buffer by C (the classic binding design).
+ * bench/ compares them (`npm run bench:boundary`); `COVET_BOUNDARY` picks one at startup.
+ */
+export const BOUNDARIES = { batch: 0, request: 1, eager: 2 } as const;
+export type Boundary = keyof typeof BOUNDARIES;
+
+/** The boundary named by `COVET_BOUNDARY`, `batch` when unset; throws on an unknown name. */
+export function boundaryFromEnv(env: NodeJS.ProcessEnv = process.env): Boundary {
+  const name = env.COVET_BOUNDARY;
+  if (name === undefined || name === '') return 'batch';
+  if (Object.hasOwn(BOUNDARIES, name)) return name as Boundary;
+  throw new Error(`covet: COVET_BOUNDARY must be one of ${Object.keys(BOUNDARIES).join(', ')}, got ${JSON.stringify(name)}`);
 }
 
 const ADDON_FILE = 'covet_runtime.node';
@@ -99,40 +124,108 @@ interface Shared {
   pending: Map<number, Set<Exchange>>;
 }
 
-/** One request and its response (the same object is passed as `req` and `res`). */
-class Exchange implements EngineRequest, EngineResponse {
+/**
+ * One request and its response (the same object is passed as `req` and `res`): the
+ * response side, shared by both ways of holding the request (spans or values).
+ */
+abstract class Exchange implements EngineRequest, EngineResponse {
   readonly method: string;
   readonly url: string;
-  private buf: Bytes;
-  private meta: Uint32Array;
-  private m: number;
-  private base: number;
-  private readonly seq: number;
-  private readonly flags: number;
   private sent = false;
   private gone = false;
-  private detached = false;
-  private cachedBody: Buffer | null | undefined = undefined;
+  private tracked = false;
   private controller: AbortController | null = null;
 
   constructor(
     private readonly key: number,
-    buf: Bytes,
-    meta: Uint32Array,
-    m: number,
+    private readonly seq: number,
+    protected readonly flags: number,
+    url: string,
     methods: readonly string[],
     private readonly shared: Shared,
   ) {
+    this.method = methods[flags & 0xff] ?? 'GET';
+    this.url = originForm(url);
+  }
+
+  abstract header(name: string): string | undefined;
+  abstract headers(): [string, string][];
+  abstract readonly body: Buffer | null;
+
+  get remoteAddress(): string {
+    return this.shared.addon.peer(this.key);
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.gone) this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  get closed(): boolean {
+    return this.gone;
+  }
+
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
+    if (this.sent) throw new Error('covet: a response was already sent for this request');
+    if (this.gone) {
+      this.sent = true;
+      return;
+    }
+    // Throws (bad status, headers not from engine.headers()) before anything is written.
+    if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
+    this.shared.addon.send(this.key, this.seq, this.flags, status | 0, headers as Buffer, body);
+    this.sent = true;
+    if (this.tracked) {
+      const set = this.shared.pending.get(this.key);
+      if (set !== undefined) {
+        set.delete(this);
+        if (set.size === 0) this.shared.pending.delete(this.key);
+      }
+    }
+  }
+
+  /** After the handler returned without answering: keep what the request needs past this call. */
+  detach(): void {
+    if (this.sent) return;
+    this.keep();
+    this.tracked = true;
+    let set = this.shared.pending.get(this.key);
+    if (set === undefined) this.shared.pending.set(this.key, (set = new Set()));
+    set.add(this);
+  }
+
+  /** Copies whatever the request reads from buffers that the engine reuses. */
+  protected abstract keep(): void;
+
+  /** The client went away before this response was sent. */
+  abort(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.controller?.abort();
+  }
+}
+
+/**
+ * A request held as spans into the shared buffers (the `batch` and `request` boundaries):
+ * headers and body are decoded only when asked for, and copied out only by `detach()`.
+ */
+class SpanExchange extends Exchange {
+  private buf: Bytes;
+  private meta: Uint32Array;
+  private m: number;
+  private base: number;
+  private cachedBody: Buffer | null | undefined = undefined;
+
+  constructor(key: number, buf: Bytes, meta: Uint32Array, m: number, methods: readonly string[], shared: Shared) {
+    const base = meta[m + R_BASE]!;
+    super(key, meta[m + R_SEQ]!, meta[m + R_FLAGS]!, buf.latin1Slice(base, base + meta[m + R_URL_LEN]!), methods, shared);
     this.buf = buf;
     this.meta = meta;
     this.m = m;
-    const base = meta[m + R_BASE]!;
     this.base = base;
-    this.seq = meta[m + R_SEQ]!;
-    const flags = meta[m + R_FLAGS]!;
-    this.flags = flags;
-    this.method = methods[flags & 0xff] ?? 'GET';
-    this.url = originForm(buf.latin1Slice(base, base + meta[m + R_URL_LEN]!));
   }
 
   header(name: string): string | undefined {
@@ -176,61 +269,52 @@ class Exchange implements EngineRequest, EngineResponse {
     return (this.cachedBody = Buffer.from(this.buf.subarray(at, at + meta[m + R_BODY_LEN]!)));
   }
 
-  get remoteAddress(): string {
-    return this.shared.addon.peer(this.key);
-  }
-
-  get signal(): AbortSignal {
-    if (this.controller === null) {
-      this.controller = new AbortController();
-      if (this.gone) this.controller.abort();
-    }
-    return this.controller.signal;
-  }
-
-  get closed(): boolean {
-    return this.gone;
-  }
-
-  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
-    if (this.sent) throw new Error('covet: a response was already sent for this request');
-    if (this.gone) {
-      this.sent = true;
-      return;
-    }
-    // Throws (bad status, headers not from engine.headers()) before anything is written.
-    if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
-    this.shared.addon.send(this.key, this.seq, this.flags, status | 0, headers as Buffer, body);
-    this.sent = true;
-    if (this.detached) {
-      const set = this.shared.pending.get(this.key);
-      if (set !== undefined) {
-        set.delete(this);
-        if (set.size === 0) this.shared.pending.delete(this.key);
-      }
-    }
-  }
-
-  /** After the handler returned without answering: keep a copy of the request, the shared buffers move on. */
-  detach(): void {
-    if (this.sent) return;
-    const { meta, m } = this;
-    const base = this.base;
+  protected keep(): void {
+    const { meta, m, base } = this;
     this.buf = Buffer.from(this.buf.subarray(base, base + meta[m + R_SIZE]!)) as Bytes;
     this.meta = meta.slice(m, m + meta[m]!);
     this.m = 0;
     this.base = 0;
-    this.detached = true;
-    let set = this.shared.pending.get(this.key);
-    if (set === undefined) this.shared.pending.set(this.key, (set = new Set()));
-    set.add(this);
+  }
+}
+
+/** A request whose parts C has already made into JS values (the `eager` boundary). */
+class ValueExchange extends Exchange {
+  constructor(
+    key: number,
+    seq: number,
+    flags: number,
+    url: string,
+    /** `[name, value, name, value, …]`, names in lower case. */
+    private readonly list: string[],
+    readonly body: Buffer | null,
+    methods: readonly string[],
+    shared: Shared,
+  ) {
+    super(key, seq, flags, url, methods, shared);
   }
 
-  /** The client went away before this response was sent. */
-  abort(): void {
-    if (this.gone) return;
-    this.gone = true;
-    this.controller?.abort();
+  header(name: string): string | undefined {
+    const list = this.list;
+    let value: string | undefined;
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] !== name) continue;
+      if (value === undefined) {
+        value = list[i + 1]!;
+        if (SINGLE.has(name)) return value;
+      } else value += (name === 'cookie' ? '; ' : ', ') + list[i + 1]!;
+    }
+    return value;
+  }
+
+  headers(): [string, string][] {
+    const out: [string, string][] = [];
+    for (let i = 0; i < this.list.length; i += 2) out.push([this.list[i]!, this.list[i + 1]!]);
+    return out;
+  }
+
+  protected keep(): void {
+    /* everything is its own already */
   }
 }
 
@@ -247,7 +331,7 @@ function invalidStatus(status: unknown): RangeError {
 
 const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
 
-export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
+export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundary = boundaryFromEnv()): Engine {
   const shared: Shared = { addon, pending: new Map() };
   let handler: RequestHandler | null = null;
   let staging: Bytes;
@@ -255,27 +339,36 @@ export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
   let methods: string[] = [];
   let listening = false;
 
-  const onBatch = (key: number, count: number, s?: ArrayBuffer, mm?: ArrayBuffer): void => {
+  /** Runs the handler; a throw answers 500 (the generated code catches its own, this is the last net). */
+  const run = (x: Exchange): void => {
+    try {
+      handler!(x, x);
+    } catch (err) {
+      process.stderr.write(`covet: request handler failed: ${String(err)}\n`);
+      try {
+        if (!x.closed) x.send(500, PLAIN_500, '{"detail":"Internal Server Error"}');
+      } catch {
+        /* already answered */
+      }
+    }
+    x.detach();
+  };
+
+  const onBatch: OnBatch = (key, count, s, mm, record = 0) => {
     if (s !== undefined && mm !== undefined) {
       staging = Buffer.from(s) as Bytes;
       meta = new Uint32Array(mm);
     }
-    let m = 0;
+    let m = record;
     for (let i = 0; i < count; i++) {
-      const x = new Exchange(key, staging, meta, m, methods, shared);
+      const x = new SpanExchange(key, staging, meta, m, methods, shared);
       m += meta[m]!;
-      try {
-        handler!(x, x);
-      } catch (err) {
-        process.stderr.write(`covet: request handler failed: ${String(err)}\n`);
-        try {
-          if (!x.closed) x.send(500, PLAIN_500, '{"detail":"Internal Server Error"}');
-        } catch {
-          /* already answered */
-        }
-      }
-      x.detach();
+      run(x);
     }
+  };
+
+  const onEager: OnEager = (key, seq, flags, url, list, body) => {
+    run(new ValueExchange(key, seq, flags, url, list, body, methods, shared));
   };
 
   const onClose = (key: number): void => {
@@ -303,7 +396,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
       if (listening) return Promise.reject(new Error('covet: the engine is already listening'));
       try {
         if (handler === null) {
-          const [s, mm] = addon.init(onBatch, onClose);
+          const [s, mm] = addon.init(boundary === 'eager' ? onEager : onBatch, onClose, BOUNDARIES[boundary]);
           staging = Buffer.from(s) as Bytes;
           meta = new Uint32Array(mm);
           methods = addon.methods();

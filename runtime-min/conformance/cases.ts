@@ -21,6 +21,7 @@
  *   `connection kept alive` — the same connection then answers `GET /`;
  *   `nothing received for N ms` — e.g. no `100 Continue` when refusing;
  *   `wait N ms`, `client disconnects`, `new connection` (later steps use it);
+ *   `client half-closes` — the client ends its side (FIN) and goes on reading;
  *   `server still serves` — a fresh connection answers `GET /` (also checked
  *       automatically after every case).
  * Everything else (prose, `>` decision notes) is documentation.
@@ -51,6 +52,7 @@ export type Step =
   | { kind: 'silent'; ms: number; line: number }
   | { kind: 'wait'; ms: number; line: number }
   | { kind: 'disconnect'; line: number }
+  | { kind: 'halfClose'; line: number }
   | { kind: 'newConnection'; line: number }
   | { kind: 'serves'; line: number };
 
@@ -170,6 +172,7 @@ function parseListStep(text: string, line: number): Step {
   if ((m = /^nothing received for (\d+) ms$/.exec(text))) return { kind: 'silent', ms: Number(m[1]), line };
   if ((m = /^wait (\d+) ms$/.exec(text))) return { kind: 'wait', ms: Number(m[1]), line };
   if (text === 'client disconnects') return { kind: 'disconnect', line };
+  if (text === 'client half-closes') return { kind: 'halfClose', line };
   if (text === 'new connection') return { kind: 'newConnection', line };
   if (text === 'server still serves') return { kind: 'serves', line };
   throw new Error(`line ${line}: unknown step "- ${text}"`);

@@ -83,6 +83,9 @@ async function run(c: Case, port: number): Promise<void> {
         case 'disconnect':
           conn().destroy();
           break;
+        case 'halfClose':
+          conn().halfClose();
+          break;
         case 'newConnection':
           (wire as Wire | null)?.destroy();
           wire = new Wire(port);

@@ -175,6 +175,11 @@ export class Wire {
     if (this.ended) throw new Error(`expected nothing for ${ms} ms, but the connection closed`);
   }
 
+  /** Ends the client's side of the connection (FIN); the server's answers can still be read. */
+  halfClose(): void {
+    this.socket.end();
+  }
+
   destroy(): void {
     this.socket.destroy();
   }

@@ -43,9 +43,13 @@
 #define COVET_READ_SIZE 65536          /* the shared read buffer */
 #define COVET_WRITE_HIGH_WATER 65536   /* unsent bytes past which a connection stops being read */
 #define COVET_MAX_OWED 128             /* responses owed past which a connection stops being read */
-#define COVET_KEEP_ALIVE_MS 5000       /* idle keep-alive connections close after this */
+#define COVET_KEEP_ALIVE_S 5           /* idle keep-alive connections close after this (seconds) */
+#define COVET_KEEP_ALIVE_MS (COVET_KEEP_ALIVE_S * 1000)
 #define COVET_ENDING_MS 5000           /* a closing connection whose client does not read is cut */
 #define COVET_SLOT_BITS 24             /* key = slot + generation << 24 */
+
+#define COVET_STR_(x) #x
+#define COVET_STR(x) COVET_STR_(x)
 
 /* ------------------------------------------------------------ the meta record of one request */
 
@@ -66,8 +70,14 @@ enum {
 /* Flags of a request, echoed back by send() (bits above the 8-bit method). */
 #define COVET_F_HEAD 0x100     /* HEAD: headers only */
 #define COVET_F_CLOSE 0x200    /* the connection closes after this response */
-#define COVET_F_KA10 0x400     /* HTTP/1.0 keep-alive: say `connection: keep-alive` */
 #define COVET_F_HAS_BODY 0x800 /* Content-Length or Transfer-Encoding was present */
+
+/* How requests cross into JavaScript (init's third argument); bench/ compares them. */
+enum {
+  COVET_BOUNDARY_BATCH = 0,   /* one call per read, requests as spans into staging (the default) */
+  COVET_BOUNDARY_REQUEST = 1, /* one call per request, spans as above */
+  COVET_BOUNDARY_EAGER = 2    /* one call per request, url, headers and body as JS values */
+};
 
 /* ------------------------------------------------------------ engine answers (precomputed table) */
 
@@ -171,6 +181,7 @@ typedef struct {
   napi_ref on_close;
   napi_ref on_drained; /* set by stop(): called once every connection has closed */
   napi_async_context actx;
+  int boundary; /* COVET_BOUNDARY_* */
   /* Staging and meta: JS ArrayBuffers, replaced when they must grow. */
   napi_ref staging_ref;
   char* staging;
@@ -249,7 +260,8 @@ void covet_free_parked(covet_conn_t* conn);
 
 /* ------------------------------------------------------------ addon.c: calls into JavaScript */
 
-/* Hands the completed requests of one read to JavaScript (one call). */
+/* Hands the completed requests of one read to JavaScript: one call, or one per request,
+ * as S->boundary says. */
 void covet_js_batch(covet_conn_t* conn, uint32_t count);
 /* Tells JavaScript that a connection with responses still owed has closed. */
 void covet_js_closed(double key);

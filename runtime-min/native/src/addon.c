@@ -88,7 +88,8 @@ static void covet_call(napi_ref ref, size_t argc, napi_value* argv) {
   }
 }
 
-void covet_js_batch(covet_conn_t* c, uint32_t count) {
+/* COVET_BOUNDARY_BATCH: onBatch(key, count, staging?, meta?) once per read. */
+static void covet_js_batch_all(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
   napi_value argv[4];
   napi_create_double(env, covet_conn_key(c), &argv[0]);
@@ -102,6 +103,79 @@ void covet_js_batch(covet_conn_t* c, uint32_t count) {
     argv[3] = argv[2];
   }
   covet_call(S->on_batch, 4, argv);
+}
+
+/* COVET_BOUNDARY_REQUEST: onBatch(key, 1, staging?, meta?, record) once per request. */
+static void covet_js_batch_each(covet_conn_t* c, uint32_t count) {
+  napi_env env = S->env;
+  uint32_t rec = 0;
+  for (uint32_t i = 0; i < count && !c->closing; i++) {
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+    napi_value argv[5];
+    napi_create_double(env, covet_conn_key(c), &argv[0]);
+    napi_create_uint32(env, 1, &argv[1]);
+    if (S->buffers_changed) {
+      napi_get_reference_value(env, S->staging_ref, &argv[2]);
+      napi_get_reference_value(env, S->meta_ref, &argv[3]);
+      S->buffers_changed = 0;
+    } else {
+      napi_get_undefined(env, &argv[2]);
+      argv[3] = argv[2];
+    }
+    napi_create_uint32(env, rec, &argv[4]);
+    rec += S->meta[rec + COVET_R_WORDS];
+    covet_call(S->on_batch, 5, argv);
+    napi_close_handle_scope(env, scope);
+  }
+}
+
+/* COVET_BOUNDARY_EAGER: onRequest(key, seq, flags, url, [name, value, …], body | null) once per
+ * request, every part already a JavaScript value (the classic binding, node's own included). */
+static void covet_js_batch_eager(covet_conn_t* c, uint32_t count) {
+  napi_env env = S->env;
+  uint32_t rec = 0;
+  for (uint32_t i = 0; i < count && !c->closing; i++) {
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+    const uint32_t* r = S->meta + rec;
+    const char* base = S->staging + r[COVET_R_BASE];
+    uint32_t nheaders = r[COVET_R_NHEADERS];
+    napi_value argv[6], v;
+    napi_create_double(env, covet_conn_key(c), &argv[0]);
+    napi_create_uint32(env, r[COVET_R_SEQ], &argv[1]);
+    napi_create_uint32(env, r[COVET_R_FLAGS], &argv[2]);
+    napi_create_string_latin1(env, base, r[COVET_R_URL_LEN], &argv[3]);
+    napi_create_array_with_length(env, 2 * nheaders, &argv[4]);
+    for (uint32_t h = 0; h < nheaders; h++) {
+      const uint32_t* span = r + COVET_R_HEADERS + 4 * h;
+      napi_create_string_latin1(env, base + span[0], span[1], &v);
+      napi_set_element(env, argv[4], 2 * h, v);
+      napi_create_string_latin1(env, base + span[2], span[3], &v);
+      napi_set_element(env, argv[4], 2 * h + 1, v);
+    }
+    if (r[COVET_R_FLAGS] & COVET_F_HAS_BODY) {
+      napi_create_buffer_copy(env, r[COVET_R_BODY_LEN], base + r[COVET_R_BODY_OFF], NULL, &argv[5]);
+    } else {
+      napi_get_null(env, &argv[5]);
+    }
+    rec += r[COVET_R_WORDS];
+    covet_call(S->on_batch, 6, argv);
+    napi_close_handle_scope(env, scope);
+  }
+}
+
+void covet_js_batch(covet_conn_t* c, uint32_t count) {
+  switch (S->boundary) {
+    case COVET_BOUNDARY_REQUEST:
+      covet_js_batch_each(c, count);
+      break;
+    case COVET_BOUNDARY_EAGER:
+      covet_js_batch_eager(c, count);
+      break;
+    default:
+      covet_js_batch_all(c, count);
+  }
 }
 
 void covet_js_closed(double key) {
@@ -128,15 +202,22 @@ void covet_js_drained(void) {
 
 /* ------------------------------------------------------------ exported functions */
 
-/* init(onBatch, onClose) → [staging ArrayBuffer, meta ArrayBuffer] */
+/* init(onBatch, onClose, boundary = 0) → [staging ArrayBuffer, meta ArrayBuffer]
+ * boundary: COVET_BOUNDARY_BATCH (0), COVET_BOUNDARY_REQUEST (1) or COVET_BOUNDARY_EAGER (2). */
 static napi_value covet_init_js(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   napi_valuetype t0, t1;
   if (argc < 2 || napi_typeof(env, argv[0], &t0) != napi_ok || napi_typeof(env, argv[1], &t1) != napi_ok ||
       t0 != napi_function || t1 != napi_function) {
-    napi_throw_type_error(env, NULL, "covet: init(onBatch, onClose) takes two functions");
+    napi_throw_type_error(env, NULL, "covet: init(onBatch, onClose, boundary?) takes two functions");
+    return NULL;
+  }
+  uint32_t boundary = COVET_BOUNDARY_BATCH;
+  if (argc >= 3 && napi_get_value_uint32(env, argv[2], &boundary) != napi_ok) boundary = UINT32_MAX;
+  if (boundary > COVET_BOUNDARY_EAGER) {
+    napi_throw_range_error(env, NULL, "covet: init()'s boundary is 0 (batch), 1 (request) or 2 (eager)");
     return NULL;
   }
   if (S != NULL && S->on_batch != NULL) {
@@ -149,6 +230,7 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
     S->free_slot = UINT32_MAX;
   }
   S->env = env;
+  S->boundary = (int)boundary;
   COVET_CHECK(napi_get_uv_event_loop(env, &S->loop));
   COVET_CHECK(napi_create_reference(env, argv[0], 1, &S->on_batch));
   COVET_CHECK(napi_create_reference(env, argv[1], 1, &S->on_close));

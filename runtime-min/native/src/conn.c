@@ -200,7 +200,6 @@ static int covet_on_message_complete(llhttp_t* p) {
   if (m->has_body) flags |= COVET_F_HAS_BODY;
   /* CONNECT is not tunnelled: answer it like any request, then close. */
   if (!keep_alive || p->method == HTTP_CONNECT) flags |= COVET_F_CLOSE;
-  else if (p->http_minor == 0) flags |= COVET_F_KA10;
   r[COVET_R_WORDS] = COVET_R_HEADERS + 4 * m->nheaders;
   r[COVET_R_BASE] = m->base;
   r[COVET_R_SIZE] = (uint32_t)(S->staging_len - m->base);
@@ -335,6 +334,25 @@ void covet_conn_maybe_resume(covet_conn_t* c) {
   if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) == 0) c->reading = 1;
 }
 
+/* The client has half-closed (sent its FIN) while responses are still being written: like
+ * node:http, the handlers still running are aborted (onClose) and their answers dropped, but
+ * what was already answered is written out in full before the connection shuts down. */
+static void covet_conn_finish_writing(covet_conn_t* c) {
+  uint32_t owed = c->next_req_seq - c->next_write_seq;
+  covet_stop_reading(c);
+  covet_free_partial(c);
+  covet_free_parked(c);
+  c->head_start = c->req_start = 0;
+  c->no_more = 1;
+  c->ending = 1;
+  c->idle_since = uv_now(S->loop);
+  if (owed) {
+    c->next_write_seq = c->next_req_seq; /* nothing owed is written any more */
+    covet_js_closed(covet_conn_key(c));
+  }
+  covet_conn_end_if_done(c);
+}
+
 static covet_error_t covet_error_of(llhttp_errno_t err) {
   if (covet_cur->error >= 0) return (covet_error_t)covet_cur->error;
   (void)err;
@@ -345,7 +363,8 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   covet_conn_t* c = (covet_conn_t*)stream;
   S->read_busy = 0;
   if (nread < 0) {
-    covet_conn_close(c);
+    if (nread == UV_EOF && c->queued > 0) covet_conn_finish_writing(c);
+    else covet_conn_close(c);
     return;
   }
   if (nread == 0 || c->no_more || c->closing) return;

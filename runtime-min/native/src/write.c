@@ -267,6 +267,23 @@ static size_t covet_put_status(char* out, int status) {
   return (size_t)sprintf(out, "HTTP/1.1 %d unknown\r\n", status);
 }
 
+/* `content-length: N\r\n` (what sprintf would write, without its cost on every response). */
+static char* covet_put_content_length(char* w, size_t n) {
+  static const char name[] = "content-length: ";
+  memcpy(w, name, sizeof name - 1);
+  w += sizeof name - 1;
+  char digits[24];
+  int k = 0;
+  do {
+    digits[k++] = (char)('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  while (k > 0) *w++ = digits[--k];
+  *w++ = '\r';
+  *w++ = '\n';
+  return w;
+}
+
 int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len) {
   if (c->ending || c->closing) return -1;
@@ -298,16 +315,17 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   *w++ = '\n';
   memcpy(w, headers, headers_len);
   w += headers_len;
-  if (!no_body) w += sprintf(w, "content-length: %zu\r\n", body_len);
+  if (!no_body) w = covet_put_content_length(w, body_len);
+  /* Like node:http: keep-alive is said, with the idle timeout, so that clients (undici among
+   * them) stop reusing a connection before the server closes it. */
+  static const char ka[] = "connection: keep-alive\r\nkeep-alive: timeout=" COVET_STR(COVET_KEEP_ALIVE_S) "\r\n\r\n";
+  static const char cl[] = "connection: close\r\n\r\n";
   if (close) {
-    memcpy(w, "connection: close\r\n\r\n", 21);
-    w += 21;
-  } else if (flags & COVET_F_KA10) {
-    memcpy(w, "connection: keep-alive\r\n\r\n", 26);
-    w += 26;
+    memcpy(w, cl, sizeof cl - 1);
+    w += sizeof cl - 1;
   } else {
-    *w++ = '\r';
-    *w++ = '\n';
+    memcpy(w, ka, sizeof ka - 1);
+    w += sizeof ka - 1;
   }
   if (copy_body) {
     memcpy(w, body, body_len);
