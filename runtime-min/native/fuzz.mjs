@@ -34,7 +34,10 @@ if (b.status !== 0) {
   process.exit(1);
 }
 
-const server = spawn(process.execPath, [path.join(out, 'server.mjs'), '--port', '0', '--host', '127.0.0.1', '--max-body-size', '4096', '--headers-timeout', '500'], { stdio: ['ignore', 'pipe', 'pipe'] });
+// COVET_SERVER_WRAPPER runs the server under a tool, like test/harness.ts (valgrind, or asan.sh's server.sh).
+const wrapper = (process.env.COVET_SERVER_WRAPPER ?? '').split(' ').filter(Boolean);
+const argv = [...wrapper.slice(1), process.execPath, path.join(out, 'server.mjs'), '--port', '0', '--host', '127.0.0.1', '--max-body-size', '4096', '--headers-timeout', '500'];
+const server = spawn(wrapper[0] ?? argv.shift(), argv, { stdio: ['ignore', 'pipe', 'pipe'] });
 let log = '';
 server.stdout.on('data', (d) => (log += d));
 server.stderr.on('data', (d) => (log += d));
@@ -180,6 +183,6 @@ process.stdout.write(
   `fuzz: seed ${firstSeed}, ${seconds} s, ${parallel} connections at a time: ${sent} inputs sent, ${answered} answered; ` +
     `probes failed ${failedProbes}; server ${alive ? 'alive' : `DEAD (${died})`}; RSS ${baseline} → ${after} kB (${grew >= 0 ? '+' : ''}${grew} kB)\n`,
 );
-const crashed = /Assertion|Segmentation|Aborted|FATAL|failed:/.test(log);
+const crashed = /Assertion|Segmentation|Aborted|FATAL|failed:|ERROR: AddressSanitizer|runtime error:/.test(log);
 if (crashed) process.stdout.write(`fuzz: the server printed:\n${log}\n`);
 process.exit(alive && failedProbes === 0 && okMemory && !crashed ? 0 : 1);
