@@ -313,7 +313,7 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   w += 29;
   *w++ = '\r';
   *w++ = '\n';
-  memcpy(w, headers, headers_len);
+  if (headers_len > 0) memcpy(w, headers, headers_len); /* an empty Buffer may have no data pointer */
   w += headers_len;
   if (!no_body) w = covet_put_content_length(w, body_len);
   /* Like node:http: keep-alive is said, with the idle timeout, so that clients (undici among
