@@ -331,7 +331,12 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
 void covet_conn_maybe_resume(covet_conn_t* c) {
   if (c->reading || c->no_more || c->closing || c->ending) return;
   if (c->queued > COVET_WRITE_HIGH_WATER || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED) return;
-  if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) == 0) c->reading = 1;
+  if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) != 0) return;
+  c->reading = 1;
+  /* A request cut by the pause gets its whole headers/request timeout again from now. */
+  uint64_t now = uv_now(S->loop);
+  if (c->head_start != 0) c->head_start = now;
+  if (c->req_start != 0) c->req_start = now;
 }
 
 /* The client has half-closed (sent its FIN) while responses are still being written: like
@@ -507,7 +512,9 @@ static void covet_on_tick(uv_timer_t* t) {
       if (now - c->idle_since >= COVET_ENDING_MS) covet_conn_close(c);
       continue;
     }
-    if (c->no_more) continue;
+    /* Not reading (the client has not read its answers): its request clocks are stopped,
+     * and restart when reading resumes. */
+    if (c->no_more || !c->reading) continue;
     int late_head = c->head_start != 0 && now - c->head_start >= S->headers_timeout;
     int late_request = c->req_start != 0 && now - c->req_start >= S->request_timeout;
     if (late_head || late_request) {
