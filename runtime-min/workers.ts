@@ -2,6 +2,13 @@
  * `--workers N`: one supervisor process that serves nothing, N worker processes
  * that each run the server (node:cluster starts them and carries the messages).
  *
+ * The supervisor never loads the app. dist/server.mjs, asked for workers,
+ * runs dist/supervisor.mjs (supervisor.ts: the command line and this file, no
+ * engine, no user module) instead of dist/app.mjs; each worker runs
+ * server.mjs again, which loads app.mjs there. So an app's top-level code (a
+ * database opened at import, a module that throws) runs in the workers only,
+ * and a module that throws is one worker's failure to start, reported by it.
+ *
  * Sharing the port. On the native engine every worker binds the port itself
  * with SO_REUSEPORT and the kernel spreads new connections over their sockets;
  * on the node engine the workers listen through cluster, which binds one
@@ -61,6 +68,8 @@ export interface SuperviseOptions {
   graceMs: number;
   /** Each worker binds the port itself (SO_REUSEPORT: the native engine); otherwise they share the supervisor's socket. */
   ownSockets: boolean;
+  /** The file each worker runs: the server's loader, dist/server.mjs. */
+  exec: string;
 }
 
 /** The one-line reason a listen failed, for people. */
@@ -70,10 +79,15 @@ export function cannotListen(host: string, port: number, err: unknown): string {
   return `covet: cannot listen on ${host}:${port}: ${why}`;
 }
 
+/** Whether this process is a worker started by `supervise` (and so has a port to listen on). */
+export function isSupervisedWorker(): boolean {
+  return cluster.isWorker && process.env[WORKER_PORT_ENV] !== undefined;
+}
+
 /** In a worker started by `supervise`: the port to listen on (removed from the environment the app sees); otherwise undefined. */
 export function workerPort(): number | undefined {
   const value = process.env[WORKER_PORT_ENV];
-  if (!cluster.isWorker || value === undefined) return undefined;
+  if (!isSupervisedWorker() || value === undefined) return undefined;
   delete process.env[WORKER_PORT_ENV];
   return Number(value);
 }
@@ -106,6 +120,7 @@ export async function supervise(o: SuperviseOptions): Promise<void> {
     }
   }
 
+  cluster.setupPrimary({ exec: o.exec, args: process.argv.slice(2) });
   const slots = new Map<number, Slot>();
   let phase: 'starting' | 'serving' | 'stopping' = 'starting';
   let failed = false;

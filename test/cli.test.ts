@@ -16,13 +16,16 @@ function covet(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-test('build writes server.mjs and a source map that points at the handler .ts files', () => {
+test('build writes server.mjs, the supervisor apart from the app, and a source map that points at the handler .ts files', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
   const r = covet('build', 'fixtures/routing', '--out', out);
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine (native|node) \(\d+ ms: compile \d+, codegen \d+, bundle \d+\)/);
-  assert.ok(existsSync(path.join(out, 'server.mjs')));
-  assert.ok(existsSync(path.join(out, 'openapi.json')));
+  for (const file of ['server.mjs', 'app.mjs', 'app.mjs.map', 'supervisor.mjs', 'openapi.json']) assert.ok(existsSync(path.join(out, file)), file);
+  // The supervisor of --workers loads none of the app: no handler module, no engine.
+  const supervisor = readFileSync(path.join(out, 'supervisor.mjs'), 'utf8');
+  assert.not.match(supervisor, /fixtures\/routing|covet_runtime\.node|node:http"/);
+  assert.match(supervisor, /export \{[^}]*superviseIfAsked/);
   const map = JSON.parse(readFileSync(path.join(out, 'app.mjs.map'), 'utf8')) as { sources: string[] };
   assert.ok(map.sources.some((s) => s.endsWith('fixtures/routing/routes.ts') || /fixtures\/routing\/[^/]+\.ts$/.test(s)), map.sources.join(', '));
 });

@@ -8,6 +8,9 @@
  * end up in both workers. Then: a killed worker is replaced while the others
  * answer, SIGTERM lets a slow request finish before everything exits 0, and a
  * worker that cannot start stops the server instead of being restarted forever.
+ * Last, what each process loads: the app's modules (their top-level code, the
+ * native addon) in the workers only, never in the supervisor, which runs
+ * dist/supervisor.mjs instead of dist/app.mjs.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -148,7 +151,7 @@ async function connectionHolders(port: number, workers: number[], count = 24): P
 }
 
 /** Runs a server to its exit (or kills it after `timeoutMs`). */
-function runToExit(serverFile: string, args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<{ code: number | null; out: string }> {
+function runToExit(serverFile: string, args: string[], env: Record<string, string> = {}, timeoutMs = 20_000): Promise<{ code: number | null; out: string; pid: number }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [serverFile, '--host', '127.0.0.1', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -157,7 +160,7 @@ function runToExit(serverFile: string, args: string[], env: Record<string, strin
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, out });
+      resolve({ code, out, pid: child.pid! });
     });
   });
 }
@@ -365,3 +368,132 @@ crash('replacements that cannot start: three in a row, then the server gives up 
 });
 
 crash.run();
+
+// ------------------------------------------------------------------ what the supervisor loads
+
+// A throwaway app whose module does top-level work, as one that opens a database at import does: it
+// appends the pid of the process evaluating it to LOADED_LOG, and throws there when REFUSE_TO_LOAD is set.
+const LOADING_APP = `import { appendFileSync } from 'node:fs';
+
+if (process.env.LOADED_LOG) appendFileSync(process.env.LOADED_LOG, process.pid + '\\n');
+if (process.env.REFUSE_TO_LOAD) throw new Error('this app refuses to load in process ' + process.pid);
+
+/** @route GET /pid */
+export function pid(): { pid: number } {
+  return { pid: process.pid };
+}
+`;
+
+const loadingScratch = mkdtempSync(path.join(os.tmpdir(), 'covet-workers-loading-'));
+const loadingAppDir = path.join(loadingScratch, 'app');
+mkdirSync(loadingAppDir);
+writeFileSync(path.join(loadingAppDir, 'app.ts'), LOADING_APP);
+let logs = 0;
+
+/** A fresh LOADED_LOG file name. */
+function newLog(): string {
+  return path.join(loadingScratch, `loaded-${++logs}.log`);
+}
+
+/** The pids that evaluated the app's module, in order; [] when none did. */
+function loadedBy(log: string): number[] {
+  return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
+}
+
+/** Whether `pid` has mapped the native addon. */
+function mapsAddon(pid: number): boolean {
+  return readFileSync(`/proc/${pid}/maps`, 'utf8').includes('covet_runtime.node');
+}
+
+for (const engine of ['node', 'native'] as const) {
+  if (engine === 'native' && !existsSync(ADDON)) continue; // said above
+  const loading = suite(`--workers 2, ${engine} engine: the app loads in the workers, never in the supervisor`);
+
+  loading('each worker, and each replacement, evaluates the app\'s modules once; the supervisor never does', async () => {
+    const log = newLog();
+    const app = await startServer(await buildApp(loadingAppDir, { engine }), { args: ['--workers', '2'], env: { LOADED_LOG: log } });
+    try {
+      const supervisor = app.child.pid!;
+      const workers = await until('two workers', () => {
+        const c = childrenOf(supervisor);
+        return c.length === 2 && c;
+      });
+      assert.equal(loadedBy(log).sort(), [...workers].sort(), `pids that loaded the app (supervisor ${supervisor}, workers ${workers})`);
+      const answered = new Set<number>();
+      await until('answers from both workers', async () => {
+        answered.add(JSON.parse((await get(app.port, '/pid')).body).pid);
+        return answered.size === 2;
+      });
+      assert.equal([...answered].sort(), [...workers].sort());
+      if (engine === 'native') {
+        assert.not.ok(mapsAddon(supervisor), 'the supervisor did not load the addon');
+        for (const pid of workers) assert.ok(mapsAddon(pid), `worker ${pid} loaded the addon`);
+      }
+
+      process.kill(workers[0]!, 'SIGKILL');
+      const replacement = await until('a replacement that loaded the app', () => {
+        const c = childrenOf(supervisor).filter((p) => !workers.includes(p));
+        return c.length === 1 && loadedBy(log).includes(c[0]!) && c[0];
+      });
+      assert.equal(loadedBy(log), [...loadedBy(log).slice(0, 2), replacement]);
+      assert.not.ok(loadedBy(log).includes(supervisor), 'never the supervisor');
+      assert.is(await app.stop(), 0, app.output());
+    } finally {
+      if (app.child.exitCode === null) await app.stop();
+    }
+  });
+
+  loading('a module that throws at import: exit 1 with its error, reported once by the one worker started, none restarted', async () => {
+    const log = newLog();
+    const r = await runToExit(await buildApp(loadingAppDir, { engine }), ['--port', '0', '--workers', '2'], { LOADED_LOG: log, REFUSE_TO_LOAD: '1' });
+    assert.is(r.code, 1, r.out);
+    assert.is(count(r.out, /Error: this app refuses to load/), 1, r.out);
+    const thrower = Number(/Error: this app refuses to load in process (\d+)/.exec(r.out)?.[1]);
+    assert.is.not(thrower, r.pid, 'not the supervisor');
+    assert.equal(loadedBy(log), [thrower]);
+    assert.match(r.out, new RegExp(`covet: worker ${thrower} exited with code 1 before it was listening\ncovet: a worker could not start; stopping\n`));
+    assert.not.match(r.out, /listening on|starting another/);
+  });
+
+  loading('a bad command line or --help with --workers: the supervisor answers as the lone server does, and loads none of the app', async () => {
+    const server = await buildApp(loadingAppDir, { engine });
+    for (const args of [['--port', 'http'], ['--max-body-size', '1k'], ['--workers', 'many'], ['--nope'], ['--help']]) {
+      const log = newLog();
+      const supervised = await runToExit(server, ['--workers', '2', ...args], { LOADED_LOG: log });
+      const alone = await runToExit(server, args);
+      assert.is(supervised.code, args[0] === '--help' ? 0 : 2, supervised.out);
+      assert.is(alone.code, supervised.code, alone.out);
+      assert.fixture(supervised.out, alone.out);
+      assert.equal(loadedBy(log), [], `${args.join(' ')}: the app was not loaded`);
+    }
+  });
+
+  loading('--workers 1 or COVET_WORKERS=1: one process, which loads the app and serves', async () => {
+    const ways: { args: string[]; env: Record<string, string> }[] = [{ args: ['--workers', '1'], env: {} }, { args: [], env: { COVET_WORKERS: '1' } }];
+    for (const options of ways) {
+      const log = newLog();
+      const app = await startServer(await buildApp(loadingAppDir, { engine }), { args: options.args, env: { ...options.env, LOADED_LOG: log } });
+      try {
+        const pid = app.child.pid!;
+        assert.match(app.output(), new RegExp(`^covet: listening on http://127\\.0\\.0\\.1:${app.port} \\(engine: ${engine}, pid ${pid}\\)\n`));
+        assert.equal(JSON.parse((await get(app.port, '/pid')).body), { pid });
+        assert.equal(loadedBy(log), [pid]);
+        assert.equal(childrenOf(pid), []);
+      } finally {
+        await app.stop();
+      }
+    }
+  });
+
+  loading('app.mjs started directly with --workers 2: exit 2, pointing at server.mjs', async () => {
+    const bundle = path.join(path.dirname(await buildApp(loadingAppDir, { engine })), 'app.mjs');
+    const r = await runToExit(bundle, ['--port', '0', '--workers', '2']);
+    assert.is(r.code, 2, r.out);
+    assert.match(r.out, /^covet: --workers is run by server\.mjs, which supervises the workers: start the server with node server\.mjs, not app\.mjs\nusage: node server\.mjs /);
+  });
+
+  loading.run();
+}
+
+// uvu runs the suites after this module's code: remove the scratch folder when the process ends.
+process.on('exit', () => rmSync(loadingScratch, { recursive: true, force: true }));

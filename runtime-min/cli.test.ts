@@ -8,13 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCommandLine } from './main.ts';
+import { parseCommandLine } from './cli.ts';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const defaults = { maxBodySize: 1024 };
 
 function parseInChild(argv: string[], env: Record<string, string> = {}) {
-  const code = `import { parseCommandLine } from './runtime-min/main.ts';
+  const code = `import { parseCommandLine } from './runtime-min/cli.ts';
 parseCommandLine(${JSON.stringify(argv)}, ${JSON.stringify(env)}, { maxBodySize: 1024 });
 process.stdout.write('parsed');`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', code], { cwd: root, encoding: 'utf8' });
@@ -59,7 +59,7 @@ test('a count that is not a positive integer or auto: the usage text and exit co
 test('--help lists --workers and COVET_WORKERS', () => {
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--input-type=module', '--eval', `import { parseCommandLine } from './runtime-min/main.ts'; parseCommandLine(['--help'], {}, { maxBodySize: 1 });`],
+    ['--import', 'tsx', '--input-type=module', '--eval', `import { parseCommandLine } from './runtime-min/cli.ts'; parseCommandLine(['--help'], {}, { maxBodySize: 1 });`],
     { cwd: root, encoding: 'utf8' },
   );
   assert.is(r.status, 0, r.stderr);

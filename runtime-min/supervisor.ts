@@ -1,0 +1,42 @@
+/**
+ * The entry of dist/supervisor.mjs: what dist/server.mjs runs, before it
+ * loads the app, when the command line or the environment mentions workers.
+ * It holds the command line (cli.ts) and the supervisor (workers.ts) and
+ * nothing else: no engine, no addon, none of the user's modules, so that the
+ * supervisor process never runs the app's top-level code.
+ */
+import cluster from 'node:cluster';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_GRACE_MS, DEFAULT_MAX_BODY_SIZE, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
+import { isSupervisedWorker, supervise } from './workers.ts';
+
+export interface SupervisorOptions {
+  /** The engine app.mjs was built with (known at build time: the supervisor does not load it). */
+  engine: 'node' | 'native';
+  /** `import.meta.url` of the loader, dist/server.mjs: what each worker runs. */
+  server: string;
+}
+
+/**
+ * Reads the command line (a bad one ends the process here, with the same
+ * words and exit code 2 as the server's own reading); with more than one
+ * worker, and in a process of its own, becomes their supervisor and resolves
+ * to true. Resolves to false when this process is to serve: one worker, or a
+ * worker of ours (which then loads app.mjs).
+ */
+export async function superviseIfAsked(o: SupervisorOptions): Promise<boolean> {
+  const cli = parseCommandLine(process.argv.slice(2), process.env, { maxBodySize: DEFAULT_MAX_BODY_SIZE });
+  if (cli.workers === 1 || isSupervisedWorker()) return false;
+  if (!cluster.isPrimary) usageError(WORKERS_NEED_A_PROCESS);
+  // Workers bind the port themselves with SO_REUSEPORT on the native engine; on the node engine they share the supervisor's socket.
+  await supervise({
+    workers: cli.workers,
+    host: cli.host,
+    port: cli.port,
+    engine: o.engine,
+    graceMs: DEFAULT_GRACE_MS,
+    ownSockets: o.engine === 'native',
+    exec: fileURLToPath(o.server),
+  });
+  return true;
+}
