@@ -31,7 +31,8 @@ import { DEFAULT_HEADERS_TIMEOUT_MS } from './node-engine.ts';
 
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
-  init(onBatch: OnBatch | OnEager, onClose: (key: number) => void, boundary?: number): [ArrayBuffer, ArrayBuffer];
+  /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
+  init(onBatch: OnBatch | OnEager, onClose: (key: number) => void, boundary?: number): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
   listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
@@ -41,8 +42,12 @@ export interface NativeAddon {
   methods(): string[];
 }
 
-/** `batch` and `request` (COVET_BOUNDARY_BATCH/REQUEST): spans into the shared buffers. */
-type OnBatch = (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer, record?: number) => void;
+/**
+ * `batch` and `request` (COVET_BOUNDARY_BATCH/REQUEST): spans into the shared buffers. Returns
+ * how many of the `count` requests it handed out; C keeps the rest for when the connection's
+ * answers have drained.
+ */
+type OnBatch = (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer, record?: number) => number;
 /** `eager` (COVET_BOUNDARY_EAGER): every part of one request already a JS value. */
 type OnEager = (key: number, seq: number, flags: number, url: string, headers: string[], body: Buffer | null) => void;
 
@@ -101,6 +106,8 @@ const R_BODY_LEN = 7;
 const R_NHEADERS = 8;
 const R_HEADERS = 9;
 const F_HAS_BODY = 0x800;
+/** Answers a connection may owe before its next requests wait (COVET_MAX_OWED). */
+const MAX_OWED = 128;
 
 /** Headers node:http keeps only the first of (IncomingMessage's matchKnownFields). */
 const SINGLE = new Set([
@@ -166,6 +173,11 @@ abstract class Exchange implements EngineRequest, EngineResponse {
 
   get closed(): boolean {
     return this.gone;
+  }
+
+  /** Still unanswered after its handler returned (an async handler at work). */
+  get pending(): boolean {
+    return this.tracked && !this.sent;
   }
 
   send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
@@ -336,6 +348,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
   let handler: RequestHandler | null = null;
   let staging: Bytes;
   let meta: Uint32Array;
+  let control = new Int32Array(1);
   let methods: string[] = [];
   let listening = false;
 
@@ -364,7 +377,11 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       const x = new SpanExchange(key, staging, meta, m, methods, shared);
       m += meta[m]!;
       run(x);
+      // The connection's answers backed up (C says so), or too many are still being worked
+      // on: the rest of the batch waits in C until they drain.
+      if (i + 1 < count && (control[0] !== 0 || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
     }
+    return count;
   };
 
   const onEager: OnEager = (key, seq, flags, url, list, body) => {
@@ -396,9 +413,10 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       if (listening) return Promise.reject(new Error('covet: the engine is already listening'));
       try {
         if (handler === null) {
-          const [s, mm] = addon.init(boundary === 'eager' ? onEager : onBatch, onClose, BOUNDARIES[boundary]);
+          const [s, mm, ctl] = addon.init(boundary === 'eager' ? onEager : onBatch, onClose, BOUNDARIES[boundary]);
           staging = Buffer.from(s) as Bytes;
           meta = new Uint32Array(mm);
+          control = new Int32Array(ctl);
           methods = addon.methods();
         }
         handler = h;

@@ -3,7 +3,8 @@
  * a client that sends and never reads cannot make the server buffer without bound. The
  * server stops reading a connection whose answers back up, so its memory stays flat while
  * the client's requests wait in the kernel; other clients are served meanwhile; and once the
- * client reads, every answer arrives, in order.
+ * client reads, every answer arrives, in order. The native engine also stops handing a
+ * read's requests to JavaScript once their answers pass its high-water mark (64 KiB).
  */
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -77,6 +78,33 @@ test(`${ENGINE}: a client that pipelines without reading cannot make the server 
   assert.is(await answers, count);
   socket.destroy();
   await serves(port);
+});
+
+test(`${ENGINE}: one read of many requests for large answers does not run them all at once`, async () => {
+  if (ENGINE !== 'native') {
+    // node:http hands every request of a read to its handler, answers buffered: this read
+    // would make it hold ~90 MB.
+    console.log('  skipped: the node engine (node:http) runs every request of a read');
+    return;
+  }
+  const { port, child } = app!;
+  const pid = child.pid!;
+  for (let i = 0; i < 20; i++) await serves(port);
+  const before = rssKb(pid);
+  // ~58 KB of requests: one read of the server's. 1,400 answers of 64 KiB: 90 MB if all ran.
+  const count = 1_400;
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.pause();
+  socket.write('GET /big/64 HTTP/1.1\r\nHost: c\r\n\r\n'.repeat(count));
+  await sleep(1500);
+  await serves(port);
+  const grownKb = rssKb(pid) - before;
+  assert.ok(grownKb < 24 * 1024, `the server grew by ${grownKb} kB while its client did not read (limit 24 MB)`);
+  const answers = countAnswers(socket, count, 30_000);
+  socket.resume();
+  assert.is(await answers, count);
+  socket.destroy();
 });
 
 test(`${ENGINE}: the headers timeout does not run while the server is the one not reading`, async () => {

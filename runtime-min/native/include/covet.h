@@ -138,12 +138,24 @@ typedef struct {
   uint32_t meta_len;
 } covet_partial_t;
 
+/* Requests parsed but not yet handed to JavaScript: the connection's answers backed up in
+ * the middle of a batch. Their staged bytes and records, as in staging and meta, rebased to 0. */
+typedef struct {
+  char* data;
+  uint32_t data_len;
+  uint32_t* meta;
+  uint32_t meta_len;
+  uint32_t count;
+} covet_deferred_t;
+
 struct covet_conn_s {
   uv_tcp_t tcp; /* first: (covet_conn_t*)handle works both ways */
   covet_conn_t* prev;
   covet_conn_t* next;
   covet_partial_t* partial; /* NULL when idle between requests */
   covet_parked_t* parked;   /* sorted by seq */
+  covet_deferred_t* deferred; /* NULL unless its answers backed up mid-batch */
+  size_t parked_bytes;      /* bytes in parked */
   uint64_t head_start;      /* loop ms when the current head began, 0 when none */
   uint64_t req_start;       /* loop ms when the current request began, 0 when none */
   uint64_t idle_since;      /* loop ms of the last activity */
@@ -189,6 +201,12 @@ typedef struct {
   size_t staging_len;
   napi_ref meta_ref;
   uint32_t* meta;
+  /* control[0]: set by C during a batch when the connection's unsent answers pass the
+   * high-water mark; JavaScript then stops handing out the batch's requests (COVET_CONTROL_*). */
+  napi_ref control_ref;
+  int32_t* control;
+  uv_check_t* check;  /* dispatches deferred requests after each poll while there are any */
+  uint32_t ndeferred; /* connections with deferred requests */
   size_t meta_cap; /* words */
   size_t meta_len;
   int buffers_changed;
@@ -232,8 +250,13 @@ covet_conn_t* covet_conn_from_key(double key);
 double covet_conn_key(const covet_conn_t* conn);
 /* Ends a connection now; pending handlers are told through onClose. */
 void covet_conn_close(covet_conn_t* conn);
-/* Resumes reading when the connection is below its write and owed limits. */
+/* Resumes reading when the connection is below its write and owed limits and has no
+ * deferred requests. */
 void covet_conn_maybe_resume(covet_conn_t* conn);
+/* True when the connection's unsent answers (queued, parked, and corked during its batch)
+ * are past COVET_WRITE_HIGH_WATER: no more of its requests go to JavaScript for now. */
+int covet_conn_full(const covet_conn_t* conn);
+void covet_free_deferred(covet_conn_t* conn);
 
 /* ------------------------------------------------------------ write.c: responses */
 
@@ -260,9 +283,10 @@ void covet_free_parked(covet_conn_t* conn);
 
 /* ------------------------------------------------------------ addon.c: calls into JavaScript */
 
-/* Hands the completed requests of one read to JavaScript: one call, or one per request,
- * as S->boundary says. */
-void covet_js_batch(covet_conn_t* conn, uint32_t count);
+/* Hands the first `count` records of meta to JavaScript: one call, or one per request, as
+ * S->boundary says. Returns how many were handed out: fewer than `count` when the connection's
+ * answers backed up (covet_conn_full) or too many are owed; the caller defers the rest. */
+uint32_t covet_js_batch(covet_conn_t* conn, uint32_t count);
 /* Tells JavaScript that a connection with responses still owed has closed. */
 void covet_js_closed(double key);
 /* Tells JavaScript that a stopping server has no connection left. */

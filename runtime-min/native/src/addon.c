@@ -75,21 +75,30 @@ int covet_grow_meta(size_t need) {
 
 /* ------------------------------------------------------------ calls into JavaScript */
 
-static void covet_call(napi_ref ref, size_t argc, napi_value* argv) {
+/* Calls a JS callback through node's MakeCallback (microtasks run when it returns). Returns
+ * its result as a uint32, or `otherwise` when it is not one (or the callback threw); with
+ * `otherwise` 0 or 1 the result is not read at all. */
+static uint32_t covet_call(napi_ref ref, size_t argc, napi_value* argv, uint32_t otherwise) {
   napi_env env = S->env;
-  napi_value fn, recv;
-  if (napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return;
+  napi_value fn, recv, result = NULL;
+  if (napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return otherwise;
   napi_get_global(env, &recv); /* napi_make_callback needs an object as `this` */
-  napi_status st = napi_make_callback(env, S->actx, recv, fn, argc, argv, NULL);
+  /* A caller that takes any answer (`otherwise` is all there is to say) skips reading it. */
+  napi_status st = napi_make_callback(env, S->actx, recv, fn, argc, argv, otherwise > 1 ? &result : NULL);
   if (st == napi_pending_exception) {
     napi_value err;
     napi_get_and_clear_last_exception(env, &err);
     napi_fatal_exception(env, err);
+    return otherwise;
   }
+  uint32_t n;
+  if (st != napi_ok || result == NULL || napi_get_value_uint32(env, result, &n) != napi_ok) return otherwise;
+  return n;
 }
 
-/* COVET_BOUNDARY_BATCH: onBatch(key, count, staging?, meta?) once per read. */
-static void covet_js_batch_all(covet_conn_t* c, uint32_t count) {
+/* COVET_BOUNDARY_BATCH: onBatch(key, count, staging?, meta?) once per read; it returns how
+ * many requests it handed out (it stops early when control[0] is set or too many are owed). */
+static uint32_t covet_js_batch_all(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
   napi_value argv[4];
   napi_create_double(env, covet_conn_key(c), &argv[0]);
@@ -102,16 +111,25 @@ static void covet_js_batch_all(covet_conn_t* c, uint32_t count) {
     napi_get_undefined(env, &argv[2]);
     argv[3] = argv[2];
   }
-  covet_call(S->on_batch, 4, argv);
+  uint32_t taken = covet_call(S->on_batch, 4, argv, count);
+  return taken == 0 || taken > count ? count : taken;
+}
+
+/* The per-request boundaries stop handing out requests where onBatch would: the connection's
+ * answers backed up (control[0]), or as many are owed as a connection may owe. */
+static int covet_stop_taking(const covet_conn_t* c, const uint32_t* r) {
+  return S->control[0] != 0 || r[COVET_R_SEQ] - c->next_write_seq >= COVET_MAX_OWED;
 }
 
 /* COVET_BOUNDARY_REQUEST: onBatch(key, 1, staging?, meta?, record) once per request. */
-static void covet_js_batch_each(covet_conn_t* c, uint32_t count) {
+static uint32_t covet_js_batch_each(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
   uint32_t rec = 0;
-  for (uint32_t i = 0; i < count && !c->closing; i++) {
+  for (uint32_t i = 0; i < count; i++) {
+    if (c->closing || c->ending) return count;
+    if (i > 0 && covet_stop_taking(c, S->meta + rec)) return i;
     napi_handle_scope scope;
-    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return count;
     napi_value argv[5];
     napi_create_double(env, covet_conn_key(c), &argv[0]);
     napi_create_uint32(env, 1, &argv[1]);
@@ -125,20 +143,23 @@ static void covet_js_batch_each(covet_conn_t* c, uint32_t count) {
     }
     napi_create_uint32(env, rec, &argv[4]);
     rec += S->meta[rec + COVET_R_WORDS];
-    covet_call(S->on_batch, 5, argv);
+    covet_call(S->on_batch, 5, argv, 1);
     napi_close_handle_scope(env, scope);
   }
+  return count;
 }
 
 /* COVET_BOUNDARY_EAGER: onRequest(key, seq, flags, url, [name, value, …], body | null) once per
  * request, every part already a JavaScript value (the classic binding, node's own included). */
-static void covet_js_batch_eager(covet_conn_t* c, uint32_t count) {
+static uint32_t covet_js_batch_eager(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
   uint32_t rec = 0;
-  for (uint32_t i = 0; i < count && !c->closing; i++) {
-    napi_handle_scope scope;
-    if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  for (uint32_t i = 0; i < count; i++) {
+    if (c->closing || c->ending) return count;
     const uint32_t* r = S->meta + rec;
+    if (i > 0 && covet_stop_taking(c, r)) return i;
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return count;
     const char* base = S->staging + r[COVET_R_BASE];
     uint32_t nheaders = r[COVET_R_NHEADERS];
     napi_value argv[6], v;
@@ -160,21 +181,20 @@ static void covet_js_batch_eager(covet_conn_t* c, uint32_t count) {
       napi_get_null(env, &argv[5]);
     }
     rec += r[COVET_R_WORDS];
-    covet_call(S->on_batch, 6, argv);
+    covet_call(S->on_batch, 6, argv, 1);
     napi_close_handle_scope(env, scope);
   }
+  return count;
 }
 
-void covet_js_batch(covet_conn_t* c, uint32_t count) {
+uint32_t covet_js_batch(covet_conn_t* c, uint32_t count) {
   switch (S->boundary) {
     case COVET_BOUNDARY_REQUEST:
-      covet_js_batch_each(c, count);
-      break;
+      return covet_js_batch_each(c, count);
     case COVET_BOUNDARY_EAGER:
-      covet_js_batch_eager(c, count);
-      break;
+      return covet_js_batch_eager(c, count);
     default:
-      covet_js_batch_all(c, count);
+      return covet_js_batch_all(c, count);
   }
 }
 
@@ -184,7 +204,7 @@ void covet_js_closed(double key) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value argv[1];
   napi_create_double(env, key, &argv[0]);
-  covet_call(S->on_close, 1, argv);
+  covet_call(S->on_close, 1, argv, 0);
   napi_close_handle_scope(env, scope);
 }
 
@@ -195,14 +215,14 @@ void covet_js_drained(void) {
   covet_on_drained_once = NULL;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  covet_call(ref, 0, NULL);
+  covet_call(ref, 0, NULL, 0);
   napi_delete_reference(env, ref);
   napi_close_handle_scope(env, scope);
 }
 
 /* ------------------------------------------------------------ exported functions */
 
-/* init(onBatch, onClose, boundary = 0) → [staging ArrayBuffer, meta ArrayBuffer]
+/* init(onBatch, onClose, boundary = 0) → [staging, meta, control] (ArrayBuffers)
  * boundary: COVET_BOUNDARY_BATCH (0), COVET_BOUNDARY_REQUEST (1) or COVET_BOUNDARY_EAGER (2). */
 static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   size_t argc = 3;
@@ -246,12 +266,16 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   if (covet_new_arraybuffer(S->meta_cap * sizeof(uint32_t), &data, &S->meta_ref) != 0)
     return covet_throw_uv(env, UV_ENOMEM);
   S->meta = data;
-  napi_value result, staging, meta;
-  COVET_CHECK(napi_create_array_with_length(env, 2, &result));
+  if (covet_new_arraybuffer(sizeof(int32_t), &data, &S->control_ref) != 0) return covet_throw_uv(env, UV_ENOMEM);
+  S->control = data;
+  napi_value result, staging, meta, control;
+  COVET_CHECK(napi_create_array_with_length(env, 3, &result));
   COVET_CHECK(napi_get_reference_value(env, S->staging_ref, &staging));
   COVET_CHECK(napi_get_reference_value(env, S->meta_ref, &meta));
+  COVET_CHECK(napi_get_reference_value(env, S->control_ref, &control));
   COVET_CHECK(napi_set_element(env, result, 0, staging));
   COVET_CHECK(napi_set_element(env, result, 1, meta));
+  COVET_CHECK(napi_set_element(env, result, 2, control));
   return result;
 }
 

@@ -279,6 +279,16 @@ static void covet_free_partial(covet_conn_t* c) {
   c->partial = NULL;
 }
 
+void covet_free_deferred(covet_conn_t* c) {
+  covet_deferred_t* d = c->deferred;
+  if (d == NULL) return;
+  free(d->data);
+  free(d->meta);
+  free(d);
+  c->deferred = NULL;
+  S->ndeferred--;
+}
+
 static void covet_on_conn_closed(uv_handle_t* h) {
   free(h);
 }
@@ -301,6 +311,7 @@ void covet_conn_close(covet_conn_t* c) {
   if (S->cork_conn == c) S->cork_conn = NULL;
   covet_free_partial(c);
   covet_free_parked(c);
+  covet_free_deferred(c);
   uv_close((uv_handle_t*)&c->tcp, covet_on_conn_closed);
   if (owed) covet_js_closed(key);
   if (S->stopping && S->nconns == 0) covet_js_drained();
@@ -329,7 +340,7 @@ static void covet_stop_reading(covet_conn_t* c) {
 static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
 
 void covet_conn_maybe_resume(covet_conn_t* c) {
-  if (c->reading || c->no_more || c->closing || c->ending) return;
+  if (c->reading || c->no_more || c->closing || c->ending || c->deferred != NULL) return;
   if (c->queued > COVET_WRITE_HIGH_WATER || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED) return;
   if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) != 0) return;
   c->reading = 1;
@@ -347,6 +358,7 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
   covet_stop_reading(c);
   covet_free_partial(c);
   covet_free_parked(c);
+  covet_free_deferred(c);
   c->head_start = c->req_start = 0;
   c->no_more = 1;
   c->ending = 1;
@@ -362,6 +374,104 @@ static covet_error_t covet_error_of(llhttp_errno_t err) {
   if (covet_cur->error >= 0) return (covet_error_t)covet_cur->error;
   (void)err;
   return COVET_E_BAD_REQUEST;
+}
+
+/* ------------------------------------------------------------ handing requests to JavaScript */
+
+static void covet_on_check(uv_check_t* h);
+
+/* Keeps records [rec, done_meta) and their bytes (up to done_bytes) of the current batch for
+ * later: the connection's answers backed up before JavaScript had them all. */
+static int covet_defer(covet_conn_t* c, size_t rec, size_t done_meta, size_t done_bytes, uint32_t count) {
+  uint32_t base0 = S->meta[rec + COVET_R_BASE];
+  covet_deferred_t* d = calloc(1, sizeof *d);
+  if (d == NULL) return -1;
+  d->data_len = (uint32_t)(done_bytes - base0);
+  d->meta_len = (uint32_t)(done_meta - rec);
+  d->count = count;
+  d->data = malloc(d->data_len ? d->data_len : 1);
+  d->meta = malloc(d->meta_len * sizeof(uint32_t));
+  if (d->data == NULL || d->meta == NULL) {
+    free(d->data);
+    free(d->meta);
+    free(d);
+    return -1;
+  }
+  memcpy(d->data, S->staging + base0, d->data_len);
+  memcpy(d->meta, S->meta + rec, d->meta_len * sizeof(uint32_t));
+  for (uint32_t r = 0; r < d->meta_len; r += d->meta[r + COVET_R_WORDS]) d->meta[r + COVET_R_BASE] -= base0;
+  c->deferred = d;
+  if (S->ndeferred++ == 0) {
+    if (S->check == NULL) {
+      S->check = malloc(sizeof *S->check);
+      if (S->check == NULL) return -1;
+      uv_check_init(S->loop, S->check);
+      uv_unref((uv_handle_t*)S->check);
+    }
+    uv_check_start(S->check, covet_on_check);
+  }
+  return 0;
+}
+
+/* Hands the batch's `count` records to JavaScript; what it did not take is deferred. */
+static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size_t done_meta) {
+  S->control[0] = 0;
+  uint32_t taken = covet_js_batch(c, count);
+  if (taken >= count || c->closing || c->ending) return;
+  size_t rec = 0;
+  for (uint32_t i = 0; i < taken; i++) rec += S->meta[rec + COVET_R_WORDS];
+  if (covet_defer(c, rec, done_meta, done_bytes, count - taken) != 0) covet_conn_close(c);
+}
+
+/* Answers owed for requests already handed to JavaScript (deferred ones are not counted). */
+static uint32_t covet_owed_taken(const covet_conn_t* c) {
+  uint32_t next = c->deferred != NULL ? c->deferred->meta[COVET_R_SEQ] : c->next_req_seq;
+  return next - c->next_write_seq;
+}
+
+/* Hands a connection's deferred requests to JavaScript again, as if they had just been read. */
+static void covet_dispatch_deferred(covet_conn_t* c) {
+  napi_env env = S->env;
+  covet_deferred_t* d = c->deferred;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if ((d->data_len > S->staging_cap && covet_grow_staging(d->data_len) != 0) ||
+      (d->meta_len > S->meta_cap && covet_grow_meta(d->meta_len) != 0)) {
+    napi_close_handle_scope(env, scope);
+    covet_conn_close(c);
+    return;
+  }
+  memcpy(S->staging, d->data, d->data_len);
+  memcpy(S->meta, d->meta, d->meta_len * sizeof(uint32_t));
+  S->staging_len = d->data_len;
+  S->meta_len = d->meta_len;
+  uint32_t count = d->count;
+  covet_free_deferred(c);
+  S->cork_conn = c;
+  S->cork.len = 0;
+  covet_batch(c, count, S->staging_len, S->meta_len);
+  covet_uncork();
+  napi_close_handle_scope(env, scope);
+  if (c->closing) return;
+  covet_conn_end_if_done(c);
+  covet_conn_maybe_resume(c);
+}
+
+/* After each poll while any connection has deferred requests: those whose answers have drained
+ * get their next requests handed out. */
+static void covet_on_check(uv_check_t* h) {
+  covet_conn_t* next;
+  for (covet_conn_t* c = S->conns; c != NULL && S->ndeferred > 0; c = next) {
+    next = c->next;
+    /* Until its answers back up again, or it owes too many: the loop may not wake up for this
+     * connection again (an answer written at once leaves nothing for libuv to report). */
+    while (c->deferred != NULL && !c->closing && !covet_conn_full(c) && covet_owed_taken(c) < COVET_MAX_OWED)
+      covet_dispatch_deferred(c);
+    /* A connection closed meanwhile stays valid memory until its close callback, but it is
+     * out of the list: leave the rest of the walk to the next check. */
+    if (next != NULL && next->closing) break;
+  }
+  if (S->ndeferred == 0) uv_check_stop(h);
 }
 
 static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -428,6 +538,9 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     covet_respond_error(c, e);
   }
 
+  /* Where the completed requests' bytes and records end (an unfinished one follows them). */
+  size_t done_bytes = covet_cur->started ? covet_cur->base : S->staging_len;
+  size_t done_meta = covet_cur->started ? covet_cur->rec : S->meta_len;
   if (covet_cur->started && !c->no_more) {
     /* Keep the unfinished request (parser and bytes) until the next read. */
     if (pa == NULL) {
@@ -455,12 +568,13 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     covet_free_partial(c);
   }
 
-  if (covet_completed > 0) covet_js_batch(c, covet_completed);
+  if (covet_completed > 0) covet_batch(c, covet_completed, done_bytes, done_meta);
   covet_uncork();
   napi_close_handle_scope(env, scope);
   if (c->closing) return;
   covet_conn_end_if_done(c);
-  if (c->queued > COVET_WRITE_HIGH_WATER || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED) covet_stop_reading(c);
+  if (c->deferred != NULL || c->queued > COVET_WRITE_HIGH_WATER || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED)
+    covet_stop_reading(c);
   return;
 
 fail:

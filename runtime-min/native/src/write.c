@@ -99,6 +99,16 @@ void covet_update_date(void) {
 
 /* ------------------------------------------------------------ writing */
 
+int covet_conn_full(const covet_conn_t* c) {
+  size_t unsent = c->queued + c->parked_bytes + (S->cork_conn == c ? S->cork.len : 0);
+  return unsent > COVET_WRITE_HIGH_WATER;
+}
+
+/* During the connection's batch: tells JavaScript to stop handing out its requests once full. */
+static void covet_note_fill(covet_conn_t* c) {
+  if (S->cork_conn == c && S->control != NULL && covet_conn_full(c)) S->control[0] = 1;
+}
+
 static void covet_on_write(uv_write_t* req, int status) {
   covet_write_req_t* w = (covet_write_req_t*)req;
   covet_conn_t* c = (covet_conn_t*)req->handle;
@@ -119,6 +129,7 @@ int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
   if (S->cork_conn == c) {
     if (covet_buf_reserve(&S->cork, total) != 0) return UV_ENOMEM;
     for (unsigned i = 0; i < nbufs; i++) covet_buf_put(&S->cork, bufs[i].base, bufs[i].len);
+    covet_note_fill(c);
     return 0;
   }
   size_t done = 0;
@@ -198,6 +209,7 @@ void covet_free_parked(covet_conn_t* c) {
     p = next;
   }
   c->parked = NULL;
+  c->parked_bytes = 0;
 }
 
 /* Response `seq` has been written: the connection may end, or parked ones follow. */
@@ -209,11 +221,13 @@ static void covet_advance(covet_conn_t* c, int close) {
       c->ending = 1;
       c->no_more = 1;
       covet_free_parked(c);
+      covet_free_deferred(c);
       return;
     }
     covet_parked_t* p = c->parked;
     if (p == NULL || p->seq != c->next_write_seq) return;
     c->parked = p->next;
+    c->parked_bytes -= p->len;
     close = p->close;
     uv_buf_t b = uv_buf_init(p->data, (unsigned)p->len);
     covet_conn_write(c, &b, 1);
@@ -239,6 +253,8 @@ static int covet_park(covet_conn_t* c, uint32_t seq, int close, const uv_buf_t* 
   while (*link != NULL && (int32_t)((*link)->seq - seq) < 0) link = &(*link)->next;
   p->next = *link;
   *link = p;
+  c->parked_bytes += total;
+  covet_note_fill(c);
   return 0;
 }
 
@@ -334,6 +350,7 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   out->len = (size_t)(w - out->data);
   if (in_cork) {
     /* Already in place in the batch's write. */
+    covet_note_fill(c);
     covet_advance(c, close);
     return 0;
   }
