@@ -60,8 +60,10 @@ test(`${ENGINE}: a client that pipelines without reading cannot make the server 
   for (let i = 0; i < 20; i++) await serves(port);
   const before = rssKb(pid);
 
-  // 60,000 requests (~2 MB) for 1 KiB answers each: ~70 MB of answers if the server kept reading.
-  const count = 60_000;
+  // 200,000 requests (~7 MB) for 1 KiB answers each: ~240 MB of answers if the server kept
+  // reading. What it may hold: the answers to the requests of the reads before it stopped
+  // (node:http runs every request of a 64 KiB read: ~1,600 answers, ~2 MB) and the heap's slack.
+  const count = 200_000;
   const socket = net.connect({ port, host: '127.0.0.1' });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   socket.pause();
@@ -70,10 +72,11 @@ test(`${ENGINE}: a client that pipelines without reading cannot make the server 
 
   await serves(port); // another client is still served
   const grownKb = rssKb(pid) - before;
-  assert.ok(grownKb < 32 * 1024, `the server grew by ${grownKb} kB while its client did not read (limit 32 MB)`);
+  assert.ok(grownKb < 64 * 1024, `the server grew by ${grownKb} kB while its client did not read (limit 64 MB)`);
+  if (process.env.COVET_SHOW_RSS) console.log(`  grew by ${grownKb} kB`);
 
   // The client reads at last: every answer arrives.
-  const answers = countAnswers(socket, count, 30_000);
+  const answers = countAnswers(socket, count, 60_000);
   socket.resume();
   assert.is(await answers, count);
   socket.destroy();
