@@ -53,6 +53,23 @@ function countAnswers(socket: net.Socket, expected: number, timeoutMs: number): 
   });
 }
 
+/** Connects, stops reading, and pipelines `count` copies of `request` in one write. */
+async function pausedClient(port: number, request: string, count: number): Promise<net.Socket> {
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  socket.pause();
+  socket.write(request.repeat(count));
+  return socket;
+}
+
+/** Lets the paused client read at last: every one of its `count` answers must arrive. */
+async function readsEverything(socket: net.Socket, count: number, timeoutMs: number): Promise<void> {
+  const answers = countAnswers(socket, count, timeoutMs);
+  socket.resume();
+  assert.is(await answers, count);
+  socket.destroy();
+}
+
 test(`${ENGINE}: a client that pipelines without reading cannot make the server buffer without bound`, async () => {
   const { port, child } = app!;
   const pid = child.pid!;
@@ -64,10 +81,7 @@ test(`${ENGINE}: a client that pipelines without reading cannot make the server 
   // reading. What it may hold: the answers to the requests of the reads before it stopped
   // (node:http runs every request of a 64 KiB read: ~1,600 answers, ~2 MB) and the heap's slack.
   const count = 200_000;
-  const socket = net.connect({ port, host: '127.0.0.1' });
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  socket.pause();
-  socket.write('GET /big/1 HTTP/1.1\r\nHost: conformance\r\n\r\n'.repeat(count));
+  const socket = await pausedClient(port, 'GET /big/1 HTTP/1.1\r\nHost: conformance\r\n\r\n', count);
   await sleep(1500);
 
   await serves(port); // another client is still served
@@ -75,11 +89,7 @@ test(`${ENGINE}: a client that pipelines without reading cannot make the server 
   assert.ok(grownKb < 64 * 1024, `the server grew by ${grownKb} kB while its client did not read (limit 64 MB)`);
   if (process.env.COVET_SHOW_RSS) console.log(`  grew by ${grownKb} kB`);
 
-  // The client reads at last: every answer arrives.
-  const answers = countAnswers(socket, count, 60_000);
-  socket.resume();
-  assert.is(await answers, count);
-  socket.destroy();
+  await readsEverything(socket, count, 60_000);
   await serves(port);
 });
 
@@ -96,18 +106,12 @@ test(`${ENGINE}: one read of many requests for large answers does not run them a
   const before = rssKb(pid);
   // ~58 KB of requests: one read of the server's. 1,400 answers of 64 KiB: 90 MB if all ran.
   const count = 1_400;
-  const socket = net.connect({ port, host: '127.0.0.1' });
-  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-  socket.pause();
-  socket.write('GET /big/64 HTTP/1.1\r\nHost: c\r\n\r\n'.repeat(count));
+  const socket = await pausedClient(port, 'GET /big/64 HTTP/1.1\r\nHost: c\r\n\r\n', count);
   await sleep(1500);
   await serves(port);
   const grownKb = rssKb(pid) - before;
   assert.ok(grownKb < 24 * 1024, `the server grew by ${grownKb} kB while its client did not read (limit 24 MB)`);
-  const answers = countAnswers(socket, count, 30_000);
-  socket.resume();
-  assert.is(await answers, count);
-  socket.destroy();
+  await readsEverything(socket, count, 30_000);
 });
 
 test(`${ENGINE}: the headers timeout does not run while the server is the one not reading`, async () => {
@@ -120,15 +124,9 @@ test(`${ENGINE}: the headers timeout does not run while the server is the one no
   const quick = await startApp(APP_DIR, { engine: ENGINE, args: ['--headers-timeout', '500'] });
   try {
     const count = 60_000;
-    const socket = net.connect({ port: quick.port, host: '127.0.0.1' });
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    socket.pause();
-    socket.write('GET /big/1 HTTP/1.1\r\nHost: conformance\r\n\r\n'.repeat(count));
+    const socket = await pausedClient(quick.port, 'GET /big/1 HTTP/1.1\r\nHost: conformance\r\n\r\n', count);
     await sleep(1500); // three headers timeouts
-    const answers = countAnswers(socket, count, 30_000);
-    socket.resume();
-    assert.is(await answers, count);
-    socket.destroy();
+    await readsEverything(socket, count, 30_000);
   } finally {
     await quick.stop();
   }

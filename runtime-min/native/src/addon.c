@@ -96,6 +96,20 @@ static uint32_t covet_call(napi_ref ref, size_t argc, napi_value* argv, uint32_t
   return n;
 }
 
+/* onBatch's staging and meta arguments: the ArrayBuffers when they were replaced (grown) since
+ * the last call, undefined otherwise. */
+static void covet_buffer_args(napi_value* out) {
+  napi_env env = S->env;
+  if (S->buffers_changed) {
+    napi_get_reference_value(env, S->staging_ref, &out[0]);
+    napi_get_reference_value(env, S->meta_ref, &out[1]);
+    S->buffers_changed = 0;
+  } else {
+    napi_get_undefined(env, &out[0]);
+    out[1] = out[0];
+  }
+}
+
 /* COVET_BOUNDARY_BATCH: onBatch(key, count, staging?, meta?) once per read; it returns how
  * many requests it handed out (it stops early when control[0] is set or too many are owed). */
 static uint32_t covet_js_batch_all(covet_conn_t* c, uint32_t count) {
@@ -103,14 +117,7 @@ static uint32_t covet_js_batch_all(covet_conn_t* c, uint32_t count) {
   napi_value argv[4];
   napi_create_double(env, covet_conn_key(c), &argv[0]);
   napi_create_uint32(env, count, &argv[1]);
-  if (S->buffers_changed) {
-    napi_get_reference_value(env, S->staging_ref, &argv[2]);
-    napi_get_reference_value(env, S->meta_ref, &argv[3]);
-    S->buffers_changed = 0;
-  } else {
-    napi_get_undefined(env, &argv[2]);
-    argv[3] = argv[2];
-  }
+  covet_buffer_args(&argv[2]);
   uint32_t taken = covet_call(S->on_batch, 4, argv, count);
   return taken == 0 || taken > count ? count : taken;
 }
@@ -133,14 +140,7 @@ static uint32_t covet_js_batch_each(covet_conn_t* c, uint32_t count) {
     napi_value argv[5];
     napi_create_double(env, covet_conn_key(c), &argv[0]);
     napi_create_uint32(env, 1, &argv[1]);
-    if (S->buffers_changed) {
-      napi_get_reference_value(env, S->staging_ref, &argv[2]);
-      napi_get_reference_value(env, S->meta_ref, &argv[3]);
-      S->buffers_changed = 0;
-    } else {
-      napi_get_undefined(env, &argv[2]);
-      argv[3] = argv[2];
-    }
+    covet_buffer_args(&argv[2]);
     napi_create_uint32(env, rec, &argv[4]);
     rec += S->meta[rec + COVET_R_WORDS];
     covet_call(S->on_batch, 5, argv, 1);
