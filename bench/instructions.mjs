@@ -16,7 +16,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_DB_PATH, POST_BODY as POST_VALUE, peerById, prepareDatabase, startPeer } from './peers.mjs';
+import { rawRequest } from './http-client.mjs';
+import { DEFAULT_DB_PATH, SCENARIOS, peerById, prepareDatabase, startPeer } from './peers.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -26,21 +27,19 @@ const { values } = parseArgs({
   },
 });
 const total = Number(values.requests);
-const POST_BODY = JSON.stringify(POST_VALUE);
-const SCENARIOS = {
-  plaintext: { request: 'GET /plaintext HTTP/1.1\r\nHost: bench\r\n\r\n', connections: 32, depth: 1 },
-  post: {
-    request: `POST /users?notify=true HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nX-Client: bench\r\nContent-Length: ${Buffer.byteLength(POST_BODY)}\r\n\r\n${POST_BODY}`,
-    connections: 32,
-    depth: 1,
-  },
-  pipelined: { request: 'GET /plaintext HTTP/1.1\r\nHost: bench\r\n\r\n', connections: 8, depth: 16 },
-};
+
+/** A workload scenario (bench/peers.mjs) as load(): pipelined ones over 8 connections, others over 32. */
+function scenarioLoad(id, port) {
+  const scenario = SCENARIOS.find((s) => s.id === id);
+  if (!scenario) throw new Error(`unknown scenario ${id} (${SCENARIOS.map((s) => s.id).join(', ')})`);
+  const depth = scenario.pipeline ?? 1;
+  return { request: rawRequest(scenario, port), connections: depth > 1 ? 8 : 32, depth };
+}
 
 /** Sends `count` requests over `connections` keep-alive connections, `depth` per write; resolves when all are answered. */
 function load(port, { request, connections, depth }, count) {
   const perConn = Math.ceil(count / connections / depth) * depth;
-  const batch = Buffer.from(request.repeat(depth));
+  const batch = Buffer.concat(Array.from({ length: depth }, () => request));
   return Promise.all(
     Array.from({ length: connections }, () => new Promise((resolve, reject) => {
       const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
@@ -79,7 +78,7 @@ async function measure(peer, scenarioName, dir) {
   const server = await startPeer(peer, { dbPath: DEFAULT_DB_PATH, prefix: valgrind, timeoutMs: 120_000 });
   const pid = server.child.pid;
   try {
-    const scenario = SCENARIOS[scenarioName];
+    const scenario = scenarioLoad(scenarioName, server.port);
     await load(server.port, scenario, Math.max(4000, total / 4)); // warm-up: V8 optimises the hot paths
     control(pid, '-i', 'on');
     const served = await load(server.port, scenario, total);

@@ -62,6 +62,23 @@ async function pausedClient(port: number, request: string, count: number): Promi
   return socket;
 }
 
+/**
+ * Warms the server up (JIT, buffers: the baseline is the server at work, not at rest), sends
+ * `count` copies of `request` from a client that does not read, waits, checks that another
+ * client is still served, and returns the paused client and how much the server grew (kB).
+ */
+async function whilePaused(request: string, count: number): Promise<{ socket: net.Socket; grownKb: number }> {
+  const { port, child } = app!;
+  for (let i = 0; i < 20; i++) await serves(port);
+  const before = rssKb(child.pid!);
+  const socket = await pausedClient(port, request, count);
+  await sleep(1500);
+  await serves(port);
+  const grownKb = rssKb(child.pid!) - before;
+  if (process.env.COVET_SHOW_RSS) console.log(`  grew by ${grownKb} kB`);
+  return { socket, grownKb };
+}
+
 /** Lets the paused client read at last: every one of its `count` answers must arrive. */
 async function readsEverything(socket: net.Socket, count: number, timeoutMs: number): Promise<void> {
   const answers = countAnswers(socket, count, timeoutMs);
@@ -71,26 +88,14 @@ async function readsEverything(socket: net.Socket, count: number, timeoutMs: num
 }
 
 test(`${ENGINE}: a client that pipelines without reading cannot make the server buffer without bound`, async () => {
-  const { port, child } = app!;
-  const pid = child.pid!;
-  // Warm up (JIT, buffers) so that the baseline is the server at work, not at rest.
-  for (let i = 0; i < 20; i++) await serves(port);
-  const before = rssKb(pid);
-
   // 200,000 requests (~7 MB) for 1 KiB answers each: ~240 MB of answers if the server kept
   // reading. What it may hold: the answers to the requests of the reads before it stopped
   // (node:http runs every request of a 64 KiB read: ~1,600 answers, ~2 MB) and the heap's slack.
   const count = 200_000;
-  const socket = await pausedClient(port, 'GET /big/1 HTTP/1.1\r\nHost: conformance\r\n\r\n', count);
-  await sleep(1500);
-
-  await serves(port); // another client is still served
-  const grownKb = rssKb(pid) - before;
+  const { socket, grownKb } = await whilePaused('GET /big/1 HTTP/1.1\r\nHost: conformance\r\n\r\n', count);
   assert.ok(grownKb < 64 * 1024, `the server grew by ${grownKb} kB while its client did not read (limit 64 MB)`);
-  if (process.env.COVET_SHOW_RSS) console.log(`  grew by ${grownKb} kB`);
-
   await readsEverything(socket, count, 60_000);
-  await serves(port);
+  await serves(app!.port);
 });
 
 test(`${ENGINE}: one read of many requests for large answers does not run them all at once`, async () => {
@@ -100,16 +105,9 @@ test(`${ENGINE}: one read of many requests for large answers does not run them a
     console.log('  skipped: the node engine (node:http) runs every request of a read');
     return;
   }
-  const { port, child } = app!;
-  const pid = child.pid!;
-  for (let i = 0; i < 20; i++) await serves(port);
-  const before = rssKb(pid);
   // ~58 KB of requests: one read of the server's. 1,400 answers of 64 KiB: 90 MB if all ran.
   const count = 1_400;
-  const socket = await pausedClient(port, 'GET /big/64 HTTP/1.1\r\nHost: c\r\n\r\n', count);
-  await sleep(1500);
-  await serves(port);
-  const grownKb = rssKb(pid) - before;
+  const { socket, grownKb } = await whilePaused('GET /big/64 HTTP/1.1\r\nHost: c\r\n\r\n', count);
   assert.ok(grownKb < 24 * 1024, `the server grew by ${grownKb} kB while its client did not read (limit 24 MB)`);
   await readsEverything(socket, count, 30_000);
 });

@@ -202,7 +202,7 @@ typedef struct {
   napi_ref meta_ref;
   uint32_t* meta;
   /* control[0]: set by C during a batch when the connection's unsent answers pass the
-   * high-water mark; JavaScript then stops handing out the batch's requests (COVET_CONTROL_*). */
+   * high-water mark; JavaScript then stops handing out the batch's requests. */
   napi_ref control_ref;
   int32_t* control;
   uv_check_t* check;  /* dispatches deferred requests after each poll while there are any */

@@ -75,25 +75,22 @@ int covet_grow_meta(size_t need) {
 
 /* ------------------------------------------------------------ calls into JavaScript */
 
-/* Calls a JS callback through node's MakeCallback (microtasks run when it returns). Returns
- * its result as a uint32, or `otherwise` when it is not one (or the callback threw); with
- * `otherwise` 0 or 1 the result is not read at all. */
-static uint32_t covet_call(napi_ref ref, size_t argc, napi_value* argv, uint32_t otherwise) {
+/* Calls a JS callback through node's MakeCallback (microtasks run when it returns). When
+ * `result` is not NULL, the callback's return value is stored there if it is a uint32 (left
+ * as is otherwise, or when the callback threw). */
+static void covet_call(napi_ref ref, size_t argc, napi_value* argv, uint32_t* result) {
   napi_env env = S->env;
-  napi_value fn, recv, result = NULL;
-  if (napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return otherwise;
+  napi_value fn, recv, value = NULL;
+  if (napi_get_reference_value(env, ref, &fn) != napi_ok || fn == NULL) return;
   napi_get_global(env, &recv); /* napi_make_callback needs an object as `this` */
-  /* A caller that takes any answer (`otherwise` is all there is to say) skips reading it. */
-  napi_status st = napi_make_callback(env, S->actx, recv, fn, argc, argv, otherwise > 1 ? &result : NULL);
+  napi_status st = napi_make_callback(env, S->actx, recv, fn, argc, argv, result != NULL ? &value : NULL);
   if (st == napi_pending_exception) {
     napi_value err;
     napi_get_and_clear_last_exception(env, &err);
     napi_fatal_exception(env, err);
-    return otherwise;
+    return;
   }
-  uint32_t n;
-  if (st != napi_ok || result == NULL || napi_get_value_uint32(env, result, &n) != napi_ok) return otherwise;
-  return n;
+  if (result != NULL && st == napi_ok && value != NULL) napi_get_value_uint32(env, value, result);
 }
 
 /* onBatch's staging and meta arguments: the ArrayBuffers when they were replaced (grown) since
@@ -118,7 +115,8 @@ static uint32_t covet_js_batch_all(covet_conn_t* c, uint32_t count) {
   napi_create_double(env, covet_conn_key(c), &argv[0]);
   napi_create_uint32(env, count, &argv[1]);
   covet_buffer_args(&argv[2]);
-  uint32_t taken = covet_call(S->on_batch, 4, argv, count);
+  uint32_t taken = count;
+  covet_call(S->on_batch, 4, argv, count > 1 ? &taken : NULL); /* a lone request is always taken */
   return taken == 0 || taken > count ? count : taken;
 }
 
@@ -143,7 +141,7 @@ static uint32_t covet_js_batch_each(covet_conn_t* c, uint32_t count) {
     covet_buffer_args(&argv[2]);
     napi_create_uint32(env, rec, &argv[4]);
     rec += S->meta[rec + COVET_R_WORDS];
-    covet_call(S->on_batch, 5, argv, 1);
+    covet_call(S->on_batch, 5, argv, NULL);
     napi_close_handle_scope(env, scope);
   }
   return count;
@@ -181,7 +179,7 @@ static uint32_t covet_js_batch_eager(covet_conn_t* c, uint32_t count) {
       napi_get_null(env, &argv[5]);
     }
     rec += r[COVET_R_WORDS];
-    covet_call(S->on_batch, 6, argv, 1);
+    covet_call(S->on_batch, 6, argv, NULL);
     napi_close_handle_scope(env, scope);
   }
   return count;
@@ -204,7 +202,7 @@ void covet_js_closed(double key) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value argv[1];
   napi_create_double(env, key, &argv[0]);
-  covet_call(S->on_close, 1, argv, 0);
+  covet_call(S->on_close, 1, argv, NULL);
   napi_close_handle_scope(env, scope);
 }
 
@@ -215,7 +213,7 @@ void covet_js_drained(void) {
   covet_on_drained_once = NULL;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  covet_call(ref, 0, NULL, 0);
+  covet_call(ref, 0, NULL, NULL);
   napi_delete_reference(env, ref);
   napi_close_handle_scope(env, scope);
 }

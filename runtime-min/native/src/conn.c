@@ -43,6 +43,19 @@ static int covet_count_head(size_t len) {
   return covet_cur->head_bytes >= COVET_MAX_HEAD ? covet_fail(COVET_E_HEADERS_TOO_BIG) : 0;
 }
 
+/* Puts saved bytes and records (a partial or deferred request, rebased to 0) back at the start
+ * of staging and meta, growing them when needed; returns 0 or -1 (out of memory). */
+static int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len) {
+  if ((data_len > S->staging_cap && covet_grow_staging(data_len) != 0) ||
+      (meta_len > S->meta_cap && covet_grow_meta(meta_len) != 0))
+    return -1;
+  memcpy(S->staging, data, data_len);
+  memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
+  S->staging_len = data_len;
+  S->meta_len = meta_len;
+  return 0;
+}
+
 /* ------------------------------------------------------------ llhttp callbacks */
 
 static int covet_on_message_begin(llhttp_t* p) {
@@ -339,9 +352,14 @@ static void covet_stop_reading(covet_conn_t* c) {
 
 static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
 
+/* Not to be read for now: requests wait in C, its unsent answers are past the high-water
+ * mark, or it owes as many answers as a connection may. */
+static int covet_conn_backed_up(const covet_conn_t* c) {
+  return c->deferred != NULL || covet_conn_full(c) || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED;
+}
+
 void covet_conn_maybe_resume(covet_conn_t* c) {
-  if (c->reading || c->no_more || c->closing || c->ending || c->deferred != NULL) return;
-  if (c->queued > COVET_WRITE_HIGH_WATER || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED) return;
+  if (c->reading || c->no_more || c->closing || c->ending || covet_conn_backed_up(c)) return;
   if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) != 0) return;
   c->reading = 1;
   /* A request cut by the pause gets its whole headers/request timeout again from now. */
@@ -435,16 +453,11 @@ static void covet_dispatch_deferred(covet_conn_t* c) {
   covet_deferred_t* d = c->deferred;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  if ((d->data_len > S->staging_cap && covet_grow_staging(d->data_len) != 0) ||
-      (d->meta_len > S->meta_cap && covet_grow_meta(d->meta_len) != 0)) {
+  if (covet_restore_staged(d->data, d->data_len, d->meta, d->meta_len) != 0) {
     napi_close_handle_scope(env, scope);
     covet_conn_close(c);
     return;
   }
-  memcpy(S->staging, d->data, d->data_len);
-  memcpy(S->meta, d->meta, d->meta_len * sizeof(uint32_t));
-  S->staging_len = d->data_len;
-  S->meta_len = d->meta_len;
   uint32_t count = d->count;
   covet_free_deferred(c);
   S->cork_conn = c;
@@ -497,17 +510,12 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   covet_partial_t* pa = c->partial;
   if (pa != NULL) {
     /* The request begun by an earlier read: its bytes go back to the start of staging. */
-    if ((pa->data_len > S->staging_cap && covet_grow_staging(pa->data_len) != 0) ||
-        (pa->meta_len > S->meta_cap && covet_grow_meta(pa->meta_len) != 0)) {
+    if (covet_restore_staged(pa->data, pa->data_len, pa->meta, pa->meta_len) != 0) {
       napi_close_handle_scope(env, scope);
       S->cork_conn = NULL;
       covet_conn_close(c);
       return;
     }
-    memcpy(S->staging, pa->data, pa->data_len);
-    memcpy(S->meta, pa->meta, pa->meta_len * sizeof(uint32_t));
-    S->staging_len = pa->data_len;
-    S->meta_len = pa->meta_len;
     p = &pa->parser;
     covet_cur = &pa->msg;
   } else {
@@ -573,8 +581,7 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   napi_close_handle_scope(env, scope);
   if (c->closing) return;
   covet_conn_end_if_done(c);
-  if (c->deferred != NULL || c->queued > COVET_WRITE_HIGH_WATER || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED)
-    covet_stop_reading(c);
+  if (covet_conn_backed_up(c)) covet_stop_reading(c);
   return;
 
 fail:
