@@ -32,11 +32,26 @@ export interface ListenOptions {
    */
   headersTimeoutMs?: number;
   /**
+   * Milliseconds a connection may have answers waiting to be sent with none of their bytes
+   * accepted by the client; then it is closed (a client that never reads its answers). Like
+   * nginx's `send_timeout`. Default 60 000 (`DEFAULT_SEND_TIMEOUT_MS`).
+   */
+  sendTimeoutMs?: number;
+  /**
    * Share the port with other processes (SO_REUSEPORT) for `--workers N`. The
    * native engine sets it; the node engine ignores it (Node 20's listen has no such option).
    */
   reusePort?: boolean;
 }
+
+/**
+ * Default for `ListenOptions.sendTimeoutMs`: nginx's `send_timeout`. Long enough for a real
+ * client on a bad link (TCP itself retransmits for minutes before it gives up), short enough
+ * that a peer that stopped reading gives its descriptor back within a minute. What such a
+ * connection holds meanwhile is bounded anyway (the write high-water mark of 64 KiB and the
+ * requests it pipelined, which the engine stops reading).
+ */
+export const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 
 export interface Listening {
   host: string;

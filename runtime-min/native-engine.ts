@@ -18,6 +18,7 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
 import type {
   Engine,
   EngineRequest,
@@ -33,7 +34,7 @@ import { DEFAULT_HEADERS_TIMEOUT_MS } from './node-engine.ts';
 export interface NativeAddon {
   /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
   init(onBatch: OnBatch | OnEager, onClose: (key: number) => void, boundary?: number): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
-  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean): number;
+  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, sendTimeoutMs: number): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
   closeAll(): void;
@@ -423,7 +424,15 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
         }
         handler = h;
         const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-        const port = addon.listen(options.host, options.port, options.maxBodySize, headersTimeout, Math.max(30_000, headersTimeout), options.reusePort ?? false);
+        const port = addon.listen(
+          options.host,
+          options.port,
+          options.maxBodySize,
+          headersTimeout,
+          Math.max(30_000, headersTimeout),
+          options.reusePort ?? false,
+          options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+        );
         listening = true;
         return Promise.resolve({ host: options.host, port });
       } catch (err) {

@@ -159,7 +159,9 @@ struct covet_conn_s {
   uint64_t head_start;      /* loop ms when the current head began, 0 when none */
   uint64_t req_start;       /* loop ms when the current request began, 0 when none */
   uint64_t idle_since;      /* loop ms of the last activity */
+  uint64_t write_since;     /* loop ms of the last write progress (or when nothing was unsent) */
   size_t queued;            /* bytes handed to uv_write and not yet written */
+  size_t write_seen;        /* libuv's write queue size at the last tick */
   uint32_t slot;
   uint32_t gen;
   uint32_t next_req_seq;   /* seq of the next request (or engine answer) */
@@ -221,6 +223,7 @@ typedef struct {
   uint64_t max_body;
   uint64_t headers_timeout;
   uint64_t request_timeout;
+  uint64_t send_timeout; /* ms without write progress after which a connection with unsent answers is closed */
   int stopping;
   /* Writes. */
   covet_conn_t* cork_conn; /* the connection whose batch is running: its writes are corked */

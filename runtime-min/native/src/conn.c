@@ -618,8 +618,18 @@ static void covet_on_connection(uv_stream_t* server, int status) {
   /* The headers timeout runs from a request's first byte; a connection that sends
    * nothing is idle and closes after the keep-alive timeout. (Timing from accept would
    * answer 408 to a request already waiting in the socket whenever the loop was busy.) */
-  c->idle_since = uv_now(S->loop);
+  c->idle_since = c->write_since = uv_now(S->loop);
   covet_conn_maybe_resume(c);
+}
+
+/* True when answers wait in libuv's write queue and none of their bytes has left for the send
+ * timeout (the client does not read). Progress: a write completed (covet_on_write sets
+ * write_since) or the queue shrank since the last tick (part of a write went out). */
+static int covet_send_stalled(covet_conn_t* c, uint64_t now) {
+  size_t unsent = uv_stream_get_write_queue_size((uv_stream_t*)&c->tcp);
+  if (unsent == 0 || unsent < c->write_seen) c->write_since = now;
+  c->write_seen = unsent;
+  return now - c->write_since >= S->send_timeout;
 }
 
 static void covet_on_tick(uv_timer_t* t) {
@@ -629,6 +639,10 @@ static void covet_on_tick(uv_timer_t* t) {
   covet_conn_t* next;
   for (covet_conn_t* c = S->conns; c != NULL; c = next) {
     next = c->next;
+    if (covet_send_stalled(c, now)) {
+      covet_conn_close(c);
+      continue;
+    }
     if (c->ending || c->shutdown) {
       if (now - c->idle_since >= COVET_ENDING_MS) covet_conn_close(c);
       continue;
@@ -712,7 +726,8 @@ int covet_listen(const char* host, int port, int backlog, int reuseport, int* po
   if (S->timer == NULL) {
     S->timer = malloc(sizeof *S->timer);
     uv_timer_init(S->loop, S->timer);
-    uint64_t every = S->headers_timeout / 4;
+    uint64_t shortest = S->headers_timeout < S->send_timeout ? S->headers_timeout : S->send_timeout;
+    uint64_t every = shortest / 4;
     if (every < 50) every = 50;
     if (every > 1000) every = 1000;
     uv_timer_start(S->timer, covet_on_tick, every, every);

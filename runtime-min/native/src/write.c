@@ -113,6 +113,7 @@ static void covet_on_write(uv_write_t* req, int status) {
   covet_write_req_t* w = (covet_write_req_t*)req;
   covet_conn_t* c = (covet_conn_t*)req->handle;
   c->queued -= w->len;
+  c->write_since = uv_now(S->loop); /* progress: the send timeout starts over */
   free(w);
   if (c->closing) return;
   if (status < 0) {
