@@ -12,9 +12,12 @@
  *     describe them in the *meta* Uint32Array (see COVET_R_* below). A request
  *     still incomplete at the end of a read moves into a per-connection
  *     covet_partial_t (parser + its staged bytes), freed when it completes.
- *   - After each read, JavaScript is called once with every request completed
+ *   - After each read, JavaScript is called once with the requests completed
  *     by that read (a pipelined batch): onBatch(key, count, staging?, meta?).
- *     The staging and meta buffers are valid only during that call.
+ *     The staging and meta buffers are valid only during that call. A
+ *     connection gets at most COVET_SHARE requests handed out per loop turn;
+ *     the rest wait in C (deferred) for the next turns, so that one busy
+ *     connection cannot hold the loop while the others wait.
  *   - Responses come back through send(); responses owed on a connection leave
  *     in request order (seq), out-of-order ones are parked. Responses written
  *     during a batch (and the microtasks it runs) are corked into one write.
@@ -43,6 +46,8 @@
 #define COVET_READ_SIZE 65536          /* the shared read buffer */
 #define COVET_WRITE_HIGH_WATER 65536   /* unsent bytes past which a connection stops being read */
 #define COVET_MAX_OWED 128             /* responses owed past which a connection stops being read */
+#define COVET_SHARE 32                 /* requests a connection has handed to JavaScript per loop turn */
+#define COVET_TURN_NS 2000000          /* per loop turn, reads and then deferred requests are handed out for (ns) */
 #define COVET_KEEP_ALIVE_S 5           /* idle keep-alive connections close after this (seconds) */
 #define COVET_KEEP_ALIVE_MS (COVET_KEEP_ALIVE_S * 1000)
 #define COVET_ENDING_MS 5000           /* a closing connection whose client does not read is cut */
@@ -138,14 +143,30 @@ typedef struct {
   uint32_t meta_len;
 } covet_partial_t;
 
-/* Requests parsed but not yet handed to JavaScript: the connection's answers backed up in
- * the middle of a batch. Their staged bytes and records, as in staging and meta, rebased to 0. */
-typedef struct {
+/* What a connection has received and not handed to JavaScript yet, oldest first:
+ *   - parsed requests not handed out: its answers backed up mid-share, or a read came after
+ *     this turn's time for reads of more than a share was spent. Their staged bytes and records,
+ *     as in staging and meta, rebased to 0 (`rec`: the first not handed out);
+ *   - input not parsed yet: a read held more than its share (COVET_SHARE requests), and the
+ *     parser paused there; `parser` goes on from `input + input_at`.
+ * While the connection may be given more (it is not backed up) it waits in the turn queue. The
+ * connection is not read until all of this has been handed out. */
+typedef struct covet_deferred_s {
+  struct covet_deferred_s* prev; /* the turn queue (S->turn_head … S->turn_tail) */
+  struct covet_deferred_s* next;
+  covet_conn_t* conn;
   char* data;
   uint32_t data_len;
   uint32_t* meta;
   uint32_t meta_len;
-  uint32_t count;
+  uint32_t count; /* parsed requests not handed out yet */
+  uint32_t rec;   /* the first of them: its record's offset in meta (words) */
+  char* input;    /* NULL when everything received is parsed */
+  uint32_t input_len;
+  uint32_t input_at;
+  llhttp_t parser;
+  uint32_t turn; /* the loop turn in which the connection last had its share */
+  uint8_t in_queue;
 } covet_deferred_t;
 
 struct covet_conn_s {
@@ -154,7 +175,7 @@ struct covet_conn_s {
   covet_conn_t* next;
   covet_partial_t* partial; /* NULL when idle between requests */
   covet_parked_t* parked;   /* sorted by seq */
-  covet_deferred_t* deferred; /* NULL unless its answers backed up mid-batch */
+  covet_deferred_t* deferred; /* requests not handed to JavaScript yet, or NULL */
   size_t parked_bytes;      /* bytes in parked */
   uint64_t head_start;      /* loop ms when the current head began, 0 when none */
   uint64_t req_start;       /* loop ms when the current request began, 0 when none */
@@ -207,8 +228,17 @@ typedef struct {
    * high-water mark; JavaScript then stops handing out the batch's requests. */
   napi_ref control_ref;
   int32_t* control;
-  uv_check_t* check;  /* dispatches deferred requests after each poll while there are any */
-  uint32_t ndeferred; /* connections with deferred requests */
+  /* Deferred requests are handed out one share per connection per loop turn, in the order the
+   * connections queued: `check` runs after each poll while there is something to hand out (and
+   * counts the turns), `idle` keeps the poll from blocking meanwhile (an answer written at once
+   * leaves libuv nothing to report). */
+  uv_check_t* check;
+  uv_idle_t* idle;
+  covet_deferred_t* turn_head;
+  covet_deferred_t* turn_tail;
+  uint32_t turn_len;
+  uint32_t turn;    /* loop turns, counted by the check */
+  uint64_t read_ns; /* time this turn's reads with more than a share spent in JavaScript */
   size_t meta_cap; /* words */
   size_t meta_len;
   int buffers_changed;
@@ -254,7 +284,8 @@ double covet_conn_key(const covet_conn_t* conn);
 /* Ends a connection now; pending handlers are told through onClose. */
 void covet_conn_close(covet_conn_t* conn);
 /* Resumes reading when the connection is below its write and owed limits and has no
- * deferred requests. */
+ * deferred requests; with deferred requests and below those limits, queues it for its next
+ * share instead. */
 void covet_conn_maybe_resume(covet_conn_t* conn);
 /* True when the connection's unsent answers (queued, parked, and corked during its batch)
  * are past COVET_WRITE_HIGH_WATER: no more of its requests go to JavaScript for now. */
@@ -286,9 +317,10 @@ void covet_free_parked(covet_conn_t* conn);
 
 /* ------------------------------------------------------------ addon.c: calls into JavaScript */
 
-/* Hands the first `count` records of meta to JavaScript: one call, or one per request, as
- * S->boundary says. Returns how many were handed out: fewer than `count` when the connection's
- * answers backed up (covet_conn_full) or too many are owed; the caller defers the rest. */
+/* Hands the first `count` records of meta to JavaScript (count <= COVET_SHARE): one call, or one
+ * per request, as S->boundary says. Returns how many were handed out: fewer than `count` when
+ * the connection's answers backed up (covet_conn_full) or too many are owed; the caller defers
+ * the rest. */
 uint32_t covet_js_batch(covet_conn_t* conn, uint32_t count);
 /* Tells JavaScript that a connection with responses still owed has closed. */
 void covet_js_closed(double key);

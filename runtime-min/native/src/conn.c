@@ -229,7 +229,8 @@ static int covet_on_message_complete(llhttp_t* p) {
     c->no_more = 1;
     return HPE_PAUSED;
   }
-  return 0;
+  /* The connection's share of this turn: the input after it waits (covet_feed). */
+  return covet_completed >= COVET_SHARE ? HPE_PAUSED : 0;
 }
 
 /* ------------------------------------------------------------ connections */
@@ -292,14 +293,48 @@ static void covet_free_partial(covet_conn_t* c) {
   c->partial = NULL;
 }
 
+/* ------------------------------------------------------------ the turn queue */
+
+static void covet_on_check(uv_check_t* h);
+
+static void covet_on_idle(uv_idle_t* h) {
+  (void)h; /* only there so that the poll does not block while deferred requests can go out */
+}
+
+/* Queues a connection's deferred requests for a share in a coming turn (once). */
+static void covet_turn_push(covet_deferred_t* d) {
+  if (d->in_queue) return;
+  d->in_queue = 1;
+  d->next = NULL;
+  d->prev = S->turn_tail;
+  if (S->turn_tail != NULL) S->turn_tail->next = d;
+  else S->turn_head = d;
+  S->turn_tail = d;
+  S->turn_len++;
+  uv_check_start(S->check, covet_on_check);
+  uv_idle_start(S->idle, covet_on_idle);
+}
+
+static void covet_turn_remove(covet_deferred_t* d) {
+  if (!d->in_queue) return;
+  d->in_queue = 0;
+  if (d->prev != NULL) d->prev->next = d->next;
+  else S->turn_head = d->next;
+  if (d->next != NULL) d->next->prev = d->prev;
+  else S->turn_tail = d->prev;
+  d->prev = d->next = NULL;
+  S->turn_len--;
+}
+
 void covet_free_deferred(covet_conn_t* c) {
   covet_deferred_t* d = c->deferred;
   if (d == NULL) return;
+  covet_turn_remove(d);
   free(d->data);
   free(d->meta);
+  free(d->input);
   free(d);
   c->deferred = NULL;
-  S->ndeferred--;
 }
 
 static void covet_on_conn_closed(uv_handle_t* h) {
@@ -358,8 +393,15 @@ static int covet_conn_backed_up(const covet_conn_t* c) {
   return c->deferred != NULL || covet_conn_full(c) || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED;
 }
 
+static int covet_deferred_ready(const covet_conn_t* c);
+
 void covet_conn_maybe_resume(covet_conn_t* c) {
-  if (c->reading || c->no_more || c->closing || c->ending || covet_conn_backed_up(c)) return;
+  if (c->closing) return;
+  if (c->deferred != NULL) {
+    if (covet_deferred_ready(c)) covet_turn_push(c->deferred);
+    return;
+  }
+  if (c->reading || c->no_more || c->ending || covet_conn_backed_up(c)) return;
   if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) != 0) return;
   c->reading = 1;
   /* A request cut by the pause gets its whole headers/request timeout again from now. */
@@ -396,39 +438,68 @@ static covet_error_t covet_error_of(llhttp_errno_t err) {
 
 /* ------------------------------------------------------------ handing requests to JavaScript */
 
-static void covet_on_check(uv_check_t* h);
+/* The connection's deferred requests, created empty when it has none. */
+static covet_deferred_t* covet_deferred_of(covet_conn_t* c) {
+  if (c->deferred == NULL) {
+    c->deferred = calloc(1, sizeof *c->deferred);
+    if (c->deferred == NULL) return NULL;
+    c->deferred->conn = c;
+    c->deferred->turn = S->turn;
+  }
+  return c->deferred;
+}
+
+/* Frees the deferred requests once nothing is left in them. */
+static void covet_deferred_trim(covet_conn_t* c) {
+  covet_deferred_t* d = c->deferred;
+  if (d != NULL && d->count == 0 && d->input == NULL) covet_free_deferred(c);
+}
 
 /* Keeps records [rec, done_meta) and their bytes (up to done_bytes) of the current batch for
- * later: the connection's answers backed up before JavaScript had them all. */
+ * later turns: the connection's answers backed up before JavaScript had them all, or its read
+ * came when this turn had no time left for it. */
 static int covet_defer(covet_conn_t* c, size_t rec, size_t done_meta, size_t done_bytes, uint32_t count) {
   uint32_t base0 = S->meta[rec + COVET_R_BASE];
-  covet_deferred_t* d = calloc(1, sizeof *d);
+  covet_deferred_t* d = covet_deferred_of(c);
   if (d == NULL) return -1;
+  /* Parsed ones are deferred only once the earlier ones are all out (count is 0). */
   d->data_len = (uint32_t)(done_bytes - base0);
   d->meta_len = (uint32_t)(done_meta - rec);
   d->count = count;
+  d->rec = 0;
   d->data = malloc(d->data_len ? d->data_len : 1);
   d->meta = malloc(d->meta_len * sizeof(uint32_t));
-  if (d->data == NULL || d->meta == NULL) {
-    free(d->data);
-    free(d->meta);
-    free(d);
-    return -1;
-  }
+  if (d->data == NULL || d->meta == NULL) return -1; /* the caller closes the connection */
   memcpy(d->data, S->staging + base0, d->data_len);
   memcpy(d->meta, S->meta + rec, d->meta_len * sizeof(uint32_t));
   for (uint32_t r = 0; r < d->meta_len; r += d->meta[r + COVET_R_WORDS]) d->meta[r + COVET_R_BASE] -= base0;
-  c->deferred = d;
-  if (S->ndeferred++ == 0) {
-    if (S->check == NULL) {
-      S->check = malloc(sizeof *S->check);
-      if (S->check == NULL) return -1;
-      uv_check_init(S->loop, S->check);
-      uv_unref((uv_handle_t*)S->check);
-    }
-    uv_check_start(S->check, covet_on_check);
-  }
   return 0;
+}
+
+/* Keeps the input after a share, with its parser, for later turns. Input from a read is copied
+ * (the read buffer is shared); input that was kept already only moves its start. */
+static int covet_keep_input(covet_conn_t* c, const llhttp_t* p, const char* rest, size_t len, int kept) {
+  covet_deferred_t* d = covet_deferred_of(c);
+  if (d == NULL) return -1;
+  d->parser = *p;
+  if (kept) {
+    d->input_at = (uint32_t)(rest - d->input);
+    return 0;
+  }
+  d->input = malloc(len);
+  if (d->input == NULL) return -1;
+  memcpy(d->input, rest, len);
+  d->input_len = (uint32_t)len;
+  d->input_at = 0;
+  return 0;
+}
+
+static void covet_drop_input(covet_conn_t* c) {
+  covet_deferred_t* d = c->deferred;
+  if (d == NULL) return;
+  free(d->input);
+  d->input = NULL;
+  d->input_len = d->input_at = 0;
 }
 
 /* Hands the batch's `count` records to JavaScript; what it did not take is deferred. */
@@ -441,65 +512,14 @@ static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size
   if (covet_defer(c, rec, done_meta, done_bytes, count - taken) != 0) covet_conn_close(c);
 }
 
-/* Answers owed for requests already handed to JavaScript (deferred ones are not counted). */
-static uint32_t covet_owed_taken(const covet_conn_t* c) {
-  uint32_t next = c->deferred != NULL ? c->deferred->meta[COVET_R_SEQ] : c->next_req_seq;
-  return next - c->next_write_seq;
-}
-
-/* Hands a connection's deferred requests to JavaScript again, as if they had just been read. */
-static void covet_dispatch_deferred(covet_conn_t* c) {
-  napi_env env = S->env;
-  covet_deferred_t* d = c->deferred;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  if (covet_restore_staged(d->data, d->data_len, d->meta, d->meta_len) != 0) {
-    napi_close_handle_scope(env, scope);
-    covet_conn_close(c);
-    return;
-  }
-  uint32_t count = d->count;
-  covet_free_deferred(c);
-  S->cork_conn = c;
-  S->cork.len = 0;
-  covet_batch(c, count, S->staging_len, S->meta_len);
-  covet_uncork();
-  napi_close_handle_scope(env, scope);
-  if (c->closing) return;
-  covet_conn_end_if_done(c);
-  covet_conn_maybe_resume(c);
-}
-
-/* After each poll while any connection has deferred requests: those whose answers have drained
- * get their next requests handed out. */
-static void covet_on_check(uv_check_t* h) {
-  covet_conn_t* next;
-  for (covet_conn_t* c = S->conns; c != NULL && S->ndeferred > 0; c = next) {
-    next = c->next;
-    /* Until its answers back up again, or it owes too many: the loop may not wake up for this
-     * connection again (an answer written at once leaves nothing for libuv to report). */
-    while (c->deferred != NULL && !c->closing && !covet_conn_full(c) && covet_owed_taken(c) < COVET_MAX_OWED)
-      covet_dispatch_deferred(c);
-    /* A connection closed meanwhile stays valid memory until its close callback, but it is
-     * out of the list: leave the rest of the walk to the next check. */
-    if (next != NULL && next->closing) break;
-  }
-  if (S->ndeferred == 0) uv_check_stop(h);
-}
-
-static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-  covet_conn_t* c = (covet_conn_t*)stream;
-  S->read_busy = 0;
-  if (nread < 0) {
-    if (nread == UV_EOF && c->queued > 0) covet_conn_finish_writing(c);
-    else covet_conn_close(c);
-    return;
-  }
-  if (nread == 0 || c->no_more || c->closing) return;
+/* Parses a connection's input (a read, or what an earlier one left: `resume` is then the parser
+ * to go on with) and hands the requests it completes to JavaScript. At most COVET_SHARE are
+ * completed (the parser pauses there); the input after them is kept for the next turns, so a
+ * read of ~1,400 pipelined requests costs this turn only the parsing of its share. */
+static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp_t* resume) {
   napi_env env = S->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  c->idle_since = uv_now(S->loop);
   S->staging_len = 0;
   S->meta_len = 0;
   S->cork_conn = c;
@@ -510,26 +530,22 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   covet_partial_t* pa = c->partial;
   if (pa != NULL) {
     /* The request begun by an earlier read: its bytes go back to the start of staging. */
-    if (covet_restore_staged(pa->data, pa->data_len, pa->meta, pa->meta_len) != 0) {
-      napi_close_handle_scope(env, scope);
-      S->cork_conn = NULL;
-      covet_conn_close(c);
-      return;
-    }
+    if (covet_restore_staged(pa->data, pa->data_len, pa->meta, pa->meta_len) != 0) goto fail;
     p = &pa->parser;
     covet_cur = &pa->msg;
   } else {
     p = &covet_shared_parser;
-    llhttp_init(p, HTTP_REQUEST, &covet_settings);
+    if (resume != NULL) *p = *resume;
+    else llhttp_init(p, HTTP_REQUEST, &covet_settings);
     covet_cur = &covet_shared_msg;
     covet_cur->started = 0;
   }
   p->data = c;
 
-  const char* at = buf->base;
-  const char* end = buf->base + nread;
+  const char* end = at + len;
+  const char* rest = end; /* the input not parsed: [rest, end) */
   covet_read_start = at;
-  llhttp_errno_t err = llhttp_execute(p, at, (size_t)(end - at));
+  llhttp_errno_t err = llhttp_execute(p, at, len);
   while (err == HPE_PAUSED_UPGRADE) {
     /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
     const char* pos = llhttp_get_error_pos(p);
@@ -537,7 +553,10 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     err = pos != NULL && pos < end ? llhttp_execute(p, pos, (size_t)(end - pos)) : HPE_OK;
   }
   if (err == HPE_PAUSED) {
-    c->no_more = 1; /* a request that closes the connection: what follows it is not read */
+    if (!c->no_more) { /* its share is parsed: the rest waits */
+      rest = llhttp_get_error_pos(p);
+      llhttp_resume(p);
+    } /* else a request that closes the connection: what follows it is not read */
   } else if (err != HPE_OK) {
     covet_error_t e = covet_error_of(err);
     covet_cur->started = 0;
@@ -545,6 +564,7 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     c->head_start = c->req_start = 0;
     covet_respond_error(c, e);
   }
+  if (rest < end && covet_keep_input(c, p, rest, (size_t)(end - rest), resume != NULL) != 0) goto fail;
 
   /* Where the completed requests' bytes and records end (an unfinished one follows them). */
   size_t done_bytes = covet_cur->started ? covet_cur->base : S->staging_len;
@@ -575,19 +595,137 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   } else {
     covet_free_partial(c);
   }
+  if (rest == end && resume != NULL) covet_drop_input(c); /* the kept input is all parsed */
 
-  if (covet_completed > 0) covet_batch(c, covet_completed, done_bytes, done_meta);
+  if (covet_completed > 0) {
+    if (resume == NULL && rest < end && S->read_ns >= COVET_TURN_NS) {
+      /* A read with more than its share, when such reads have had their time in this turn:
+       * even its first share waits for the check, so that a burst of them (hundreds of clients
+       * that pipeline, all at once) cannot hold up the reads of the others, which go first. */
+      if (covet_defer(c, 0, done_meta, done_bytes, covet_completed) != 0) goto fail;
+    } else if (resume == NULL && rest < end) {
+      uint64_t t0 = uv_hrtime();
+      covet_batch(c, covet_completed, done_bytes, done_meta);
+      S->read_ns += uv_hrtime() - t0;
+      uv_check_start(S->check, covet_on_check); /* which starts the next turn's count */
+    } else {
+      covet_batch(c, covet_completed, done_bytes, done_meta);
+    }
+  }
   covet_uncork();
   napi_close_handle_scope(env, scope);
-  if (c->closing) return;
-  covet_conn_end_if_done(c);
-  if (covet_conn_backed_up(c)) covet_stop_reading(c);
   return;
 
 fail:
   S->cork_conn = NULL;
   napi_close_handle_scope(env, scope);
   covet_conn_close(c);
+}
+
+/* Answers owed for requests already handed to JavaScript (deferred ones are not counted). */
+static uint32_t covet_owed_taken(const covet_conn_t* c) {
+  const covet_deferred_t* d = c->deferred;
+  uint32_t next = d != NULL && d->count > 0 ? d->meta[d->rec + COVET_R_SEQ] : c->next_req_seq;
+  return next - c->next_write_seq;
+}
+
+/* A connection with deferred requests that may be handed more now. */
+static int covet_deferred_ready(const covet_conn_t* c) {
+  return !c->closing && !covet_conn_full(c) && covet_owed_taken(c) < COVET_MAX_OWED;
+}
+
+/* Hands out parsed requests that were deferred, as if just read: up to a share of them go back
+ * into staging and meta (each is copied out once, however many turns it waits). */
+static void covet_hand_out_parsed(covet_conn_t* c) {
+  napi_env env = S->env;
+  covet_deferred_t* d = c->deferred;
+  uint32_t n = d->count < COVET_SHARE ? d->count : COVET_SHARE;
+  uint32_t end = d->rec;
+  for (uint32_t i = 0; i < n; i++) end += d->meta[end + COVET_R_WORDS];
+  uint32_t from = d->meta[d->rec + COVET_R_BASE];
+  uint32_t to = end < d->meta_len ? d->meta[end + COVET_R_BASE] : d->data_len;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (covet_restore_staged(d->data + from, to - from, d->meta + d->rec, end - d->rec) != 0) {
+    napi_close_handle_scope(env, scope);
+    covet_conn_close(c);
+    return;
+  }
+  for (uint32_t r = 0; r < S->meta_len; r += S->meta[r + COVET_R_WORDS]) S->meta[r + COVET_R_BASE] -= from;
+  S->cork_conn = c;
+  S->cork.len = 0;
+  S->control[0] = 0;
+  uint32_t taken = covet_js_batch(c, n);
+  covet_uncork();
+  napi_close_handle_scope(env, scope);
+  if (c->closing || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
+  if (taken < d->count) {
+    for (uint32_t i = 0; i < taken; i++) d->rec += d->meta[d->rec + COVET_R_WORDS];
+    d->count -= taken;
+    return;
+  }
+  d->count = 0;
+  free(d->data);
+  free(d->meta);
+  d->data = NULL;
+  d->meta = NULL;
+}
+
+/* A connection's share of this turn from its deferred requests: parsed ones first, then input. */
+static void covet_dispatch_deferred(covet_conn_t* c) {
+  covet_deferred_t* d = c->deferred;
+  d->turn = S->turn;
+  if (d->count > 0) covet_hand_out_parsed(c);
+  else covet_feed(c, d->input + d->input_at, d->input_len - d->input_at, &d->parser);
+  if (c->closing) return;
+  covet_deferred_trim(c);
+  covet_conn_end_if_done(c);
+  covet_conn_maybe_resume(c); /* its next share in the next turn, or reading again */
+}
+
+/* After each poll while connections are queued or reads had more than their share: the queued
+ * connections get one share each, in queue order, for at most
+ * COVET_TURN_NS (the rest keep their places for the next turn), except those that had theirs
+ * from a read in this turn. One that backed up leaves the queue until its answers drain
+ * (covet_conn_maybe_resume queues it again). Then the next turn begins. */
+static void covet_on_check(uv_check_t* h) {
+  uint32_t turn = S->turn;
+  uint64_t until = uv_hrtime() + COVET_TURN_NS;
+  for (uint32_t n = S->turn_len; n > 0 && S->turn_head != NULL; n--) {
+    covet_deferred_t* d = S->turn_head;
+    covet_conn_t* c = d->conn;
+    covet_turn_remove(d);
+    if (d->turn == turn) {
+      covet_turn_push(d);
+    } else if (covet_deferred_ready(c)) {
+      covet_dispatch_deferred(c);
+      if (uv_hrtime() >= until) break;
+    }
+  }
+  S->turn++;
+  S->read_ns = 0;
+  if (S->turn_head == NULL) {
+    uv_check_stop(h);
+    uv_idle_stop(S->idle);
+  }
+}
+
+static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
+  covet_conn_t* c = (covet_conn_t*)stream;
+  S->read_busy = 0;
+  if (nread < 0) {
+    if (nread == UV_EOF && c->queued > 0) covet_conn_finish_writing(c);
+    else covet_conn_close(c);
+    return;
+  }
+  if (nread == 0 || c->no_more || c->closing) return;
+  c->idle_since = uv_now(S->loop);
+  covet_feed(c, buf->base, (size_t)nread, NULL);
+  if (c->closing) return;
+  covet_deferred_trim(c);
+  covet_conn_end_if_done(c);
+  if (covet_conn_backed_up(c)) covet_stop_reading(c);
+  covet_conn_maybe_resume(c); /* with deferred requests: into the turn queue */
 }
 
 /* ------------------------------------------------------------ accepting */
@@ -723,6 +861,15 @@ int covet_listen(const char* host, int port, int backlog, int reuseport, int* po
   *port_out = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in*)&bound)->sin_port
                                                : ((struct sockaddr_in6*)&bound)->sin6_port);
   S->listener = tcp;
+  if (S->check == NULL) {
+    S->check = malloc(sizeof *S->check);
+    S->idle = malloc(sizeof *S->idle);
+    if (S->check == NULL || S->idle == NULL) return UV_ENOMEM;
+    uv_check_init(S->loop, S->check);
+    uv_idle_init(S->loop, S->idle);
+    uv_unref((uv_handle_t*)S->check);
+    uv_unref((uv_handle_t*)S->idle);
+  }
   if (S->timer == NULL) {
     S->timer = malloc(sizeof *S->timer);
     uv_timer_init(S->loop, S->timer);
@@ -743,12 +890,15 @@ uint32_t covet_stop(void) {
     S->listener = NULL;
   }
   /* Idle connections close now (no drain callback from inside this loop: the caller
-   * learns from the count); busy ones answer what they owe with `connection: close`. */
+   * learns from the count); busy ones answer what they owe with `connection: close`. Input
+   * not parsed yet is not read, like what still waits in the socket. */
   S->stopping = 0;
   covet_conn_t* next;
   for (covet_conn_t* c = S->conns; c != NULL; c = next) {
     next = c->next;
-    if (c->next_req_seq == c->next_write_seq && c->queued == 0) covet_conn_close(c);
+    covet_drop_input(c);
+    covet_deferred_trim(c);
+    if (c->next_req_seq == c->next_write_seq && c->queued == 0 && c->deferred == NULL) covet_conn_close(c);
     else c->no_more = 1;
   }
   S->stopping = 1;
