@@ -23,7 +23,10 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], appDir: string): v
   const rel = path.relative(process.cwd(), appDir) || '.';
   for (const d of diagnostics) process.stderr.write(formatDiagnostic({ ...d, file: d.file ? path.join(rel, d.file) : d.file }) + '\n\n');
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors) process.stderr.write(`covet: ${errors} error${errors === 1 ? '' : 's'}; nothing was built\n`);
+  const warnings = diagnostics.length - errors;
+  const warned = warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : '';
+  if (errors) process.stderr.write(`covet: ${errors} error${errors === 1 ? '' : 's'}${warned ? `, ${warned}` : ''}; nothing was built\n`);
+  else if (warned) process.stderr.write(`covet: ${warned}\n`);
 }
 
 const engineOption = new Option('--engine <engine>', 'HTTP engine of the generated server (default: native when its addon is built, else node)').choices(['native', 'node']);
@@ -41,24 +44,26 @@ program
   .addOption(engineOption)
   .option('--tsconfig <file>', 'tsconfig to read the app with (default: <app>/tsconfig.json, else strict defaults)')
   .option('--minify', 'minify the bundle', false)
-  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean }) => {
+  .option('--no-typecheck', "build without failing on TypeScript's errors in the app's files (imports must still resolve)")
+  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean; typecheck: boolean }) => {
     const started = performance.now();
     if (opts.engine === undefined) {
       opts.engine = nativeAddonPath() !== null ? 'native' : 'node';
       if (opts.engine === 'node') process.stderr.write('covet: warning: the native engine is not built (node scripts/setup.mjs builds it); using the node engine\n');
     }
-    const result = await build({ appDir, outDir: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify });
+    const result = await build({ appDir, outDir: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify, typecheck: opts.typecheck });
+    printDiagnostics(result.diagnostics, appDir);
     if (!result.ok) {
-      printDiagnostics(result.diagnostics, appDir);
       process.exitCode = 1;
       return;
     }
     for (const w of result.warnings) process.stderr.write(`covet: warning: ${w}\n`);
     const t = result.timings;
     const total = performance.now() - started;
+    const typecheck = opts.typecheck ? `typecheck ${t.typecheck.toFixed(0)}` : 'no typecheck';
     process.stdout.write(
       `covet: built ${displayPath(result.outFile!)} — ${result.ir!.routes.length} routes, engine ${opts.engine} ` +
-        `(${total.toFixed(0)} ms: compile ${t.compile.toFixed(0)}, codegen ${t.codegen.toFixed(0)}, bundle ${t.bundle.toFixed(0)})\n`,
+        `(${total.toFixed(0)} ms: compile ${t.compile.toFixed(0)}, ${typecheck}, codegen ${t.codegen.toFixed(0)}, bundle ${t.bundle.toFixed(0)})\n`,
     );
   });
 

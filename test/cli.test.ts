@@ -20,7 +20,7 @@ test('build writes server.mjs, the supervisor apart from the app, and a source m
   const out = mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
   const r = covet('build', 'fixtures/routing', '--out', out);
   assert.is(r.code, 0, r.err);
-  assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine (native|node) \(\d+ ms: compile \d+, codegen \d+, bundle \d+\)/);
+  assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine (native|node) \(\d+ ms: compile \d+, typecheck \d+, codegen \d+, bundle \d+\)/);
   for (const file of ['server.mjs', 'app.mjs', 'app.mjs.map', 'supervisor.mjs', 'openapi.json']) assert.ok(existsSync(path.join(out, file)), file);
   // The supervisor of --workers loads none of the app: no handler module, no engine.
   const supervisor = readFileSync(path.join(out, 'supervisor.mjs'), 'utf8');
@@ -37,6 +37,42 @@ test('build of an app that cannot compile exits 1 with file:line:col, the id and
   assert.match(r.err, /\n {2}fix: /);
   assert.match(r.err, /nothing was built/);
   assert.not.match(r.err, /\n\s+at /, 'no stack trace for a compile error');
+});
+
+const tmpOut = () => mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
+
+test('build fails on a TypeScript error of the app (exit 1: file:line:col, the TS code, the handler); --no-typecheck builds it', () => {
+  const r = covet('build', 'fixtures/fail/type-error', '--out', tmpOut(), '--engine', 'node');
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /fixtures\/fail\/type-error\/app\.ts:7:12 - error TS2322: countOne: Type 'string' is not assignable to type 'number'\.\n {2}fix: .*--no-typecheck/);
+  assert.match(r.err, /nothing was built/);
+  const skipped = covet('build', 'fixtures/fail/type-error', '--out', tmpOut(), '--engine', 'node', '--no-typecheck');
+  assert.is(skipped.code, 0, skipped.err);
+  assert.match(skipped.out, /covet: built .* — 1 routes, .*no typecheck/);
+});
+
+test('an import that does not resolve fails the build even with --no-typecheck (exit 1, COVET119)', () => {
+  const r = covet('build', 'fixtures/fail/unresolved-import', '--out', tmpOut(), '--engine', 'node', '--no-typecheck');
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /fixtures\/fail\/unresolved-import\/app\.ts:1:28 - error COVET119: cannot find the module "\.\/missing"/);
+  assert.match(r.err, /did you mean "\.\/models"\?/);
+});
+
+test('a folder with no routes fails (exit 1) saying where covet looked and what a route looks like', () => {
+  const r = covet('build', 'fixtures/fail/no-routes', '--out', tmpOut(), '--engine', 'node');
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /^fixtures\/fail\/no-routes:1:1 - error COVET122: no routes found: covet read the 2 \.ts files of this folder .*health\.ts, helpers\/util\.ts/);
+  assert.match(r.err, /@route GET \/hello \*\/ export function hello\(\)/);
+});
+
+test('warnings (an any type) are printed with the route, and the build succeeds (exit 0)', () => {
+  const out = tmpOut();
+  const r = covet('build', 'fixtures/warn/any-type', '--out', out, '--engine', 'node');
+  assert.is(r.code, 0, r.err);
+  assert.ok(existsSync(path.join(out, 'server.mjs')));
+  assert.match(r.err, /fixtures\/warn\/any-type\/app\.ts:4:3 - warning COVET120: recordEvent: body\.payload is any, so nothing is validated there/);
+  assert.match(r.err, /covet: 4 warnings\n$/);
+  assert.not.match(r.err, /COVET120: echo:/, 'a written unknown is not warned about');
 });
 
 test('build of a folder that does not exist says so', () => {
