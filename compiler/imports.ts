@@ -6,6 +6,7 @@
  */
 
 import { readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { ts } from 'ts-morph';
 import type { LoadedApp } from './project.ts';
@@ -34,7 +35,7 @@ export function checkImports(app: LoadedApp, reporter: Reporter): Span[] {
         const typeOnly = ts.isImportDeclaration(node) ? !!node.importClause?.isTypeOnly : node.isTypeOnly;
         const moduleSymbol = checker.getSymbolAtLocation(spec);
         if (!moduleSymbol) {
-          if (!resolvesToJs(app, sf, spec)) {
+          if (!resolvesAnyway(app, sf, spec)) {
             unresolvedModule(reporter, sf, spec, typeOnly);
             failed(node);
           }
@@ -45,7 +46,7 @@ export function checkImports(app: LoadedApp, reporter: Reporter): Span[] {
       }
       if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
         const spec = node.moduleReference.expression;
-        if (!checker.getSymbolAtLocation(spec) && !resolvesToJs(app, sf, spec)) {
+        if (!checker.getSymbolAtLocation(spec) && !resolvesAnyway(app, sf, spec)) {
           unresolvedModule(reporter, sf, spec, node.isTypeOnly);
           failed(node);
         }
@@ -53,7 +54,7 @@ export function checkImports(app: LoadedApp, reporter: Reporter): Span[] {
       }
       if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
         const spec = node.argument.literal;
-        if (!checker.getSymbolAtLocation(spec) && !resolvesToJs(app, sf, spec)) {
+        if (!checker.getSymbolAtLocation(spec) && !resolvesAnyway(app, sf, spec)) {
           unresolvedModule(reporter, sf, spec, true);
           failed(node);
         }
@@ -66,11 +67,14 @@ export function checkImports(app: LoadedApp, reporter: Reporter): Span[] {
 }
 
 /**
- * A module the checker has no symbol for may still be a JavaScript file
- * without types: it resolves (esbuild bundles it), only its types are `any`
- * (TypeScript's TS7016 when type checking; a COVET120 warning where a route uses them).
+ * A module the checker has no symbol for may still be there: one of Node's
+ * own (`node:fs` without @types/node in the tsconfig's `types`), or a
+ * JavaScript file without types, which esbuild bundles. Only their types are
+ * missing: that is TypeScript's error (TS2307, TS7016) under the type check,
+ * and a COVET120/121 warning where a route uses one.
  */
-function resolvesToJs(app: LoadedApp, sf: ts.SourceFile, spec: ts.StringLiteral): boolean {
+function resolvesAnyway(app: LoadedApp, sf: ts.SourceFile, spec: ts.StringLiteral): boolean {
+  if (spec.text.startsWith('node:') || builtinModules.includes(spec.text)) return true;
   const options = app.program.getCompilerOptions();
   const mode = app.program.getModeForUsageLocation(sf, spec);
   const r = ts.resolveModuleName(spec.text, sf.fileName, options, ts.sys, undefined, undefined, mode);
