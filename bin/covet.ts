@@ -10,10 +10,11 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Diagnostic } from '../compiler/diagnostics.ts';
+import { initProject, InitError, nextSteps } from '../pipeline/init.ts';
 import { covetVersion } from '../templates/index.ts';
 
 // The compiler (ts-morph and TypeScript) and esbuild load when a command needs
-// them: --help, --version and usage errors answer without them.
+// them: --help, --version, usage errors and init answer without them.
 const pipeline = () => import('../pipeline/build.ts');
 const buildApi = () => import('../pipeline/build-api.ts');
 const inspect = () => import('../pipeline/inspect.ts');
@@ -80,6 +81,25 @@ program
       `covet: built ${displayPath(report.server!)} — ${report.routes.length} routes, engine ${report.engine} ` +
         `(${t.total.toFixed(0)} ms: compile ${t.compile.toFixed(0)}, codegen ${t.codegen.toFixed(0)}, bundle ${t.bundle.toFixed(0)})\n`,
     );
+  });
+
+program
+  .command('init')
+  .description('create a new project in [dir]: package.json (ESM), tsconfig.json, .gitignore, an example module and its test')
+  .argument('[dir]', 'the project folder, created when missing', '.')
+  .option('--force', 'write into a folder that is not empty (files of the same name are replaced, others are kept)', false)
+  .action((dir: string, opts: { force: boolean }) => {
+    let result;
+    try {
+      result = initProject(dir, { force: opts.force });
+    } catch (err) {
+      if (!(err instanceof InitError)) throw err;
+      process.stderr.write(`covet: ${err.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const where = path.relative(process.cwd(), result.dir) || '.';
+    process.stdout.write(`covet: created a project in ${where}: ${result.files.join(', ')}\n\n${nextSteps(result)}`);
   });
 
 program
