@@ -1,0 +1,172 @@
+/**
+ * A body drip, on the engine named by COVET_ENGINE (like the other conformance suites): 128
+ * connections each send a request head with `Content-Length: 1048576` and 1,000,000 bytes of
+ * its body, then add one byte every 2 ms and never finish. Meanwhile one normal client asks
+ * `GET /` over its own keep-alive connection, one request after the other, for two seconds:
+ * its p99 must stay under 10 ms. (The native engine used to copy a connection's whole
+ * unfinished request on every read of it: a slow body was quadratic, one core went to 99% and
+ * the normal client's p99 to ~65 ms.) The dripping clients are sent nothing and not closed.
+ *
+ * The drip runs in a worker thread, so that the normal client's timing does not wait behind
+ * its writes. COVET_SHOW_DRIP=1 prints the normal client's p50/p99, the server's CPU and its
+ * memory per dripping connection.
+ */
+import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startApp, type RunningApp } from '../../test/harness.ts';
+import { APP_DIR, ENGINE } from './server.ts';
+import { Wire, serves, sleep } from './wire.ts';
+
+const CONNECTIONS = 128;
+const BODY_SENT = 1_000_000;
+const CONTENT_LENGTH = 1_048_576;
+const DRIP_MS = 2;
+const PROBE_MS = 2_000;
+
+let app: RunningApp | undefined;
+
+test.before(async () => {
+  app = await startApp(APP_DIR, { engine: ENGINE, args: ['--max-body-size', String(2 * 1024 * 1024)] });
+});
+
+test.after(async () => {
+  await app?.stop();
+});
+
+/** The server's resident memory in KiB (VmRSS). */
+function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(m[1]);
+}
+
+/** User + system CPU time of a process, in milliseconds. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+}
+
+/** What the dripping clients report when told to stop. */
+interface DripReport {
+  /** Connections that received something or were closed by the server. */
+  disturbed: number;
+  /** Bytes added one at a time after the first BODY_SENT. */
+  dripped: number;
+}
+
+/**
+ * The dripping clients, in a worker thread: connect, send head and first BODY_SENT bytes, say
+ * `sent`, then write one byte to every connection every DRIP_MS until told to stop.
+ */
+const DRIPPER = `
+const net = require('node:net');
+const { parentPort, workerData: w } = require('node:worker_threads');
+const head = Buffer.from('POST /echo HTTP/1.1\\r\\nHost: conformance\\r\\nContent-Type: application/json\\r\\nContent-Length: ' + w.contentLength + '\\r\\n\\r\\n');
+const body = Buffer.concat([Buffer.from('{"text":"'), Buffer.alloc(w.bodySent - 9, 'a')]);
+const one = Buffer.from('a');
+const sockets = [];
+let disturbed = 0, dripped = 0, flushed = 0, timer;
+for (let i = 0; i < w.connections; i++) {
+  const s = net.connect({ port: w.port, host: '127.0.0.1', noDelay: true });
+  let hit = false;
+  const disturb = () => { if (!hit) { hit = true; disturbed++; } };
+  s.on('data', disturb);
+  s.on('close', disturb);
+  s.on('error', () => {});
+  s.once('connect', () => {
+    s.write(head);
+    s.write(body, () => { if (++flushed === w.connections) parentPort.postMessage('sent'); });
+  });
+  sockets.push(s);
+}
+parentPort.on('message', (m) => {
+  if (m === 'drip') {
+    timer = setInterval(() => { for (const s of sockets) { s.write(one); dripped++; } }, w.dripMs);
+  } else if (m === 'stop') {
+    clearInterval(timer);
+    const report = { disturbed, dripped };
+    for (const s of sockets) { s.removeAllListeners('close'); s.destroy(); }
+    parentPort.postMessage(report);
+  }
+});
+`;
+
+function message<T>(worker: Worker): Promise<T> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
+
+/** Sequential `GET /` over one keep-alive connection for `ms`; returns each latency in ms. */
+async function probe(port: number, ms: number): Promise<number[]> {
+  const wire = new Wire(port);
+  const request = Buffer.from('GET / HTTP/1.1\r\nHost: conformance\r\n\r\n');
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      await wire.write(request); // warm-up, not timed
+      await wire.response();
+    }
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      const t0 = process.hrtime.bigint();
+      await wire.write(request);
+      const r = await wire.response();
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      assert.is(r.statusLine, 'HTTP/1.1 200 OK');
+    }
+  } finally {
+    wire.destroy();
+  }
+  return latencies;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+test(`${ENGINE}: 128 connections dripping the end of a 1 MB body do not slow a normal client down`, async () => {
+  const { port, child } = app!;
+  const pid = child.pid!;
+  for (let i = 0; i < 20; i++) await serves(port);
+  const rssBefore = rssKb(pid);
+  const worker = new Worker(DRIPPER, {
+    eval: true,
+    workerData: { port, connections: CONNECTIONS, bodySent: BODY_SENT, contentLength: CONTENT_LENGTH, dripMs: DRIP_MS },
+  });
+  try {
+    await message(worker); // every head and first megabyte is in the kernel's hands
+    worker.postMessage('drip');
+    // Until the server has taken the bodies in (its memory grows by most of 128 MB), at most 5 s.
+    const expectKb = (CONNECTIONS * BODY_SENT * 0.9) / 1024;
+    for (let t = 0; t < 50 && rssKb(pid) - rssBefore < expectKb; t++) await sleep(100);
+    await sleep(200);
+    const cpu0 = cpuMs(pid);
+    const t0 = Date.now();
+    const latencies = await probe(port, PROBE_MS);
+    const cpu = (cpuMs(pid) - cpu0) / (Date.now() - t0);
+    const perConnKb = (rssKb(pid) - rssBefore) / CONNECTIONS;
+    worker.postMessage('stop');
+    const report = await message<DripReport>(worker);
+    latencies.sort((a, b) => a - b);
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    if (process.env.COVET_SHOW_DRIP) {
+      console.log(
+        `  ${latencies.length} requests: p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms; server CPU ${(cpu * 100).toFixed(0)}%; ` +
+          `${perConnKb.toFixed(0)} kB per dripping connection; ${report.dripped} bytes dripped`,
+      );
+    }
+    assert.is(report.disturbed, 0, 'a dripping connection was answered or closed');
+    assert.ok(perConnKb > (BODY_SENT * 0.5) / 1024, `the server holds only ${perConnKb.toFixed(0)} kB per dripping connection: the drip did not happen`);
+    assert.ok(p99 < 10, `the normal client's p99 is ${p99.toFixed(2)} ms during the drip (p50 ${p50.toFixed(2)} ms); limit 10 ms`);
+  } finally {
+    await worker.terminate();
+  }
+  await serves(port);
+});
+
+test.run();
