@@ -19,6 +19,13 @@ import type {
 export const MAX_URL_LENGTH = 8192;
 /** Default for `ListenOptions.headersTimeoutMs`. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** The least default for `ListenOptions.maxBodyMemory`. */
+export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
+
+/** `ListenOptions.maxBodyMemory`, or its default: 256 MiB, or four bodies of the largest size if that is more. */
+export function maxBodyMemory(options: ListenOptions): number {
+  return options.maxBodyMemory ?? Math.max(DEFAULT_MAX_BODY_MEMORY, 4 * options.maxBodySize);
+}
 
 const SERVER_NAME = 'covet';
 
