@@ -16,6 +16,9 @@
  * The drip runs in a worker thread, so that the normal client's timing does not wait behind
  * its writes. COVET_SHOW_DRIP=1 prints each window's p50/p99 and the server's CPU, and the
  * server's memory per dripping connection.
+ *
+ * Then the bound on what unfinished bodies may hold together (`--max-body-memory`): past it,
+ * the body that began first is answered 503 and its connection closed; the others go on.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -193,6 +196,42 @@ test(`${ENGINE}: 128 connections dripping the end of a 1 MB body do not slow a n
     await worker.terminate();
   }
   await serves(port);
+});
+
+/** Connects and sends a head for `contentLength` body bytes and the first `sent` of them. */
+async function unfinished(port: number, contentLength: number, sent: number): Promise<Wire> {
+  const wire = new Wire(port);
+  const head = `POST /echo HTTP/1.1\r\nHost: conformance\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`;
+  await wire.write(Buffer.concat([Buffer.from(head + '{"text":"'), Buffer.alloc(sent - 9, 'a')]));
+  return wire;
+}
+
+test(`${ENGINE}: past --max-body-memory, the unfinished body that began first is answered 503 and closed`, async () => {
+  // 1 MiB for every unfinished body together; seven of 150,000 bytes pass it, six do not.
+  const limited = await startApp(APP_DIR, { engine: ENGINE, args: ['--max-body-size', '262144', '--max-body-memory', String(1024 * 1024)] });
+  const wires: Wire[] = [];
+  try {
+    for (let i = 0; i < 6; i++) {
+      wires.push(await unfinished(limited.port, 200_000, 150_000));
+      await sleep(100); // one after the other: the first is the oldest
+    }
+    await Promise.all(wires.map((w) => w.silentFor(200)));
+    wires.push(await unfinished(limited.port, 200_000, 150_000));
+    const first = await wires[0]!.response();
+    assert.is(first.statusLine, 'HTTP/1.1 503 Service Unavailable');
+    assert.is(first.body.toString(), '{"detail":"Service Unavailable"}');
+    await wires[0]!.closedWithin(2000);
+    await Promise.all(wires.slice(1).map((w) => w.silentFor(300)));
+    await serves(limited.port);
+    // The others are still being received: the oldest of them completes.
+    await wires[1]!.write(Buffer.concat([Buffer.alloc(50_000 - 2, 'a'), Buffer.from('"}')]));
+    const done = await wires[1]!.response();
+    assert.is(done.statusLine, 'HTTP/1.1 200 OK');
+    assert.is(done.body.toString(), `{"text":"${'a'.repeat(200_000 - 11)}","length":${200_000 - 11}}`);
+  } finally {
+    for (const w of wires) w.destroy();
+    await limited.stop();
+  }
 });
 
 test.run();
