@@ -86,6 +86,7 @@ typedef enum {
   COVET_E_BAD_REQUEST = 0,
   COVET_E_NO_HOST,
   COVET_E_TWO_HOSTS,
+  COVET_E_BAD_HOST,        /* Host is not uri-host [":" port] (RFC 9112 §3.2) */
   COVET_E_TE_HTTP10,
   COVET_E_TIMEOUT,         /* 408 */
   COVET_E_TOO_LARGE,       /* 413 */
@@ -119,15 +120,19 @@ typedef struct {
   uint32_t url_len;
   uint32_t body_off;
   uint32_t body_len;
-  uint32_t total;      /* staged bytes once complete, when Content-Length says (0: not known) */
+  uint32_t host_off; /* the (last) Host value, relative to base */
+  uint32_t host_len;
+  uint32_t total;    /* staged bytes once complete, when Content-Length says (0: not known) */
   uint8_t started;   /* a request line has begun */
+  uint8_t in_head;   /* before the end of its header section */
   uint8_t in_field;  /* inside a header name */
   uint8_t in_value;  /* inside a header value */
   uint8_t hosts;     /* Host headers seen */
   uint8_t expect;    /* 0 none, 1 100-continue, 2 another expectation */
   uint8_t has_body;  /* Content-Length or Transfer-Encoding present */
   uint8_t has_te;    /* Transfer-Encoding present */
-  char last_byte;    /* the last byte of the previous read (obs-fold detection) */
+  char last_byte;    /* the last two bytes of the previous read (the head scan's look-behind) */
+  char last_byte2;
   int error;         /* a covet_error_t set by a callback, or -1 */
 } covet_msg_t;
 
@@ -137,7 +142,7 @@ typedef struct {
  * completes. A partial with body bytes is on the server's list of unfinished bodies. */
 typedef struct covet_partial_s {
   llhttp_t parser;
-  covet_msg_t msg; /* msg.last_byte: the last byte of the previous read */
+  covet_msg_t msg; /* msg.last_byte, last_byte2: the last two bytes of the previous read */
   covet_conn_t* conn;
   char* data; /* staged bytes (msg.base is 0 here) */
   uint32_t data_len;
