@@ -25,21 +25,45 @@ const SERVER_NAME = 'covet';
 type NodePrepared = readonly string[];
 
 /**
+ * How long a closing connection goes on reading (and dropping) what its client still sends
+ * once its last answer is written: the native engine's COVET_ENDING_MS, and the default of
+ * nginx's `lingering_timeout`.
+ */
+export const LINGER_MS = 5_000;
+
+/** What a connection that reads no more requests does with the bytes that still arrive. */
+function drop(): void {}
+
+/**
  * One client connection: the responses it still owes, in request order.
  * node:http only tells the response currently being written that its socket
  * closed; the ones queued behind it (pipelining) are told here. A parse error
  * that arrives while responses are owed is answered after them, so the
  * client still reads the answers in request order.
+ *
+ * Its phase:
+ * - `reading`: requests are read and served;
+ * - `ending`: no request after this point is served (the engine refused one, one could not
+ *   be parsed, or bytes followed a request that closes the connection): node:http's parser
+ *   gets no more input and what arrives is dropped, while the answers owed go out;
+ * - `lingering`: the last answer is written; the connection closes the lingering way (`linger`).
  */
 class Connection {
   readonly open = new Set<NodeResponse>();
+  phase: 'reading' | 'ending' | 'lingering' = 'reading';
   private deferredError: string | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly socket: Socket) {
     socket.once('close', () => {
+      if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
       for (const r of this.open) r.abort();
       this.open.clear();
     });
+    // node:http ends a connection after its last answer with destroySoon(): FIN, then close
+    // once written. Closing while bytes from the client are unread makes the kernel reset the
+    // connection, which can destroy the answer before the client has read it.
+    socket.destroySoon = () => this.linger();
   }
 
   settled(response: NodeResponse): void {
@@ -48,10 +72,27 @@ class Connection {
   }
 
   /**
+   * Reads no more requests from this connection: node:http's parser gets no more input, and
+   * what the client still sends is read and dropped. Requests that node:http parses from the
+   * rest of the current read still reach the engine, which does not serve them.
+   */
+  stopReading(): void {
+    if (this.phase !== 'reading') return;
+    this.phase = 'ending';
+    const socket = this.socket;
+    // A 'data' listener makes node:http stop feeding its parser from C++: it then reads
+    // through 'data' events, and removing its own listener leaves the parser without input.
+    socket.on('data', drop);
+    for (const l of socket.listeners('data')) if (l !== drop) socket.removeListener('data', l as (...args: unknown[]) => void);
+    socket.resume();
+  }
+
+  /**
    * Writes a raw error answer and closes, after every response still owed.
    * A request whose body was still arriving will never be complete: its response is dropped.
    */
   failWith(raw: string): void {
+    this.stopReading();
     for (const r of this.open) if (!r.willAnswer) r.abort();
     if (this.open.size === 0) this.endWith(raw);
     else this.deferredError = raw;
@@ -59,8 +100,41 @@ class Connection {
 
   private endWith(raw: string): void {
     this.deferredError = null;
-    if (this.socket.writable) this.socket.end(raw);
-    else this.socket.destroy();
+    if (!this.socket.writable) {
+      this.socket.destroy();
+      return;
+    }
+    this.socket.write(raw);
+    this.linger();
+  }
+
+  /**
+   * Closes the connection after its last answer the way nginx's lingering close does: the
+   * write side ends (FIN after the answer), what the client still sends is read and dropped,
+   * and the socket closes once the client ends its side, or LINGER_MS after the answer was
+   * written out. A client still sending a body the engine refused thus reads its answer
+   * (a 413 to an upload), where closing at once would reset the connection under it. A
+   * client that does not read the answer at all is the send timeout's to close.
+   */
+  linger(): void {
+    const socket = this.socket;
+    if (this.phase === 'lingering' || socket.destroyed) return;
+    this.stopReading();
+    this.phase = 'lingering';
+    socket.end();
+    const close = () => socket.destroy();
+    const closeOnceWritten = () => (socket.writableFinished ? close() : socket.once('finish', close));
+    if (socket.readableEnded) {
+      closeOnceWritten();
+      return;
+    }
+    socket.once('end', closeOnceWritten);
+    const startTimer = () => {
+      this.lingerTimer = setTimeout(close, LINGER_MS);
+      this.lingerTimer.unref();
+    };
+    if (socket.writableFinished) startTimer();
+    else socket.once('finish', startTimer);
   }
 }
 
@@ -187,6 +261,8 @@ class NodeResponse implements EngineResponse {
     if (this.sent) return;
     this.sent = true;
     this.willAnswer = true;
+    // What follows the refused request (the rest of its body, more requests) is not read.
+    this.connection.stopReading();
     if (this.closed) return;
     const body = JSON.stringify({ detail });
     this.raw.writeHead(status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
@@ -271,7 +347,10 @@ export function nodeEngine(): Engine {
       const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
 
       const onRequest = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
-        const response = new NodeResponse(res, connectionOf(req.socket), state);
+        const connection = connectionOf(req.socket);
+        // Parsed from the same read as a request after which the connection stopped reading: not served.
+        if (connection.phase !== 'reading') return;
+        const response = new NodeResponse(res, connection, state);
         const refused = refusal(req);
         if (refused !== null) {
           response.refuse(refused[0], refused[1]);
@@ -337,10 +416,19 @@ export function nodeEngine(): Engine {
       srv.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => onRequest(req, res, true));
       // Any other expectation: 417 (node:http's own answer has no body and keeps the connection).
       srv.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
-        new NodeResponse(res, connectionOf(req.socket), state).refuse(417, 'Expectation Failed');
+        const connection = connectionOf(req.socket);
+        if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(417, 'Expectation Failed');
       });
       srv.on('connection', (socket: Socket) => connectionOf(socket));
       srv.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+        const connection = connectionOf(socket);
+        // Bytes after a request that closes the connection (`Connection: close`, HTTP/1.0) are
+        // not read (RFC 9112 §9.6): they are no error of that request, whose answer still goes
+        // out. Nor is anything once the connection stopped reading.
+        if (err.code === 'HPE_CLOSED_CONNECTION' || connection.phase !== 'reading') {
+          connection.stopReading();
+          return;
+        }
         if (!socket.writable) {
           socket.destroy();
           return;
@@ -348,7 +436,7 @@ export function nodeEngine(): Engine {
         const code = err.code;
         const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
         const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-        connectionOf(socket).failWith(rawError(status, reason));
+        connection.failWith(rawError(status, reason));
       });
       server = srv;
       return new Promise((resolve, reject) => {
