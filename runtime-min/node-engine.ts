@@ -14,6 +14,7 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
+import { isValidHost } from './http-syntax.ts';
 
 /** Request targets longer than this answer 414. */
 export const MAX_URL_LENGTH = 8192;
@@ -293,12 +294,18 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
   // HTTP/0.9 request lines and majors other than 1 (llhttp itself rejects 1.2+).
   if (req.httpVersionMajor !== 1) return [505, 'HTTP Version Not Supported'];
   if ((req.url ?? '').length > MAX_URL_LENGTH) return [414, 'URI Too Long'];
-  if (req.httpVersionMinor === 1) {
-    let hosts = 0;
-    const raw = req.rawHeaders;
-    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts++;
-    if (hosts !== 1) return [400, hosts === 0 ? 'Bad Request: missing Host header' : 'Bad Request: more than one Host header'];
+  // RFC 9112 §3.2: exactly one Host from an HTTP/1.1 client, and from any client a valid one.
+  let hosts = 0;
+  let validHosts = true;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
+      hosts++;
+      if (!isValidHost(raw[i + 1]!)) validHosts = false;
+    }
   }
+  if (req.httpVersionMinor === 1 && hosts !== 1) return [400, hosts === 0 ? 'Bad Request: missing Host header' : 'Bad Request: more than one Host header'];
+  if (!validHosts) return [400, 'Bad Request: invalid Host header'];
   // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means faulty framing.
   if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) return [400, 'Bad Request: Transfer-Encoding in an HTTP/1.0 request'];
   return null;
