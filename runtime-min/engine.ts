@@ -32,6 +32,13 @@ export interface ListenOptions {
    */
   headersTimeoutMs?: number;
   /**
+   * Milliseconds a connection may go with response bytes waiting to be sent and none of
+   * them taken by the client; then it is closed (a client that never reads its answers
+   * cannot hold a connection and its buffered answers for ever). Any progress restarts the
+   * clock, so a slow reader is not cut. Default 30 000.
+   */
+  sendTimeoutMs?: number;
+  /**
    * Share the port with other processes (SO_REUSEPORT) for `--workers N`. The
    * native engine sets it; the node engine ignores it (Node 20's listen has no such option).
    */

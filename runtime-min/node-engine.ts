@@ -20,6 +20,12 @@ import { isValidHost } from './http-syntax.ts';
 export const MAX_URL_LENGTH = 8192;
 /** Default for `ListenOptions.headersTimeoutMs`. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * Default for `ListenOptions.sendTimeoutMs`: as long as a client has to send a whole request
+ * (the request timeout), half of nginx's `send_timeout`. Only a client that takes no byte of
+ * its answers for that long is cut, however slowly it reads.
+ */
+export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 
 const SERVER_NAME = 'covet';
 
@@ -54,9 +60,17 @@ class Connection {
   phase: 'reading' | 'ending' | 'lingering' = 'reading';
   private deferredError: string | null = null;
   private lingerTimer: NodeJS.Timeout | null = null;
+  /** The send timeout's view (`checkSend`): bytes sent at the last look, and since when none were. */
+  private sentAtCheck = 0;
+  private stalledSince = 0;
 
-  constructor(readonly socket: Socket) {
+  constructor(
+    readonly socket: Socket,
+    connections: Map<Socket, Connection>,
+  ) {
+    connections.set(socket, this);
     socket.once('close', () => {
+      connections.delete(socket);
       if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
       for (const r of this.open) r.abort();
       this.open.clear();
@@ -107,6 +121,29 @@ class Connection {
     }
     this.socket.write(raw);
     this.linger();
+  }
+
+  /**
+   * The send timeout, looked at every sweep: a connection with answer bytes not yet taken by
+   * the kernel, none of which went out for `timeoutMs`, is closed (its client does not read).
+   * Progress is counted in bytes, as libuv writes them (node:http writes a whole answer as
+   * one request, which completes only once all of it is out), so a client that reads slowly
+   * but steadily is never cut.
+   */
+  checkSend(now: number, timeoutMs: number): void {
+    const handle = (this.socket as unknown as { _handle?: { bytesWritten?: number; writeQueueSize?: number } | null })._handle;
+    const queued = handle?.writeQueueSize ?? 0;
+    if (this.socket.writableLength === 0 && queued === 0) {
+      this.stalledSince = 0;
+      return;
+    }
+    const sent = (handle?.bytesWritten ?? 0) - queued;
+    if (this.stalledSince === 0 || sent !== this.sentAtCheck) {
+      this.sentAtCheck = sent;
+      this.stalledSince = now;
+    } else if (now - this.stalledSince >= timeoutMs) {
+      this.socket.destroy();
+    }
   }
 
   /**
@@ -313,7 +350,8 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
 
 export function nodeEngine(): Engine {
   let server: http.Server | null = null;
-  const connections = new WeakMap<Socket, Connection>();
+  const connections = new Map<Socket, Connection>();
+  let sendTimer: NodeJS.Timeout | null = null;
   let idleWaiters: (() => void)[] = [];
   const state: EngineState = {
     inFlight: 0,
@@ -328,12 +366,7 @@ export function nodeEngine(): Engine {
   };
 
   const connectionOf = (socket: Socket): Connection => {
-    let c = connections.get(socket);
-    if (c === undefined) {
-      c = new Connection(socket);
-      connections.set(socket, c);
-    }
-    return c;
+    return connections.get(socket) ?? new Connection(socket, connections);
   };
 
   return {
@@ -352,6 +385,7 @@ export function nodeEngine(): Engine {
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
       const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+      const sendTimeout = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
 
       const onRequest = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
         const connection = connectionOf(req.socket);
@@ -446,6 +480,16 @@ export function nodeEngine(): Engine {
         connection.failWith(rawError(status, reason));
       });
       server = srv;
+      // One sweep for every connection's send timeout; a connection is closed between
+      // sendTimeout and sendTimeout + the sweep's interval after its last byte went out.
+      sendTimer = setInterval(
+        () => {
+          const now = Date.now();
+          for (const c of connections.values()) c.checkSend(now, sendTimeout);
+        },
+        Math.min(1_000, Math.max(50, Math.floor(sendTimeout / 4))),
+      );
+      sendTimer.unref();
       return new Promise((resolve, reject) => {
         srv.once('error', reject);
         srv.listen({ host: options.host, port: options.port }, () => {
@@ -468,6 +512,8 @@ export function nodeEngine(): Engine {
           if (done) return;
           done = true;
           clearTimeout(timer);
+          if (sendTimer !== null) clearInterval(sendTimer);
+          sendTimer = null;
           srv.closeAllConnections();
           resolve();
         };
