@@ -56,7 +56,11 @@ function drop(): void {}
  * - `lingering`: the last answer is written; the connection closes the lingering way (`linger`).
  */
 class Connection {
-  readonly open = new Set<NodeResponse>();
+  /**
+   * The responses owed, in request order; created with the first (most of a keep-alive
+   * connection's life is spent idle, and every idle connection costs memory).
+   */
+  private owed: Set<NodeResponse> | null = null;
   phase: 'reading' | 'ending' | 'lingering' = 'reading';
   private deferredError: string | null = null;
   private lingerTimer: NodeJS.Timeout | null = null;
@@ -64,26 +68,37 @@ class Connection {
   private sentAtCheck = 0;
   private stalledSince = 0;
 
-  constructor(
-    readonly socket: Socket,
-    connections: Map<Socket, Connection>,
-  ) {
-    connections.set(socket, this);
-    socket.once('close', () => {
-      connections.delete(socket);
-      if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
-      for (const r of this.open) r.abort();
-      this.open.clear();
-    });
-    // node:http ends a connection after its last answer with destroySoon(): FIN, then close
-    // once written. Closing while bytes from the client are unread makes the kernel reset the
-    // connection, which can destroy the answer before the client has read it.
-    socket.destroySoon = () => this.linger();
+  constructor(readonly socket: Socket) {}
+
+  /** The socket has closed: every response still owed is aborted. */
+  closed(): void {
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    const owed = this.owed;
+    this.owed = null;
+    if (owed !== null) for (const r of owed) r.abort();
+  }
+
+  owe(response: NodeResponse): void {
+    (this.owed ??= new Set()).add(response);
   }
 
   settled(response: NodeResponse): void {
-    this.open.delete(response);
-    if (this.open.size === 0 && this.deferredError !== null) this.endWith(this.deferredError);
+    const owed = this.owed;
+    if (owed === null) return;
+    owed.delete(response);
+    if (owed.size !== 0) return;
+    this.owed = null;
+    if (this.deferredError !== null) this.endWith(this.deferredError);
+  }
+
+  /**
+   * The answer being sent is the connection's last (node:http then ends it with destroySoon():
+   * FIN, and close once written): it lingers instead. Closing while bytes from the client are
+   * unread makes the kernel reset the connection, which can destroy the answer before the
+   * client has read it.
+   */
+  lastAnswer(): void {
+    this.socket.destroySoon = () => this.linger();
   }
 
   /**
@@ -108,8 +123,8 @@ class Connection {
    */
   failWith(raw: string): void {
     this.stopReading();
-    for (const r of this.open) if (!r.willAnswer) r.abort();
-    if (this.open.size === 0) this.endWith(raw);
+    if (this.owed !== null) for (const r of this.owed) if (!r.willAnswer) r.abort();
+    if (this.owed === null || this.owed.size === 0) this.endWith(raw);
     else this.deferredError = raw;
   }
 
@@ -244,7 +259,7 @@ class NodeResponse implements EngineResponse {
     private readonly state: EngineState,
   ) {
     state.inFlight++;
-    connection.open.add(this);
+    connection.owe(this);
     // 'finish': the whole response was handed to the socket.
     raw.once('finish', () => this.settle());
   }
@@ -286,6 +301,8 @@ class NodeResponse implements EngineResponse {
     if (status !== 204 && status !== 304) list.push('content-length', String(length));
     // While shutting down, no connection is kept for another request.
     if (this.state.stopping) this.raw.shouldKeepAlive = false;
+    // The request asked to close (Connection: close, HTTP/1.0), or the server is stopping.
+    if (!this.raw.shouldKeepAlive) this.connection.lastAnswer();
     // Throws before anything is written (a status outside 100–999, a header node:http
     // refuses): the request is then still unanswered, and the caller answers it (500).
     this.raw.writeHead(status, list);
@@ -301,6 +318,7 @@ class NodeResponse implements EngineResponse {
     this.willAnswer = true;
     // What follows the refused request (the rest of its body, more requests) is not read.
     this.connection.stopReading();
+    this.connection.lastAnswer();
     if (this.closed) return;
     const body = JSON.stringify({ detail });
     this.raw.writeHead(status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
@@ -365,8 +383,21 @@ export function nodeEngine(): Engine {
     },
   };
 
+  // One listener for every socket's close (a closure per connection would cost memory on each idle one).
+  function onSocketClose(this: Socket): void {
+    const c = connections.get(this);
+    if (c === undefined) return;
+    connections.delete(this);
+    c.closed();
+  }
   const connectionOf = (socket: Socket): Connection => {
-    return connections.get(socket) ?? new Connection(socket, connections);
+    let c = connections.get(socket);
+    if (c === undefined) {
+      c = new Connection(socket);
+      connections.set(socket, c);
+      socket.on('close', onSocketClose);
+    }
+    return c;
   };
 
   return {
