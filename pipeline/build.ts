@@ -17,13 +17,9 @@ import type { AppIR } from '../compiler/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
 import { openApiDocument } from '../codegen/openapi/index.ts';
 
-import { covetRoot } from '../templates/index.ts';
+import { covetRoot, covetVersion } from '../templates/index.ts';
 
-export { covetRoot };
-
-export function covetVersion(): string {
-  return (JSON.parse(readFileSync(path.join(covetRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { covetRoot, covetVersion };
 
 export interface BuildOptions {
   appDir: string;

@@ -25,12 +25,14 @@ static const struct {
     [COVET_E_BAD_REQUEST] = {400, "Bad Request"},
     [COVET_E_NO_HOST] = {400, "Bad Request: missing Host header"},
     [COVET_E_TWO_HOSTS] = {400, "Bad Request: more than one Host header"},
+    [COVET_E_BAD_HOST] = {400, "Bad Request: invalid Host header"},
     [COVET_E_TE_HTTP10] = {400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request"},
     [COVET_E_TIMEOUT] = {408, "Request Timeout"},
     [COVET_E_TOO_LARGE] = {413, "Payload Too Large"},
     [COVET_E_URI_TOO_LONG] = {414, "URI Too Long"},
     [COVET_E_EXPECTATION] = {417, "Expectation Failed"},
     [COVET_E_HEADERS_TOO_BIG] = {431, "Request Header Fields Too Large"},
+    [COVET_E_UNAVAILABLE] = {503, "Service Unavailable"},
     [COVET_E_VERSION] = {505, "HTTP Version Not Supported"},
 };
 
