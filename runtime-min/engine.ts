@@ -32,6 +32,13 @@ export interface ListenOptions {
    */
   headersTimeoutMs?: number;
   /**
+   * Milliseconds a connection may go with response bytes waiting to be sent and none of
+   * them taken by the client; then it is closed (a client that never reads its answers
+   * cannot hold a connection and its buffered answers for ever). Any progress restarts the
+   * clock, so a slow reader is not cut. Default 30 000.
+   */
+  sendTimeoutMs?: number;
+  /**
    * Bytes that the bodies of unfinished requests (still arriving) may hold together in this
    * process. Past it, the request whose body began first is answered 503 and its connection
    * closed: a body that drips holds memory longest. Default: 256 MiB, or four bodies of

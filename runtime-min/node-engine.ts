@@ -14,11 +14,18 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
+import { isValidHost } from './http-syntax.ts';
 
 /** Request targets longer than this answer 414. */
 export const MAX_URL_LENGTH = 8192;
 /** Default for `ListenOptions.headersTimeoutMs`. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/**
+ * Default for `ListenOptions.sendTimeoutMs`: as long as a client has to send a whole request
+ * (the request timeout), half of nginx's `send_timeout`. Only a client that takes no byte of
+ * its answers for that long is cut, however slowly it reads.
+ */
+export const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 /** The least default for `ListenOptions.maxBodyMemory`. */
 export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
 
@@ -32,26 +39,89 @@ const SERVER_NAME = 'covet';
 type NodePrepared = readonly string[];
 
 /**
+ * How long a closing connection goes on reading (and dropping) what its client still sends
+ * once its last answer is written: the native engine's COVET_ENDING_MS, and the default of
+ * nginx's `lingering_timeout`.
+ */
+export const LINGER_MS = 5_000;
+
+/** What a connection that reads no more requests does with the bytes that still arrive. */
+function drop(): void {}
+
+/**
  * One client connection: the responses it still owes, in request order.
  * node:http only tells the response currently being written that its socket
  * closed; the ones queued behind it (pipelining) are told here. A parse error
  * that arrives while responses are owed is answered after them, so the
  * client still reads the answers in request order.
+ *
+ * Its phase:
+ * - `reading`: requests are read and served;
+ * - `ending`: no request after this point is served (the engine refused one, one could not
+ *   be parsed, or bytes followed a request that closes the connection): node:http's parser
+ *   gets no more input and what arrives is dropped, while the answers owed go out;
+ * - `lingering`: the last answer is written; the connection closes the lingering way (`linger`).
  */
 class Connection {
-  readonly open = new Set<NodeResponse>();
+  /**
+   * The responses owed, in request order; created with the first (most of a keep-alive
+   * connection's life is spent idle, and every idle connection costs memory).
+   */
+  private owed: Set<NodeResponse> | null = null;
+  phase: 'reading' | 'ending' | 'lingering' = 'reading';
   private deferredError: string | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  /** The send timeout's view (`checkSend`): bytes sent at the last look, and since when none were. */
+  private sentAtCheck = 0;
+  private stalledSince = 0;
 
-  constructor(readonly socket: Socket) {
-    socket.once('close', () => {
-      for (const r of this.open) r.abort();
-      this.open.clear();
-    });
+  constructor(readonly socket: Socket) {}
+
+  /** The socket has closed: every response still owed is aborted. */
+  closed(): void {
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    const owed = this.owed;
+    this.owed = null;
+    if (owed !== null) for (const r of owed) r.abort();
+  }
+
+  owe(response: NodeResponse): void {
+    (this.owed ??= new Set()).add(response);
   }
 
   settled(response: NodeResponse): void {
-    this.open.delete(response);
-    if (this.open.size === 0 && this.deferredError !== null) this.endWith(this.deferredError);
+    const owed = this.owed;
+    if (owed === null) return;
+    owed.delete(response);
+    if (owed.size !== 0) return;
+    this.owed = null;
+    if (this.deferredError !== null) this.endWith(this.deferredError);
+  }
+
+  /**
+   * The answer being sent is the connection's last (node:http then ends it with destroySoon():
+   * FIN, and close once written): it lingers instead. Closing while bytes from the client are
+   * unread makes the kernel reset the connection, which can destroy the answer before the
+   * client has read it.
+   */
+  lastAnswer(): void {
+    this.socket.destroySoon = () => this.linger();
+  }
+
+  /**
+   * Reads no more requests from this connection: node:http's parser gets no more input, and
+   * what the client still sends is read and dropped. Requests that node:http parses from the
+   * rest of the current read still reach the engine, which does not serve them.
+   */
+  stopReading(): void {
+    if (this.phase !== 'reading') return;
+    this.phase = 'ending';
+    const socket = this.socket;
+    // A 'data' listener makes node:http stop feeding its parser from C++: it then reads
+    // through 'data' events, and removing its own listener leaves the parser without input.
+    socket.on('data', drop);
+    for (const l of socket.listeners('data')) if (l !== drop) socket.removeListener('data', l as (...args: unknown[]) => void);
+    socket.resume();
   }
 
   /**
@@ -59,15 +129,72 @@ class Connection {
    * A request whose body was still arriving will never be complete: its response is dropped.
    */
   failWith(raw: string): void {
-    for (const r of this.open) if (!r.willAnswer) r.abort();
-    if (this.open.size === 0) this.endWith(raw);
+    this.stopReading();
+    if (this.owed !== null) for (const r of this.owed) if (!r.willAnswer) r.abort();
+    if (this.owed === null || this.owed.size === 0) this.endWith(raw);
     else this.deferredError = raw;
   }
 
   private endWith(raw: string): void {
     this.deferredError = null;
-    if (this.socket.writable) this.socket.end(raw);
-    else this.socket.destroy();
+    if (!this.socket.writable) {
+      this.socket.destroy();
+      return;
+    }
+    this.socket.write(raw);
+    this.linger();
+  }
+
+  /**
+   * The send timeout, looked at every sweep: a connection with answer bytes not yet taken by
+   * the kernel, none of which went out for `timeoutMs`, is closed (its client does not read).
+   * Progress is counted in bytes, as libuv writes them (node:http writes a whole answer as
+   * one request, which completes only once all of it is out), so a client that reads slowly
+   * but steadily is never cut.
+   */
+  checkSend(now: number, timeoutMs: number): void {
+    const handle = (this.socket as unknown as { _handle?: { bytesWritten?: number; writeQueueSize?: number } | null })._handle;
+    const queued = handle?.writeQueueSize ?? 0;
+    if (this.socket.writableLength === 0 && queued === 0) {
+      this.stalledSince = 0;
+      return;
+    }
+    const sent = (handle?.bytesWritten ?? 0) - queued;
+    if (this.stalledSince === 0 || sent !== this.sentAtCheck) {
+      this.sentAtCheck = sent;
+      this.stalledSince = now;
+    } else if (now - this.stalledSince >= timeoutMs) {
+      this.socket.destroy();
+    }
+  }
+
+  /**
+   * Closes the connection after its last answer the way nginx's lingering close does: the
+   * write side ends (FIN after the answer), what the client still sends is read and dropped,
+   * and the socket closes once the client ends its side, or LINGER_MS after the answer was
+   * written out. A client still sending a body the engine refused thus reads its answer
+   * (a 413 to an upload), where closing at once would reset the connection under it. A
+   * client that does not read the answer at all is the send timeout's to close.
+   */
+  linger(): void {
+    const socket = this.socket;
+    if (this.phase === 'lingering' || socket.destroyed) return;
+    this.stopReading();
+    this.phase = 'lingering';
+    socket.end();
+    const close = () => socket.destroy();
+    const closeOnceWritten = () => (socket.writableFinished ? close() : socket.once('finish', close));
+    if (socket.readableEnded) {
+      closeOnceWritten();
+      return;
+    }
+    socket.once('end', closeOnceWritten);
+    const startTimer = () => {
+      this.lingerTimer = setTimeout(close, LINGER_MS);
+      this.lingerTimer.unref();
+    };
+    if (socket.writableFinished) startTimer();
+    else socket.once('finish', startTimer);
   }
 }
 
@@ -139,7 +266,7 @@ class NodeResponse implements EngineResponse {
     private readonly state: EngineState,
   ) {
     state.inFlight++;
-    connection.open.add(this);
+    connection.owe(this);
     // 'finish': the whole response was handed to the socket.
     raw.once('finish', () => this.settle());
   }
@@ -181,6 +308,8 @@ class NodeResponse implements EngineResponse {
     if (status !== 204 && status !== 304) list.push('content-length', String(length));
     // While shutting down, no connection is kept for another request.
     if (this.state.stopping) this.raw.shouldKeepAlive = false;
+    // The request asked to close (Connection: close, HTTP/1.0), or the server is stopping.
+    if (!this.raw.shouldKeepAlive) this.connection.lastAnswer();
     // Throws before anything is written (a status outside 100–999, a header node:http
     // refuses): the request is then still unanswered, and the caller answers it (500).
     this.raw.writeHead(status, list);
@@ -194,6 +323,9 @@ class NodeResponse implements EngineResponse {
     if (this.sent) return;
     this.sent = true;
     this.willAnswer = true;
+    // What follows the refused request (the rest of its body, more requests) is not read.
+    this.connection.stopReading();
+    this.connection.lastAnswer();
     if (this.closed) return;
     const body = JSON.stringify({ detail });
     this.raw.writeHead(status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
@@ -224,12 +356,18 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
   // HTTP/0.9 request lines and majors other than 1 (llhttp itself rejects 1.2+).
   if (req.httpVersionMajor !== 1) return [505, 'HTTP Version Not Supported'];
   if ((req.url ?? '').length > MAX_URL_LENGTH) return [414, 'URI Too Long'];
-  if (req.httpVersionMinor === 1) {
-    let hosts = 0;
-    const raw = req.rawHeaders;
-    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts++;
-    if (hosts !== 1) return [400, hosts === 0 ? 'Bad Request: missing Host header' : 'Bad Request: more than one Host header'];
+  // RFC 9112 §3.2: exactly one Host from an HTTP/1.1 client, and from any client a valid one.
+  let hosts = 0;
+  let validHosts = true;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
+      hosts++;
+      if (!isValidHost(raw[i + 1]!)) validHosts = false;
+    }
   }
+  if (req.httpVersionMinor === 1 && hosts !== 1) return [400, hosts === 0 ? 'Bad Request: missing Host header' : 'Bad Request: more than one Host header'];
+  if (!validHosts) return [400, 'Bad Request: invalid Host header'];
   // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means faulty framing.
   if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) return [400, 'Bad Request: Transfer-Encoding in an HTTP/1.0 request'];
   return null;
@@ -237,7 +375,8 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
 
 export function nodeEngine(): Engine {
   let server: http.Server | null = null;
-  const connections = new WeakMap<Socket, Connection>();
+  const connections = new Map<Socket, Connection>();
+  let sendTimer: NodeJS.Timeout | null = null;
   let idleWaiters: (() => void)[] = [];
   const state: EngineState = {
     inFlight: 0,
@@ -251,11 +390,19 @@ export function nodeEngine(): Engine {
     },
   };
 
+  // One listener for every socket's close (a closure per connection would cost memory on each idle one).
+  function onSocketClose(this: Socket): void {
+    const c = connections.get(this);
+    if (c === undefined) return;
+    connections.delete(this);
+    c.closed();
+  }
   const connectionOf = (socket: Socket): Connection => {
     let c = connections.get(socket);
     if (c === undefined) {
       c = new Connection(socket);
       connections.set(socket, c);
+      socket.on('close', onSocketClose);
     }
     return c;
   };
@@ -276,6 +423,7 @@ export function nodeEngine(): Engine {
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
       const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+      const sendTimeout = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
       // Bodies still arriving, by when they began (a Map keeps insertion order), and their bytes
       // together: past the limit, the oldest is refused (503) and dropped.
       const bodyLimit = maxBodyMemory(options);
@@ -289,7 +437,10 @@ export function nodeEngine(): Engine {
       };
 
       const onRequest = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
-        const response = new NodeResponse(res, connectionOf(req.socket), state);
+        const connection = connectionOf(req.socket);
+        // Parsed from the same read as a request after which the connection stopped reading: not served.
+        if (connection.phase !== 'reading') return;
+        const response = new NodeResponse(res, connection, state);
         const refused = refusal(req);
         if (refused !== null) {
           response.refuse(refused[0], refused[1]);
@@ -374,10 +525,19 @@ export function nodeEngine(): Engine {
       srv.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => onRequest(req, res, true));
       // Any other expectation: 417 (node:http's own answer has no body and keeps the connection).
       srv.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
-        new NodeResponse(res, connectionOf(req.socket), state).refuse(417, 'Expectation Failed');
+        const connection = connectionOf(req.socket);
+        if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(417, 'Expectation Failed');
       });
       srv.on('connection', (socket: Socket) => connectionOf(socket));
       srv.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+        const connection = connectionOf(socket);
+        // Bytes after a request that closes the connection (`Connection: close`, HTTP/1.0) are
+        // not read (RFC 9112 §9.6): they are no error of that request, whose answer still goes
+        // out. Nor is anything once the connection stopped reading.
+        if (err.code === 'HPE_CLOSED_CONNECTION' || connection.phase !== 'reading') {
+          connection.stopReading();
+          return;
+        }
         if (!socket.writable) {
           socket.destroy();
           return;
@@ -385,9 +545,19 @@ export function nodeEngine(): Engine {
         const code = err.code;
         const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
         const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-        connectionOf(socket).failWith(rawError(status, reason));
+        connection.failWith(rawError(status, reason));
       });
       server = srv;
+      // One sweep for every connection's send timeout; a connection is closed between
+      // sendTimeout and sendTimeout + the sweep's interval after its last byte went out.
+      sendTimer = setInterval(
+        () => {
+          const now = Date.now();
+          for (const c of connections.values()) c.checkSend(now, sendTimeout);
+        },
+        Math.min(1_000, Math.max(50, Math.floor(sendTimeout / 4))),
+      );
+      sendTimer.unref();
       return new Promise((resolve, reject) => {
         srv.once('error', reject);
         srv.listen({ host: options.host, port: options.port }, () => {
@@ -410,6 +580,8 @@ export function nodeEngine(): Engine {
           if (done) return;
           done = true;
           clearTimeout(timer);
+          if (sendTimer !== null) clearInterval(sendTimer);
+          sendTimer = null;
           srv.closeAllConnections();
           resolve();
         };
