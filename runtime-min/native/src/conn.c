@@ -326,16 +326,72 @@ static int covet_is_hex(unsigned char ch) {
   return (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'f');
 }
 
+/* Four dec-octets, 0 to 255 without leading zeros, separated by dots: all of [s, s + n). */
+static int covet_ipv4_ok(const unsigned char* s, uint32_t n) {
+  uint32_t i = 0;
+  for (int octet = 0; octet < 4; octet++) {
+    if (octet > 0 && (i >= n || s[i++] != '.')) return 0;
+    uint32_t start = i, v = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + (uint32_t)(s[i++] - '0');
+    if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return 0;
+  }
+  return i == n;
+}
+
+/* RFC 3986's IPv6address: eight groups of 1 to 4 hex digits separated by ':', one '::' standing
+ * for one or more groups of zeros (then at most seven are written), the last two groups possibly
+ * written as an IPv4 address. No zone identifier. All of [s, s + n). */
+static int covet_ipv6_ok(const unsigned char* s, uint32_t n) {
+  uint32_t i = 0, groups = 0;
+  int gap = 0;
+  if (n >= 2 && s[0] == ':' && s[1] == ':') {
+    gap = 1;
+    i = 2;
+  }
+  while (i < n) {
+    uint32_t start = i;
+    while (i < n && covet_is_hex(s[i]) && i - start < 4) i++;
+    if (i < n && s[i] == '.') { /* the IPv4 form: the last piece */
+      if (!covet_ipv4_ok(s + start, n - start)) return 0;
+      groups += 2;
+      break;
+    }
+    if (i == start) return 0;
+    groups++;
+    if (i == n) break;
+    if (s[i++] != ':' || i == n) return 0; /* a fifth digit, another byte, or a trailing ':' */
+    if (s[i] == ':') {
+      if (gap) return 0;
+      gap = 1;
+      i++;
+    }
+  }
+  return gap ? groups <= 7 : groups == 8;
+}
+
+/* What is between the brackets of an IP-literal: IPv6address, or IPvFuture
+ * ("v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )). */
+static int covet_ip_literal_ok(const unsigned char* s, uint32_t n) {
+  if (n == 0 || (s[0] | 32) != 'v') return covet_ipv6_ok(s, n);
+  uint32_t i = 1;
+  while (i < n && covet_is_hex(s[i])) i++;
+  if (i == 1 || i >= n || s[i] != '.' || i + 1 == n) return 0;
+  for (i++; i < n; i++)
+    if (covet_host_chars[s[i]] != 1 && s[i] != ':') return 0;
+  return 1;
+}
+
 /* Host = uri-host [":" port] (RFC 9112 §3.2, RFC 3986 §3.2.2): an IP-literal in brackets, or a
  * reg-name (an IPv4 address is one) of unreserved characters, sub-delims and %HH; the port is
- * digits. An empty value is valid (a target without authority). Returns 1 when `v` is one. */
+ * digits, possibly none. An empty value is valid (a target without authority). The same rule as
+ * isValidHost in runtime-min/http-syntax.ts; cases/host.md holds both engines to it. Returns 1
+ * when `v` is one. */
 static int covet_host_ok(const unsigned char* v, uint32_t len) {
   uint32_t i = 0;
   if (len > 0 && v[0] == '[') {
-    for (i = 1; i < len && v[i] != ']'; i++)
-      if (covet_host_chars[v[i]] != 1 && v[i] != ':') return 0;
-    if (i >= len || i == 1) return 0; /* no closing bracket, or nothing inside */
-    i++;
+    const unsigned char* close = memchr(v, ']', len);
+    if (close == NULL || !covet_ip_literal_ok(v + 1, (uint32_t)(close - v - 1))) return 0;
+    i = (uint32_t)(close - v) + 1;
   } else {
     for (;;) {
       while (i < len && covet_host_chars[v[i]] == 1) i++;
