@@ -29,7 +29,12 @@ export function maxBodyMemory(options: ListenOptions): number {
 
 const SERVER_NAME = 'covet';
 
-type NodePrepared = readonly string[];
+/**
+ * A prepared header list as writeHead takes it: `server`, the pairs, then `content-length` with a
+ * value slot that each send fills in (writeHead copies the values into the head at once, so one
+ * array serves every response; no copy per response).
+ */
+type NodePrepared = string[];
 
 /**
  * One client connection: the responses it still owes, in request order.
@@ -39,19 +44,39 @@ type NodePrepared = readonly string[];
  * client still reads the answers in request order.
  */
 class Connection {
-  readonly open = new Set<NodeResponse>();
+  /** The responses still owed, oldest first: a list through NodeResponse.prev/next (no allocation per response). */
+  head: NodeResponse | null = null;
+  tail: NodeResponse | null = null;
   private deferredError: string | null = null;
 
   constructor(readonly socket: Socket) {
     socket.once('close', () => {
-      for (const r of this.open) r.abort();
-      this.open.clear();
+      for (let r = this.head; r !== null; ) {
+        const next = r.next;
+        r.abort();
+        r = next;
+      }
+      this.head = this.tail = null;
     });
   }
 
+  owe(response: NodeResponse): void {
+    response.prev = this.tail;
+    if (this.tail === null) this.head = response;
+    else this.tail.next = response;
+    this.tail = response;
+  }
+
   settled(response: NodeResponse): void {
-    this.open.delete(response);
-    if (this.open.size === 0 && this.deferredError !== null) this.endWith(this.deferredError);
+    const { prev, next } = response;
+    if (prev === null) {
+      if (this.head !== response) return; // not owed (any more)
+      this.head = next;
+    } else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    response.prev = response.next = null;
+    if (this.head === null && this.deferredError !== null) this.endWith(this.deferredError);
   }
 
   /**
@@ -59,8 +84,12 @@ class Connection {
    * A request whose body was still arriving will never be complete: its response is dropped.
    */
   failWith(raw: string): void {
-    for (const r of this.open) if (!r.willAnswer) r.abort();
-    if (this.open.size === 0) this.endWith(raw);
+    for (let r = this.head; r !== null; ) {
+      const next = r.next;
+      if (!r.willAnswer) r.abort();
+      r = next;
+    }
+    if (this.head === null) this.endWith(raw);
     else this.deferredError = raw;
   }
 
@@ -125,6 +154,22 @@ function originForm(url: string): string {
   return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
 }
 
+/**
+ * node:http's response, which settles its NodeResponse on 'finish' (the whole response was handed
+ * to the socket) after node:http's own listener, as a `once('finish')` would, but without a
+ * listener and a closure per response.
+ */
+class CovetServerResponse extends http.ServerResponse {
+  covet: NodeResponse | null = null;
+
+  override emit(event: string | symbol): boolean {
+    // eslint-disable-next-line prefer-rest-params
+    const listened = super.emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
+    if (event === 'finish' && this.covet !== null) this.covet.settle();
+    return listened;
+  }
+}
+
 class NodeResponse implements EngineResponse {
   /** The answer is certain: the whole request (body included) has arrived, or the engine refused it. */
   willAnswer = false;
@@ -132,16 +177,18 @@ class NodeResponse implements EngineResponse {
   private done = false;
   private aborted = false;
   private abortListeners: (() => void)[] | null = null;
+  /** Neighbours in the connection's list of owed responses. */
+  prev: NodeResponse | null = null;
+  next: NodeResponse | null = null;
 
   constructor(
-    readonly raw: http.ServerResponse,
+    readonly raw: CovetServerResponse,
     private readonly connection: Connection,
     private readonly state: EngineState,
   ) {
     state.inFlight++;
-    connection.open.add(this);
-    // 'finish': the whole response was handed to the socket.
-    raw.once('finish', () => this.settle());
+    connection.owe(this);
+    raw.covet = this;
   }
 
   get closed(): boolean {
@@ -162,7 +209,7 @@ class NodeResponse implements EngineResponse {
     this.settle();
   }
 
-  private settle(): void {
+  settle(): void {
     if (this.done) return;
     this.done = true;
     this.connection.settled(this);
@@ -175,10 +222,9 @@ class NodeResponse implements EngineResponse {
       this.sent = true;
       return;
     }
-    const pairs = headers as NodePrepared;
-    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    const list = pairs.slice();
-    if (status !== 204 && status !== 304) list.push('content-length', String(length));
+    let list = headers as NodePrepared;
+    if (status === 204 || status === 304) list = list.slice(0, -2);
+    else list[list.length - 1] = String(body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     // While shutting down, no connection is kept for another request.
     if (this.state.stopping) this.raw.shouldKeepAlive = false;
     // Throws before anything is written (a status outside 100–999, a header node:http
@@ -236,7 +282,7 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
 }
 
 export function nodeEngine(): Engine {
-  let server: http.Server | null = null;
+  let server: http.Server<typeof http.IncomingMessage, typeof CovetServerResponse> | null = null;
   const connections = new WeakMap<Socket, Connection>();
   let idleWaiters: (() => void)[] = [];
   const state: EngineState = {
@@ -270,7 +316,7 @@ export function nodeEngine(): Engine {
         http.validateHeaderName(pairs[i]!);
         http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
       }
-      return Object.freeze(['server', SERVER_NAME, ...pairs]) as unknown as PreparedHeaders;
+      return ['server', SERVER_NAME, ...pairs, 'content-length', '0'] as unknown as PreparedHeaders;
     },
 
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
@@ -288,7 +334,7 @@ export function nodeEngine(): Engine {
         unfinishedBytes -= body.bytes;
       };
 
-      const onRequest = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
+      const onRequest = (req: http.IncomingMessage, res: CovetServerResponse, expectsContinue: boolean) => {
         const response = new NodeResponse(res, connectionOf(req.socket), state);
         const refused = refusal(req);
         if (refused !== null) {
@@ -367,13 +413,14 @@ export function nodeEngine(): Engine {
           // Checked by `refusal` so that the answer has Covet's JSON body like every other 400.
           requireHostHeader: false,
           noDelay: true,
+          ServerResponse: CovetServerResponse,
         },
-        (req, res) => onRequest(req, res, false),
+        (req, res) => onRequest(req, res as CovetServerResponse, false),
       );
       // `Expect: 100-continue`: refuse an oversized body before the client sends it.
-      srv.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => onRequest(req, res, true));
+      srv.on('checkContinue', (req: http.IncomingMessage, res: CovetServerResponse) => onRequest(req, res, true));
       // Any other expectation: 417 (node:http's own answer has no body and keeps the connection).
-      srv.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      srv.on('checkExpectation', (req: http.IncomingMessage, res: CovetServerResponse) => {
         new NodeResponse(res, connectionOf(req.socket), state).refuse(417, 'Expectation Failed');
       });
       srv.on('connection', (socket: Socket) => connectionOf(socket));
