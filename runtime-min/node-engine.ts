@@ -36,7 +36,12 @@ export function maxBodyMemory(options: ListenOptions): number {
 
 const SERVER_NAME = 'covet';
 
-type NodePrepared = readonly string[];
+/**
+ * A prepared header list as writeHead takes it: `server`, the pairs, then `content-length` with a
+ * value slot that each send fills in (writeHead copies the values into the head at once, so one
+ * array serves every response; no copy per response).
+ */
+type NodePrepared = string[];
 
 /**
  * How long a closing connection goes on reading (and dropping) what its client still sends
@@ -63,12 +68,10 @@ function drop(): void {}
  * - `lingering`: the last answer is written; the connection closes the lingering way (`linger`).
  */
 class Connection {
-  /**
-   * The responses owed, in request order; created with the first (most of a keep-alive
-   * connection's life is spent idle, and every idle connection costs memory).
-   */
-  private owed: Set<NodeResponse> | null = null;
   phase: 'reading' | 'ending' | 'lingering' = 'reading';
+  /** The responses still owed, oldest first: a list through NodeResponse.prev/next (no allocation per response). */
+  head: NodeResponse | null = null;
+  tail: NodeResponse | null = null;
   private deferredError: string | null = null;
   private lingerTimer: NodeJS.Timeout | null = null;
   /** The send timeout's view (`checkSend`): bytes sent at the last look, and since when none were. */
@@ -80,22 +83,31 @@ class Connection {
   /** The socket has closed: every response still owed is aborted. */
   closed(): void {
     if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
-    const owed = this.owed;
-    this.owed = null;
-    if (owed !== null) for (const r of owed) r.abort();
+    for (let r = this.head; r !== null; ) {
+      const next = r.next;
+      r.abort();
+      r = next;
+    }
+    this.head = this.tail = null;
   }
 
   owe(response: NodeResponse): void {
-    (this.owed ??= new Set()).add(response);
+    response.prev = this.tail;
+    if (this.tail === null) this.head = response;
+    else this.tail.next = response;
+    this.tail = response;
   }
 
   settled(response: NodeResponse): void {
-    const owed = this.owed;
-    if (owed === null) return;
-    owed.delete(response);
-    if (owed.size !== 0) return;
-    this.owed = null;
-    if (this.deferredError !== null) this.endWith(this.deferredError);
+    const { prev, next } = response;
+    if (prev === null) {
+      if (this.head !== response) return; // not owed (any more)
+      this.head = next;
+    } else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    response.prev = response.next = null;
+    if (this.head === null && this.deferredError !== null) this.endWith(this.deferredError);
   }
 
   /**
@@ -130,8 +142,12 @@ class Connection {
    */
   failWith(raw: string): void {
     this.stopReading();
-    if (this.owed !== null) for (const r of this.owed) if (!r.willAnswer) r.abort();
-    if (this.owed === null || this.owed.size === 0) this.endWith(raw);
+    for (let r = this.head; r !== null; ) {
+      const next = r.next;
+      if (!r.willAnswer) r.abort();
+      r = next;
+    }
+    if (this.head === null) this.endWith(raw);
     else this.deferredError = raw;
   }
 
@@ -252,6 +268,22 @@ function originForm(url: string): string {
   return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
 }
 
+/**
+ * node:http's response, which settles its NodeResponse on 'finish' (the whole response was handed
+ * to the socket) after node:http's own listener, as a `once('finish')` would, but without a
+ * listener and a closure per response.
+ */
+class CovetServerResponse extends http.ServerResponse {
+  covet: NodeResponse | null = null;
+
+  override emit(event: string | symbol): boolean {
+    // eslint-disable-next-line prefer-rest-params
+    const listened = super.emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
+    if (event === 'finish' && this.covet !== null) this.covet.settle();
+    return listened;
+  }
+}
+
 class NodeResponse implements EngineResponse {
   /** The answer is certain: the whole request (body included) has arrived, or the engine refused it. */
   willAnswer = false;
@@ -259,16 +291,18 @@ class NodeResponse implements EngineResponse {
   private done = false;
   private aborted = false;
   private abortListeners: (() => void)[] | null = null;
+  /** Neighbours in the connection's list of owed responses. */
+  prev: NodeResponse | null = null;
+  next: NodeResponse | null = null;
 
   constructor(
-    readonly raw: http.ServerResponse,
+    readonly raw: CovetServerResponse,
     private readonly connection: Connection,
     private readonly state: EngineState,
   ) {
     state.inFlight++;
     connection.owe(this);
-    // 'finish': the whole response was handed to the socket.
-    raw.once('finish', () => this.settle());
+    raw.covet = this;
   }
 
   get closed(): boolean {
@@ -289,7 +323,7 @@ class NodeResponse implements EngineResponse {
     this.settle();
   }
 
-  private settle(): void {
+  settle(): void {
     if (this.done) return;
     this.done = true;
     this.connection.settled(this);
@@ -302,10 +336,9 @@ class NodeResponse implements EngineResponse {
       this.sent = true;
       return;
     }
-    const pairs = headers as NodePrepared;
-    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    const list = pairs.slice();
-    if (status !== 204 && status !== 304) list.push('content-length', String(length));
+    let list = headers as NodePrepared;
+    if (status === 204 || status === 304) list = list.slice(0, -2);
+    else list[list.length - 1] = String(body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     // While shutting down, no connection is kept for another request.
     if (this.state.stopping) this.raw.shouldKeepAlive = false;
     // The request asked to close (Connection: close, HTTP/1.0), or the server is stopping.
@@ -374,7 +407,7 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
 }
 
 export function nodeEngine(): Engine {
-  let server: http.Server | null = null;
+  let server: http.Server<typeof http.IncomingMessage, typeof CovetServerResponse> | null = null;
   const connections = new Map<Socket, Connection>();
   let sendTimer: NodeJS.Timeout | null = null;
   let idleWaiters: (() => void)[] = [];
@@ -417,7 +450,7 @@ export function nodeEngine(): Engine {
         http.validateHeaderName(pairs[i]!);
         http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
       }
-      return Object.freeze(['server', SERVER_NAME, ...pairs]) as unknown as PreparedHeaders;
+      return ['server', SERVER_NAME, ...pairs, 'content-length', '0'] as unknown as PreparedHeaders;
     },
 
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
@@ -436,7 +469,7 @@ export function nodeEngine(): Engine {
         unfinishedBytes -= body.bytes;
       };
 
-      const onRequest = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
+      const onRequest = (req: http.IncomingMessage, res: CovetServerResponse, expectsContinue: boolean) => {
         const connection = connectionOf(req.socket);
         // Parsed from the same read as a request after which the connection stopped reading: not served.
         if (connection.phase !== 'reading') return;
@@ -518,13 +551,14 @@ export function nodeEngine(): Engine {
           // Checked by `refusal` so that the answer has Covet's JSON body like every other 400.
           requireHostHeader: false,
           noDelay: true,
+          ServerResponse: CovetServerResponse,
         },
-        (req, res) => onRequest(req, res, false),
+        (req, res) => onRequest(req, res as CovetServerResponse, false),
       );
       // `Expect: 100-continue`: refuse an oversized body before the client sends it.
-      srv.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => onRequest(req, res, true));
+      srv.on('checkContinue', (req: http.IncomingMessage, res: CovetServerResponse) => onRequest(req, res, true));
       // Any other expectation: 417 (node:http's own answer has no body and keeps the connection).
-      srv.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      srv.on('checkExpectation', (req: http.IncomingMessage, res: CovetServerResponse) => {
         const connection = connectionOf(req.socket);
         if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(417, 'Expectation Failed');
       });
