@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDiagnostic, type Diagnostic } from '../compiler/diagnostics.ts';
 import { routeRows } from '../codegen/app/index.ts';
-import { build, covetVersion, generate, nativeAddonPath, openApi } from '../pipeline/build.ts';
+import { build, covetVersion, generate, nativeAddonPath, nativeFallbackWarning, openApi } from '../pipeline/build.ts';
 import { extractRoute, findRoute } from '../pipeline/inspect.ts';
 
 const program = new Command();
@@ -26,7 +26,7 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], appDir: string): v
   if (errors) process.stderr.write(`covet: ${errors} error${errors === 1 ? '' : 's'}; nothing was built\n`);
 }
 
-const engineOption = new Option('--engine <engine>', 'HTTP engine of the generated server (default: native when its addon is built, else node)').choices(['native', 'node']);
+const engineOption = new Option('--engine <engine>', 'HTTP engine of the generated server (default: native when its binary loads on this machine, else node)').choices(['native', 'node']);
 
 program
   .name('covet')
@@ -45,7 +45,7 @@ program
     const started = performance.now();
     if (opts.engine === undefined) {
       opts.engine = nativeAddonPath() !== null ? 'native' : 'node';
-      if (opts.engine === 'node') process.stderr.write('covet: warning: the native engine is not built (node scripts/setup.mjs builds it); using the node engine\n');
+      if (opts.engine === 'node') process.stderr.write(`covet: warning: ${nativeFallbackWarning()}\n`);
     }
     const result = await build({ appDir, outDir: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify });
     if (!result.ok) {
