@@ -68,13 +68,21 @@ export function makeDiagnostic(d: DiagnosticInput): Diagnostic {
   return out;
 }
 
-/** `users.ts:12:5 - error COVET104: getUser: … \n  fix: …` */
-export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column} - ${d.severity} ${d.id}: ${d.message}\n  fix: ${d.hint}`;
+/** What printing and sorting read of a diagnostic, of any stage (the build API's ids are plain strings). */
+type Located = { id: string; message: string; file: string; line: number; column: number };
+
+/**
+ * `users.ts:12:5 - error COVET104: getUser: … \n  fix: …`; a diagnostic of the
+ * whole build (no file, line 0) reads `covet: error COVET901: …`. Any stage's
+ * diagnostic prints this way, warnings included.
+ */
+export function formatDiagnostic(d: Located & { severity: 'error' | 'warning'; hint: string }): string {
+  const where = d.file ? `${d.file}:${d.line}:${d.column} -` : 'covet:';
+  return `${where} ${d.severity} ${d.id}: ${d.message}\n  fix: ${d.hint}`;
 }
 
 /** Stable order: by file, line, column, then id. */
-export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+export function sortDiagnostics<T extends Located>(list: readonly T[]): T[] {
   return [...list].sort(
     (a, b) =>
       cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.id, b.id) || cmp(a.message, b.message),

@@ -414,7 +414,7 @@ export class TypeReader {
       case 'date':
         return typeof v === 'string';
       case 'number':
-        return typeof v === 'number' && (!ir.integer || Number.isInteger(v));
+        return typeof v === 'number' && (!ir.integer || Number.isSafeInteger(v));
       case 'boolean':
         return typeof v === 'boolean';
       case 'null':

@@ -24,13 +24,9 @@ import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.
 import { openApiDocument } from '../codegen/openapi/index.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
 
-import { covetRoot } from '../templates/index.ts';
+import { covetRoot, covetVersion } from '../templates/index.ts';
 
-export { covetRoot };
-
-export function covetVersion(): string {
-  return (JSON.parse(readFileSync(path.join(covetRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { covetRoot, covetVersion };
 
 export interface BuildOptions {
   appDir: string;
@@ -48,7 +44,17 @@ export interface BuildResult {
   outFile: string | null;
   /** Milliseconds per stage. */
   timings: { compile: number; codegen: number; bundle: number };
+  /** esbuild's warnings, as it words them. */
   warnings: string[];
+  /** Warnings of this stage about the output folder (COVET904, COVET905): built, but look at them. */
+  notices: Notice[];
+}
+
+/** A warning of the build about dist/: what, and what to do. */
+export interface Notice {
+  id: `COVET${number}`;
+  message: string;
+  hint: string;
 }
 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
@@ -67,8 +73,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const engine = options.engine ?? 'node';
   const gen = generate(appDir, { engine, tsconfig: options.tsconfig });
   const warnings: string[] = [];
+  const notices: Notice[] = [];
   if (!gen.ir || !gen.emitted) {
-    return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, warnings };
+    return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, warnings, notices };
   }
   mkdirSync(outDir, { recursive: true });
   // dist/server.mjs is a small loader. Node maps stack traces only for modules
@@ -115,7 +122,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       // Bundled CommonJS dependencies may call require(); give them one.
       js: "import { createRequire as __covet_createRequire } from 'node:module';\nconst require = __covet_createRequire(import.meta.url);",
     },
-    plugins: [covetPlugin(appDir, externals, warnings)],
+    plugins: [covetPlugin(appDir, externals, notices)],
   }).catch((err: unknown) => err as esbuild.BuildFailure);
   relocate(supervisorFile, (await supervisor).metafile, places); // covet's own code: a failure here is covet's bug, thrown as is
   const t1 = performance.now();
@@ -129,7 +136,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       column: (e.location?.column ?? 0) + 1,
       hint: 'fix the import or syntax error esbuild reports here',
     }));
-    return { ok: false, diagnostics, ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings };
+    return { ok: false, diagnostics, ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices };
   }
   for (const w of (result as esbuild.BuildResult).warnings ?? []) warnings.push(w.text);
   relocate(bundleFile, (result as esbuild.BuildResult).metafile!, places);
@@ -140,15 +147,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return {
         ok: false,
         diagnostics: [{ id: 'COVET901', severity: 'error', message: `the native engine is not available: ${addon.reason}`, file: '', line: 0, column: 0, hint: `${nativeRemedy()}; or build with --engine node` }],
-        ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings,
+        ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices,
       };
     }
     copyFileSync(addon.file, path.join(outDir, 'covet_runtime.node'));
   }
-  writeDistPackage(outDir, places, externals, warnings);
+  writeDistPackage(outDir, places, externals, notices);
   writeFileSync(outFile, loader(engine, [...externals.keys()]));
   writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(openApi(gen.ir, appDir), null, 2) + '\n');
-  return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, warnings };
+  return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices };
 }
 
 /** The native engine's folder: binding.gyp, the C sources, prebuilds/ (the binaries the package ships), build/ (a local build). */
@@ -191,11 +198,6 @@ export function nativeRemedy(): string {
   return whatToDo(undefined, existsSync(path.join(covetRoot, '.git')) ? 'node scripts/setup.mjs' : 'npm rebuild covet');
 }
 
-/** The warning of a build that falls back to the node engine: why, and what to do. */
-export function nativeFallbackWarning(): string {
-  const found = findNativeAddon();
-  return `the native engine is not available (${found.reason ?? 'unknown reason'}): ${nativeRemedy()}; using the node engine (--engine node chooses it without this warning)`;
-}
 
 /**
  * dist/server.mjs. Without a mention of workers (no argument starting with
@@ -252,7 +254,7 @@ interface External {
   dir: string;
 }
 
-function covetPlugin(appDir: string, externals: Map<string, External>, warnings: string[]): esbuild.Plugin {
+function covetPlugin(appDir: string, externals: Map<string, External>, notices: Notice[]): esbuild.Plugin {
   const runtimeEntry = path.join(covetRoot, 'runtime-min', 'index.ts');
   const apiEntry = path.join(covetRoot, 'runtime-min', 'api.ts');
   return {
@@ -271,7 +273,11 @@ function covetPlugin(appDir: string, externals: Map<string, External>, warnings:
         const seen = externals.get(name);
         if (seen === undefined) externals.set(name, { version, dir });
         else if (seen.version !== version && seen.dir !== dir) {
-          warnings.push(`${name} resolved to ${seen.version} (${seen.dir}) and to ${version} (${dir}); dist/package.json lists ${seen.version}, which every import of it in dist/ then gets`);
+          notices.push({
+            id: 'COVET905',
+            message: `${name}, which the server imports by name, resolved to two versions: ${seen.version} (${seen.dir}) and ${version} (${dir})`,
+            hint: `the output's package.json lists ${seen.version}, which every import of ${name} then gets: make the app's dependencies agree on one version`,
+          });
         }
         return { path: args.path, external: true };
       });
@@ -291,7 +297,7 @@ function packageVersion(dir: string): string {
  * run dependencies' install scripts only when allowed (`allowScripts`) are allowed exactly these
  * versions, unless the app's project denies one.
  */
-function writeDistPackage(outDir: string, places: Places, externals: Map<string, External>, warnings: string[]): void {
+function writeDistPackage(outDir: string, places: Places, externals: Map<string, External>, notices: Notice[]): void {
   // The app's package.json, else its project's (not when that project is covet's own repository, as for its fixtures).
   const app = readPackage(places.app) ?? (places.project !== covetRoot ? readPackage(places.project) : null) ?? {};
   const name = npmName(typeof app.name === 'string' ? app.name : path.basename(places.app));
@@ -320,10 +326,11 @@ function writeDistPackage(outDir: string, places: Places, externals: Map<string,
     const rel = path.relative(process.cwd(), outDir);
     const where = rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? outDir : rel;
     const them = unresolved.length === 1 ? 'it' : 'them';
-    warnings.push(
-      `the server imports ${unresolved.join(', ')}, which ${unresolved.length === 1 ? 'is' : 'are'} not installed where ${where} can find ${them}: ` +
-        `run npm install --omit=dev in ${where} before starting it (${path.join(where, 'package.json')} lists ${them})`,
-    );
+    notices.push({
+      id: 'COVET904',
+      message: `the server imports ${unresolved.join(', ')}, which ${unresolved.length === 1 ? 'is' : 'are'} not installed where ${where} can find ${them}`,
+      hint: `run npm install --omit=dev in ${where} before starting the server (${path.join(where, 'package.json')} lists ${them})`,
+    });
   }
 }
 

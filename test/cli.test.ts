@@ -59,10 +59,46 @@ test('build of an app that cannot compile exits 1 with file:line:col, the id and
   assert.not.match(r.err, /\n\s+at /, 'no stack trace for a compile error');
 });
 
-test('build of a folder that does not exist says so', () => {
+test('build of a folder that does not exist is a usage error (exit 2) that says so', () => {
   const r = covet('build', 'fixtures/no-such-app');
-  assert.is(r.code, 1);
-  assert.match(r.err, /is not a directory/);
+  assert.is(r.code, 2);
+  assert.match(r.err, /fixtures\/no-such-app is not a directory; pass the folder that holds your handler modules/);
+});
+
+test('exit codes: 2 for every kind of usage error, with the reason on stderr', () => {
+  const cases: [string[], RegExp][] = [
+    [[], /Usage: covet/],
+    [['bulid', 'fixtures/routing'], /unknown command 'bulid'/],
+    [['build'], /missing required argument 'app'/],
+    [['build', 'fixtures/routing', '--outdir', 'x'], /unknown option '--outdir'/],
+    [['build', 'fixtures/routing', '--engine', 'fast'], /argument 'fast' is invalid\. Allowed choices are native, node/],
+    [['build', 'fixtures/routing', '--tsconfig', 'no-such-tsconfig.json'], /no-such-tsconfig\.json is not a file; pass the path of a tsconfig\.json/],
+    [['routes', 'fixtures/no-such-app'], /is not a directory/],
+    [['inspect', 'fixtures/todo-app'], /name a route/],
+  ];
+  for (const [args, message] of cases) {
+    const r = covet(...args);
+    assert.is(r.code, 2, `covet ${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, message, `covet ${args.join(' ')}`);
+  }
+});
+
+test('exit codes: 0 for --help and --version, and --help documents the codes', () => {
+  const help = covet('--help');
+  assert.is(help.code, 0);
+  assert.match(help.out, /Exit codes:\n {2}0 {2}done\n {2}1 {2}the app has errors[^\n]*\n {2}2 {2}usage/);
+  const version = covet('--version');
+  assert.is(version.code, 0);
+  assert.match(version.out, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('exit codes: 1 when the app has errors, for every command that reads it', () => {
+  for (const args of [['routes'], ['inspect', '--ir'], ['openapi']]) {
+    const [command, ...rest] = args as [string, ...string[]];
+    const r = covet(command, 'fixtures/fail/two-bodies', ...rest);
+    assert.is(r.code, 1, `covet ${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, /error COVET102: /);
+  }
 });
 
 test('routes prints a table with method, path, handler, file:line, params and status', () => {
@@ -93,7 +129,7 @@ test('inspect METHOD path prints that route, its validators and serializers, wit
 
 test('inspect of a route that does not exist suggests the closest one', () => {
   const r = covet('inspect', 'fixtures/todo-app', 'GET', '/todo/:id');
-  assert.is(r.code, 1);
+  assert.is(r.code, 2, 'the app is fine: the argument is wrong');
   assert.match(r.err, /no route GET \/todo\/:id — did you mean GET \/todos\/:id\?/);
 });
 
