@@ -51,7 +51,7 @@ async function printDiagnostics(diagnostics: readonly Diagnostic[], appDir: stri
   process.stderr.write(formatDiagnostics({ diagnostics: [...diagnostics], appDir }));
 }
 
-const engineOption = new Option('--engine <engine>', 'HTTP engine of the generated server (default: native when its addon is built, else node)').choices(['native', 'node']);
+const engineOption = new Option('--engine <engine>', 'HTTP engine of the generated server (default: native when its binary loads on this machine, else node)').choices(['native', 'node']);
 
 program
   .name('covet')

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { didYouMean, formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
 import type * as Public from './covet-build.d.ts';
-import { build as buildApp, nativeAddonPath } from './build.ts';
+import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy } from './build.ts';
 
 type Diagnostic = Public.Diagnostic;
 
@@ -47,6 +47,7 @@ export const build: typeof Public.build = async (options) => {
     typecheck: options.typecheck ?? true,
   });
   diagnostics.push(...result.diagnostics);
+  for (const n of result.notices) diagnostics.push({ ...n, severity: 'warning', file: '', line: 0, column: 0 });
   for (const text of result.warnings) {
     diagnostics.push({ id: 'COVET903', severity: 'warning', message: `the bundler warns: ${text}`, hint: 'look at the import or expression esbuild names; the server was built', file: '', line: 0, column: 0 });
   }
@@ -82,13 +83,13 @@ export const formatDiagnostics: typeof Public.formatDiagnostics = (report, optio
   return text;
 };
 
-/** No engine asked for and no native addon: the build goes on with the node engine, and says so once. */
+/** No engine asked for and no native engine here: the build goes on with the node engine, and says once why and what to do. */
 function nodeEngineFallback(): Diagnostic {
   return {
     id: 'COVET902',
     severity: 'warning',
-    message: "the native engine's addon is not built; this server uses the node engine (node:http)",
-    hint: 'build the addon (in the covet repository: `node scripts/setup.mjs`), or choose the node engine with --engine node (engine: \'node\') to silence this',
+    message: `the native engine is not available (${findNativeAddon().reason ?? 'unknown reason'}); this server uses the node engine (node:http)`,
+    hint: `${nativeRemedy()}; or choose the node engine with --engine node (engine: 'node') to silence this`,
     file: '',
     line: 0,
     column: 0,

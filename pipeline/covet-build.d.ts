@@ -30,7 +30,7 @@ export interface BuildOptions {
   /** Output folder (`--out`); default `'dist'`. Relative to `cwd`. */
   out?: string;
   /**
-   * HTTP engine (`--engine`). Default: `'native'` when its addon is available,
+   * HTTP engine (`--engine`). Default: `'native'` when its binary loads on this machine,
    * otherwise `'node'`, with a warning (COVET902) in the report.
    */
   engine?: EngineName;

@@ -86,9 +86,20 @@ export function loadAddon(base: string | URL = import.meta.url): NativeAddon {
   const candidates = addonCandidates(base);
   const file = candidates.find((f) => existsSync(f));
   if (file === undefined) {
-    throw new Error(`covet: the native engine's addon was not found (looked for ${candidates.join(', ')}); rebuild with --engine node, or run node scripts/setup.mjs`);
+    throw new Error(
+      `covet: the native engine's binary was not found (looked for ${candidates.join(', ')}); covet build puts ${ADDON_FILE} beside app.mjs: ` +
+        'deploy the whole output folder, or build with --engine node',
+    );
   }
-  loaded = createRequire(import.meta.url)(file) as NativeAddon;
+  try {
+    loaded = createRequire(import.meta.url)(file) as NativeAddon;
+  } catch (err) {
+    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new Error(
+      `covet: the native engine's binary ${file} does not load on this machine (${process.platform}-${process.arch}): ${why}; ` +
+        'it is the one of the machine that ran covet build: build where the server runs (same platform and libc), or with --engine node',
+    );
+  }
   return loaded;
 }
 

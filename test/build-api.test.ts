@@ -85,7 +85,8 @@ test('no engine asked for and no native addon: built with the node engine, and a
   assert.is(r.fallback.engine, 'node');
   assert.is(r.fallback.appDir, path.join(root, 'fixtures', 'routing'), 'app is relative to cwd');
   assert.equal(r.fallback.diagnostics.map((d: { id: string; severity: string }) => `${d.severity} ${d.id}`), ['warning COVET902']);
-  assert.match(r.fallbackText, /^covet: warning COVET902: the native engine's addon is not built; this server uses the node engine/);
+  assert.match(r.fallbackText, /^covet: warning COVET902: the native engine is not available \(COVET_NATIVE_ADDON names \S+no-addon\.node, which does not exist\); this server uses the node engine/);
+  assert.match(r.fallbackText, /\n {2}fix: .*; or choose the node engine with --engine node/, 'what to do');
   assert.not.match(r.fallbackText, /nothing was built/);
 });
 

@@ -3,7 +3,7 @@
  * process, checking exit codes and what it prints.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -26,8 +26,28 @@ test('build writes server.mjs, the supervisor apart from the app, and a source m
   const supervisor = readFileSync(path.join(out, 'supervisor.mjs'), 'utf8');
   assert.not.match(supervisor, /fixtures\/routing|covet_runtime\.node|node:http"/);
   assert.match(supervisor, /export \{[^}]*superviseIfAsked/);
+  // dist/ is outside the project here: the map names the handler files by their place in the app, covet's by its package.
   const map = JSON.parse(readFileSync(path.join(out, 'app.mjs.map'), 'utf8')) as { sources: string[] };
-  assert.ok(map.sources.some((s) => s.endsWith('fixtures/routing/routes.ts') || /fixtures\/routing\/[^/]+\.ts$/.test(s)), map.sources.join(', '));
+  for (const file of ['items.ts', 'nested.ts', 'text.ts', 'covet/runtime-min/rt.ts']) assert.ok(map.sources.includes(file), `${file} in ${map.sources.join(', ')}`);
+  assert.not.ok(map.sources.some((s) => s.startsWith('..') || s.startsWith('/')), map.sources.join(', '));
+});
+
+test('a build into a folder inside the project keeps the source paths relative, resolving to the handler files', () => {
+  mkdirSync(path.join(root, '.covet'), { recursive: true });
+  const out = mkdtempSync(path.join(root, '.covet', 'cli-'));
+  try {
+    const r = covet('build', 'fixtures/routing', '--out', out, '--engine', 'node');
+    assert.is(r.code, 0, r.err);
+    const map = JSON.parse(readFileSync(path.join(out, 'app.mjs.map'), 'utf8')) as { sources: string[] };
+    for (const file of ['fixtures/routing/items.ts', 'runtime-min/rt.ts']) {
+      const source = map.sources.find((s) => path.resolve(out, s) === path.join(root, file));
+      assert.ok(source !== undefined && !path.isAbsolute(source), `${file} in ${map.sources.join(', ')}`);
+    }
+    assert.match(readFileSync(path.join(out, 'app.mjs'), 'utf8'), /^\/\/ fixtures\/routing\/items\.ts$/m, 'esbuild names inputs relative to the project');
+    assert.equal(JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8')).dependencies, {});
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test('build of an app that cannot compile exits 1 with file:line:col, the id and a fix', () => {
