@@ -160,6 +160,11 @@ static int covet_on_header_value_complete(llhttp_t* p) {
   const char* base = S->staging + m->base;
   while (h[3] > 0 && (base[h[2] + h[3] - 1] == ' ' || base[h[2] + h[3] - 1] == '\t')) h[3]--;
   const char* name = base + h[0];
+  if (m->head_done) {
+    /* A trailer field (RFC 9110 §6.5.1: framing fields may not be one; node's llhttp 9 refuses
+     * Content-Length there, llhttp 8 does not). It is not handed out: see on_message_complete. */
+    return covet_name_is(name, h[1], "content-length", 14) ? covet_fail(COVET_E_BAD_REQUEST) : 0;
+  }
   switch (h[1]) {
     case 4:
       if (covet_name_is(name, h[1], "host", 4)) m->hosts++;
@@ -181,6 +186,8 @@ static int covet_on_headers_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
   c->head_start = 0;
+  m->head_done = 1;
+  m->head_headers = m->nheaders;
   m->body_off = (uint32_t)(S->staging_len - m->base);
   /* The node engine's order: another expectation (HTTP/1.1 only), then its refusals, then 413. */
   if (m->expect == 2 && p->http_major == 1 && p->http_minor == 1) return covet_fail(COVET_E_EXPECTATION);
@@ -207,12 +214,19 @@ static int covet_on_message_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
   uint32_t* r = S->meta + m->rec;
+  /* Trailer fields are not headers (RFC 9110 §6.5.2; node:http keeps them apart too): their
+   * spans are dropped from the record (their bytes stay in staging, after the body). */
+  m->nheaders = m->head_headers;
+  S->meta_len = m->rec + COVET_R_HEADERS + 4 * m->nheaders;
   int keep_alive = llhttp_should_keep_alive(p);
   uint32_t flags = p->method;
   if (p->method == HTTP_HEAD) flags |= COVET_F_HEAD;
   if (m->has_body) flags |= COVET_F_HAS_BODY;
   /* CONNECT is not tunnelled: answer it like any request, then close. */
   if (!keep_alive || p->method == HTTP_CONNECT) flags |= COVET_F_CLOSE;
+  /* node:http's rule: a client that expected 100 Continue and gets a final answer without one
+   * (its request announced no body) may still send one; the connection is not reused. */
+  if (m->expect == 1 && p->http_minor == 1 && !m->has_body) flags |= COVET_F_CLOSE;
   r[COVET_R_WORDS] = COVET_R_HEADERS + 4 * m->nheaders;
   r[COVET_R_BASE] = m->base;
   r[COVET_R_SIZE] = (uint32_t)(S->staging_len - m->base);
@@ -540,10 +554,11 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     c->no_more = 1; /* a request that closes the connection: what follows it is not read */
   } else if (err != HPE_OK) {
     covet_error_t e = covet_error_of(err);
+    int head = covet_cur->head_done && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
     covet_cur->started = 0;
     c->no_more = 1;
     c->head_start = c->req_start = 0;
-    covet_respond_error(c, e);
+    covet_respond_error(c, e, head);
   }
 
   /* Where the completed requests' bytes and records end (an unfinished one follows them). */
@@ -643,7 +658,7 @@ static void covet_on_tick(uv_timer_t* t) {
       c->no_more = 1;
       c->head_start = c->req_start = 0;
       covet_stop_reading(c);
-      covet_respond_error(c, COVET_E_TIMEOUT);
+      covet_respond_error(c, COVET_E_TIMEOUT, 0);
       covet_conn_end_if_done(c);
     } else if (c->next_req_seq == c->next_write_seq && c->partial == NULL && c->queued == 0 &&
                now - c->idle_since >= COVET_KEEP_ALIVE_MS) {
