@@ -174,6 +174,9 @@ class NodeResponse implements EngineResponse {
     if (status !== 204 && status !== 304) list.push('content-length', String(length));
     // While shutting down, no connection is kept for another request.
     if (this.state.stopping) this.raw.shouldKeepAlive = false;
+    // node:http keeps an HTTP/1.0 connection only for an answer with Content-Length (or chunked,
+    // which 1.0 lacks); a 204 or 304 has no body, so its end is known without either.
+    else if (status === 204 || status === 304) this.raw.useChunkedEncodingByDefault = true;
     // Throws before anything is written (a status outside 100–999, a header node:http
     // refuses): the request is then still unanswered, and the caller answers it (500).
     this.raw.writeHead(status, list);
