@@ -85,6 +85,7 @@ typedef enum {
   COVET_E_BAD_REQUEST = 0,
   COVET_E_NO_HOST,
   COVET_E_TWO_HOSTS,
+  COVET_E_BAD_HOST,        /* Host is not uri-host [":" port] (RFC 9112 §3.2) */
   COVET_E_TE_HTTP10,
   COVET_E_TIMEOUT,         /* 408 */
   COVET_E_TOO_LARGE,       /* 413 */
@@ -118,16 +119,19 @@ typedef struct {
   uint32_t url_len;
   uint32_t body_off;
   uint32_t body_len;
+  uint32_t host_off; /* the (last) Host value, relative to base */
+  uint32_t host_len;
   uint32_t head_headers; /* headers in the header section; those after it are trailer fields */
   uint8_t started;   /* a request line has begun */
+  uint8_t in_head;   /* before the end of its header section */
   uint8_t in_field;  /* inside a header name */
   uint8_t in_value;  /* inside a header value */
   uint8_t hosts;     /* Host headers seen */
   uint8_t expect;    /* 0 none, 1 100-continue, 2 another expectation */
   uint8_t has_body;  /* Content-Length or Transfer-Encoding present */
   uint8_t has_te;    /* Transfer-Encoding present */
-  uint8_t head_done; /* the header section is complete (what follows: body, trailers) */
-  char last_byte;    /* the last byte of the previous read (obs-fold detection) */
+  char last_byte;    /* the last two bytes of the previous read (the head scan's look-behind) */
+  char last_byte2;
   int error;         /* a covet_error_t set by a callback, or -1 */
 } covet_msg_t;
 

@@ -17,6 +17,8 @@ static covet_msg_t* covet_cur;      /* the message being parsed */
 static uint32_t covet_completed;    /* requests completed by the current read */
 static int covet_reserve_fd = -1;   /* spare descriptor for accepting past EMFILE */
 static const char* covet_read_start; /* the bytes being parsed */
+static const char* covet_head_from;  /* the current head's bytes not yet scanned, in this read; NULL: none */
+static const char* covet_read_end;   /* their end */
 
 #define COVET_CONN(p) ((covet_conn_t*)(p)->data)
 
@@ -64,6 +66,8 @@ static int covet_on_message_begin(llhttp_t* p) {
   memset(m, 0, sizeof *m);
   m->error = -1;
   m->started = 1;
+  m->in_head = 1;
+  covet_head_from = NULL;
   m->base = (uint32_t)S->staging_len;
   m->rec = (uint32_t)S->meta_len;
   if (S->meta_len + COVET_R_HEADERS > S->meta_cap && covet_grow_meta(S->meta_len + COVET_R_HEADERS) != 0)
@@ -77,6 +81,7 @@ static int covet_on_message_begin(llhttp_t* p) {
 
 static int covet_on_url(llhttp_t* p, const char* at, size_t len) {
   (void)p;
+  if (covet_head_from == NULL) covet_head_from = at; /* the method before it is a token llhttp checked */
   if (covet_count_head(len) != 0) return -1;
   covet_cur->url_len += (uint32_t)len;
   return covet_stage(at, len) == 0 ? 0 : covet_fail(COVET_E_BAD_REQUEST);
@@ -114,11 +119,6 @@ static int covet_on_header_value(llhttp_t* p, const char* at, size_t len) {
   covet_msg_t* m = covet_cur;
   if (covet_count_head(len) != 0) return -1;
   if (m->nheaders == 0 || len == 0) return 0; /* an empty value is an empty span after the line */
-  /* llhttp 8 accepts obs-fold (a value continued on an indented line) as a new value span that
-   * starts right after a line feed. RFC 9112 §5.2 lets a server reject it: Covet does, like
-   * node's llhttp 9. A span that starts a read looks at the byte that ended the previous read. */
-  char before = at > covet_read_start ? at[-1] : m->last_byte;
-  if (before == '\n') return covet_fail(COVET_E_BAD_REQUEST);
   if (!m->in_value) {
     covet_header_span()[2] = (uint32_t)(S->staging_len - m->base);
     m->in_value = 1;
@@ -160,14 +160,21 @@ static int covet_on_header_value_complete(llhttp_t* p) {
   const char* base = S->staging + m->base;
   while (h[3] > 0 && (base[h[2] + h[3] - 1] == ' ' || base[h[2] + h[3] - 1] == '\t')) h[3]--;
   const char* name = base + h[0];
-  if (m->head_done) {
-    /* A trailer field (RFC 9110 §6.5.1: framing fields may not be one; node's llhttp 9 refuses
-     * Content-Length there, llhttp 8 does not). It is not handed out: see on_message_complete. */
-    return covet_name_is(name, h[1], "content-length", 14) ? covet_fail(COVET_E_BAD_REQUEST) : 0;
+  if (!m->in_head) {
+    /* A trailer field: not handed out (see on_message_complete). An empty name is refused as in
+     * the head, and so is Content-Length (RFC 9110 §6.5.1: a framing field may not be a trailer;
+     * node's llhttp 9 refuses it there, llhttp 8 does not). */
+    return h[1] == 0 || covet_name_is(name, h[1], "content-length", 14) ? covet_fail(COVET_E_BAD_REQUEST) : 0;
   }
   switch (h[1]) {
+    case 0: /* `: value` — llhttp 8 reports an empty name */
+      return covet_fail(COVET_E_BAD_REQUEST);
     case 4:
-      if (covet_name_is(name, h[1], "host", 4)) m->hosts++;
+      if (covet_name_is(name, h[1], "host", 4)) {
+        m->hosts++;
+        m->host_off = h[2];
+        m->host_len = h[3];
+      }
       break;
     case 6:
       if (covet_name_is(name, h[1], "expect", 6) && m->expect == 0) m->expect = covet_is_continue(base + h[2], h[3]) ? 1 : 2;
@@ -182,18 +189,95 @@ static int covet_on_header_value_complete(llhttp_t* p) {
   return 0;
 }
 
+/* RFC 9112 §2.2 and §5.2 on the raw bytes of a request head, where llhttp 8 is lenient: every line
+ * ends in CRLF (a bare LF is 400) and no line begins with a space or a tab (obs-fold is 400, on every
+ * header: a folded Transfer-Encoding or Content-Length would frame the body differently from a proxy
+ * that unfolds it). Scans [s, e), where `prev1` and `prev2` are the two bytes before `s` (from the
+ * previous read when `s` starts one), up to the empty line that ends the head. Returns 1 when that
+ * line was reached, 0 when the bytes end inside the head, -1 on a bare LF or a folded line. */
+static int covet_scan_head(const char* s, const char* e, char prev2, char prev1) {
+  if (s < e && prev1 == '\n' && (*s == ' ' || *s == '\t')) return -1;
+  for (const char* p = s; p < e;) {
+    const char* lf = memchr(p, '\n', (size_t)(e - p));
+    if (lf == NULL) return 0;
+    size_t at = (size_t)(lf - s);
+    char before = at >= 1 ? lf[-1] : prev1;
+    if (before != '\r') return -1;
+    char line_start = at >= 2 ? lf[-2] : at == 1 ? prev1 : prev2;
+    if (line_start == '\n') return 1; /* an empty line: the head ends here */
+    if (lf + 1 < e && (lf[1] == ' ' || lf[1] == '\t')) return -1;
+    p = lf + 1;
+  }
+  return 0;
+}
+
+/* Scans what this read holds of the current head, from covet_head_from to `end`. */
+static int covet_scan_head_part(const char* end) {
+  const char* from = covet_head_from;
+  covet_head_from = NULL;
+  if (from == NULL || from >= end) return 0;
+  char prev1 = from > covet_read_start ? from[-1] : covet_cur->last_byte;
+  char prev2 = from - 1 > covet_read_start ? from[-2] : from > covet_read_start ? covet_cur->last_byte : covet_cur->last_byte2;
+  return covet_scan_head(from, end, prev2, prev1);
+}
+
+/* Classes of the bytes of a Host value (RFC 3986 §3.2.2): 1 for unreserved and sub-delims, 2 for
+ * '%' (then two hex digits), 3 for ':' (then the port), 0 for anything else. */
+static uint8_t covet_host_chars[256];
+
+static void covet_host_chars_init(void) {
+  for (int ch = 1; ch < 256; ch++)
+    covet_host_chars[ch] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                           strchr("-._~!$&'()*+,;=", ch) != NULL;
+  covet_host_chars['%'] = 2;
+  covet_host_chars[':'] = 3;
+}
+
+static int covet_is_hex(unsigned char ch) {
+  return (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'f');
+}
+
+/* Host = uri-host [":" port] (RFC 9112 §3.2, RFC 3986 §3.2.2): an IP-literal in brackets, or a
+ * reg-name (an IPv4 address is one) of unreserved characters, sub-delims and %HH; the port is
+ * digits. An empty value is valid (a target without authority). Returns 1 when `v` is one. */
+static int covet_host_ok(const unsigned char* v, uint32_t len) {
+  uint32_t i = 0;
+  if (len > 0 && v[0] == '[') {
+    for (i = 1; i < len && v[i] != ']'; i++)
+      if (covet_host_chars[v[i]] != 1 && v[i] != ':') return 0;
+    if (i >= len || i == 1) return 0; /* no closing bracket, or nothing inside */
+    i++;
+  } else {
+    for (;;) {
+      while (i < len && covet_host_chars[v[i]] == 1) i++;
+      if (i == len || covet_host_chars[v[i]] != 2) break;
+      if (i + 2 >= len || !covet_is_hex(v[i + 1]) || !covet_is_hex(v[i + 2])) return 0;
+      i += 3;
+    }
+  }
+  if (i == len) return 1;
+  if (v[i] != ':') return 0;
+  for (i++; i < len; i++)
+    if (v[i] < '0' || v[i] > '9') return 0;
+  return 1;
+}
+
 static int covet_on_headers_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
   c->head_start = 0;
-  m->head_done = 1;
   m->head_headers = m->nheaders;
   m->body_off = (uint32_t)(S->staging_len - m->base);
+  m->in_head = 0;
+  /* The head's last bytes are in this read: its empty line is what made llhttp call here. */
+  if (covet_scan_head_part(covet_read_end) != 1) return covet_fail(COVET_E_BAD_REQUEST);
   /* The node engine's order: another expectation (HTTP/1.1 only), then its refusals, then 413. */
   if (m->expect == 2 && p->http_major == 1 && p->http_minor == 1) return covet_fail(COVET_E_EXPECTATION);
   if (p->http_major != 1) return covet_fail(COVET_E_VERSION);
   if (m->url_len > COVET_MAX_URL) return covet_fail(COVET_E_URI_TOO_LONG);
   if (p->http_minor == 1 && m->hosts != 1) return covet_fail(m->hosts == 0 ? COVET_E_NO_HOST : COVET_E_TWO_HOSTS);
+  if (m->hosts == 1 && !covet_host_ok((const unsigned char*)S->staging + m->base + m->host_off, m->host_len))
+    return covet_fail(COVET_E_BAD_HOST);
   if (p->http_minor == 0 && m->has_te) return covet_fail(COVET_E_TE_HTTP10);
   if (m->has_body) {
     if (!m->has_te && p->content_length > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
@@ -543,6 +627,8 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   const char* at = buf->base;
   const char* end = buf->base + nread;
   covet_read_start = at;
+  covet_read_end = end;
+  covet_head_from = covet_cur->started && covet_cur->in_head ? at : NULL;
   llhttp_errno_t err = llhttp_execute(p, at, (size_t)(end - at));
   while (err == HPE_PAUSED_UPGRADE) {
     /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
@@ -550,11 +636,16 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     llhttp_resume_after_upgrade(p);
     err = pos != NULL && pos < end ? llhttp_execute(p, pos, (size_t)(end - pos)) : HPE_OK;
   }
+  /* A head still arriving: scan what this read brought of it. */
+  if (err == HPE_OK && covet_cur->started && covet_cur->in_head && covet_scan_head_part(end) != 0) {
+    covet_cur->error = COVET_E_BAD_REQUEST;
+    err = HPE_USER;
+  }
   if (err == HPE_PAUSED) {
     c->no_more = 1; /* a request that closes the connection: what follows it is not read */
   } else if (err != HPE_OK) {
     covet_error_t e = covet_error_of(err);
-    int head = covet_cur->head_done && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
+    int head = covet_cur->started && !covet_cur->in_head && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
     covet_cur->started = 0;
     c->no_more = 1;
     c->head_start = c->req_start = 0;
@@ -586,6 +677,7 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     pa->meta_len = mlen;
     pa->msg.base = 0;
     pa->msg.rec = 0;
+    pa->msg.last_byte2 = nread >= 2 ? end[-2] : pa->msg.last_byte;
     pa->msg.last_byte = end[-1];
   } else {
     covet_free_partial(c);
@@ -683,6 +775,7 @@ int covet_listen(const char* host, int port, int backlog, int reuseport, int* po
     covet_settings.on_headers_complete = covet_on_headers_complete;
     covet_settings.on_body = covet_on_body;
     covet_settings.on_message_complete = covet_on_message_complete;
+    covet_host_chars_init();
   }
   if (covet_reserve_fd < 0) covet_reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   struct sockaddr_storage addr;

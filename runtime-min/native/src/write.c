@@ -25,6 +25,7 @@ static const struct {
     [COVET_E_BAD_REQUEST] = {400, "Bad Request"},
     [COVET_E_NO_HOST] = {400, "Bad Request: missing Host header"},
     [COVET_E_TWO_HOSTS] = {400, "Bad Request: more than one Host header"},
+    [COVET_E_BAD_HOST] = {400, "Bad Request: invalid Host header"},
     [COVET_E_TE_HTTP10] = {400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request"},
     [COVET_E_TIMEOUT] = {408, "Request Timeout"},
     [COVET_E_TOO_LARGE] = {413, "Payload Too Large"},
