@@ -9,7 +9,7 @@
 // the documented differences below (README.md, "Differential fuzz"), else the
 // run fails and prints the case and the command that replays it.
 //
-//   node runtime-min/conformance/differential.mjs [--seconds 20] [--seed N] [--parallel 12]
+//   node runtime-min/conformance/differential.mjs [--seconds 20] [--seed N] [--parallel 12] [--verbose]
 //   node runtime-min/conformance/differential.mjs --replay SEED:INDEX[,INDEX…] [--minimize]
 //   node runtime-min/conformance/differential.mjs --show SEED:INDEX   (the case's bytes only)
 import { spawn } from 'node:child_process';
@@ -29,14 +29,18 @@ const SERVER_ARGS = ['--max-body-size', '1024', '--headers-timeout', '1000'];
 // case, `node`/`native` the normalised results and `at` the index of the first
 // answer that differs. A rule should be as narrow as the difference it explains.
 
-const hasBareLf = (c) => /(^|[^\r])\n/.test(c.bytes.toString('latin1'));
-const hasFold = (c) => /\n[ \t]/.test(c.bytes.toString('latin1'));
-const hasEmptyName = (c) => /\n:/.test(c.bytes.toString('latin1'));
+/** A trailer section (after a last chunk `0…` line) with obs-fold or a bare LF in it. */
+function hasOddTrailers(c) {
+  for (const m of c.bytes.toString('latin1').matchAll(/\n0+[ \t;]?[^\r\n]*\r?\n((?:[^\r\n]+\r?\n)*?)\r?\n/g)) {
+    if (/\n[ \t]|(^|[^\r])\n/.test(m[0].slice(1))) return true;
+  }
+  return false;
+}
 /** A Host field whose value is not `host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2). */
 function hasBadHost(c) {
   for (const m of c.bytes.toString('latin1').matchAll(/\nhost[ \t]*:([^\r\n]*)/gi)) {
     const v = m[1].replace(/^[ \t]+|[ \t]+$/g, '');
-    if (!/^(\[[0-9a-f:.]+\]|[a-z0-9\-._~!$&'()*+,;=%]*)(:[0-9]*)?$/i.test(v)) return true;
+    if (!/^(\[[0-9a-f:.]+\]|([a-z0-9\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(:[0-9]*)?$/i.test(v)) return true;
   }
   return false;
 }
@@ -44,8 +48,10 @@ function hasBadHost(c) {
 const nodeRefused = (node, native, at) => node.answers[at]?.code === 400;
 /** The engine's own 400 for a request it could not parse (not a handler's 400). */
 const parseError = (a) => a?.code === 400 && a.text.endsWith('\n\n{"detail":"Bad Request"}');
-/** Either engine refused (400) where the other did not. */
-const oneRefused = (node, native, at) => (node.answers[at]?.code === 400) !== (native.answers[at]?.code === 400);
+/** An engine's own 400 (`{"detail":"Bad Request…"}`, or none for HEAD), not a handler's. */
+const engine400 = (a) => a?.code === 400 && /\n\n(\{"detail":"Bad Request[^"]*"\}|\(HEAD: no body\))$/.test(a.text);
+/** Either engine refused the request itself where the answers differ. */
+const oneRefused = (node, native, at) => engine400(node.answers[at]) || engine400(native.answers[at]);
 
 /** `small`'s answers are `big`'s with some left out (in order): what an engine that drops answers gets. */
 function dropped(small, big) {
@@ -64,32 +70,28 @@ export const ALLOWED = [
     why: "the native engine's llhttp 8.1 refuses a chunk extension with an unquoted value followed by another (`2;a=b;c=d`): 400",
     match: (c, node, native, at) => hasExtList(c) && parseError(native.answers[at]) && !parseError(node.answers[at]),
   },
+  {
+    id: 'http09-line-with-bare-lf',
+    why: 'a request line without a version ended by a bare LF (`GET /\\n`): both refuse and close, node with 505 (HTTP/0.9), native with 400 (the bare LF is seen first)',
+    match: (c, node, native, at) =>
+      /(^|\n)[!-~]+ [!-~]+\n/.test(c.bytes.toString('latin1')) && node.answers[at]?.code === 505 && parseError(native.answers[at]) && node.closed && native.closed,
+  },
 ];
 
 /**
- * PENDING FIXES IN ISSUE 8: differences that work in progress on issue 8 removes (classes 1,
- * 2, 4, 5 and Host validation; `new-*`: found by this fuzz, reported to the lead with that
+ * PENDING FIXES IN ISSUE 8: differences that work in progress on issue 8 removes (classes 2
+ * (Host, node side), 4, 5; `new-*`: found by this fuzz, reported to the lead with that
  * work). The lead empties this list as the fixes merge; a difference left is then a failure.
  */
 export const PENDING = [
   {
-    id: 'issue8-1-obs-fold',
-    why: 'class 1: the native engine accepts obs-fold (node: 400, close)',
-    match: (c, node, native, at) => hasFold(c) && nodeRefused(node, native, at),
-  },
-  {
-    id: 'issue8-2-bare-lf',
-    why: 'class 2: the native engine accepts a bare LF as a line end (node: 400)',
-    match: (c, node, native, at) => hasBareLf(c) && nodeRefused(node, native, at),
-  },
-  {
-    id: 'issue8-2-empty-name',
-    why: 'class 2: the native engine drops a header with an empty name (node: 400)',
-    match: (c, node, native, at) => hasEmptyName(c) && nodeRefused(node, native, at),
+    id: 'new-native-trailer-fold-and-bare-lf',
+    why: 'found here: obs-fold in a trailer field, and a bare LF ending the trailer section, are accepted by the native engine (node: 400); the head scan of classes 1 and 2 stops at the end of the head',
+    match: (c, node, native, at) => hasOddTrailers(c) && nodeRefused(node, native, at),
   },
   {
     id: 'issue8-2-host-syntax',
-    why: 'class 2: Host syntax is checked by one engine and not (yet) by the other',
+    why: 'class 2: the native engine refuses a Host that is not uri-host[:port] (merged); the node engine does not yet',
     match: (c, node, native, at) => hasBadHost(c) && oneRefused(node, native, at),
   },
   {
@@ -112,7 +114,7 @@ export const PENDING = [
   {
     id: 'new-node-connect',
     why: 'found here: the node engine closes a CONNECT without an answer (node:http with no "connect" listener), dropping answers owed before it',
-    match: (c, node, native) => /(^|\n|})CONNECT /.test(c.bytes.toString('latin1')) && node.closed && dropped(node, native),
+    match: (c, node, native) => /CONNECT[ \t]+\S+[ \t]+HTTP\//.test(c.bytes.toString('latin1')) && node.closed && dropped(node, native),
   },
   {
     id: 'new-node-drops-answers-before-a-parse-error',
@@ -374,6 +376,7 @@ try {
     let identical = 0;
     let flaky = 0;
     const explained = new Map();
+    const examples = new Map(); // rule id → the first cases it explained (--verbose prints them)
     const unexplained = [];
     const check = async (c) => {
       const [node, native] = await both(servers, c, quietMs);
@@ -387,7 +390,11 @@ try {
         if (sameAnswers(n, v)) return void flaky++;
         rule = explain(c, n, v);
       }
-      if (rule) explained.set(rule.id, (explained.get(rule.id) ?? 0) + 1);
+      if (rule) {
+        explained.set(rule.id, (explained.get(rule.id) ?? 0) + 1);
+        if (!examples.has(rule.id)) examples.set(rule.id, []);
+        if (examples.get(rule.id).length < 3) examples.get(rule.id).push({ c, node: n, native: v });
+      }
       else unexplained.push({ c, node: n, native: v });
     };
     await Promise.all(
@@ -414,6 +421,12 @@ try {
       process.stdout.write(`\nDIFFERENCE (${list.length}×): ${k}\n`);
       for (const d of list.slice(0, 3)) {
         process.stdout.write(`case ${seed}:${d.c.index} — replay: node runtime-min/conformance/differential.mjs --replay ${seed}:${d.c.index}\n${describe(d.c, d.node, d.native)}\n`);
+      }
+    }
+    if (args.includes('--verbose')) {
+      for (const [id, list] of examples) {
+        process.stdout.write(`\nexplained by ${id}:\n`);
+        for (const d of list) process.stdout.write(`case ${seed}:${d.c.index}\n${describe(d.c, d.node, d.native)}\n`);
       }
     }
     for (const s of leaked) process.stdout.write(`\nthe ${s.engine} server printed a failure:\n${s.log()}\n`);
