@@ -17,13 +17,9 @@ import type { AppIR } from '../compiler/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
 import { openApiDocument } from '../codegen/openapi/index.ts';
 
-import { covetRoot } from '../templates/index.ts';
+import { covetRoot, covetVersion } from '../templates/index.ts';
 
-export { covetRoot };
-
-export function covetVersion(): string {
-  return (JSON.parse(readFileSync(path.join(covetRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { covetRoot, covetVersion };
 
 export interface BuildOptions {
   appDir: string;
@@ -31,6 +27,8 @@ export interface BuildOptions {
   engine?: EngineName;
   tsconfig?: string;
   minify?: boolean;
+  /** Fail on TypeScript's errors in the app's own files (default true; the CLI's `--no-typecheck` sets false). */
+  typecheck?: boolean;
 }
 
 export interface BuildResult {
@@ -39,26 +37,27 @@ export interface BuildResult {
   ir: AppIR | null;
   emitted: EmittedApp | null;
   outFile: string | null;
-  /** Milliseconds per stage. */
-  timings: { compile: number; codegen: number; bundle: number };
+  /** Milliseconds per stage; `typecheck` (TypeScript's errors, 0 when off) is not part of `compile`. */
+  timings: { compile: number; typecheck: number; codegen: number; bundle: number };
+  /** esbuild's warnings; the compiler's are in `diagnostics` (severity `warning`). */
   warnings: string[];
 }
 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
-export function generate(appDir: string, options: { engine?: EngineName; tsconfig?: string } = {}) {
+export function generate(appDir: string, options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean } = {}) {
   const t0 = performance.now();
-  const { ir, diagnostics } = compileApp(path.resolve(appDir), { tsconfig: options.tsconfig });
+  const { ir, diagnostics, typecheckTime } = compileApp(path.resolve(appDir), { tsconfig: options.tsconfig, typecheck: options.typecheck });
   const t1 = performance.now();
   const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion() }) : null;
   const t2 = performance.now();
-  return { ir, diagnostics, emitted, timings: { compile: t1 - t0, codegen: t2 - t1 } };
+  return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const appDir = path.resolve(options.appDir);
   const outDir = path.resolve(options.outDir);
   const engine = options.engine ?? 'node';
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig });
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true });
   const warnings: string[] = [];
   if (!gen.ir || !gen.emitted) {
     return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, warnings };
@@ -115,7 +114,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       column: (e.location?.column ?? 0) + 1,
       hint: 'fix the import or syntax error esbuild reports here',
     }));
-    return { ok: false, diagnostics, ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings };
+    return { ok: false, diagnostics: [...gen.diagnostics, ...diagnostics], ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings };
   }
   for (const w of (result as esbuild.BuildResult).warnings ?? []) warnings.push(w.text);
   if (engine === 'native') {

@@ -32,6 +32,13 @@ export interface ListenOptions {
    */
   headersTimeoutMs?: number;
   /**
+   * Bytes that the bodies of unfinished requests (still arriving) may hold together in this
+   * process. Past it, the request whose body began first is answered 503 and its connection
+   * closed: a body that drips holds memory longest. Default: 256 MiB, or four bodies of
+   * `maxBodySize` if that is more (`maxBodyMemory()` in node-engine.ts).
+   */
+  maxBodyMemory?: number;
+  /**
    * Share the port with other processes (SO_REUSEPORT) for `--workers N`. The
    * native engine sets it; the node engine ignores it (Node 20's listen has no such option).
    */

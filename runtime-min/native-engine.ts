@@ -27,13 +27,13 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
-import { DEFAULT_HEADERS_TIMEOUT_MS } from './node-engine.ts';
+import { DEFAULT_HEADERS_TIMEOUT_MS, maxBodyMemory } from './node-engine.ts';
 
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
   /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
   init(onBatch: OnBatch | OnEager, onClose: (key: number) => void, boundary?: number): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
-  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean): number;
+  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
   closeAll(): void;
@@ -423,7 +423,15 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
         }
         handler = h;
         const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-        const port = addon.listen(options.host, options.port, options.maxBodySize, headersTimeout, Math.max(30_000, headersTimeout), options.reusePort ?? false);
+        const port = addon.listen(
+          options.host,
+          options.port,
+          options.maxBodySize,
+          headersTimeout,
+          Math.max(30_000, headersTimeout),
+          options.reusePort ?? false,
+          maxBodyMemory(options),
+        );
         listening = true;
         return Promise.resolve({ host: options.host, port });
       } catch (err) {

@@ -19,6 +19,13 @@ import type {
 export const MAX_URL_LENGTH = 8192;
 /** Default for `ListenOptions.headersTimeoutMs`. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** The least default for `ListenOptions.maxBodyMemory`. */
+export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
+
+/** `ListenOptions.maxBodyMemory`, or its default: 256 MiB, or four bodies of the largest size if that is more. */
+export function maxBodyMemory(options: ListenOptions): number {
+  return options.maxBodyMemory ?? Math.max(DEFAULT_MAX_BODY_MEMORY, 4 * options.maxBodySize);
+}
 
 const SERVER_NAME = 'covet';
 
@@ -272,6 +279,17 @@ export function nodeEngine(): Engine {
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
       const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+      // Bodies still arriving, by when they began (a Map keeps insertion order), and their bytes
+      // together: past the limit, the oldest is refused (503) and dropped.
+      const bodyLimit = maxBodyMemory(options);
+      const unfinished = new Map<NodeResponse, { bytes: number; refuse(): void }>();
+      let unfinishedBytes = 0;
+      const forget = (response: NodeResponse) => {
+        const body = unfinished.get(response);
+        if (body === undefined) return;
+        unfinished.delete(response);
+        unfinishedBytes -= body.bytes;
+      };
 
       const onRequest = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
         const response = new NodeResponse(res, connectionOf(req.socket), state);
@@ -297,22 +315,41 @@ export function nodeEngine(): Engine {
         if (expectsContinue) res.writeContinue();
         const chunks: Buffer[] = [];
         let size = 0;
-        let tooLarge = false;
+        let dropped = false;
+        const body = {
+          bytes: 0,
+          refuse: () => {
+            dropped = true;
+            chunks.length = 0;
+            response.refuse(503, 'Service Unavailable');
+          },
+        };
         req.on('data', (chunk: Buffer) => {
-          if (tooLarge) return;
+          if (dropped) return;
           size += chunk.length;
           if (size > options.maxBodySize) {
             // A chunked body that grows past the limit; the connection closes after the answer.
-            tooLarge = true;
+            dropped = true;
             chunks.length = 0;
+            forget(response);
             response.refuse(413, 'Payload Too Large');
             return;
           }
           chunks.push(chunk);
+          if (body.bytes === 0) unfinished.set(response, body);
+          body.bytes += chunk.length;
+          unfinishedBytes += chunk.length;
+          while (unfinishedBytes > bodyLimit) {
+            const [oldest, held] = unfinished.entries().next().value!;
+            forget(oldest);
+            held.refuse();
+          }
         });
+        req.once('close', () => forget(response));
         req.on('end', () => {
+          forget(response);
           response.willAnswer = true;
-          if (tooLarge) return;
+          if (dropped) return;
           request.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
           handler(request, response);
         });

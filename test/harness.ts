@@ -22,6 +22,17 @@ export interface RunningApp {
 
 const built = new Map<string, Promise<string>>();
 
+/**
+ * A tsconfig.json for a throwaway app outside this repository that uses Node's
+ * API (\`process\`, \`node:fs\`): the build type-checks it, and from a temporary
+ * folder @types/node is found only through this repository's node_modules.
+ */
+export function nodeAppTsconfig(): string {
+  const typeRoots = [path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'node_modules', '@types')];
+  const compilerOptions = { target: 'ESNext', module: 'ESNext', moduleResolution: 'bundler', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots };
+  return JSON.stringify({ compilerOptions }, null, 2) + '\n';
+}
+
 /** The engine the e2e suites build with: `COVET_ENGINE=native|node` (default node). */
 export function defaultEngine(): EngineName {
   const e = process.env.COVET_ENGINE;

@@ -11,7 +11,8 @@
  *     *staging* ArrayBuffer (url, lower-cased header names, values, body) and
  *     describe them in the *meta* Uint32Array (see COVET_R_* below). A request
  *     still incomplete at the end of a read moves into a per-connection
- *     covet_partial_t (parser + its staged bytes), freed when it completes.
+ *     covet_partial_t (parser + its staged bytes); later reads append to it
+ *     there, and it is copied into staging once, when it completes.
  *   - After each read, JavaScript is called once with every request completed
  *     by that read (a pipelined batch): onBatch(key, count, staging?, meta?).
  *     The staging and meta buffers are valid only during that call.
@@ -92,6 +93,7 @@ typedef enum {
   COVET_E_URI_TOO_LONG,    /* 414 */
   COVET_E_EXPECTATION,     /* 417 */
   COVET_E_HEADERS_TOO_BIG, /* 431 */
+  COVET_E_UNAVAILABLE,     /* 503: unfinished bodies hold too much memory (covet_server_t.max_body_memory) */
   COVET_E_VERSION,         /* 505 */
   COVET_E_COUNT
 } covet_error_t;
@@ -121,6 +123,7 @@ typedef struct {
   uint32_t body_len;
   uint32_t host_off; /* the (last) Host value, relative to base */
   uint32_t host_len;
+  uint32_t total;    /* staged bytes once complete, when Content-Length says (0: not known) */
   uint32_t head_headers; /* headers in the header section; those after it are trailer fields */
   uint8_t started;   /* a request line has begun */
   uint8_t in_head;   /* before the end of its header section */
@@ -135,14 +138,23 @@ typedef struct {
   int error;         /* a covet_error_t set by a callback, or -1 */
 } covet_msg_t;
 
-/* A request that straddles reads: its parser and the bytes staged so far. */
-typedef struct {
+/* A request that straddles reads: its parser, and its bytes and record staged so far in buffers
+ * of its own. Later reads append to them (capacity grows by half, never past msg.total:
+ * amortised O(1) per byte received); the request is copied into staging once, when it
+ * completes. A partial with body bytes is on the server's list of unfinished bodies. */
+typedef struct covet_partial_s {
   llhttp_t parser;
-  covet_msg_t msg;
+  covet_msg_t msg; /* msg.last_byte, last_byte2: the last two bytes of the previous read */
+  covet_conn_t* conn;
   char* data; /* staged bytes (msg.base is 0 here) */
   uint32_t data_len;
+  uint32_t data_cap;
   uint32_t* meta; /* its record so far (msg.rec is 0 here) */
   uint32_t meta_len;
+  uint32_t meta_cap;
+  uint32_t counted; /* body bytes counted in covet_server_t.body_bytes */
+  struct covet_partial_s* older; /* the list of unfinished bodies, by when the body began */
+  struct covet_partial_s* newer;
 } covet_partial_t;
 
 /* Requests parsed but not yet handed to JavaScript: the connection's answers backed up in
@@ -224,8 +236,14 @@ typedef struct {
   uint32_t free_slot; /* UINT32_MAX: none */
   covet_conn_t* conns;
   uint32_t nconns;
+  /* Unfinished request bodies (partials with body bytes), oldest first, and their body bytes
+   * together: past max_body_memory, the oldest is answered 503 and its connection closed. */
+  covet_partial_t* bodies_oldest;
+  covet_partial_t* bodies_newest;
+  uint64_t body_bytes;
   /* Options. */
   uint64_t max_body;
+  uint64_t max_body_memory;
   uint64_t headers_timeout;
   uint64_t request_timeout;
   int stopping;

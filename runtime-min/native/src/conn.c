@@ -24,15 +24,79 @@ static const char* covet_read_end;   /* their end */
 
 /* ------------------------------------------------------------ staging */
 
-static int covet_stage(const char* at, size_t len) {
-  if (S->staging_len + len > S->staging_cap && covet_grow_staging(S->staging_len + len) != 0) return -1;
-  memcpy(S->staging + S->staging_len, at, len);
-  S->staging_len += len;
+/* Where the request being parsed is staged: in staging and meta, or, when it began in an
+ * earlier read, in its partial's own buffers (covet_into), so that a read appends only what it
+ * brought instead of copying the whole request back and forth. */
+static covet_partial_t* covet_into;
+
+/* Grows a partial's buffer (`size` bytes of `elem` each, `cap` of them) to hold `need`: by half
+ * at least (amortised O(1) per append), but never past `limit` (0: none) when that is enough,
+ * so a body whose Content-Length is known holds about what it has received. Returns 0 or -1. */
+static int covet_partial_grow(void** data, uint32_t* cap, size_t elem, uint64_t need, uint64_t limit) {
+  if (need <= *cap) return 0;
+  uint64_t n = (uint64_t)*cap + *cap / 2;
+  if (n < 64) n = 64;
+  if (n < need) n = need;
+  if (limit >= need && n > limit) n = limit;
+  if (n > UINT32_MAX) return -1;
+  void* d = realloc(*data, (size_t)n * elem);
+  if (d == NULL) return -1;
+  *data = d;
+  *cap = (uint32_t)n;
   return 0;
 }
 
+/* Appends to the current request's bytes; returns where they went, or NULL (out of memory). */
+static char* covet_stage(const char* at, size_t len) {
+  covet_partial_t* pa = covet_into;
+  char* to;
+  if (pa != NULL) {
+    if (covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, (uint64_t)pa->data_len + len, pa->msg.total) != 0)
+      return NULL;
+    to = pa->data + pa->data_len;
+    pa->data_len += (uint32_t)len;
+  } else {
+    if (S->staging_len + len > S->staging_cap && covet_grow_staging(S->staging_len + len) != 0) return NULL;
+    to = S->staging + S->staging_len;
+    S->staging_len += len;
+  }
+  if (len > 0) memcpy(to, at, len);
+  return to;
+}
+
+/* Appends `n` zero words to the current request's record; returns them, or NULL. */
+static uint32_t* covet_stage_words(uint32_t n) {
+  covet_partial_t* pa = covet_into;
+  uint32_t* to;
+  if (pa != NULL) {
+    if (covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), (uint64_t)pa->meta_len + n, 0) != 0)
+      return NULL;
+    to = pa->meta + pa->meta_len;
+    pa->meta_len += n;
+  } else {
+    if (S->meta_len + n > S->meta_cap && covet_grow_meta(S->meta_len + n) != 0) return NULL;
+    to = S->meta + S->meta_len;
+    S->meta_len += n;
+  }
+  memset(to, 0, n * sizeof(uint32_t));
+  return to;
+}
+
+/* The current request's bytes, how many are staged so far, and its record. */
+static char* covet_req(void) {
+  return covet_into != NULL ? covet_into->data : S->staging + covet_cur->base;
+}
+
+static uint32_t covet_req_len(void) {
+  return covet_into != NULL ? covet_into->data_len : (uint32_t)(S->staging_len - covet_cur->base);
+}
+
+static uint32_t* covet_rec(void) {
+  return covet_into != NULL ? covet_into->meta : S->meta + covet_cur->rec;
+}
+
 static uint32_t* covet_header_span(void) {
-  return S->meta + covet_cur->rec + COVET_R_HEADERS + 4 * (covet_cur->nheaders - 1);
+  return covet_rec() + COVET_R_HEADERS + 4 * (covet_cur->nheaders - 1);
 }
 
 static int covet_fail(covet_error_t err) {
@@ -45,17 +109,51 @@ static int covet_count_head(size_t len) {
   return covet_cur->head_bytes >= COVET_MAX_HEAD ? covet_fail(COVET_E_HEADERS_TOO_BIG) : 0;
 }
 
-/* Puts saved bytes and records (a partial or deferred request, rebased to 0) back at the start
- * of staging and meta, growing them when needed; returns 0 or -1 (out of memory). */
+/* Puts saved bytes and records (a completed partial request or deferred requests, rebased to 0)
+ * at the start of staging and meta, growing them when needed; returns 0 or -1 (out of memory). */
 static int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len) {
   if ((data_len > S->staging_cap && covet_grow_staging(data_len) != 0) ||
       (meta_len > S->meta_cap && covet_grow_meta(meta_len) != 0))
     return -1;
-  memcpy(S->staging, data, data_len);
-  memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
+  if (data_len > 0) memcpy(S->staging, data, data_len);
+  if (meta_len > 0) memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
   S->staging_len = data_len;
   S->meta_len = meta_len;
   return 0;
+}
+
+/* ------------------------------------------------------------ unfinished bodies */
+
+/* Counts `n` more body bytes held by a partial; the first ones put it on the list (newest). */
+static void covet_count_body(covet_partial_t* pa, uint32_t n) {
+  if (n == 0) return;
+  if (pa->counted == 0) {
+    pa->older = S->bodies_newest;
+    pa->newer = NULL;
+    if (S->bodies_newest != NULL) S->bodies_newest->newer = pa;
+    else S->bodies_oldest = pa;
+    S->bodies_newest = pa;
+  }
+  pa->counted += n;
+  S->body_bytes += n;
+}
+
+/* Gives a partial's buffers back and takes its body off the list. */
+static void covet_partial_release(covet_partial_t* pa) {
+  if (pa->counted > 0) {
+    if (pa->older != NULL) pa->older->newer = pa->newer;
+    else S->bodies_oldest = pa->newer;
+    if (pa->newer != NULL) pa->newer->older = pa->older;
+    else S->bodies_newest = pa->older;
+    pa->older = pa->newer = NULL;
+    S->body_bytes -= pa->counted;
+    pa->counted = 0;
+  }
+  free(pa->data);
+  free(pa->meta);
+  pa->data = NULL;
+  pa->meta = NULL;
+  pa->data_len = pa->data_cap = pa->meta_len = pa->meta_cap = 0;
 }
 
 /* ------------------------------------------------------------ llhttp callbacks */
@@ -68,11 +166,10 @@ static int covet_on_message_begin(llhttp_t* p) {
   m->started = 1;
   m->in_head = 1;
   covet_head_from = NULL;
+  /* A request begins in staging (covet_into is NULL: a partial's request has completed). */
   m->base = (uint32_t)S->staging_len;
   m->rec = (uint32_t)S->meta_len;
-  if (S->meta_len + COVET_R_HEADERS > S->meta_cap && covet_grow_meta(S->meta_len + COVET_R_HEADERS) != 0)
-    return covet_fail(COVET_E_BAD_REQUEST);
-  S->meta_len += COVET_R_HEADERS;
+  if (covet_stage_words(COVET_R_HEADERS) == NULL) return covet_fail(COVET_E_BAD_REQUEST);
   uint64_t now = uv_now(S->loop);
   if (c->head_start == 0) c->head_start = now;
   c->req_start = now;
@@ -84,7 +181,7 @@ static int covet_on_url(llhttp_t* p, const char* at, size_t len) {
   if (covet_head_from == NULL) covet_head_from = at; /* the method before it is a token llhttp checked */
   if (covet_count_head(len) != 0) return -1;
   covet_cur->url_len += (uint32_t)len;
-  return covet_stage(at, len) == 0 ? 0 : covet_fail(COVET_E_BAD_REQUEST);
+  return covet_stage(at, len) != NULL ? 0 : covet_fail(COVET_E_BAD_REQUEST);
 }
 
 static int covet_on_header_field(llhttp_t* p, const char* at, size_t len) {
@@ -92,17 +189,15 @@ static int covet_on_header_field(llhttp_t* p, const char* at, size_t len) {
   covet_msg_t* m = covet_cur;
   if (covet_count_head(len) != 0) return -1;
   if (!m->in_field) {
-    if (S->meta_len + 4 > S->meta_cap && covet_grow_meta(S->meta_len + 4) != 0) return covet_fail(COVET_E_BAD_REQUEST);
-    uint32_t* h = S->meta + S->meta_len;
-    h[0] = (uint32_t)(S->staging_len - m->base);
-    h[1] = h[2] = h[3] = 0;
-    S->meta_len += 4;
+    uint32_t* h = covet_stage_words(4);
+    if (h == NULL) return covet_fail(COVET_E_BAD_REQUEST);
+    h[0] = covet_req_len();
     m->nheaders++;
     m->in_field = 1;
   }
-  size_t at_len = S->staging_len;
-  if (covet_stage(at, len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
-  for (char* s = S->staging + at_len; s < S->staging + S->staging_len; s++)
+  char* name = covet_stage(at, len);
+  if (name == NULL) return covet_fail(COVET_E_BAD_REQUEST);
+  for (char* s = name; s < name + len; s++)
     if (*s >= 'A' && *s <= 'Z') *s += 32;
   covet_header_span()[1] += (uint32_t)len;
   return 0;
@@ -120,10 +215,10 @@ static int covet_on_header_value(llhttp_t* p, const char* at, size_t len) {
   if (covet_count_head(len) != 0) return -1;
   if (m->nheaders == 0 || len == 0) return 0; /* an empty value is an empty span after the line */
   if (!m->in_value) {
-    covet_header_span()[2] = (uint32_t)(S->staging_len - m->base);
+    covet_header_span()[2] = covet_req_len();
     m->in_value = 1;
   }
-  if (covet_stage(at, len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
+  if (covet_stage(at, len) == NULL) return covet_fail(COVET_E_BAD_REQUEST);
   covet_header_span()[3] += (uint32_t)len;
   return 0;
 }
@@ -155,9 +250,9 @@ static int covet_on_header_value_complete(llhttp_t* p) {
   covet_msg_t* m = covet_cur;
   if (m->nheaders == 0) return 0;
   uint32_t* h = covet_header_span();
-  if (!m->in_value) h[2] = (uint32_t)(S->staging_len - m->base);
+  if (!m->in_value) h[2] = covet_req_len();
   m->in_value = 0;
-  const char* base = S->staging + m->base;
+  const char* base = covet_req();
   while (h[3] > 0 && (base[h[2] + h[3] - 1] == ' ' || base[h[2] + h[3] - 1] == '\t')) h[3]--;
   const char* name = base + h[0];
   if (!m->in_head) {
@@ -267,7 +362,7 @@ static int covet_on_headers_complete(llhttp_t* p) {
   covet_msg_t* m = covet_cur;
   c->head_start = 0;
   m->head_headers = m->nheaders;
-  m->body_off = (uint32_t)(S->staging_len - m->base);
+  m->body_off = covet_req_len();
   m->in_head = 0;
   /* The head's last bytes are in this read: its empty line is what made llhttp call here. */
   if (covet_scan_head_part(covet_read_end) != 1) return covet_fail(COVET_E_BAD_REQUEST);
@@ -276,11 +371,12 @@ static int covet_on_headers_complete(llhttp_t* p) {
   if (p->http_major != 1) return covet_fail(COVET_E_VERSION);
   if (m->url_len > COVET_MAX_URL) return covet_fail(COVET_E_URI_TOO_LONG);
   if (p->http_minor == 1 && m->hosts != 1) return covet_fail(m->hosts == 0 ? COVET_E_NO_HOST : COVET_E_TWO_HOSTS);
-  if (m->hosts == 1 && !covet_host_ok((const unsigned char*)S->staging + m->base + m->host_off, m->host_len))
+  if (m->hosts == 1 && !covet_host_ok((const unsigned char*)covet_req() + m->host_off, m->host_len))
     return covet_fail(COVET_E_BAD_HOST);
   if (p->http_minor == 0 && m->has_te) return covet_fail(COVET_E_TE_HTTP10);
   if (m->has_body) {
     if (!m->has_te && p->content_length > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
+    if (!m->has_te && m->body_off + p->content_length <= UINT32_MAX) m->total = m->body_off + (uint32_t)p->content_length;
     if (m->expect == 1 && p->http_minor == 1) covet_write_continue(c);
   }
   return 0;
@@ -291,12 +387,22 @@ static int covet_on_body(llhttp_t* p, const char* at, size_t len) {
   covet_msg_t* m = covet_cur;
   if ((uint64_t)m->body_len + len > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
   m->body_len += (uint32_t)len;
-  return covet_stage(at, len) == 0 ? 0 : covet_fail(COVET_E_TOO_LARGE);
+  if (covet_stage(at, len) == NULL) return covet_fail(COVET_E_TOO_LARGE);
+  if (covet_into != NULL) covet_count_body(covet_into, (uint32_t)len);
+  return 0;
 }
 
 static int covet_on_message_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
+  if (covet_into != NULL) {
+    /* Begun in an earlier read: copied into staging now, once (it is the read's first request,
+     * so staging is empty), and its partial's buffers are given back. */
+    covet_partial_t* pa = covet_into;
+    if (covet_restore_staged(pa->data, pa->data_len, pa->meta, pa->meta_len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
+    covet_partial_release(pa);
+    covet_into = NULL;
+  }
   uint32_t* r = S->meta + m->rec;
   /* Trailer fields are not headers (RFC 9110 §6.5.2; node:http keeps them apart too): their
    * spans are dropped from the record (their bytes stay in staging, after the body). */
@@ -384,8 +490,8 @@ covet_conn_t* covet_conn_from_key(double key) {
 
 static void covet_free_partial(covet_conn_t* c) {
   if (c->partial == NULL) return;
-  free(c->partial->data);
-  free(c->partial->meta);
+  if (covet_into == c->partial) covet_into = NULL;
+  covet_partial_release(c->partial);
   free(c->partial);
   c->partial = NULL;
 }
@@ -486,10 +592,60 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
   covet_conn_end_if_done(c);
 }
 
+/* Ends the request being received with an engine answer, after which the connection closes
+ * (lingering: what the client still sends is read and dropped until it stops or the tick cuts it).
+ * `head`: as covet_respond_error's. */
+static void covet_conn_refuse(covet_conn_t* c, covet_error_t err, int head) {
+  covet_free_partial(c);
+  c->no_more = 1;
+  c->head_start = c->req_start = 0;
+  covet_respond_error(c, err, head);
+  covet_conn_end_if_done(c);
+}
+
+/* While unfinished bodies hold more than max_body_memory together, the oldest one is answered
+ * 503 and its connection closed (a slow body is what holds memory longest). */
+static void covet_limit_body_memory(void) {
+  while (S->body_bytes > S->max_body_memory && S->bodies_oldest != NULL) {
+    covet_partial_t* pa = S->bodies_oldest; /* its head is complete: a HEAD gets no body */
+    covet_conn_refuse(pa->conn, COVET_E_UNAVAILABLE, pa->parser.method == HTTP_HEAD);
+  }
+}
+
 static covet_error_t covet_error_of(llhttp_errno_t err) {
   if (covet_cur->error >= 0) return (covet_error_t)covet_cur->error;
   (void)err;
   return COVET_E_BAD_REQUEST;
+}
+
+/* A request begun by this read is unfinished: its bytes and record (from `bytes` and `rec` on in
+ * staging and meta) move to the connection's partial, its parser too unless it is already the
+ * partial's (the partial's earlier request completed in this read). Returns 0 or -1. */
+static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, size_t bytes, size_t rec) {
+  covet_partial_t* pa = c->partial;
+  if (pa == NULL) {
+    pa = calloc(1, sizeof *pa);
+    if (pa == NULL) return -1;
+    c->partial = pa;
+    pa->conn = c;
+    pa->parser = *p;
+    pa->msg = *covet_cur;
+  } else {
+    covet_partial_release(pa); /* already given back when its earlier request completed */
+  }
+  uint32_t dlen = (uint32_t)(S->staging_len - bytes);
+  uint32_t mlen = (uint32_t)(S->meta_len - rec);
+  if (covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, dlen, pa->msg.total) != 0 ||
+      covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), mlen, 0) != 0)
+    return -1;
+  if (dlen > 0) memcpy(pa->data, S->staging + bytes, dlen);
+  memcpy(pa->meta, S->meta + rec, mlen * sizeof(uint32_t));
+  pa->data_len = dlen;
+  pa->meta_len = mlen;
+  pa->msg.base = 0;
+  pa->msg.rec = 0;
+  covet_count_body(pa, pa->msg.body_len);
+  return 0;
 }
 
 /* ------------------------------------------------------------ handing requests to JavaScript */
@@ -607,15 +763,10 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   llhttp_t* p;
   covet_partial_t* pa = c->partial;
   if (pa != NULL) {
-    /* The request begun by an earlier read: its bytes go back to the start of staging. */
-    if (covet_restore_staged(pa->data, pa->data_len, pa->meta, pa->meta_len) != 0) {
-      napi_close_handle_scope(env, scope);
-      S->cork_conn = NULL;
-      covet_conn_close(c);
-      return;
-    }
+    /* The request begun by an earlier read goes on in its partial's buffers. */
     p = &pa->parser;
     covet_cur = &pa->msg;
+    covet_into = pa;
   } else {
     p = &covet_shared_parser;
     llhttp_init(p, HTTP_REQUEST, &covet_settings);
@@ -652,33 +803,18 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     covet_respond_error(c, e, head);
   }
 
-  /* Where the completed requests' bytes and records end (an unfinished one follows them). */
-  size_t done_bytes = covet_cur->started ? covet_cur->base : S->staging_len;
-  size_t done_meta = covet_cur->started ? covet_cur->rec : S->meta_len;
+  /* Where the completed requests' bytes and records end in staging (an unfinished request begun
+   * by this read follows them; one begun earlier is still in its partial). */
+  int began_here = covet_cur->started && covet_into == NULL;
+  size_t done_bytes = began_here ? covet_cur->base : S->staging_len;
+  size_t done_meta = began_here ? covet_cur->rec : S->meta_len;
+  covet_into = NULL;
   if (covet_cur->started && !c->no_more) {
     /* Keep the unfinished request (parser and bytes) until the next read. */
-    if (pa == NULL) {
-      pa = calloc(1, sizeof *pa);
-      if (pa == NULL) goto fail;
-      c->partial = pa;
-      pa->parser = *p;
-      pa->msg = *covet_cur;
-    }
-    uint32_t dlen = (uint32_t)(S->staging_len - covet_cur->base);
-    uint32_t mlen = (uint32_t)(S->meta_len - covet_cur->rec);
-    char* d = realloc(pa->data, dlen ? dlen : 1);
-    uint32_t* mm = realloc(pa->meta, (mlen ? mlen : 1) * sizeof(uint32_t));
-    if (d) pa->data = d;
-    if (mm) pa->meta = mm;
-    if (!d || !mm) goto fail;
-    memmove(pa->data, S->staging + covet_cur->base, dlen);
-    memmove(pa->meta, S->meta + covet_cur->rec, mlen * sizeof(uint32_t));
-    pa->data_len = dlen;
-    pa->meta_len = mlen;
-    pa->msg.base = 0;
-    pa->msg.rec = 0;
-    pa->msg.last_byte2 = nread >= 2 ? end[-2] : pa->msg.last_byte;
-    pa->msg.last_byte = end[-1];
+    if (began_here && covet_keep_partial(c, p, done_bytes, done_meta) != 0) goto fail;
+    covet_msg_t* m = &c->partial->msg;
+    m->last_byte2 = nread >= 2 ? end[-2] : m->last_byte;
+    m->last_byte = end[-1];
   } else {
     covet_free_partial(c);
   }
@@ -686,6 +822,7 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   if (covet_completed > 0) covet_batch(c, covet_completed, done_bytes, done_meta);
   covet_uncork();
   napi_close_handle_scope(env, scope);
+  covet_limit_body_memory();
   if (c->closing) return;
   covet_conn_end_if_done(c);
   if (covet_conn_backed_up(c)) covet_stop_reading(c);
@@ -746,12 +883,8 @@ static void covet_on_tick(uv_timer_t* t) {
     int late_head = c->head_start != 0 && now - c->head_start >= S->headers_timeout;
     int late_request = c->req_start != 0 && now - c->req_start >= S->request_timeout;
     if (late_head || late_request) {
-      covet_free_partial(c);
-      c->no_more = 1;
-      c->head_start = c->req_start = 0;
       covet_stop_reading(c);
-      covet_respond_error(c, COVET_E_TIMEOUT, 0);
-      covet_conn_end_if_done(c);
+      covet_conn_refuse(c, COVET_E_TIMEOUT, 0);
     } else if (c->next_req_seq == c->next_write_seq && c->partial == NULL && c->queued == 0 &&
                now - c->idle_since >= COVET_KEEP_ALIVE_MS) {
       covet_conn_close(c);

@@ -32,6 +32,7 @@ static const struct {
     [COVET_E_URI_TOO_LONG] = {414, "URI Too Long"},
     [COVET_E_EXPECTATION] = {417, "Expectation Failed"},
     [COVET_E_HEADERS_TOO_BIG] = {431, "Request Header Fields Too Large"},
+    [COVET_E_UNAVAILABLE] = {503, "Service Unavailable"},
     [COVET_E_VERSION] = {505, "HTTP Version Not Supported"},
 };
 
