@@ -104,7 +104,7 @@ export const PENDING = [
   {
     id: 'issue8-5-close-trailing-bytes',
     why: 'class 5: with Connection: close (or HTTP/1.0) and bytes after the request, the node engine answers 400 instead of the handler',
-    match: (c, node, native, at) => parseError(node.answers[at]) && native.answers[at]?.close && !parseError(native.answers[at]) && node.closed,
+    match: (c, node, native) => parseError(node.answers.at(-1)) && native.answers.at(-1)?.close && !parseError(native.answers.at(-1)) && node.closed,
   },
   {
     id: 'new-node-upgrade-pipelined',
