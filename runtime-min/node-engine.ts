@@ -341,6 +341,9 @@ class NodeResponse implements EngineResponse {
     else list[list.length - 1] = String(body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     // While shutting down, no connection is kept for another request.
     if (this.state.stopping) this.raw.shouldKeepAlive = false;
+    // node:http keeps an HTTP/1.0 connection only for an answer with Content-Length (or chunked,
+    // which 1.0 lacks); a 204 or 304 has no body, so its end is known without either.
+    else if (status === 204 || status === 304) this.raw.useChunkedEncodingByDefault = true;
     // The request asked to close (Connection: close, HTTP/1.0), or the server is stopping.
     if (!this.raw.shouldKeepAlive) this.connection.lastAnswer();
     // Throws before anything is written (a status outside 100–999, a header node:http

@@ -107,6 +107,7 @@ typedef struct covet_parked_s {
   struct covet_parked_s* next;
   uint32_t seq;
   int close; /* the connection ends after it */
+  int interim; /* a 100 Continue: written in seq's place, the final answer to seq follows it */
   size_t len;
   char data[];
 } covet_parked_t;
@@ -123,6 +124,7 @@ typedef struct {
   uint32_t host_off; /* the (last) Host value, relative to base */
   uint32_t host_len;
   uint32_t total;    /* staged bytes once complete, when Content-Length says (0: not known) */
+  uint32_t head_headers; /* headers in the header section; those after it are trailer fields */
   uint8_t started;   /* a request line has begun */
   uint8_t in_head;   /* before the end of its header section */
   uint8_t in_field;  /* inside a header name */
@@ -290,9 +292,13 @@ int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
  * `seq` was already answered). HEAD and 204/304 send no body. */
 int covet_respond(covet_conn_t* conn, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len);
-/* Queues an engine answer (table) with the next seq; the connection closes after it. */
-void covet_respond_error(covet_conn_t* conn, covet_error_t err);
-/* Writes `HTTP/1.1 100 Continue`. */
+/* Queues an engine answer (table) with the next seq; the connection closes after it.
+ * `head`: it refuses a HEAD request whose head was parsed, and goes without its body (what
+ * node:http's ServerResponse does). Parse errors (COVET_E_BAD_REQUEST, 431, 408) keep the
+ * body, as the node engine writes those on the raw socket. */
+void covet_respond_error(covet_conn_t* conn, covet_error_t err, int head);
+/* Writes `HTTP/1.1 100 Continue` for the request being parsed (seq `next_req_seq`): now when
+ * nothing is owed before it, else parked until the answers before it are out. */
 void covet_write_continue(covet_conn_t* conn);
 /* Flushes the cork buffer of the current batch. */
 void covet_uncork(void);

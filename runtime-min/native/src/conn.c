@@ -255,6 +255,12 @@ static int covet_on_header_value_complete(llhttp_t* p) {
   const char* base = covet_req();
   while (h[3] > 0 && (base[h[2] + h[3] - 1] == ' ' || base[h[2] + h[3] - 1] == '\t')) h[3]--;
   const char* name = base + h[0];
+  if (!m->in_head) {
+    /* A trailer field: not handed out (see on_message_complete). An empty name is refused as in
+     * the head, and so is Content-Length (RFC 9110 §6.5.1: a framing field may not be a trailer;
+     * node's llhttp 9 refuses it there, llhttp 8 does not). */
+    return h[1] == 0 || covet_name_is(name, h[1], "content-length", 14) ? covet_fail(COVET_E_BAD_REQUEST) : 0;
+  }
   switch (h[1]) {
     case 0: /* `: value` — llhttp 8 reports an empty name */
       return covet_fail(COVET_E_BAD_REQUEST);
@@ -411,6 +417,7 @@ static int covet_on_headers_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
   c->head_start = 0;
+  m->head_headers = m->nheaders;
   m->body_off = covet_req_len();
   m->in_head = 0;
   /* The head's last bytes are in this read: its empty line is what made llhttp call here. */
@@ -453,12 +460,19 @@ static int covet_on_message_complete(llhttp_t* p) {
     covet_into = NULL;
   }
   uint32_t* r = S->meta + m->rec;
+  /* Trailer fields are not headers (RFC 9110 §6.5.2; node:http keeps them apart too): their
+   * spans are dropped from the record (their bytes stay in staging, after the body). */
+  m->nheaders = m->head_headers;
+  S->meta_len = m->rec + COVET_R_HEADERS + 4 * m->nheaders;
   int keep_alive = llhttp_should_keep_alive(p);
   uint32_t flags = p->method;
   if (p->method == HTTP_HEAD) flags |= COVET_F_HEAD;
   if (m->has_body) flags |= COVET_F_HAS_BODY;
   /* CONNECT is not tunnelled: answer it like any request, then close. */
   if (!keep_alive || p->method == HTTP_CONNECT) flags |= COVET_F_CLOSE;
+  /* node:http's rule: a client that expected 100 Continue and gets a final answer without one
+   * (its request announced no body) may still send one; the connection is not reused. */
+  if (m->expect == 1 && p->http_minor == 1 && !m->has_body) flags |= COVET_F_CLOSE;
   r[COVET_R_WORDS] = COVET_R_HEADERS + 4 * m->nheaders;
   r[COVET_R_BASE] = m->base;
   r[COVET_R_SIZE] = (uint32_t)(S->staging_len - m->base);
@@ -635,19 +649,23 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
 }
 
 /* Ends the request being received with an engine answer, after which the connection closes
- * (lingering: what the client still sends is read and dropped until it stops or the tick cuts it). */
-static void covet_conn_refuse(covet_conn_t* c, covet_error_t err) {
+ * (lingering: what the client still sends is read and dropped until it stops or the tick cuts it).
+ * `head`: as covet_respond_error's. */
+static void covet_conn_refuse(covet_conn_t* c, covet_error_t err, int head) {
   covet_free_partial(c);
   c->no_more = 1;
   c->head_start = c->req_start = 0;
-  covet_respond_error(c, err);
+  covet_respond_error(c, err, head);
   covet_conn_end_if_done(c);
 }
 
 /* While unfinished bodies hold more than max_body_memory together, the oldest one is answered
  * 503 and its connection closed (a slow body is what holds memory longest). */
 static void covet_limit_body_memory(void) {
-  while (S->body_bytes > S->max_body_memory && S->bodies_oldest != NULL) covet_conn_refuse(S->bodies_oldest->conn, COVET_E_UNAVAILABLE);
+  while (S->body_bytes > S->max_body_memory && S->bodies_oldest != NULL) {
+    covet_partial_t* pa = S->bodies_oldest; /* its head is complete: a HEAD gets no body */
+    covet_conn_refuse(pa->conn, COVET_E_UNAVAILABLE, pa->parser.method == HTTP_HEAD);
+  }
 }
 
 static covet_error_t covet_error_of(llhttp_errno_t err) {
@@ -834,10 +852,11 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     c->no_more = 1; /* a request that closes the connection: what follows it is not read */
   } else if (err != HPE_OK) {
     covet_error_t e = covet_error_of(err);
+    int head = covet_cur->started && !covet_cur->in_head && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
     covet_cur->started = 0;
     c->no_more = 1;
     c->head_start = c->req_start = 0;
-    covet_respond_error(c, e);
+    covet_respond_error(c, e, head);
   }
 
   /* Where the completed requests' bytes and records end in staging (an unfinished request begun
@@ -921,7 +940,7 @@ static void covet_on_tick(uv_timer_t* t) {
     int late_request = c->req_start != 0 && now - c->req_start >= S->request_timeout;
     if (late_head || late_request) {
       covet_stop_reading(c);
-      covet_conn_refuse(c, COVET_E_TIMEOUT);
+      covet_conn_refuse(c, COVET_E_TIMEOUT, 0);
     } else if (c->next_req_seq == c->next_write_seq && c->partial == NULL && c->queued == 0 &&
                now - c->idle_since >= COVET_KEEP_ALIVE_MS) {
       covet_conn_close(c);
