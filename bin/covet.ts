@@ -1,15 +1,37 @@
 /**
  * The covet CLI: commander wiring only — parse, call the pipeline, print, exit code.
+ *
+ * Exit codes, for every command (EXIT_CODES below, printed by --help):
+ * 0 done; 1 the app has errors (diagnostics on stderr, nothing built);
+ * 2 usage (an unknown command or option, a missing or wrong argument) or
+ * covet could not run (a file it cannot write, a bug).
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { formatDiagnostic, type Diagnostic } from '../compiler/diagnostics.ts';
-import { routeRows } from '../codegen/app/index.ts';
-import { build, covetVersion, generate, nativeAddonPath, openApi } from '../pipeline/build.ts';
-import { extractRoute, findRoute } from '../pipeline/inspect.ts';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Diagnostic } from '../compiler/diagnostics.ts';
+import { initProject, InitError, nextSteps } from '../pipeline/init.ts';
+import { covetVersion } from '../templates/index.ts';
+
+// The compiler (ts-morph and TypeScript) and esbuild load when a command needs
+// them: --help, --version, usage errors and init answer without them.
+const pipeline = () => import('../pipeline/build.ts');
+const buildApi = () => import('../pipeline/build-api.ts');
+const inspect = () => import('../pipeline/inspect.ts');
+const codegen = () => import('../codegen/app/index.ts');
+
+const EXIT = { ok: 0, appErrors: 1, usage: 2 } as const;
+const EXIT_CODES = `
+Exit codes:
+  0  done
+  1  the app has errors: each is printed with file:line:column; nothing was built
+  2  usage: an unknown command or option, a missing or wrong argument
+     (also when covet could not run: a file it cannot write, a bug)`;
 
 const program = new Command();
+// Before any command is added, so that every command inherits it: commander
+// throws a CommanderError instead of exiting, and the end of this file picks the exit code.
+program.exitOverride();
 
 function appDirArg(value: string): string {
   const dir = path.resolve(value);
@@ -19,19 +41,23 @@ function appDirArg(value: string): string {
   return dir;
 }
 
-function printDiagnostics(diagnostics: readonly Diagnostic[], appDir: string): void {
-  const rel = path.relative(process.cwd(), appDir) || '.';
-  for (const d of diagnostics) process.stderr.write(formatDiagnostic({ ...d, file: d.file ? path.join(rel, d.file) : d.file }) + '\n\n');
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors) process.stderr.write(`covet: ${errors} error${errors === 1 ? '' : 's'}; nothing was built\n`);
+function fileArg(value: string): string {
+  if (!existsSync(value) || !statSync(value).isFile()) throw new InvalidArgumentError(`${value} is not a file; pass the path of a tsconfig.json`);
+  return value;
 }
 
-const engineOption = new Option('--engine <engine>', 'HTTP engine of the generated server (default: native when its addon is built, else node)').choices(['native', 'node']);
+async function printDiagnostics(diagnostics: readonly Diagnostic[], appDir: string): Promise<void> {
+  const { formatDiagnostics } = await buildApi();
+  process.stderr.write(formatDiagnostics({ diagnostics: [...diagnostics], appDir }));
+}
+
+const engineOption = new Option('--engine <engine>', 'HTTP engine of the generated server (default: native when its binary loads on this machine, else node)').choices(['native', 'node']);
 
 program
   .name('covet')
   .description('Ahead-of-time compiler for typed HTTP APIs: annotated TypeScript handlers → one fast bundled server')
-  .version(covetVersion());
+  .version(covetVersion())
+  .addHelpText('after', EXIT_CODES);
 
 program
   .command('build')
@@ -39,27 +65,43 @@ program
   .argument('<app>', 'folder with the handler modules', appDirArg)
   .option('-o, --out <dir>', 'output folder', 'dist')
   .addOption(engineOption)
-  .option('--tsconfig <file>', 'tsconfig to read the app with (default: <app>/tsconfig.json, else strict defaults)')
+  .option('--tsconfig <file>', 'tsconfig to read the app with (default: <app>/tsconfig.json, else strict defaults)', fileArg)
   .option('--minify', 'minify the bundle', false)
-  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean }) => {
-    const started = performance.now();
-    if (opts.engine === undefined) {
-      opts.engine = nativeAddonPath() !== null ? 'native' : 'node';
-      if (opts.engine === 'node') process.stderr.write('covet: warning: the native engine is not built (node scripts/setup.mjs builds it); using the node engine\n');
-    }
-    const result = await build({ appDir, outDir: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify });
-    if (!result.ok) {
-      printDiagnostics(result.diagnostics, appDir);
-      process.exitCode = 1;
+  .option('--no-typecheck', "build without failing on TypeScript's errors in the app's files (imports must still resolve)")
+  .addHelpText('after', '\nThe same build from a script: import { build } from \'covet/build\' (see the README).')
+  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean; typecheck: boolean }) => {
+    const { build, formatDiagnostics } = await buildApi();
+    const report = await build({ app: appDir, out: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify, typecheck: opts.typecheck });
+    process.stderr.write(formatDiagnostics(report));
+    if (!report.ok) {
+      process.exitCode = EXIT.appErrors;
       return;
     }
-    for (const w of result.warnings) process.stderr.write(`covet: warning: ${w}\n`);
-    const t = result.timings;
-    const total = performance.now() - started;
+    const t = report.timings;
+    const typecheck = opts.typecheck ? `typecheck ${t.typecheck.toFixed(0)}` : 'no typecheck';
     process.stdout.write(
-      `covet: built ${displayPath(result.outFile!)} — ${result.ir!.routes.length} routes, engine ${opts.engine} ` +
-        `(${total.toFixed(0)} ms: compile ${t.compile.toFixed(0)}, codegen ${t.codegen.toFixed(0)}, bundle ${t.bundle.toFixed(0)})\n`,
+      `covet: built ${displayPath(report.server!)} — ${report.routes.length} routes, engine ${report.engine} ` +
+        `(${t.total.toFixed(0)} ms: compile ${t.compile.toFixed(0)}, ${typecheck}, codegen ${t.codegen.toFixed(0)}, bundle ${t.bundle.toFixed(0)})\n`,
     );
+  });
+
+program
+  .command('init')
+  .description('create a new project in [dir]: package.json (ESM), tsconfig.json, .gitignore, an example module and its test')
+  .argument('[dir]', 'the project folder, created when missing', '.')
+  .option('--force', 'write into a folder that is not empty (files of the same name are replaced, others are kept)', false)
+  .action((dir: string, opts: { force: boolean }) => {
+    let result;
+    try {
+      result = initProject(dir, { force: opts.force });
+    } catch (err) {
+      if (!(err instanceof InitError)) throw err;
+      process.stderr.write(`covet: ${err.message}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const where = path.relative(process.cwd(), result.dir) || '.';
+    process.stdout.write(`covet: created a project in ${where}: ${result.files.join(', ')}\n\n${nextSteps(result)}`);
   });
 
 program
@@ -67,11 +109,12 @@ program
   .description('list the routes of <app>: method, path, handler, file:line, parameters, status')
   .argument('<app>', 'folder with the handler modules', appDirArg)
   .option('--json', 'print JSON instead of a table', false)
-  .action((appDir: string, opts: { json: boolean }) => {
+  .action(async (appDir: string, opts: { json: boolean }) => {
+    const [{ generate }, { routeRows }] = await Promise.all([pipeline(), codegen()]);
     const { ir, diagnostics } = generate(appDir);
     if (!ir) {
-      printDiagnostics(diagnostics, appDir);
-      process.exitCode = 1;
+      await printDiagnostics(diagnostics, appDir);
+      process.exitCode = EXIT.appErrors;
       return;
     }
     const rows = routeRows(ir);
@@ -92,11 +135,17 @@ program
   .option('--ir', 'print the App IR as JSON', false)
   .option('--router', 'print the generated router', false)
   .option('--all', 'print the whole generated module', false)
-  .action((appDir: string, method: string | undefined, routePath: string | undefined, opts: { ir: boolean; router: boolean; all: boolean }) => {
+  .action(async (appDir: string, method: string | undefined, routePath: string | undefined, opts: { ir: boolean; router: boolean; all: boolean }) => {
+    if (!opts.ir && !opts.all && !opts.router && (!method || !routePath)) {
+      process.stderr.write('covet: name a route (`covet inspect app GET /todos/:id`), or pass --ir, --router or --all\n');
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    const [{ generate }, { extractRoute, findRoute }] = await Promise.all([pipeline(), inspect()]);
     const { ir, diagnostics, emitted } = generate(appDir);
     if (!ir || !emitted) {
-      printDiagnostics(diagnostics, appDir);
-      process.exitCode = 1;
+      await printDiagnostics(diagnostics, appDir);
+      process.exitCode = EXIT.appErrors;
       return;
     }
     if (opts.ir) {
@@ -111,15 +160,10 @@ program
       process.stdout.write(extractRoute(emitted.source, ['__covet_match']) + '\n');
       return;
     }
-    if (!method || !routePath) {
-      process.stderr.write('covet: name a route (`covet inspect app GET /todos/:id`), or pass --ir, --router or --all\n');
-      process.exitCode = 2;
-      return;
-    }
-    const found = findRoute(ir, method, routePath);
+    const found = findRoute(ir, method!, routePath!);
     if ('error' in found) {
       process.stderr.write(`covet: ${found.error}\n`);
-      process.exitCode = 1;
+      process.exitCode = EXIT.usage; // the app is fine; the argument names no route of it
       return;
     }
     const fns = emitted.routeFunctions[found.route.id]!;
@@ -131,11 +175,12 @@ program
   .description('print the OpenAPI 3.1 document of <app> (covet build also writes it to <out>/openapi.json)')
   .argument('<app>', 'folder with the handler modules', appDirArg)
   .option('-o, --out <file>', 'write to a file instead of stdout')
-  .action((appDir: string, opts: { out?: string }) => {
+  .action(async (appDir: string, opts: { out?: string }) => {
+    const { generate, openApi } = await pipeline();
     const { ir, diagnostics } = generate(appDir);
     if (!ir) {
-      printDiagnostics(diagnostics, appDir);
-      process.exitCode = 1;
+      await printDiagnostics(diagnostics, appDir);
+      process.exitCode = EXIT.appErrors;
       return;
     }
     const text = JSON.stringify(openApi(ir, appDir), null, 2) + '\n';
@@ -154,7 +199,14 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  process.stderr.write(`covet: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // commander has printed its message (or the help, or the version) already.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.stderr.write(`covet: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = EXIT.usage;
+  }
+}

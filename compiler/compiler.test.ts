@@ -1,6 +1,8 @@
 /**
- * Golden tests: the IR of every fixture app, and the diagnostics of every
- * must-fail app. `UPDATE_SNAPSHOTS=1` rewrites the goldens; review the diff.
+ * Golden tests: the IR of every fixture app, the diagnostics of every
+ * must-fail app (fixtures/fail/), and the warnings of every app that builds
+ * with warnings (fixtures/warn/). Apps are read as `covet build` reads them:
+ * type-checked. `UPDATE_SNAPSHOTS=1` rewrites the goldens; review the diff.
  */
 
 import { test } from 'uvu';
@@ -9,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileApp, formatDiagnostic } from './index.ts';
+import { isError } from './diagnostics.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -28,19 +31,22 @@ function golden(file: string, actual: string): void {
 }
 
 const apps = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && d.name !== 'fail')
+  .filter((d) => d.isDirectory() && d.name !== 'fail' && d.name !== 'warn')
   .map((d) => d.name)
   .sort();
 
 for (const name of apps) {
   test(`ir: fixtures/${name}`, () => {
-    const { ir, diagnostics } = compileApp(join(FIXTURES, name));
-    assert.equal(diagnostics.map(formatDiagnostic), [], `fixtures/${name} should compile`);
+    const { ir, diagnostics } = compileApp(join(FIXTURES, name), { typecheck: true });
+    assert.equal(diagnostics.filter(isError).map(formatDiagnostic), [], `fixtures/${name} should compile and type-check`);
     assert.ok(ir);
     const json = JSON.stringify(ir, null, 2) + '\n';
     // JSON-clean: nothing is lost or changed by a round trip.
     assert.equal(JSON.parse(json), ir);
     golden(join(FIXTURES, name, 'expected', 'ir.json'), json);
+    // An app may mean a warning (fixtures/types reads an `any` on purpose): then it is in expected/warnings.txt.
+    const warnings = join(FIXTURES, name, 'expected', 'warnings.txt');
+    if (diagnostics.length || existsSync(warnings)) golden(warnings, diagnostics.map(formatDiagnostic).join('\n') + '\n');
   });
 }
 
@@ -54,12 +60,12 @@ const failures = existsSync(failDir)
 
 for (const name of failures) {
   test(`fail: fixtures/fail/${name}`, () => {
-    const { ir, diagnostics } = compileApp(join(failDir, name));
+    const { ir, diagnostics } = compileApp(join(failDir, name), { typecheck: true });
     assert.is(ir, null, `fixtures/fail/${name} must not compile`);
-    assert.ok(diagnostics.length > 0);
+    assert.ok(diagnostics.some(isError));
     assert.ok(existsSync(join(failDir, name, 'expected.txt')) || UPDATE, `fixtures/fail/${name}/expected.txt is missing`);
     for (const d of diagnostics) {
-      assert.match(d.id, /^COVET1\d\d$/);
+      assert.match(d.id, /^(COVET1\d\d|TS\d+)$/);
       assert.ok(d.hint.length > 0, 'every diagnostic says what to do');
       assert.ok(d.line >= 1 && d.column >= 1);
     }
@@ -67,16 +73,51 @@ for (const name of failures) {
   });
 }
 
-test('fail fixtures cover every diagnostic id', () => {
+// Warnings matter most without the type check (an unresolved type is also TypeScript's error): read without it.
+const warnDir = join(FIXTURES, 'warn');
+const warned = existsSync(warnDir)
+  ? readdirSync(warnDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort()
+  : [];
+
+for (const name of warned) {
+  test(`warn: fixtures/warn/${name}`, () => {
+    const { ir, diagnostics } = compileApp(join(warnDir, name), { typecheck: false });
+    assert.ok(ir, `fixtures/warn/${name} must compile: ${diagnostics.filter(isError).map(formatDiagnostic).join('\n')}`);
+    assert.ok(diagnostics.length > 0);
+    assert.ok(existsSync(join(warnDir, name, 'expected.txt')) || UPDATE, `fixtures/warn/${name}/expected.txt is missing`);
+    for (const d of diagnostics) {
+      assert.is(d.severity, 'warning');
+      assert.match(d.id, /^COVET1\d\d$/);
+      assert.ok(d.handler, 'a warning names the route');
+      assert.ok(d.hint.length > 0, 'every diagnostic says what to do');
+    }
+    golden(join(warnDir, name, 'expected.txt'), diagnostics.map(formatDiagnostic).join('\n') + '\n');
+  });
+}
+
+test('fail and warn fixtures cover every diagnostic id', () => {
   const seen = new Set<string>();
-  for (const name of failures) {
-    const text = readFileSync(join(failDir, name, 'expected.txt'), 'utf8');
-    for (const m of text.matchAll(/error (COVET\d+)/g)) seen.add(m[1]!);
+  for (const [dir, names] of [[failDir, failures], [warnDir, warned]] as const) {
+    for (const name of names) {
+      const text = readFileSync(join(dir, name, 'expected.txt'), 'utf8');
+      for (const m of text.matchAll(/(?:error|warning) (COVET\d+)/g)) seen.add(m[1]!);
+    }
   }
   const source = readFileSync(new URL('./diagnostics.ts', import.meta.url), 'utf8');
   const declared = [...source.matchAll(/'(COVET\d+)'/g)].map((m) => m[1]!).filter((id) => id !== 'COVET100');
   const missing = [...new Set(declared)].filter((id) => !seen.has(id));
-  assert.equal(missing, [], 'each compile error id has a must-fail fixture');
+  assert.equal(missing, [], 'each compile error id has a must-fail fixture, each warning a fixture in fixtures/warn');
+});
+
+test('a TypeScript error is reported only with typecheck, and an unresolved import either way', () => {
+  const typeError = join(failDir, 'type-error');
+  assert.ok(compileApp(typeError, { typecheck: false }).ir, 'without the check, the type error builds');
+  const unresolved = compileApp(join(failDir, 'unresolved-import'), { typecheck: false });
+  assert.is(unresolved.ir, null);
+  assert.ok(unresolved.diagnostics.some((d) => d.id === 'COVET119'));
 });
 
 test('a missing app folder is a diagnostic, not a crash', () => {

@@ -1,8 +1,9 @@
 /**
- * Every compile error the front end can report. Each has a stable id (never
- * renumbered; retired ids are not reused), names the thing and the handler,
- * points at file:line:column (relative to the app folder) and says what to do
- * instead.
+ * Every compile error and warning the front end can report. Each has a stable
+ * id (never renumbered; retired ids are not reused), names the thing and the
+ * handler, points at file:line:column (relative to the app folder) and says
+ * what to do instead. TypeScript's own errors in the app's files keep
+ * TypeScript's code (`TS2322`).
  */
 
 export type DiagnosticCode =
@@ -24,12 +25,22 @@ export type DiagnosticCode =
   | 'COVET115' // a query/header/cookie parameter of a non-scalar type
   | 'COVET116' // an optional path parameter
   | 'COVET117' // a response type that may be undefined
-  | 'COVET118'; // two parameters read the same key from the same place
+  | 'COVET118' // two parameters read the same key from the same place
+  | 'COVET119' // an import that does not resolve (a module, or a name it does not export)
+  | 'COVET120' // warning: a parameter or response type (or a part of one) is `any`: nothing is validated there
+  | 'COVET121' // warning: a parameter or response type (or a part of one) does not resolve, so it is read as `unknown`
+  | 'COVET122'; // no routes in the app folder
+
+/** A TypeScript error in one of the app's own files, under TypeScript's code (`covet build` without `--no-typecheck`). */
+export type TypeScriptCode = `TS${number}`;
+
+/** Errors fail the build; warnings are printed and the build goes on. */
+export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
-  /** A compiler code above, or another stage's `COVET9xx`. */
-  id: DiagnosticCode | `COVET${number}`;
-  severity: 'error';
+  /** A compiler code above, a TypeScript code, or another stage's `COVET9xx`. */
+  id: DiagnosticCode | TypeScriptCode | `COVET${number}`;
+  severity: Severity;
   /** The handler's export name, when the error belongs to one. */
   handler?: string;
   /** What is wrong, naming the thing; starts with `handler: ` when there is a handler. */
@@ -45,7 +56,9 @@ export interface Diagnostic {
 }
 
 export interface DiagnosticInput {
-  id: DiagnosticCode;
+  id: DiagnosticCode | TypeScriptCode;
+  /** Default: error. */
+  severity?: Severity;
   handler?: string;
   message: string;
   hint: string;
@@ -57,7 +70,7 @@ export interface DiagnosticInput {
 export function makeDiagnostic(d: DiagnosticInput): Diagnostic {
   const out: Diagnostic = {
     id: d.id,
-    severity: 'error',
+    severity: d.severity ?? 'error',
     message: d.handler ? `${d.handler}: ${d.message}` : d.message,
     hint: d.hint,
     file: d.file,
@@ -68,13 +81,25 @@ export function makeDiagnostic(d: DiagnosticInput): Diagnostic {
   return out;
 }
 
-/** `users.ts:12:5 - error COVET104: getUser: … \n  fix: …` */
-export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.column} - ${d.severity} ${d.id}: ${d.message}\n  fix: ${d.hint}`;
+/** What printing and sorting read of a diagnostic, of any stage (the build API's ids are plain strings). */
+type Located = { id: string; message: string; file: string; line: number; column: number };
+
+/**
+ * `users.ts:12:5 - error COVET104: getUser: … \n  fix: …`; a diagnostic of the
+ * whole build (no file, line 0) reads `covet: error COVET901: …`. Any stage's
+ * diagnostic prints this way, warnings included.
+ */
+export function formatDiagnostic(d: Located & { severity: 'error' | 'warning'; hint: string }): string {
+  const where = d.file ? `${d.file}:${d.line}:${d.column} -` : 'covet:';
+  return `${where} ${d.severity} ${d.id}: ${d.message}\n  fix: ${d.hint}`;
+}
+
+export function isError(d: Diagnostic): boolean {
+  return d.severity === 'error';
 }
 
 /** Stable order: by file, line, column, then id. */
-export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+export function sortDiagnostics<T extends Located>(list: readonly T[]): T[] {
   return [...list].sort(
     (a, b) =>
       cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.id, b.id) || cmp(a.message, b.message),

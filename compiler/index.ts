@@ -1,14 +1,18 @@
 /**
  * The front end: an app folder of TypeScript handler modules → the App IR.
  *
- *   loadApp (project.ts) → findRoutes (routes.ts) → per route: parsePath
- *   (path.ts), bindParams / readResponse (params.ts) through the type reader
- *   (types.ts) → conflict check → AppIR, or null with diagnostics.
+ *   loadApp (project.ts) → checkImports (imports.ts) → findRoutes (routes.ts)
+ *   → per route: parsePath (path.ts), bindParams / readResponse (params.ts)
+ *   through the type reader (types.ts) → conflict check → with `typecheck`,
+ *   TypeScript's errors in the app's files (typecheck.ts) → AppIR, or null
+ *   when there is an error. Warnings come with the IR.
  */
 
 import { IR_VERSION, type AppIR, type RouteIR } from './ir.ts';
-import { sortDiagnostics, makeDiagnostic, type Diagnostic } from './diagnostics.ts';
-import { loadApp, LoadError, type LoadedApp } from './project.ts';
+import { sortDiagnostics, makeDiagnostic, isError, type Diagnostic } from './diagnostics.ts';
+import { loadApp, LoadError, relPath, type LoadedApp } from './project.ts';
+import { checkImports } from './imports.ts';
+import { reportTypeErrors } from './typecheck.ts';
 import { Reporter } from './source.ts';
 import { findRoutes, type FoundRoute } from './routes.ts';
 import { findConflicts, parsePath } from './path.ts';
@@ -20,13 +24,21 @@ export { formatDiagnostic, type Diagnostic } from './diagnostics.ts';
 export interface CompileOptions {
   /** Path to a tsconfig.json; default: `<appDir>/tsconfig.json` when present, else built-in strict defaults. */
   tsconfig?: string;
+  /**
+   * Also report TypeScript's errors in the app's own files (`covet build` does,
+   * unless `--no-typecheck`). Default: false — the IR is read either way, and
+   * imports that do not resolve are errors either way.
+   */
+  typecheck?: boolean;
 }
 
 export interface CompileResult {
-  /** Null when there is any error. */
+  /** Null when there is any error (warnings do not count). */
   ir: AppIR | null;
-  /** Sorted by file, line, column. */
+  /** Errors and warnings, sorted by file, line, column. */
   diagnostics: Diagnostic[];
+  /** Milliseconds spent on TypeScript's errors (0 without `typecheck`); included in the whole compile. */
+  typecheckTime: number;
 }
 
 export function compileApp(appDir: string, options: CompileOptions = {}): CompileResult {
@@ -43,11 +55,16 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
       line: 1,
       column: 1,
     });
-    return { ir: null, diagnostics: [d] };
+    return { ir: null, diagnostics: [d], typecheckTime: 0 };
   }
   const reporter = new Reporter(app.appDir);
   const reader = new TypeReader(app.checker, app.program, reporter);
+  const unresolved = checkImports(app, reporter);
+  reader.alreadyReported(unresolved, options.typecheck ?? false);
+  const before = reporter.diagnostics.length;
   const found = findRoutes(app.files, reporter);
+  // A @route that findRoutes refused has its own error: then the app does have routes, only wrong ones.
+  if (found.length === 0 && reporter.diagnostics.length === before) reportNoRoutes(app, reporter);
 
   const routes: (RouteIR & { found: FoundRoute })[] = [];
   const ids = new Set<string>();
@@ -99,14 +116,38 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
     }
   }
 
+  let typecheckTime = 0;
+  if (options.typecheck) {
+    const t0 = performance.now();
+    reportTypeErrors(app, reporter, found, unresolved);
+    typecheckTime = performance.now() - t0;
+  }
+
   const diagnostics = sortDiagnostics(reporter.diagnostics);
-  if (diagnostics.length) return { ir: null, diagnostics };
+  if (diagnostics.some(isError)) return { ir: null, diagnostics, typecheckTime };
   const ir: AppIR = {
     version: IR_VERSION,
     routes: routes.map(({ found: _found, ...rest }) => orderRoute(rest)),
     types: reader.namedTypes(),
   };
-  return { ir, diagnostics };
+  return { ir, diagnostics, typecheckTime };
+}
+
+/** COVET122: where covet looked, and what a route looks like. */
+function reportNoRoutes(app: LoadedApp, reporter: Reporter): void {
+  const names = app.files.map((f) => relPath(app.appDir, f.getFilePath()));
+  const skipped = 'subfolders included; node_modules, *.test.ts and .d.ts files skipped';
+  const where =
+    names.length === 0
+      ? `this folder has no .ts files (${skipped})`
+      : `covet read the ${names.length === 1 ? '1 .ts file' : `${names.length} .ts files`} of this folder (${skipped}): ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length} in all)` : ''}, and none has an exported function with a @route JSDoc tag`;
+  reporter.error(
+    'COVET122',
+    { file: '.', line: 1, column: 1 },
+    undefined,
+    `no routes found: ${where}`,
+    'a route is an exported function with a JSDoc `@route METHOD /path` tag, e.g. `/** @route GET /hello */ export function hello(): string { return \'hi\'; }`; if the handlers are elsewhere, pass their folder',
+  );
 }
 
 /** Fixed key order, so that golden files read the same way for every route. */

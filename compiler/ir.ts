@@ -164,7 +164,10 @@ export interface StringTypeIR extends TypeBase {
 
 export interface NumberTypeIR extends TypeBase {
   kind: 'number';
-  /** `Int` tag: a safe integer. */
+  /**
+   * `Int` tag: a safe integer (`Number.isSafeInteger`: from -INT_MAX to INT_MAX). Its bounds lie
+   * in that range (the compiler refuses others).
+   */
   integer?: boolean;
   minimum?: number;
   maximum?: number;
@@ -265,3 +268,18 @@ export interface UnknownTypeIR extends TypeBase {
 
 /** Input nesting beyond this depth is rejected (422) by validators. */
 export const MAX_DEPTH = 64;
+
+/** The largest `Int`, 2^53 - 1; the smallest is its negation. Every larger integer rounds as a double. */
+export const INT_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Which sides of a number type its own bounds keep inside the safe range. On an `Int`, a side they
+ * leave open is bounded by the range itself (validators test `Number.isSafeInteger`, schemas add
+ * `minimum`/`maximum` of ±INT_MAX); a side they close reports an unsafe value with the bound's error.
+ */
+export function safeBounds(t: NumberTypeIR): { lower: boolean; upper: boolean } {
+  return {
+    lower: (t.minimum !== undefined && t.minimum >= -INT_MAX) || (t.exclusiveMinimum !== undefined && t.exclusiveMinimum >= -INT_MAX - 1),
+    upper: (t.maximum !== undefined && t.maximum <= INT_MAX) || (t.exclusiveMaximum !== undefined && t.exclusiveMaximum <= INT_MAX + 1),
+  };
+}

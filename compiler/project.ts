@@ -66,27 +66,34 @@ export function loadApp(appDir: string, tsconfig?: string): LoadedApp {
 
   const project = new Project({ compilerOptions: options, skipAddingFilesFromTsConfig: true });
   const files: SourceFile[] = [];
-  for (const file of listSources(root)) files.push(project.addSourceFileAtPath(file));
+  const { modules, declarations } = listSources(root);
+  for (const file of modules) files.push(project.addSourceFileAtPath(file));
+  // The app's own .d.ts files (ambient modules, globals) are part of its program, as with tsc; no routes are looked for there.
+  for (const file of declarations) project.addSourceFileAtPath(file);
   files.sort((a, b) => cmp(relPath(root, a.getFilePath()), relPath(root, b.getFilePath())));
   const program = project.getProgram().compilerObject;
   return { project, appDir: root, files, checker: program.getTypeChecker(), program };
 }
 
-function listSources(dir: string): string[] {
-  const out: string[] = [];
+/** The app's modules (not tests) and its own declaration files, each sorted. */
+function listSources(dir: string): { modules: string[]; declarations: string[] } {
+  const modules: string[] = [];
+  const declarations: string[] = [];
   const walk = (d: string): void => {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const name = entry.name;
       if (entry.isDirectory()) {
         if (name === 'node_modules' || name === 'expected' || name.startsWith('.')) continue;
         walk(join(d, name));
-      } else if (entry.isFile() && /\.(ts|tsx|mts)$/.test(name) && !/\.d\.(ts|mts)$/.test(name) && !/\.test\.(ts|tsx|mts)$/.test(name)) {
-        out.push(join(d, name));
+      } else if (entry.isFile() && /\.d\.(ts|mts)$/.test(name)) {
+        declarations.push(join(d, name));
+      } else if (entry.isFile() && /\.(ts|tsx|mts)$/.test(name) && !/\.test\.(ts|tsx|mts)$/.test(name)) {
+        modules.push(join(d, name));
       }
     }
   };
   walk(dir);
-  return out.sort();
+  return { modules: modules.sort(), declarations: declarations.sort() };
 }
 
 /** A path relative to the app folder with `/` separators. */

@@ -2,7 +2,7 @@
 
 import { ts } from 'ts-morph';
 import { relPath } from './project.ts';
-import { makeDiagnostic, type Diagnostic, type DiagnosticCode } from './diagnostics.ts';
+import { makeDiagnostic, type Diagnostic, type DiagnosticCode, type Severity, type TypeScriptCode } from './diagnostics.ts';
 import type { SourceLocation } from './ir.ts';
 
 export class Reporter {
@@ -21,13 +21,31 @@ export class Reporter {
 
   /** True when the node is in a file of the app (not node_modules, not a lib). */
   isAppNode(node: ts.Node): boolean {
-    const file = node.getSourceFile().fileName;
-    return !file.includes('/node_modules/') && !relPath(this.appDir, file).startsWith('../');
+    return this.isAppFile(node.getSourceFile().fileName);
   }
 
-  error(id: DiagnosticCode, at: ts.Node | SourceLocation, handler: string | undefined, message: string, hint: string): void {
+  /** True for a file inside the app folder and not in a node_modules. */
+  isAppFile(fileName: string): boolean {
+    return !fileName.includes('/node_modules/') && !this.relative(fileName).startsWith('../');
+  }
+
+  /** A file's path relative to the app folder, `/` separators. */
+  relative(fileName: string): string {
+    return relPath(this.appDir, fileName);
+  }
+
+  error(id: DiagnosticCode | TypeScriptCode, at: ts.Node | SourceLocation, handler: string | undefined, message: string, hint: string): void {
+    this.report('error', id, at, handler, message, hint);
+  }
+
+  /** Printed, but the build goes on. */
+  warning(id: DiagnosticCode, at: ts.Node | SourceLocation, handler: string | undefined, message: string, hint: string): void {
+    this.report('warning', id, at, handler, message, hint);
+  }
+
+  private report(severity: Severity, id: DiagnosticCode | TypeScriptCode, at: ts.Node | SourceLocation, handler: string | undefined, message: string, hint: string): void {
     const loc = 'kind' in at ? this.locate(at as ts.Node) : (at as SourceLocation);
-    const d = makeDiagnostic({ id, handler, message, hint, ...loc });
+    const d = makeDiagnostic({ id, severity, handler, message, hint, ...loc });
     const key = `${d.file}:${d.line}:${d.column}:${d.id}:${d.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -8,6 +8,7 @@
 
 import { ts } from 'ts-morph';
 import type { JsonValue, StringFormat, TypeIR } from './ir.ts';
+import { INT_MAX } from './ir.ts';
 
 export const TAG_PREFIX = '__covet_';
 
@@ -33,6 +34,7 @@ const FORMAT_TAG: Record<StringFormat, string> = {
 };
 
 const NUMBER_TAGS = new Set(['int', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf']);
+const BOUND_TAGS = new Set(['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
 const STRING_TAGS = new Set(['format', 'minLength', 'maxLength', 'pattern', 'media']);
 const ARRAY_TAGS = new Set(['minItems', 'maxItems', 'uniqueItems']);
 const TAG_DISPLAY: Record<string, string> = {
@@ -138,7 +140,9 @@ export function applyTags(
   const badValue = (tag: Tag, message: string, hint: string): void => {
     problems.push({ kind: 'value', tag, message, hint });
   };
-  for (const tag of tags) {
+  // Default last: whether its value fits depends on the other tags (`Int` refuses 1.5), in any order.
+  const ordered = [...tags.filter((g) => g.name !== 'default'), ...tags.filter((g) => g.name === 'default')];
+  for (const tag of ordered) {
     if (MARKER_TAGS.has(tag.name)) continue;
     if (tag.value === undefined) {
       badValue(
@@ -212,7 +216,7 @@ export function applyTags(
           hint: `remove ${tag.display}; give the handler parameter a default value instead`,
         });
       } else if (!acceptsDefault(ir, v)) {
-        badValue(tag, `${tag.display} is not a valid ${baseText}`, `use a default value of the property's type`);
+        badValue(tag, `${tag.display} is not a valid ${ir.kind === 'number' && ir.integer ? `${baseText} & Int (a safe integer)` : baseText}`, `use a default value of the property's type`);
       } else ir.default = v;
       continue;
     }
@@ -222,6 +226,18 @@ export function applyTags(
       message: `unknown type tag ${TAG_PREFIX}${tag.name}`,
       hint: `use the tags exported by 'covet' (Int, Email, Min<N>, …); property names starting with ${TAG_PREFIX} are reserved`,
     });
+  }
+  if (ir.kind === 'number' && ir.integer) {
+    // An Int is a safe integer: a bound beyond that range is one TypeScript may already have rounded
+    // (Max<9007199254740993> is 2^53), and it could only widen what Int allows or leave nothing.
+    for (const tag of ordered) {
+      if (!BOUND_TAGS.has(tag.name) || typeof tag.value !== 'number' || Math.abs(tag.value) <= INT_MAX) continue;
+      badValue(
+        tag,
+        `${tag.display} is outside the safe integer range of Int (${-INT_MAX} to ${INT_MAX})`,
+        `use a bound within that range, or remove ${TAG_DISPLAY[tag.name]} (Int alone refuses what lies beyond it); for larger ids use a string & Pattern<'^[0-9]+$'>`,
+      );
+    }
   }
   return problems;
 }

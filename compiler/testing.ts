@@ -3,17 +3,17 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { compileApp, formatDiagnostic, type CompileResult } from './index.ts';
+import { compileApp, formatDiagnostic, type CompileOptions, type CompileResult } from './index.ts';
 import type { AppIR, RouteIR } from './ir.ts';
 
-export function compileFiles(files: Record<string, string>): CompileResult {
+export function compileFiles(files: Record<string, string>, options: CompileOptions = {}): CompileResult {
   const dir = mkdtempSync(join(tmpdir(), 'covet-test-'));
   try {
     for (const [name, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, name)), { recursive: true });
       writeFileSync(join(dir, name), text);
     }
-    return compileApp(dir);
+    return compileApp(dir, options);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -160,6 +160,24 @@ export function x(body: { n: number & Default<'ten'> }): void {}
   assert.match(errors[0]!, /COVET110: x: body\.n: Default<"ten"> is not a valid number/);
 });
 
+test('a bound or Default on an Int outside the safe range is an error; inside it, or on a plain number, it is kept', () => {
+  const errors = compileErrors(`
+import type { Default, ExclusiveMax, Int, Max, Min } from 'covet';
+/** @route POST /x */
+export function x(body: { a: number & Int & Max<99999999999999999999>; b: number & Min<-9007199254740992> & Int; c: number & Int & ExclusiveMax<9007199254740992>; d: number & Int & Default<9007199254740993> }): void {}
+`);
+  assert.is(errors.length, 4, errors.join('\n'));
+  assert.match(errors[0]!, /COVET110: x: body\.a: Max<100000000000000000000> is outside the safe integer range of Int \(-9007199254740991 to 9007199254740991\)/);
+  assert.match(errors[0]!, /fix: .*remove Max/);
+  assert.match(errors[1]!, /COVET110: x: body\.b: Min<-9007199254740992> is outside the safe integer range of Int/);
+  assert.match(errors[2]!, /COVET110: x: body\.c: ExclusiveMax<9007199254740992> is outside the safe integer range of Int/);
+  assert.match(errors[3]!, /COVET110: x: body\.d: Default<9007199254740992> is not a valid number & Int \(a safe integer\)/);
+  const r = compileFiles({
+    'app.ts': `import type { Int, Max, Min } from 'covet';\n/** @route POST /x */\nexport function x(body: { a: number & Int & Min<-9007199254740991> & Max<9007199254740991>; b: number & Max<1e300> }): void {}\n`,
+  });
+  assert.ok(r.ir, JSON.stringify(r.diagnostics));
+});
+
 test('type names collide only with a numeric suffix', () => {
   const r = compileFiles({
     'a.ts': `export interface User { a: string }\n/** @route POST /a */\nexport function a(body: User): void {}\n`,

@@ -9,6 +9,7 @@
 import { ts } from 'ts-morph';
 import type { EnumTypeIR, JsonValue, NamedTypeIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR } from './ir.ts';
 import type { Reporter } from './source.ts';
+import type { Span } from './imports.ts';
 import { applyTags, isTagObject, readTags, TAG_PREFIX, type Tag } from './tags.ts';
 import { unsupportedLibType } from './unsupported.ts';
 
@@ -40,6 +41,12 @@ export function includesUndefined(t: ts.Type): boolean {
   return !!(t.flags & F.Union) && (t as ts.UnionType).types.some((m) => m.flags & (F.Undefined | F.Void));
 }
 
+function leftmost(name: ts.QualifiedName): ts.Identifier {
+  let n: ts.EntityName = name;
+  while (ts.isQualifiedName(n)) n = n.left;
+  return n;
+}
+
 function identifierSafe(s: string): string {
   let out = s.replace(/[^A-Za-z0-9_]/g, '_');
   if (!out || /^[0-9]/.test(out)) out = `_${out}`;
@@ -52,12 +59,23 @@ export class TypeReader {
   /** Named classes that have methods or accessors: fine to answer with, not to receive. */
   private readonly methodClasses = new Map<string, string[]>();
   private depth = 0;
+  /**
+   * Where an unresolved type is already an error, a COVET121 would say it twice:
+   * names imported by a failed import (a COVET119), and, under type checking,
+   * any name written in the app's files (TypeScript's error).
+   */
+  private said: { imports: readonly Span[]; typechecked: boolean } = { imports: [], typechecked: false };
 
   constructor(
     private readonly checker: ts.TypeChecker,
     private readonly program: ts.Program,
     private readonly reporter: Reporter,
   ) {}
+
+  /** See `said`. */
+  alreadyReported(imports: readonly Span[], typechecked: boolean): void {
+    this.said = { imports, typechecked };
+  }
 
   /** The named types collected so far, keys sorted. */
   namedTypes(): Record<string, NamedTypeIR> {
@@ -95,6 +113,7 @@ export class TypeReader {
 
   private readInner(t: ts.Type, site: Site, skipName: boolean): TypeIR {
     const f = t.flags;
+    if (f & F.Any) this.untyped(t, site);
     if (f & (F.Any | F.Unknown)) return { kind: 'unknown' };
     if (f & F.Boolean) return { kind: 'boolean' };
     if (!skipName) {
@@ -114,6 +133,66 @@ export class TypeReader {
     const [what, hint] = unsupportedPrimitive(f);
     this.fail(site, `${this.text(t)} is not supported${what}`, hint);
     return { kind: 'unknown' };
+  }
+
+  /**
+   * `any`, or a type that does not resolve (TypeScript's error type, an `any`
+   * too): read as `unknown`, which validates nothing. A warning (COVET120,
+   * COVET121), since the build can go on; a written `unknown` says the same on
+   * purpose and is silent.
+   */
+  private untyped(t: ts.Type, site: Site): void {
+    const at = site.at ?? site.node;
+    const input = !(site.path === 'response' || site.path.startsWith('response.') || site.path.startsWith('response['));
+    const effect = input ? 'any value is accepted' : 'whatever the handler returns is sent as it is';
+    if ((t as { intrinsicName?: string }).intrinsicName === 'error') {
+      const ref = this.unresolvedRef(at);
+      if (ref && (this.said.typechecked || this.fromFailedImport(ref))) return;
+      const name = ref?.typeName.getText();
+      this.reporter.warning(
+        'COVET121',
+        at,
+        site.handler,
+        `${site.path}: ${name ? `the type ${name} does not resolve` : 'its type does not resolve'}, so it is read as unknown and nothing is validated there: ${effect}`,
+        `${name ? `import or declare ${name}` : 'import or declare the type'} (a missing import, or a misspelled name); write unknown if any value is meant`,
+      );
+      return;
+    }
+    this.reporter.warning(
+      'COVET120',
+      at,
+      site.handler,
+      `${site.path} is any, so nothing is validated there: ${effect}`,
+      'declare its type; if any value is meant, write unknown (which says so, and is not warned about)',
+    );
+  }
+
+  /** The first type reference written under `node` that does not resolve (`Thing` in `body: Thing[]`). */
+  private unresolvedRef(node: ts.Node): ts.TypeReferenceNode | undefined {
+    if (!this.reporter.isAppNode(node)) return undefined;
+    let found: ts.TypeReferenceNode | undefined;
+    const visit = (n: ts.Node): void => {
+      if (found !== undefined) return;
+      if (ts.isTypeReferenceNode(n) && (this.checker.getTypeFromTypeNode(n) as { intrinsicName?: string }).intrinsicName === 'error') {
+        found = n;
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(node);
+    return found;
+  }
+
+  /** `ref` names an import that checkImports reported. */
+  private fromFailedImport(ref: ts.TypeReferenceNode): boolean {
+    const first = ts.isQualifiedName(ref.typeName) ? leftmost(ref.typeName) : ref.typeName;
+    const sym = this.checker.getSymbolAtLocation(first);
+    if (!sym || !(sym.flags & S.Alias)) return false;
+    return (sym.declarations ?? []).some((d) => {
+      const fileName = d.getSourceFile().fileName;
+      const pos = d.getStart();
+      return this.said.imports.some((s) => s.fileName === fileName && pos >= s.start && pos < s.end);
+    });
   }
 
   // ------------------------------------------------------------ named types
@@ -414,7 +493,7 @@ export class TypeReader {
       case 'date':
         return typeof v === 'string';
       case 'number':
-        return typeof v === 'number' && (!ir.integer || Number.isInteger(v));
+        return typeof v === 'number' && (!ir.integer || Number.isSafeInteger(v));
       case 'boolean':
         return typeof v === 'boolean';
       case 'null':

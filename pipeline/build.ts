@@ -5,10 +5,16 @@
  * esbuild plugin here resolves them, maps the handler-side `covet` package to
  * the runtime's own copy (so `HttpError` is one class), bundles the user's
  * modules and their npm imports, and keeps packages with native addons
- * external (they cannot be bundled).
+ * external (they cannot be bundled): dist/ imports them by name and lists them,
+ * with the versions this build resolved, in dist/package.json.
+ *
+ * dist/ is relocatable: no file in it names a path of the build machine. Paths
+ * inside the app's project (the folder of its package.json) stay relative; a
+ * file from elsewhere (covet's runtime linked from outside, an app built into
+ * a folder outside its project) is named by where it is within the app, covet,
+ * or its package.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { compileApp } from '../compiler/index.ts';
@@ -16,14 +22,11 @@ import type { Diagnostic } from '../compiler/diagnostics.ts';
 import type { AppIR } from '../compiler/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
 import { openApiDocument } from '../codegen/openapi/index.ts';
+import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
 
-import { covetRoot } from '../templates/index.ts';
+import { covetRoot, covetVersion } from '../templates/index.ts';
 
-export { covetRoot };
-
-export function covetVersion(): string {
-  return (JSON.parse(readFileSync(path.join(covetRoot, 'package.json'), 'utf8')) as { version: string }).version;
-}
+export { covetRoot, covetVersion };
 
 export interface BuildOptions {
   appDir: string;
@@ -31,6 +34,8 @@ export interface BuildOptions {
   engine?: EngineName;
   tsconfig?: string;
   minify?: boolean;
+  /** Fail on TypeScript's errors in the app's own files (default true; the CLI's `--no-typecheck` sets false). */
+  typecheck?: boolean;
 }
 
 export interface BuildResult {
@@ -39,29 +44,40 @@ export interface BuildResult {
   ir: AppIR | null;
   emitted: EmittedApp | null;
   outFile: string | null;
-  /** Milliseconds per stage. */
-  timings: { compile: number; codegen: number; bundle: number };
+  /** Milliseconds per stage; `typecheck` (TypeScript's errors, 0 when off) is not part of `compile`. */
+  timings: { compile: number; typecheck: number; codegen: number; bundle: number };
+  /** esbuild's warnings; the compiler's are in `diagnostics` (severity `warning`). */
   warnings: string[];
+  /** Warnings of this stage about the output folder (COVET904, COVET905): built, but look at them. */
+  notices: Notice[];
+}
+
+/** A warning of the build about dist/: what, and what to do. */
+export interface Notice {
+  id: `COVET${number}`;
+  message: string;
+  hint: string;
 }
 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
-export function generate(appDir: string, options: { engine?: EngineName; tsconfig?: string } = {}) {
+export function generate(appDir: string, options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean } = {}) {
   const t0 = performance.now();
-  const { ir, diagnostics } = compileApp(path.resolve(appDir), { tsconfig: options.tsconfig });
+  const { ir, diagnostics, typecheckTime } = compileApp(path.resolve(appDir), { tsconfig: options.tsconfig, typecheck: options.typecheck });
   const t1 = performance.now();
   const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion() }) : null;
   const t2 = performance.now();
-  return { ir, diagnostics, emitted, timings: { compile: t1 - t0, codegen: t2 - t1 } };
+  return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const appDir = path.resolve(options.appDir);
   const outDir = path.resolve(options.outDir);
   const engine = options.engine ?? 'node';
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig });
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true });
   const warnings: string[] = [];
+  const notices: Notice[] = [];
   if (!gen.ir || !gen.emitted) {
-    return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, warnings };
+    return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, warnings, notices };
   }
   mkdirSync(outDir, { recursive: true });
   // dist/server.mjs is a small loader. Node maps stack traces only for modules
@@ -72,20 +88,27 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   // the supervisor process never evaluates the user's modules).
   const outFile = path.join(outDir, 'server.mjs');
   const bundleFile = path.join(outDir, 'app.mjs');
+  const places = projectPlaces(appDir, outDir);
+  const externals = new Map<string, External>();
   const t0 = performance.now();
+  const supervisorFile = path.join(outDir, 'supervisor.mjs');
   const supervisor = esbuild.build({
+    absWorkingDir: places.project,
+    metafile: true,
     entryPoints: [path.join(covetRoot, 'runtime-min', 'supervisor.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    outfile: path.join(outDir, 'supervisor.mjs'),
+    outfile: supervisorFile,
     minify: options.minify ?? false,
     legalComments: 'none',
     logLevel: 'silent',
     banner: { js: '// generated by covet — do not edit. The supervisor of --workers, run by server.mjs; it loads none of the app.' },
   });
   const result = await esbuild.build({
+    absWorkingDir: places.project,
+    metafile: true,
     stdin: { contents: gen.emitted.source, resolveDir: appDir, sourcefile: 'covet-generated.js', loader: 'js' },
     bundle: true,
     platform: 'node',
@@ -101,9 +124,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       // Bundled CommonJS dependencies may call require(); give them one.
       js: "import { createRequire as __covet_createRequire } from 'node:module';\nconst require = __covet_createRequire(import.meta.url);",
     },
-    plugins: [covetPlugin(appDir, outDir)],
+    plugins: [covetPlugin(appDir, externals, notices)],
   }).catch((err: unknown) => err as esbuild.BuildFailure);
-  await supervisor; // covet's own code: a failure here is covet's bug, thrown as is
+  relocate(supervisorFile, (await supervisor).metafile, places); // covet's own code: a failure here is covet's bug, thrown as is
   const t1 = performance.now();
   if ('errors' in result && result.errors.length) {
     const diagnostics: Diagnostic[] = result.errors.map((e) => ({
@@ -115,34 +138,68 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       column: (e.location?.column ?? 0) + 1,
       hint: 'fix the import or syntax error esbuild reports here',
     }));
-    return { ok: false, diagnostics, ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings };
+    return { ok: false, diagnostics: [...gen.diagnostics, ...diagnostics], ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices };
   }
   for (const w of (result as esbuild.BuildResult).warnings ?? []) warnings.push(w.text);
+  relocate(bundleFile, (result as esbuild.BuildResult).metafile!, places);
   if (engine === 'native') {
     // dist/ is the whole deployable: the bundle loads the addon from beside itself.
-    const addon = nativeAddonPath();
-    if (addon === null) {
+    const addon = findNativeAddon();
+    if (addon.file === null) {
       return {
         ok: false,
-        diagnostics: [{ id: 'COVET901', severity: 'error', message: `the native engine's addon is not built (${NATIVE_ADDON})`, file: '', line: 0, column: 0, hint: 'run `node scripts/setup.mjs`, or build with --engine node' }],
-        ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings,
+        diagnostics: [{ id: 'COVET901', severity: 'error', message: `the native engine is not available: ${addon.reason}`, file: '', line: 0, column: 0, hint: `${nativeRemedy()}; or build with --engine node` }],
+        ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices,
       };
     }
-    copyFileSync(addon, path.join(outDir, 'covet_runtime.node'));
+    copyFileSync(addon.file, path.join(outDir, 'covet_runtime.node'));
   }
-  writeFileSync(outFile, loader(engine));
+  writeDistPackage(outDir, places, externals, notices);
+  writeFileSync(outFile, loader(engine, [...externals.keys()]));
   writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(openApi(gen.ir, appDir), null, 2) + '\n');
-  return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, warnings };
+  return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices };
 }
 
-/** The addon built by scripts/setup.mjs (node-gyp in runtime-min/native). */
-export const NATIVE_ADDON = path.join(covetRoot, 'runtime-min', 'native', 'build', 'Release', 'covet_runtime.node');
+/** The native engine's folder: binding.gyp, the C sources, prebuilds/ (the binaries the package ships), build/ (a local build). */
+export const NATIVE_DIR = path.join(covetRoot, 'runtime-min', 'native');
 
-/** The built addon, or null when it is not built. COVET_NATIVE_ADDON names another build of it (runtime-min/native/asan.sh). */
+/** The addon as a local build makes it (scripts/setup.mjs, node-gyp in runtime-min/native). */
+export const NATIVE_ADDON = path.join(NATIVE_DIR, 'build', 'Release', 'covet_runtime.node');
+
+export type NativeAddon = { file: string; reason?: undefined } | { file: null; reason: string };
+
+let located: { key: string; found: NativeAddon } | null = null;
+
+/**
+ * The native engine's binary for this machine, checked to load here: a local build, else the
+ * prebuilt one shipped in the package (node-gyp-build's rules, runtime-min/native/binary.mjs);
+ * or why there is none. COVET_NATIVE_ADDON names another build of it (runtime-min/native/asan.sh).
+ */
+export function findNativeAddon(): NativeAddon {
+  const override = process.env.COVET_NATIVE_ADDON || '';
+  if (located?.key !== override) {
+    const found: NativeAddon = override
+      ? existsSync(override) ? { file: override } : { file: null, reason: `COVET_NATIVE_ADDON names ${override}, which does not exist` }
+      : locateBinary(NATIVE_DIR);
+    located = { key: override, found };
+  }
+  return located.found;
+}
+
+/** The native engine's binary for this machine, or null (findNativeAddon says why). */
 export function nativeAddonPath(): string | null {
-  const addon = process.env.COVET_NATIVE_ADDON || NATIVE_ADDON;
-  return existsSync(addon) ? addon : null;
+  return findNativeAddon().file;
 }
+
+/**
+ * What a user without the native engine can do, as one clause. In a project that depends on
+ * covet: build it (with what this machine lacks for that), then `npm rebuild covet`; in a
+ * checkout of covet's own repository, its setup script.
+ */
+export function nativeRemedy(): string {
+  return whatToDo(undefined, existsSync(path.join(covetRoot, '.git')) ? 'node scripts/setup.mjs' : 'npm rebuild covet');
+}
+
 
 /**
  * dist/server.mjs. Without a mention of workers (no argument starting with
@@ -151,14 +208,27 @@ export function nativeAddonPath(): string | null {
  * line and either supervises (app.mjs is then loaded by the workers alone,
  * each running this file again) or says that this process is to serve.
  */
-function loader(engine: EngineName): string {
+function loader(engine: EngineName, externals: readonly string[]): string {
+  const load = externals.length === 0
+    ? `if (!supervising) await import('./app.mjs');\n`
+    : `// app.mjs imports packages that cannot be bundled (${externals.join(', ')}): package.json lists them.
+const external = new Set(${JSON.stringify(externals)});
+if (!supervising) {
+  await import('./app.mjs').catch((err) => {
+    const missing = err?.code === 'ERR_MODULE_NOT_FOUND' && /^Cannot find package '([^']+)'/.exec(err.message);
+    if (!missing || !external.has(missing[1])) throw err;
+    const dir = decodeURIComponent(new URL('.', import.meta.url).pathname);
+    process.stderr.write(\`covet: the server needs the package \${missing[1]}, which is not installed beside it: run npm install --omit=dev in \${dir} (package.json there lists what to install)\\n\`);
+    process.exit(1);
+  });
+}
+`;
   return `// generated by covet — do not edit. Starts the server bundled in app.mjs, or, asked for workers,
 // their supervisor (supervisor.mjs), which never loads app.mjs: each worker runs this file again.
 process.setSourceMapsEnabled(true); // before loading app.mjs, so stack traces point at the handlers' .ts files
 const askedForWorkers = !!process.env.COVET_WORKERS || process.argv.slice(2).some((arg) => arg.startsWith('--workers'));
 const supervising = askedForWorkers && (await (await import('./supervisor.mjs')).superviseIfAsked({ engine: ${JSON.stringify(engine)}, server: import.meta.url }));
-if (!supervising) await import('./app.mjs');
-`;
+${load}`;
 }
 
 /** The app's OpenAPI document; title and version from the app's package.json when it has one. */
@@ -180,37 +250,184 @@ export function openApi(ir: AppIR, appDir: string) {
   return openApiDocument(ir, { title, version, description });
 }
 
-function covetPlugin(appDir: string, outDir: string): esbuild.Plugin {
+/** A package that dist/ imports by name: the version this build resolved, and where. */
+interface External {
+  version: string;
+  dir: string;
+}
+
+function covetPlugin(appDir: string, externals: Map<string, External>, notices: Notice[]): esbuild.Plugin {
   const runtimeEntry = path.join(covetRoot, 'runtime-min', 'index.ts');
   const apiEntry = path.join(covetRoot, 'runtime-min', 'api.ts');
-  const requireFromApp = createRequire(path.join(appDir, 'noop.js'));
-  const requireFromOut = createRequire(path.join(outDir, 'noop.js'));
   return {
     name: 'covet',
     setup(b) {
       b.onResolve({ filter: /^covet:runtime$/ }, () => ({ path: runtimeEntry }));
       b.onResolve({ filter: /^covet:app\// }, (args) => ({ path: path.join(appDir, args.path.slice('covet:app/'.length)) }));
       b.onResolve({ filter: /^covet$/ }, () => ({ path: apiEntry }));
-      // Packages with a native addon stay external. If dist/ cannot resolve them
-      // from where it is, import them by absolute path instead.
+      // Packages with a native addon stay external, imported by name; dist/package.json lists them.
       b.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.path.startsWith('node:') || args.path.startsWith('covet:')) return undefined;
         const name = packageName(args.path);
         const dir = findPackageDir(name, args.resolveDir || appDir);
         if (!dir || !isNativePackage(dir)) return undefined;
-        try {
-          requireFromOut.resolve(args.path);
-          return { path: args.path, external: true };
-        } catch {
-          try {
-            return { path: requireFromApp.resolve(args.path), external: true };
-          } catch {
-            return { path: args.path, external: true };
-          }
+        const version = packageVersion(dir);
+        const seen = externals.get(name);
+        if (seen === undefined) externals.set(name, { version, dir });
+        else if (seen.version !== version && seen.dir !== dir) {
+          notices.push({
+            id: 'COVET905',
+            message: `${name}, which the server imports by name, resolved to two versions: ${seen.version} (${seen.dir}) and ${version} (${dir})`,
+            hint: `the output's package.json lists ${seen.version}, which every import of ${name} then gets: make the app's dependencies agree on one version`,
+          });
         }
+        return { path: args.path, external: true };
       });
     },
   };
+}
+
+function packageVersion(dir: string): string {
+  const version = (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown }).version;
+  return typeof version === 'string' && version !== '' ? version : '*';
+}
+
+/**
+ * dist/package.json: ESM, a start script, and the packages dist/ imports by name at the versions
+ * this build resolved, so that `npm install --omit=dev` in a copy of dist/ is the whole deployment.
+ * Those packages carry native addons, whose install step builds or checks them; npm versions that
+ * run dependencies' install scripts only when allowed (`allowScripts`) are allowed exactly these
+ * versions, unless the app's project denies one.
+ */
+function writeDistPackage(outDir: string, places: Places, externals: Map<string, External>, notices: Notice[]): void {
+  // The app's package.json, else its project's (not when that project is covet's own repository, as for its fixtures).
+  const app = readPackage(places.app) ?? (places.project !== covetRoot ? readPackage(places.project) : null) ?? {};
+  const name = npmName(typeof app.name === 'string' ? app.name : path.basename(places.app));
+  const sorted = [...externals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const projectPolicy = (readPackage(places.project)?.allowScripts ?? {}) as Record<string, unknown>;
+  const allowScripts: Record<string, boolean> = {};
+  for (const [n, e] of sorted) {
+    if (!hasInstallScript(e.dir)) continue;
+    const denied = Object.entries(projectPolicy).some(([key, v]) => v === false && (key === n || key.startsWith(`${n}@`)));
+    allowScripts[`${n}@${e.version}`] = !denied;
+  }
+  const pkg = {
+    name: `${name}-server`,
+    version: typeof app.version === 'string' ? app.version : '0.0.0',
+    private: true,
+    description: `The server of ${name}, built by covet: npm install --omit=dev here, then npm start`,
+    type: 'module',
+    scripts: { start: 'node server.mjs' },
+    engines: { node: '>=20' },
+    dependencies: Object.fromEntries(sorted.map(([n, e]) => [n, e.version])),
+    ...(Object.keys(allowScripts).length ? { allowScripts } : {}),
+  };
+  writeFileSync(path.join(outDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
+  const unresolved = [...externals.keys()].filter((n) => findPackageDir(n, outDir) === null);
+  if (unresolved.length) {
+    const rel = path.relative(process.cwd(), outDir);
+    const where = rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? outDir : rel;
+    const them = unresolved.length === 1 ? 'it' : 'them';
+    notices.push({
+      id: 'COVET904',
+      message: `the server imports ${unresolved.join(', ')}, which ${unresolved.length === 1 ? 'is' : 'are'} not installed where ${where} can find ${them}`,
+      hint: `run npm install --omit=dev in ${where} before starting the server (${path.join(where, 'package.json')} lists ${them})`,
+    });
+  }
+}
+
+function readPackage(dir: string): Record<string, unknown> | null {
+  const file = path.join(dir, 'package.json');
+  if (!existsSync(file)) return null;
+  try {
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return pkg !== null && typeof pkg === 'object' && !Array.isArray(pkg) ? (pkg as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** npm runs an install step for it: an install script of its own, or node-gyp's default when it has a binding.gyp. */
+function hasInstallScript(dir: string): boolean {
+  const scripts = (readPackage(dir)?.scripts ?? {}) as Record<string, unknown>;
+  return ['preinstall', 'install', 'postinstall'].some((k) => typeof scripts[k] === 'string') || existsSync(path.join(dir, 'binding.gyp'));
+}
+
+/** A valid npm package name made from an app's name or folder: lower case, scope dropped. */
+function npmName(name: string): string {
+  const bare = name.replace(/^@[^/]*\//, '').toLowerCase().replace(/[^a-z0-9._~-]+/g, '-').replace(/^[._-]+|-+$/g, '');
+  return bare === '' ? 'app' : bare;
+}
+
+/** The folders a build's output names its sources against. */
+interface Places {
+  /** The app's project: the nearest folder at or above the app holding a package.json (else the app folder). */
+  project: string;
+  app: string;
+  out: string;
+}
+
+function projectPlaces(appDir: string, outDir: string): Places {
+  let dir = appDir;
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) break;
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      dir = appDir;
+      break;
+    }
+    dir = parent;
+  }
+  return { project: dir, app: appDir, out: outDir };
+}
+
+function inside(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** A source file outside the project, named by where it is within the app, covet, or its package. */
+function sourceName(file: string, places: Places): string {
+  const slash = (p: string) => p.split(path.sep).join('/');
+  if (inside(places.app, file)) return slash(path.relative(places.app, file));
+  if (inside(covetRoot, file)) return `covet/${slash(path.relative(covetRoot, file))}`;
+  const parts = file.split(path.sep);
+  const nm = parts.lastIndexOf('node_modules');
+  if (nm >= 0) return parts.slice(nm).join('/');
+  return path.basename(file);
+}
+
+/**
+ * Makes a bundle (and its source map) name no path of the build machine. esbuild names each input
+ * relative to the project (absWorkingDir) in a `// file` comment, and relative to dist/ in the
+ * map: both stay when they stay within the project; any other is replaced by its sourceName.
+ */
+function relocate(bundleFile: string, metafile: esbuild.Metafile, places: Places): void {
+  const renamed = new Map<string, string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const file = path.resolve(places.project, input);
+    if (!inside(places.project, file)) renamed.set(input, sourceName(file, places));
+  }
+  if (renamed.size) {
+    const code = readFileSync(bundleFile, 'utf8').split('\n');
+    for (let i = 0; i < code.length; i++) {
+      const line = code[i]!;
+      if (line.startsWith('// ')) {
+        const to = renamed.get(line.slice(3));
+        if (to !== undefined) code[i] = `// ${to}`;
+      }
+    }
+    writeFileSync(bundleFile, code.join('\n'));
+  }
+  const mapFile = `${bundleFile}.map`;
+  if (!existsSync(mapFile)) return;
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] };
+  const outInProject = inside(places.project, places.out);
+  map.sources = map.sources.map((source) => {
+    const file = path.resolve(places.out, source);
+    return outInProject && inside(places.project, file) ? source : sourceName(file, places);
+  });
+  writeFileSync(mapFile, JSON.stringify(map));
 }
 
 function packageName(specifier: string): string {

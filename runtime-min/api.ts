@@ -93,7 +93,10 @@ export type Query<T, Name extends string = ''> = T & { readonly __covet_query?: 
 
 // ---------------------------------------------------------------- type tags
 
-/** A safe integer. */
+/**
+ * A safe integer: what `Number.isSafeInteger` accepts, -(2^53 - 1) to 2^53 - 1. Anything else is a
+ * 422 wherever it is read (path, query, header, cookie, body); send larger ids as strings.
+ */
 export type Int = { readonly __covet_int?: true };
 /** An e-mail address (`local@domain`, as HTML's `input type=email` accepts). */
 export type Email = { readonly __covet_format?: 'email' };

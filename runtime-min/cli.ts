@@ -13,6 +13,8 @@ export interface CommandLine {
   maxBodySize: number;
   /** `--headers-timeout` / `COVET_HEADERS_TIMEOUT_MS`; undefined: the engine's default (10 s). */
   headersTimeoutMs: number | undefined;
+  /** `--max-body-memory` / `COVET_MAX_BODY_MEMORY`: bytes unfinished bodies may hold together; undefined: the engine's default. */
+  maxBodyMemory: number | undefined;
   /** `--send-timeout` / `COVET_SEND_TIMEOUT_MS`; undefined: the engine's default (60 s). */
   sendTimeoutMs: number | undefined;
   /** `--workers` / `COVET_WORKERS`: processes serving the port; `auto` is one per core. Default 1. */
@@ -27,14 +29,15 @@ export const DEFAULT_GRACE_MS = 10_000;
 /** Said by a cluster worker that someone else started (pm2 or similar) when asked for workers of its own. */
 export const WORKERS_NEED_A_PROCESS = '--workers needs a process of its own: this one is already a cluster worker (under pm2 or similar); use --workers 1 here';
 
-const USAGE = `usage: node server.mjs [--port N] [--host ADDR] [--workers N|auto] [--max-body-size BYTES] [--headers-timeout MS] [--send-timeout MS]
-  environment: PORT, HOST, COVET_WORKERS, COVET_MAX_BODY_SIZE, COVET_HEADERS_TIMEOUT_MS, COVET_SEND_TIMEOUT_MS`;
+const USAGE = `usage: node server.mjs [--port N] [--host ADDR] [--workers N|auto] [--max-body-size BYTES] [--max-body-memory BYTES] [--headers-timeout MS] [--send-timeout MS]
+  environment: PORT, HOST, COVET_WORKERS, COVET_MAX_BODY_SIZE, COVET_MAX_BODY_MEMORY, COVET_HEADERS_TIMEOUT_MS, COVET_SEND_TIMEOUT_MS`;
 
 /** Parses the server's own command line; exits with a message on a bad flag. */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, defaults: { maxBodySize: number }): CommandLine {
   let port: string | undefined = env.PORT;
   let host: string | undefined = env.HOST;
   let maxBody: string | undefined = env.COVET_MAX_BODY_SIZE;
+  let bodyMemory: string | undefined = env.COVET_MAX_BODY_MEMORY;
   let headersTimeout: string | undefined = env.COVET_HEADERS_TIMEOUT_MS;
   let sendTimeout: string | undefined = env.COVET_SEND_TIMEOUT_MS;
   let workers: string | undefined = env.COVET_WORKERS;
@@ -50,6 +53,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     else if (flag === '--host' || flag === '-H') host = value();
     else if (flag === '--workers') workers = value();
     else if (flag === '--max-body-size') maxBody = value();
+    else if (flag === '--max-body-memory') bodyMemory = value();
     else if (flag === '--headers-timeout') headersTimeout = value();
     else if (flag === '--send-timeout') sendTimeout = value();
     else if (flag === '--help' || flag === '-h') {
@@ -61,21 +65,27 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) usageError(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
   const maxBodySize = maxBody === undefined || maxBody === '' ? defaults.maxBodySize : Number(maxBody);
   if (!Number.isInteger(maxBodySize) || maxBodySize < 0) usageError(`max body size must be a number of bytes, got ${JSON.stringify(maxBody)}`);
-  const headersTimeoutMs = headersTimeout === undefined || headersTimeout === '' ? undefined : Number(headersTimeout);
-  if (headersTimeoutMs !== undefined && (!Number.isInteger(headersTimeoutMs) || headersTimeoutMs < 1)) {
-    usageError(`headers timeout must be a positive number of milliseconds, got ${JSON.stringify(headersTimeout)}`);
+  const maxBodyMemory = bodyMemory === undefined || bodyMemory === '' ? undefined : Number(bodyMemory);
+  if (maxBodyMemory !== undefined && (!Number.isSafeInteger(maxBodyMemory) || maxBodyMemory < maxBodySize)) {
+    usageError(`max body memory must be a number of bytes, at least the max body size (${maxBodySize}), got ${JSON.stringify(bodyMemory)}`);
   }
-  const sendTimeoutMs = sendTimeout === undefined || sendTimeout === '' ? undefined : Number(sendTimeout);
-  if (sendTimeoutMs !== undefined && (!Number.isInteger(sendTimeoutMs) || sendTimeoutMs < 1)) {
-    usageError(`send timeout must be a positive number of milliseconds, got ${JSON.stringify(sendTimeout)}`);
-  }
+  const headersTimeoutMs = milliseconds('headers timeout', headersTimeout);
+  const sendTimeoutMs = milliseconds('send timeout', sendTimeout);
   let workerCount = 1;
   if (workers === 'auto') workerCount = os.availableParallelism();
   else if (workers !== undefined && workers !== '') {
     workerCount = /^[0-9]+$/.test(workers) ? Number(workers) : NaN;
     if (!Number.isSafeInteger(workerCount) || workerCount < 1) usageError(`workers must be a positive integer or auto (one per core), got ${JSON.stringify(workers)}`);
   }
-  return { host: host || '0.0.0.0', port: portNumber, maxBodySize, headersTimeoutMs, sendTimeoutMs, workers: workerCount };
+  return { host: host || '0.0.0.0', port: portNumber, maxBodySize, maxBodyMemory, headersTimeoutMs, sendTimeoutMs, workers: workerCount };
+}
+
+/** A timeout option: undefined when not given, else a positive integer (exits with a message otherwise). */
+function milliseconds(what: string, text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1) usageError(`${what} must be a positive number of milliseconds, got ${JSON.stringify(text)}`);
+  return ms;
 }
 
 /** The one-line reason, the usage text, exit code 2. */

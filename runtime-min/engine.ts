@@ -32,11 +32,20 @@ export interface ListenOptions {
    */
   headersTimeoutMs?: number;
   /**
-   * Milliseconds a connection may have answers waiting to be sent with none of their bytes
-   * accepted by the client; then it is closed (a client that never reads its answers). Like
-   * nginx's `send_timeout`. Default 60 000 (`DEFAULT_SEND_TIMEOUT_MS`).
+   * Milliseconds a connection may go with response bytes waiting to be sent and none of
+   * them taken by the client; then it is closed (a client that never reads its answers
+   * cannot hold a connection and its buffered answers for ever). Any progress restarts the
+   * clock, so a slow reader is not cut. Like nginx's `send_timeout`. Default 60 000
+   * (`DEFAULT_SEND_TIMEOUT_MS`).
    */
   sendTimeoutMs?: number;
+  /**
+   * Bytes that the bodies of unfinished requests (still arriving) may hold together in this
+   * process. Past it, the request whose body began first is answered 503 and its connection
+   * closed: a body that drips holds memory longest. Default: 256 MiB, or four bodies of
+   * `maxBodySize` if that is more (`maxBodyMemory()` in node-engine.ts).
+   */
+  maxBodyMemory?: number;
   /**
    * Share the port with other processes (SO_REUSEPORT) for `--workers N`. The
    * native engine sets it; the node engine ignores it (Node 20's listen has no such option).

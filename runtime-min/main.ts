@@ -35,7 +35,7 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   let listening;
   try {
     listening = await engine.listen(
-      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, sendTimeoutMs: cli.sendTimeoutMs, reusePort: worker },
+      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, reusePort: worker },
       handler,
     );
   } catch (err) {

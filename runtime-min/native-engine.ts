@@ -28,13 +28,13 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
-import { DEFAULT_HEADERS_TIMEOUT_MS } from './node-engine.ts';
+import { DEFAULT_HEADERS_TIMEOUT_MS, maxBodyMemory } from './node-engine.ts';
 
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
   /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
   init(onBatch: OnBatch | OnEager, onClose: (key: number) => void, boundary?: number): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
-  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, sendTimeoutMs: number): number;
+  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
   closeAll(): void;
@@ -87,9 +87,20 @@ export function loadAddon(base: string | URL = import.meta.url): NativeAddon {
   const candidates = addonCandidates(base);
   const file = candidates.find((f) => existsSync(f));
   if (file === undefined) {
-    throw new Error(`covet: the native engine's addon was not found (looked for ${candidates.join(', ')}); rebuild with --engine node, or run node scripts/setup.mjs`);
+    throw new Error(
+      `covet: the native engine's binary was not found (looked for ${candidates.join(', ')}); covet build puts ${ADDON_FILE} beside app.mjs: ` +
+        'deploy the whole output folder, or build with --engine node',
+    );
   }
-  loaded = createRequire(import.meta.url)(file) as NativeAddon;
+  try {
+    loaded = createRequire(import.meta.url)(file) as NativeAddon;
+  } catch (err) {
+    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    throw new Error(
+      `covet: the native engine's binary ${file} does not load on this machine (${process.platform}-${process.arch}): ${why}; ` +
+        'it is the one of the machine that ran covet build: build where the server runs (same platform and libc), or with --engine node',
+    );
+  }
   return loaded;
 }
 
@@ -431,6 +442,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
           headersTimeout,
           Math.max(30_000, headersTimeout),
           options.reusePort ?? false,
+          maxBodyMemory(options),
           options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
         );
         listening = true;

@@ -14,15 +14,39 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
+import { DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
+import { isValidHost } from './http-syntax.ts';
 
 /** Request targets longer than this answer 414. */
 export const MAX_URL_LENGTH = 8192;
 /** Default for `ListenOptions.headersTimeoutMs`. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** The least default for `ListenOptions.maxBodyMemory`. */
+export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
+
+/** `ListenOptions.maxBodyMemory`, or its default: 256 MiB, or four bodies of the largest size if that is more. */
+export function maxBodyMemory(options: ListenOptions): number {
+  return options.maxBodyMemory ?? Math.max(DEFAULT_MAX_BODY_MEMORY, 4 * options.maxBodySize);
+}
 
 const SERVER_NAME = 'covet';
 
-type NodePrepared = readonly string[];
+/**
+ * A prepared header list as writeHead takes it: `server`, the pairs, then `content-length` with a
+ * value slot that each send fills in (writeHead copies the values into the head at once, so one
+ * array serves every response; no copy per response).
+ */
+type NodePrepared = string[];
+
+/**
+ * How long a closing connection goes on reading (and dropping) what its client still sends
+ * once its last answer is written: the native engine's COVET_ENDING_MS, and the default of
+ * nginx's `lingering_timeout`.
+ */
+export const LINGER_MS = 5_000;
+
+/** What a connection that reads no more requests does with the bytes that still arrive. */
+function drop(): void {}
 
 /**
  * One client connection: the responses it still owes, in request order.
@@ -30,21 +54,81 @@ type NodePrepared = readonly string[];
  * closed; the ones queued behind it (pipelining) are told here. A parse error
  * that arrives while responses are owed is answered after them, so the
  * client still reads the answers in request order.
+ *
+ * Its phase:
+ * - `reading`: requests are read and served;
+ * - `ending`: no request after this point is served (the engine refused one, one could not
+ *   be parsed, or bytes followed a request that closes the connection): node:http's parser
+ *   gets no more input and what arrives is dropped, while the answers owed go out;
+ * - `lingering`: the last answer is written; the connection closes the lingering way (`linger`).
  */
 class Connection {
-  readonly open = new Set<NodeResponse>();
+  phase: 'reading' | 'ending' | 'lingering' = 'reading';
+  /** The responses still owed, oldest first: a list through NodeResponse.prev/next (no allocation per response). */
+  head: NodeResponse | null = null;
+  tail: NodeResponse | null = null;
   private deferredError: string | null = null;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  /** The send timeout's view (`checkSend`): bytes sent at the last look, and since when none were. */
+  private sentAtCheck = 0;
+  private stalledSince = 0;
 
-  constructor(readonly socket: Socket) {
-    socket.once('close', () => {
-      for (const r of this.open) r.abort();
-      this.open.clear();
-    });
+  constructor(readonly socket: Socket) {}
+
+  /** The socket has closed: every response still owed is aborted. */
+  closed(): void {
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    for (let r = this.head; r !== null; ) {
+      const next = r.next;
+      r.abort();
+      r = next;
+    }
+    this.head = this.tail = null;
+  }
+
+  owe(response: NodeResponse): void {
+    response.prev = this.tail;
+    if (this.tail === null) this.head = response;
+    else this.tail.next = response;
+    this.tail = response;
   }
 
   settled(response: NodeResponse): void {
-    this.open.delete(response);
-    if (this.open.size === 0 && this.deferredError !== null) this.endWith(this.deferredError);
+    const { prev, next } = response;
+    if (prev === null) {
+      if (this.head !== response) return; // not owed (any more)
+      this.head = next;
+    } else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    response.prev = response.next = null;
+    if (this.head === null && this.deferredError !== null) this.endWith(this.deferredError);
+  }
+
+  /**
+   * The answer being sent is the connection's last (node:http then ends it with destroySoon():
+   * FIN, and close once written): it lingers instead. Closing while bytes from the client are
+   * unread makes the kernel reset the connection, which can destroy the answer before the
+   * client has read it.
+   */
+  lastAnswer(): void {
+    this.socket.destroySoon = () => this.linger();
+  }
+
+  /**
+   * Reads no more requests from this connection: node:http's parser gets no more input, and
+   * what the client still sends is read and dropped. Requests that node:http parses from the
+   * rest of the current read still reach the engine, which does not serve them.
+   */
+  stopReading(): void {
+    if (this.phase !== 'reading') return;
+    this.phase = 'ending';
+    const socket = this.socket;
+    // A 'data' listener makes node:http stop feeding its parser from C++: it then reads
+    // through 'data' events, and removing its own listener leaves the parser without input.
+    socket.on('data', drop);
+    for (const l of socket.listeners('data')) if (l !== drop) socket.removeListener('data', l as (...args: unknown[]) => void);
+    socket.resume();
   }
 
   /**
@@ -52,15 +136,76 @@ class Connection {
    * A request whose body was still arriving will never be complete: its response is dropped.
    */
   failWith(raw: string): void {
-    for (const r of this.open) if (!r.willAnswer) r.abort();
-    if (this.open.size === 0) this.endWith(raw);
+    this.stopReading();
+    for (let r = this.head; r !== null; ) {
+      const next = r.next;
+      if (!r.willAnswer) r.abort();
+      r = next;
+    }
+    if (this.head === null) this.endWith(raw);
     else this.deferredError = raw;
   }
 
   private endWith(raw: string): void {
     this.deferredError = null;
-    if (this.socket.writable) this.socket.end(raw);
-    else this.socket.destroy();
+    if (!this.socket.writable) {
+      this.socket.destroy();
+      return;
+    }
+    this.socket.write(raw);
+    this.linger();
+  }
+
+  /**
+   * The send timeout, looked at every sweep: a connection with answer bytes not yet taken by
+   * the kernel, none of which went out for `timeoutMs`, is closed (its client does not read).
+   * Progress is counted in bytes, as libuv writes them (node:http writes a whole answer as
+   * one request, which completes only once all of it is out), so a client that reads slowly
+   * but steadily is never cut.
+   */
+  checkSend(now: number, timeoutMs: number): void {
+    const handle = (this.socket as unknown as { _handle?: { bytesWritten?: number; writeQueueSize?: number } | null })._handle;
+    const queued = handle?.writeQueueSize ?? 0;
+    if (this.socket.writableLength === 0 && queued === 0) {
+      this.stalledSince = 0;
+      return;
+    }
+    const sent = (handle?.bytesWritten ?? 0) - queued;
+    if (this.stalledSince === 0 || sent !== this.sentAtCheck) {
+      this.sentAtCheck = sent;
+      this.stalledSince = now;
+    } else if (now - this.stalledSince >= timeoutMs) {
+      this.socket.destroy();
+    }
+  }
+
+  /**
+   * Closes the connection after its last answer the way nginx's lingering close does: the
+   * write side ends (FIN after the answer), what the client still sends is read and dropped,
+   * and the socket closes once the client ends its side, or LINGER_MS after the answer was
+   * written out. A client still sending a body the engine refused thus reads its answer
+   * (a 413 to an upload), where closing at once would reset the connection under it. A
+   * client that does not read the answer at all is the send timeout's to close.
+   */
+  linger(): void {
+    const socket = this.socket;
+    if (this.phase === 'lingering' || socket.destroyed) return;
+    this.stopReading();
+    this.phase = 'lingering';
+    socket.end();
+    const close = () => socket.destroy();
+    const closeOnceWritten = () => (socket.writableFinished ? close() : socket.once('finish', close));
+    if (socket.readableEnded) {
+      closeOnceWritten();
+      return;
+    }
+    socket.once('end', closeOnceWritten);
+    const startTimer = () => {
+      this.lingerTimer = setTimeout(close, LINGER_MS);
+      this.lingerTimer.unref();
+    };
+    if (socket.writableFinished) startTimer();
+    else socket.once('finish', startTimer);
   }
 }
 
@@ -118,6 +263,22 @@ function originForm(url: string): string {
   return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
 }
 
+/**
+ * node:http's response, which settles its NodeResponse on 'finish' (the whole response was handed
+ * to the socket) after node:http's own listener, as a `once('finish')` would, but without a
+ * listener and a closure per response.
+ */
+class CovetServerResponse extends http.ServerResponse {
+  covet: NodeResponse | null = null;
+
+  override emit(event: string | symbol): boolean {
+    // eslint-disable-next-line prefer-rest-params
+    const listened = super.emit.apply(this, arguments as unknown as [string | symbol, ...unknown[]]);
+    if (event === 'finish' && this.covet !== null) this.covet.settle();
+    return listened;
+  }
+}
+
 class NodeResponse implements EngineResponse {
   /** The answer is certain: the whole request (body included) has arrived, or the engine refused it. */
   willAnswer = false;
@@ -125,16 +286,18 @@ class NodeResponse implements EngineResponse {
   private done = false;
   private aborted = false;
   private abortListeners: (() => void)[] | null = null;
+  /** Neighbours in the connection's list of owed responses. */
+  prev: NodeResponse | null = null;
+  next: NodeResponse | null = null;
 
   constructor(
-    readonly raw: http.ServerResponse,
+    readonly raw: CovetServerResponse,
     private readonly connection: Connection,
     private readonly state: EngineState,
   ) {
     state.inFlight++;
-    connection.open.add(this);
-    // 'finish': the whole response was handed to the socket.
-    raw.once('finish', () => this.settle());
+    connection.owe(this);
+    raw.covet = this;
   }
 
   get closed(): boolean {
@@ -155,7 +318,7 @@ class NodeResponse implements EngineResponse {
     this.settle();
   }
 
-  private settle(): void {
+  settle(): void {
     if (this.done) return;
     this.done = true;
     this.connection.settled(this);
@@ -168,12 +331,16 @@ class NodeResponse implements EngineResponse {
       this.sent = true;
       return;
     }
-    const pairs = headers as NodePrepared;
-    const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    const list = pairs.slice();
-    if (status !== 204 && status !== 304) list.push('content-length', String(length));
+    let list = headers as NodePrepared;
+    if (status === 204 || status === 304) list = list.slice(0, -2);
+    else list[list.length - 1] = String(body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     // While shutting down, no connection is kept for another request.
     if (this.state.stopping) this.raw.shouldKeepAlive = false;
+    // node:http keeps an HTTP/1.0 connection only for an answer with Content-Length (or chunked,
+    // which 1.0 lacks); a 204 or 304 has no body, so its end is known without either.
+    else if (status === 204 || status === 304) this.raw.useChunkedEncodingByDefault = true;
+    // The request asked to close (Connection: close, HTTP/1.0), or the server is stopping.
+    if (!this.raw.shouldKeepAlive) this.connection.lastAnswer();
     // Throws before anything is written (a status outside 100–999, a header node:http
     // refuses): the request is then still unanswered, and the caller answers it (500).
     this.raw.writeHead(status, list);
@@ -187,6 +354,9 @@ class NodeResponse implements EngineResponse {
     if (this.sent) return;
     this.sent = true;
     this.willAnswer = true;
+    // What follows the refused request (the rest of its body, more requests) is not read.
+    this.connection.stopReading();
+    this.connection.lastAnswer();
     if (this.closed) return;
     const body = JSON.stringify({ detail });
     this.raw.writeHead(status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
@@ -217,20 +387,27 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
   // HTTP/0.9 request lines and majors other than 1 (llhttp itself rejects 1.2+).
   if (req.httpVersionMajor !== 1) return [505, 'HTTP Version Not Supported'];
   if ((req.url ?? '').length > MAX_URL_LENGTH) return [414, 'URI Too Long'];
-  if (req.httpVersionMinor === 1) {
-    let hosts = 0;
-    const raw = req.rawHeaders;
-    for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') hosts++;
-    if (hosts !== 1) return [400, hosts === 0 ? 'Bad Request: missing Host header' : 'Bad Request: more than one Host header'];
+  // RFC 9112 §3.2: exactly one Host from an HTTP/1.1 client, and from any client a valid one.
+  let hosts = 0;
+  let validHosts = true;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
+      hosts++;
+      if (!isValidHost(raw[i + 1]!)) validHosts = false;
+    }
   }
+  if (req.httpVersionMinor === 1 && hosts !== 1) return [400, hosts === 0 ? 'Bad Request: missing Host header' : 'Bad Request: more than one Host header'];
+  if (!validHosts) return [400, 'Bad Request: invalid Host header'];
   // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means faulty framing.
   if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) return [400, 'Bad Request: Transfer-Encoding in an HTTP/1.0 request'];
   return null;
 }
 
 export function nodeEngine(): Engine {
-  let server: http.Server | null = null;
-  const connections = new WeakMap<Socket, Connection>();
+  let server: http.Server<typeof http.IncomingMessage, typeof CovetServerResponse> | null = null;
+  const connections = new Map<Socket, Connection>();
+  let sendTimer: NodeJS.Timeout | null = null;
   let idleWaiters: (() => void)[] = [];
   const state: EngineState = {
     inFlight: 0,
@@ -244,11 +421,19 @@ export function nodeEngine(): Engine {
     },
   };
 
+  // One listener for every socket's close (a closure per connection would cost memory on each idle one).
+  function onSocketClose(this: Socket): void {
+    const c = connections.get(this);
+    if (c === undefined) return;
+    connections.delete(this);
+    c.closed();
+  }
   const connectionOf = (socket: Socket): Connection => {
     let c = connections.get(socket);
     if (c === undefined) {
       c = new Connection(socket);
       connections.set(socket, c);
+      socket.on('close', onSocketClose);
     }
     return c;
   };
@@ -263,15 +448,30 @@ export function nodeEngine(): Engine {
         http.validateHeaderName(pairs[i]!);
         http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
       }
-      return Object.freeze(['server', SERVER_NAME, ...pairs]) as unknown as PreparedHeaders;
+      return ['server', SERVER_NAME, ...pairs, 'content-length', '0'] as unknown as PreparedHeaders;
     },
 
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
       const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+      const sendTimeout = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+      // Bodies still arriving, by when they began (a Map keeps insertion order), and their bytes
+      // together: past the limit, the oldest is refused (503) and dropped.
+      const bodyLimit = maxBodyMemory(options);
+      const unfinished = new Map<NodeResponse, { bytes: number; refuse(): void }>();
+      let unfinishedBytes = 0;
+      const forget = (response: NodeResponse) => {
+        const body = unfinished.get(response);
+        if (body === undefined) return;
+        unfinished.delete(response);
+        unfinishedBytes -= body.bytes;
+      };
 
-      const onRequest = (req: http.IncomingMessage, res: http.ServerResponse, expectsContinue: boolean) => {
-        const response = new NodeResponse(res, connectionOf(req.socket), state);
+      const onRequest = (req: http.IncomingMessage, res: CovetServerResponse, expectsContinue: boolean) => {
+        const connection = connectionOf(req.socket);
+        // Parsed from the same read as a request after which the connection stopped reading: not served.
+        if (connection.phase !== 'reading') return;
+        const response = new NodeResponse(res, connection, state);
         const refused = refusal(req);
         if (refused !== null) {
           response.refuse(refused[0], refused[1]);
@@ -294,22 +494,41 @@ export function nodeEngine(): Engine {
         if (expectsContinue) res.writeContinue();
         const chunks: Buffer[] = [];
         let size = 0;
-        let tooLarge = false;
+        let dropped = false;
+        const body = {
+          bytes: 0,
+          refuse: () => {
+            dropped = true;
+            chunks.length = 0;
+            response.refuse(503, 'Service Unavailable');
+          },
+        };
         req.on('data', (chunk: Buffer) => {
-          if (tooLarge) return;
+          if (dropped) return;
           size += chunk.length;
           if (size > options.maxBodySize) {
             // A chunked body that grows past the limit; the connection closes after the answer.
-            tooLarge = true;
+            dropped = true;
             chunks.length = 0;
+            forget(response);
             response.refuse(413, 'Payload Too Large');
             return;
           }
           chunks.push(chunk);
+          if (body.bytes === 0) unfinished.set(response, body);
+          body.bytes += chunk.length;
+          unfinishedBytes += chunk.length;
+          while (unfinishedBytes > bodyLimit) {
+            const [oldest, held] = unfinished.entries().next().value!;
+            forget(oldest);
+            held.refuse();
+          }
         });
+        req.once('close', () => forget(response));
         req.on('end', () => {
+          forget(response);
           response.willAnswer = true;
-          if (tooLarge) return;
+          if (dropped) return;
           request.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
           handler(request, response);
         });
@@ -330,17 +549,27 @@ export function nodeEngine(): Engine {
           // Checked by `refusal` so that the answer has Covet's JSON body like every other 400.
           requireHostHeader: false,
           noDelay: true,
+          ServerResponse: CovetServerResponse,
         },
-        (req, res) => onRequest(req, res, false),
+        (req, res) => onRequest(req, res as CovetServerResponse, false),
       );
       // `Expect: 100-continue`: refuse an oversized body before the client sends it.
-      srv.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => onRequest(req, res, true));
+      srv.on('checkContinue', (req: http.IncomingMessage, res: CovetServerResponse) => onRequest(req, res, true));
       // Any other expectation: 417 (node:http's own answer has no body and keeps the connection).
-      srv.on('checkExpectation', (req: http.IncomingMessage, res: http.ServerResponse) => {
-        new NodeResponse(res, connectionOf(req.socket), state).refuse(417, 'Expectation Failed');
+      srv.on('checkExpectation', (req: http.IncomingMessage, res: CovetServerResponse) => {
+        const connection = connectionOf(req.socket);
+        if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(417, 'Expectation Failed');
       });
       srv.on('connection', (socket: Socket) => connectionOf(socket));
       srv.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+        const connection = connectionOf(socket);
+        // Bytes after a request that closes the connection (`Connection: close`, HTTP/1.0) are
+        // not read (RFC 9112 §9.6): they are no error of that request, whose answer still goes
+        // out. Nor is anything once the connection stopped reading.
+        if (err.code === 'HPE_CLOSED_CONNECTION' || connection.phase !== 'reading') {
+          connection.stopReading();
+          return;
+        }
         if (!socket.writable) {
           socket.destroy();
           return;
@@ -348,9 +577,19 @@ export function nodeEngine(): Engine {
         const code = err.code;
         const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
         const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-        connectionOf(socket).failWith(rawError(status, reason));
+        connection.failWith(rawError(status, reason));
       });
       server = srv;
+      // One sweep for every connection's send timeout; a connection is closed between
+      // sendTimeout and sendTimeout + the sweep's interval after its last byte went out.
+      sendTimer = setInterval(
+        () => {
+          const now = Date.now();
+          for (const c of connections.values()) c.checkSend(now, sendTimeout);
+        },
+        Math.min(1_000, Math.max(50, Math.floor(sendTimeout / 4))),
+      );
+      sendTimer.unref();
       return new Promise((resolve, reject) => {
         srv.once('error', reject);
         srv.listen({ host: options.host, port: options.port }, () => {
@@ -373,6 +612,8 @@ export function nodeEngine(): Engine {
           if (done) return;
           done = true;
           clearTimeout(timer);
+          if (sendTimer !== null) clearInterval(sendTimer);
+          sendTimer = null;
           srv.closeAllConnections();
           resolve();
         };

@@ -1,9 +1,25 @@
-// Bundles the CLI (bin/covet.ts and the pipeline) into lib/cli.mjs, and the
-// handler-side API into lib/api.mjs. Dependencies stay external.
+// Bundles the CLI (bin/covet.ts and the pipeline) into lib/cli.mjs, the build
+// API (`covet/build`) into lib/build.mjs with its types in lib/build.d.ts, and
+// the handler-side API into lib/api.mjs. Dependencies stay external. The CLI
+// and the build API share the compiler and the pipeline: esbuild splits that
+// shared code into lib/chunks/ instead of bundling it twice.
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+process.chdir(new URL('..', import.meta.url).pathname);
+
 const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked', logLevel: 'warning' };
+rmSync('lib/chunks', { recursive: true, force: true }); // no stale chunks from an earlier build
+mkdirSync('lib', { recursive: true });
 await Promise.all([
-  build({ ...common, entryPoints: ['bin/covet.ts'], outfile: 'lib/cli.mjs' }),
+  build({
+    ...common,
+    entryPoints: { cli: 'bin/covet.ts', build: 'pipeline/build-api.ts' },
+    outdir: 'lib',
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+  }),
   build({ ...common, entryPoints: ['runtime-min/api.ts'], outfile: 'lib/api.mjs' }),
 ]);
+copyFileSync('pipeline/covet-build.d.ts', 'lib/build.d.ts');

@@ -31,3 +31,8 @@ export const covetRoot = findRoot();
 export function readTemplate(name: string): string {
   return readFileSync(path.join(covetRoot, 'templates', name), 'utf8');
 }
+
+/** The version in covet's package.json. */
+export function covetVersion(): string {
+  return (JSON.parse(readFileSync(path.join(covetRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}

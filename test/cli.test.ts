@@ -3,7 +3,7 @@
  * process, checking exit codes and what it prints.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
@@ -20,14 +20,34 @@ test('build writes server.mjs, the supervisor apart from the app, and a source m
   const out = mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
   const r = covet('build', 'fixtures/routing', '--out', out);
   assert.is(r.code, 0, r.err);
-  assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine (native|node) \(\d+ ms: compile \d+, codegen \d+, bundle \d+\)/);
+  assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine (native|node) \(\d+ ms: compile \d+, typecheck \d+, codegen \d+, bundle \d+\)/);
   for (const file of ['server.mjs', 'app.mjs', 'app.mjs.map', 'supervisor.mjs', 'openapi.json']) assert.ok(existsSync(path.join(out, file)), file);
   // The supervisor of --workers loads none of the app: no handler module, no engine.
   const supervisor = readFileSync(path.join(out, 'supervisor.mjs'), 'utf8');
   assert.not.match(supervisor, /fixtures\/routing|covet_runtime\.node|node:http"/);
   assert.match(supervisor, /export \{[^}]*superviseIfAsked/);
+  // dist/ is outside the project here: the map names the handler files by their place in the app, covet's by its package.
   const map = JSON.parse(readFileSync(path.join(out, 'app.mjs.map'), 'utf8')) as { sources: string[] };
-  assert.ok(map.sources.some((s) => s.endsWith('fixtures/routing/routes.ts') || /fixtures\/routing\/[^/]+\.ts$/.test(s)), map.sources.join(', '));
+  for (const file of ['items.ts', 'nested.ts', 'text.ts', 'covet/runtime-min/rt.ts']) assert.ok(map.sources.includes(file), `${file} in ${map.sources.join(', ')}`);
+  assert.not.ok(map.sources.some((s) => s.startsWith('..') || s.startsWith('/')), map.sources.join(', '));
+});
+
+test('a build into a folder inside the project keeps the source paths relative, resolving to the handler files', () => {
+  mkdirSync(path.join(root, '.covet'), { recursive: true });
+  const out = mkdtempSync(path.join(root, '.covet', 'cli-'));
+  try {
+    const r = covet('build', 'fixtures/routing', '--out', out, '--engine', 'node');
+    assert.is(r.code, 0, r.err);
+    const map = JSON.parse(readFileSync(path.join(out, 'app.mjs.map'), 'utf8')) as { sources: string[] };
+    for (const file of ['fixtures/routing/items.ts', 'runtime-min/rt.ts']) {
+      const source = map.sources.find((s) => path.resolve(out, s) === path.join(root, file));
+      assert.ok(source !== undefined && !path.isAbsolute(source), `${file} in ${map.sources.join(', ')}`);
+    }
+    assert.match(readFileSync(path.join(out, 'app.mjs'), 'utf8'), /^\/\/ fixtures\/routing\/items\.ts$/m, 'esbuild names inputs relative to the project');
+    assert.equal(JSON.parse(readFileSync(path.join(out, 'package.json'), 'utf8')).dependencies, {});
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test('build of an app that cannot compile exits 1 with file:line:col, the id and a fix', () => {
@@ -39,10 +59,81 @@ test('build of an app that cannot compile exits 1 with file:line:col, the id and
   assert.not.match(r.err, /\n\s+at /, 'no stack trace for a compile error');
 });
 
-test('build of a folder that does not exist says so', () => {
+const tmpOut = () => mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
+
+test('build fails on a TypeScript error of the app (exit 1: file:line:col, the TS code, the handler); --no-typecheck builds it', () => {
+  const r = covet('build', 'fixtures/fail/type-error', '--out', tmpOut(), '--engine', 'node');
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /fixtures\/fail\/type-error\/app\.ts:7:12 - error TS2322: countOne: Type 'string' is not assignable to type 'number'\.\n {2}fix: .*--no-typecheck/);
+  assert.match(r.err, /nothing was built/);
+  const skipped = covet('build', 'fixtures/fail/type-error', '--out', tmpOut(), '--engine', 'node', '--no-typecheck');
+  assert.is(skipped.code, 0, skipped.err);
+  assert.match(skipped.out, /covet: built .* — 1 routes, .*no typecheck/);
+});
+
+test('an import that does not resolve fails the build even with --no-typecheck (exit 1, COVET119)', () => {
+  const r = covet('build', 'fixtures/fail/unresolved-import', '--out', tmpOut(), '--engine', 'node', '--no-typecheck');
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /fixtures\/fail\/unresolved-import\/app\.ts:1:28 - error COVET119: cannot find the module "\.\/missing"/);
+  assert.match(r.err, /did you mean "\.\/models"\?/);
+});
+
+test('a folder with no routes fails (exit 1) saying where covet looked and what a route looks like', () => {
+  const r = covet('build', 'fixtures/fail/no-routes', '--out', tmpOut(), '--engine', 'node');
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /^fixtures\/fail\/no-routes:1:1 - error COVET122: no routes found: covet read the 2 \.ts files of this folder .*health\.ts, helpers\/util\.ts/);
+  assert.match(r.err, /@route GET \/hello \*\/ export function hello\(\)/);
+});
+
+test('warnings (an any type) are printed with the route, and the build succeeds (exit 0)', () => {
+  const out = tmpOut();
+  const r = covet('build', 'fixtures/warn/any-type', '--out', out, '--engine', 'node');
+  assert.is(r.code, 0, r.err);
+  assert.ok(existsSync(path.join(out, 'server.mjs')));
+  assert.match(r.err, /fixtures\/warn\/any-type\/app\.ts:4:3 - warning COVET120: recordEvent: body\.payload is any, so nothing is validated there/);
+  assert.not.match(r.err, /COVET120: echo:/, 'a written unknown is not warned about');
+});
+
+test('build of a folder that does not exist is a usage error (exit 2) that says so', () => {
   const r = covet('build', 'fixtures/no-such-app');
-  assert.is(r.code, 1);
-  assert.match(r.err, /is not a directory/);
+  assert.is(r.code, 2);
+  assert.match(r.err, /fixtures\/no-such-app is not a directory; pass the folder that holds your handler modules/);
+});
+
+test('exit codes: 2 for every kind of usage error, with the reason on stderr', () => {
+  const cases: [string[], RegExp][] = [
+    [[], /Usage: covet/],
+    [['bulid', 'fixtures/routing'], /unknown command 'bulid'/],
+    [['build'], /missing required argument 'app'/],
+    [['build', 'fixtures/routing', '--outdir', 'x'], /unknown option '--outdir'/],
+    [['build', 'fixtures/routing', '--engine', 'fast'], /argument 'fast' is invalid\. Allowed choices are native, node/],
+    [['build', 'fixtures/routing', '--tsconfig', 'no-such-tsconfig.json'], /no-such-tsconfig\.json is not a file; pass the path of a tsconfig\.json/],
+    [['routes', 'fixtures/no-such-app'], /is not a directory/],
+    [['inspect', 'fixtures/todo-app'], /name a route/],
+  ];
+  for (const [args, message] of cases) {
+    const r = covet(...args);
+    assert.is(r.code, 2, `covet ${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, message, `covet ${args.join(' ')}`);
+  }
+});
+
+test('exit codes: 0 for --help and --version, and --help documents the codes', () => {
+  const help = covet('--help');
+  assert.is(help.code, 0);
+  assert.match(help.out, /Exit codes:\n {2}0 {2}done\n {2}1 {2}the app has errors[^\n]*\n {2}2 {2}usage/);
+  const version = covet('--version');
+  assert.is(version.code, 0);
+  assert.match(version.out, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('exit codes: 1 when the app has errors, for every command that reads it', () => {
+  for (const args of [['routes'], ['inspect', '--ir'], ['openapi']]) {
+    const [command, ...rest] = args as [string, ...string[]];
+    const r = covet(command, 'fixtures/fail/two-bodies', ...rest);
+    assert.is(r.code, 1, `covet ${args.join(' ')}: ${r.err}`);
+    assert.match(r.err, /error COVET102: /);
+  }
 });
 
 test('routes prints a table with method, path, handler, file:line, params and status', () => {
@@ -73,7 +164,7 @@ test('inspect METHOD path prints that route, its validators and serializers, wit
 
 test('inspect of a route that does not exist suggests the closest one', () => {
   const r = covet('inspect', 'fixtures/todo-app', 'GET', '/todo/:id');
-  assert.is(r.code, 1);
+  assert.is(r.code, 2, 'the app is fine: the argument is wrong');
   assert.match(r.err, /no route GET \/todo\/:id — did you mean GET \/todos\/:id\?/);
 });
 

@@ -3,9 +3,10 @@
  * `dist/server.mjs` in a child process on a free port, talk to it over HTTP.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from '../pipeline/build.ts';
 import type { EngineName } from '../codegen/app/index.ts';
 import { formatDiagnostic } from '../compiler/diagnostics.ts';
@@ -21,6 +22,18 @@ export interface RunningApp {
 }
 
 const built = new Map<string, Promise<string>>();
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * A tsconfig.json for a throwaway app outside this repository that uses Node's
+ * API (\`process\`, \`node:fs\`): the build type-checks it, and from a temporary
+ * folder @types/node is found only through this repository's node_modules.
+ */
+export function nodeAppTsconfig(): string {
+  const typeRoots = [path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'node_modules', '@types')];
+  const compilerOptions = { target: 'ESNext', module: 'ESNext', moduleResolution: 'bundler', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], typeRoots };
+  return JSON.stringify({ compilerOptions }, null, 2) + '\n';
+}
 
 /** The engine the e2e suites build with: `COVET_ENGINE=native|node` (default node). */
 export function defaultEngine(): EngineName {
@@ -41,6 +54,10 @@ export function buildApp(appDir: string, options: { engine?: EngineName } = {}):
       const outDir = mkdtempSync(path.join(os.tmpdir(), `covet-${path.basename(dir)}-`));
       const result = await build({ appDir: dir, outDir, engine });
       if (!result.ok) throw new Error(`build of ${appDir} failed:\n${result.diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
+      // dist/ imports the packages it could not bundle by name (dist/package.json lists them); where
+      // a deployment runs npm install, the tests link the repository's node_modules instead.
+      const pkg = JSON.parse(readFileSync(path.join(outDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      if (Object.keys(pkg.dependencies).length) symlinkSync(path.join(REPO, 'node_modules'), path.join(outDir, 'node_modules'), 'dir');
       return result.outFile!;
     })();
     built.set(key, p);

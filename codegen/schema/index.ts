@@ -9,6 +9,8 @@
  * - unions are `anyOf` (the validator takes the first variant that fits), except
  *   discriminated unions (`oneOf`: at most one variant can match) and unions of
  *   literals (`enum`);
+ * - `Int` is `type: integer` within the safe range: `minimum`/`maximum` of
+ *   ±(2^53 - 1) on each side that no tag bounds more tightly;
  * - formats: `email`, `uuid`, `uri` (our `url`: absolute http/https),
  *   `date-time` (RFC 3339 with a time zone), `date`; `Date` is a `date-time`
  *   string.
@@ -16,6 +18,7 @@
  * `{ openapi: true }`.
  */
 import type { AppIR, JsonValue, TypeIR } from '../../compiler/ir.ts';
+import { INT_MAX, safeBounds } from '../../compiler/ir.ts';
 
 type Types = AppIR['types'];
 export type Schema = { [key: string]: unknown };
@@ -108,6 +111,12 @@ class Converter {
         if (t.exclusiveMinimum !== undefined) s.exclusiveMinimum = t.exclusiveMinimum;
         if (t.exclusiveMaximum !== undefined) s.exclusiveMaximum = t.exclusiveMaximum;
         if (t.multipleOf !== undefined) s.multipleOf = t.multipleOf;
+        if (t.integer) {
+          // Int is a safe integer: each side without a bound inside the range gets the range's edge.
+          const bounded = safeBounds(t);
+          if (!bounded.lower) s.minimum = -INT_MAX;
+          if (!bounded.upper) s.maximum = INT_MAX;
+        }
         return s;
       }
       case 'boolean':

@@ -30,6 +30,23 @@ test('scalars and tags map to JSON Schema keywords', () => {
   for (const [t, s] of cases) assert.equal(jsonSchema(t, {}), s);
 });
 
+test('Int carries the safe range wherever no tag bounds that side; number does not', () => {
+  const S = Number.MAX_SAFE_INTEGER;
+  const cases: [TypeIR, object][] = [
+    [{ kind: 'number', integer: true }, { type: 'integer', minimum: -S, maximum: S }],
+    [{ kind: 'number', integer: true, minimum: 1 }, { type: 'integer', minimum: 1, maximum: S }],
+    [{ kind: 'number', integer: true, exclusiveMaximum: 0 }, { type: 'integer', exclusiveMaximum: 0, minimum: -S }],
+    [{ kind: 'number', integer: true, exclusiveMinimum: -S - 1, maximum: S }, { type: 'integer', maximum: S, exclusiveMinimum: -S - 1 }],
+    // A looser bound (only hand-written IR has one: the compiler refuses it) is narrowed to the range.
+    [{ kind: 'number', integer: true, minimum: -1e20, exclusiveMaximum: 1e20 }, { type: 'integer', minimum: -S, exclusiveMaximum: 1e20, maximum: S }],
+    [{ kind: 'number' }, { type: 'number' }],
+  ];
+  for (const [t, s] of cases) assert.equal(jsonSchema(t, {}), s, JSON.stringify(t));
+  const validate = new Ajv2020({ strict: false }).compile(jsonSchema({ kind: 'number', integer: true }, {}));
+  assert.ok(validate(S) && validate(-S));
+  assert.not.ok(validate(2 ** 53) || validate(-(2 ** 53)) || validate(1e20));
+});
+
 test('objects: required excludes optional and defaulted properties; additionalProperties only for index signatures', () => {
   const t: TypeIR = {
     kind: 'object',

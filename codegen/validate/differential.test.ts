@@ -16,7 +16,7 @@ import addFormatsModule from 'ajv-formats';
 import type { TypeIR } from '../../compiler/ir.ts';
 import { jsonSchema } from '../schema/index.ts';
 import {
-  arr, bodyValidator, bool, date, int, lit, nul, num, obj, prop, ref, sampleTypes, str, union, unknownT, type Types,
+  arr, bodyValidator, bool, date, int, lit, nul, num, obj, prop, ref, sampleTypes, scalarValidator, str, union, unknownT, type Types,
 } from './testkit.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, formats: string[]) => void;
@@ -103,11 +103,18 @@ const formatArb: Record<string, fc.Arbitrary<string>> = {
   date: fc.oneof(dateArb, dateTimeArb),
 };
 
+const SAFE = Number.MAX_SAFE_INTEGER;
+const unsafeEdges = fc.constantFrom(SAFE, -SAFE, SAFE - 1, SAFE + 1, -SAFE - 1, SAFE + 2, 2 ** 53 + 2, 2 ** 60, -(2 ** 64), 1e20, -1e21, 1e300, Number.MAX_VALUE, SAFE - 0.5);
 function numberArb(t: Extract<TypeIR, { kind: 'number' }>): fc.Arbitrary<number> {
   const bounds = [t.minimum, t.maximum, t.exclusiveMinimum, t.exclusiveMaximum].filter((b): b is number => b !== undefined);
   const near = bounds.flatMap((b) => [b, b - 1, b + 1, b - 0.5, b + 0.5]);
   const parts: fc.Arbitrary<number>[] = [fc.integer({ min: -1000, max: 1000 }), fc.double({ min: -1000, max: 1000, noNaN: true })];
   if (t.integer) parts.push(fc.integer({ min: -100, max: 100 }), fc.integer({ min: 0, max: 10 }));
+  // Adversarial: both edges of the safe range, doubles just past them, and integers far beyond. Not for a
+  // plain number with multipleOf: ajv tests the quotient with parseInt, which reads 4e21 as 4.
+  if (t.integer || t.multipleOf === undefined) {
+    parts.push(unsafeEdges, fc.oneof(fc.maxSafeInteger(), fc.double({ noNaN: true, noDefaultInfinity: true }).map(Math.trunc)));
+  }
   if (near.length) parts.push(fc.constantFrom(...near));
   if (t.multipleOf !== undefined) {
     const m = t.multipleOf;
@@ -212,6 +219,7 @@ const cases: [string, TypeIR][] = [
   ['pattern', str({ pattern: '^[A-Z]{2,3}-\\d+$' })],
   ['code-point lengths', str({ minLength: 2, maxLength: 4 })],
   ['Numbers (bounds, multipleOf)', ref('Numbers')],
+  ['Int and number at the edges of the safe range', obj([prop('i', int()), prop('j', int({ minimum: -SAFE, maximum: SAFE - 1 }), true), prop('x', num(), true)])],
   ['tuples', obj([prop('t', { kind: 'tuple', items: [str(), int(), bool], minItems: 2 }), prop('r', { kind: 'tuple', items: [date], minItems: 1, rest: num() })])],
   ['records', obj([prop('id', int())], arr(int({ minimum: 0 }), { maxItems: 2 }))],
   ['plain union', arr(union(str({ minLength: 2 }), int({ minimum: 0 }), arr(bool), ref('Circle'), nul))],
@@ -221,6 +229,38 @@ const cases: [string, TypeIR][] = [
 ];
 
 const RUNS = 700;
+
+// Text coercion of Int (path, query, header, cookie) against an oracle on BigInt, which never rounds:
+// optional sign and ASCII digits, surrounding whitespace ignored; in the safe range or refused.
+const INT_TEXT = /^\s*([+-]?[0-9]+)\s*$/;
+function oracleIntText(s: string): { value: number } | { error: string } {
+  const m = INT_TEXT.exec(s);
+  if (!m) return { error: 'int_parsing' };
+  const n = BigInt(m[1]!);
+  return n >= -BigInt(SAFE) && n <= BigInt(SAFE) ? { value: Number(n) } : { error: 'safe_integer' };
+}
+const digits = (min: number, max: number) => fc.array(fc.constantFrom(...'0123456789'.split('')), { minLength: min, maxLength: max }).map((d) => d.join(''));
+const intText = fc.oneof(
+  fc.tuple(fc.constantFrom('', '+', '-'), digits(1, 25)).map(([sign, d]) => sign + d),
+  // Within a few units of the edges and of 2^53, 2^54, 2^64, written exactly (BigInt), with leading zeros now and then.
+  fc.tuple(fc.constantFrom(SAFE, 2 ** 53, 2 ** 54, 2 ** 64), fc.integer({ min: -3, max: 3 }), fc.boolean(), fc.constantFrom('', '0', '000'))
+    .map(([edge, k, neg, zeros]) => `${neg ? '-' : ''}${zeros}${BigInt(edge) + BigInt(k)}`),
+  fc.tuple(fc.constantFrom(' ', '\t', '', '\u00a0'), digits(1, 17), fc.constantFrom('', '.0', '.', 'e3', '_0', ' ', 'x', '\n')).map(([a, d, b]) => a + d + b),
+  smallAlphabet('0123456789+-. e', 20),
+);
+test('text Int agrees with a BigInt oracle, edges and rounding included', () => {
+  const run = scalarValidator({ type: int() });
+  const values = fc.sample(intText, { seed: 20261201, numRuns: 3000 });
+  const seen = { value: 0, int_parsing: 0, safe_integer: 0 };
+  for (const s of values) {
+    const want = oracleIntText(s);
+    const r = run(s);
+    const got = r.errors.length === 0 ? { value: r.value } : { error: r.errors.map((e) => e.type).join(',') };
+    assert.equal(got, want, JSON.stringify(s));
+    seen['value' in want ? 'value' : (want.error as 'int_parsing' | 'safe_integer')]++;
+  }
+  for (const [k, n] of Object.entries(seen)) assert.ok(n > 200, `only ${n} samples with outcome ${k}`);
+});
 for (const [name, type] of cases) {
   test(`agrees with ajv: ${name}`, () => {
     const ajv = makeAjv();

@@ -52,7 +52,7 @@ import type {
   TypeIR,
   UnionTypeIR,
 } from '../../compiler/ir.ts';
-import { MAX_DEPTH } from '../../compiler/ir.ts';
+import { MAX_DEPTH, safeBounds } from '../../compiler/ir.ts';
 import { Code, Name, NameTable, access, code, comment, indent, join, literal, propertyKey, raw, regexLiteral } from '../code.ts';
 import { HelperSet, type HelperName } from './runtime.ts';
 import { M, describe, variantLabel } from './messages.ts';
@@ -459,22 +459,35 @@ export class ValidatorGen {
     return checks;
   }
 
+  /**
+   * `Int` is a safe integer. With a side its tags leave open (`safeBounds`), one test on the
+   * success path, `Number.isSafeInteger`; the reason (not an integer in text, not finite, a
+   * fraction, out of range) is found on the error path only, by `__covet_v_intError`. With both
+   * sides bounded inside the range, `Number.isInteger` and the bounds (whose errors then name
+   * the real limit, as pydantic's would). `__covet_v_parseInt` reads text that is not an integer
+   * as NaN, other text as the nearest double, which is unsafe exactly when the integer written is
+   * (2^53 - 1 is a double; every larger integer rounds to 2^53 or more; very long text to Infinity).
+   */
   private emitNumber(w: Writer, t: NumberTypeIR, x: Name, loc: Code[], mode: Mode, guarded: boolean): Code {
+    const bounded = safeBounds(t);
+    const closed = bounded.lower && bounded.upper;
     if (mode === 'text') {
       const n = w.local('n');
       w.line(code`const ${n} = ${this.h(t.integer ? 'parseInt' : 'parseNumber')}(${x});`);
-      this.chain(w, [
-        t.integer
-          ? this.check(loc, code`!Number.isInteger(${n})`, 'int_parsing', M.int_parsing)
-          : this.check(loc, code`${n} !== ${n}`, 'float_parsing', M.float_parsing),
-        ...(t.integer ? [] : [this.check(loc, code`!Number.isFinite(${n})`, 'finite_number', M.finite_number)]),
-        ...this.numberChecks(t, n, loc),
-      ]);
+      const checks: Check[] = [];
+      if (!t.integer) {
+        checks.push(this.check(loc, code`${n} !== ${n}`, 'float_parsing', M.float_parsing), this.check(loc, code`!Number.isFinite(${n})`, 'finite_number', M.finite_number));
+      } else if (closed) {
+        checks.push(this.check(loc, code`${n} !== ${n}`, 'int_parsing', M.int_parsing)); // Infinity fails a bound
+      } else {
+        checks.push({ cond: code`!Number.isSafeInteger(${n})`, err: code`${this.h('intError')}(${locCode(loc)}, ${n}, true)` });
+      }
+      this.chain(w, [...checks, ...this.numberChecks(t, n, loc)]);
       return n;
     }
     const checks = guarded ? [] : [this.check(loc, code`typeof ${x} !== "number"`, t.integer ? 'int_type' : 'float_type', t.integer ? M.int_type : M.float_type)];
-    checks.push(this.check(loc, code`!Number.isFinite(${x})`, 'finite_number', M.finite_number));
-    if (t.integer) checks.push(this.check(loc, code`!Number.isInteger(${x})`, 'int_from_float', M.int_from_float));
+    if (!t.integer) checks.push(this.check(loc, code`!Number.isFinite(${x})`, 'finite_number', M.finite_number));
+    else checks.push({ cond: code`!${raw(closed ? 'Number.isInteger' : 'Number.isSafeInteger')}(${x})`, err: code`${this.h('intError')}(${locCode(loc)}, ${x}, false)` });
     this.chain(w, [...checks, ...this.numberChecks(t, x, loc)]);
     return x;
   }

@@ -4,6 +4,7 @@
  * the results into generated code as string literals.
  */
 import type { TypeIR } from '../../compiler/ir.ts';
+import { INT_MAX } from '../../compiler/ir.ts';
 
 /** Python-repr-like rendering of a literal for messages: 'a', 1, true. */
 export function repr(v: string | number | boolean): string {
@@ -27,6 +28,8 @@ export const M = {
   int_type: 'Input should be a valid integer',
   int_parsing: 'Input should be a valid integer, unable to parse string as an integer',
   int_from_float: 'Input should be a valid integer, got a number with a fractional part',
+  /** Not pydantic's (Python ints are unbounded): `Int` is what Number.isSafeInteger accepts. */
+  safe_integer: `Input should be a safe integer, between ${-INT_MAX} and ${INT_MAX}`,
   float_type: 'Input should be a valid number',
   float_parsing: 'Input should be a valid number, unable to parse string as a number',
   finite_number: 'Input should be a finite number',

@@ -8,8 +8,14 @@
  */
 import { MAX_DEPTH } from '../../compiler/ir.ts';
 import { raw, type Code } from '../code.ts';
+import { M } from './messages.ts';
 
 export const HELPER_PREFIX = '__covet_v_';
+
+/** \`{ loc, msg: "…", type: "…" }\` with constant strings from messages.ts. */
+function errLiteral(type: string, msg: string): string {
+  return `{ loc, msg: ${JSON.stringify(msg)}, type: ${JSON.stringify(type)} }`;
+}
 
 interface Helper {
   deps: readonly HelperName[];
@@ -34,6 +40,7 @@ export type HelperName =
   | 'urlError'
   | 'parseNumber'
   | 'parseInt'
+  | 'intError'
   | 'parseBool'
   | 'tooDeep';
 
@@ -334,10 +341,24 @@ function __covet_v_parseNumber(s) {
   },
   parseInt: {
     deps: [],
-    source: `/** An integer from text (optional sign, decimal digits, surrounding whitespace ignored), else NaN. */
+    source: `/**
+ * An integer from text (optional sign, ASCII decimal digits, surrounding whitespace ignored), else NaN.
+ * Not range-checked: digits beyond 2^53 come back rounded (callers refuse what is not a safe integer).
+ */
 function __covet_v_parseInt(s) {
   const t = s.trim();
   return /^[+-]?\\d+$/.test(t) ? Number(t) : NaN;
+}`,
+  },
+  intError: {
+    deps: [],
+    source: `/** Error path only: why the number n is not an Int (a safe integer); \`text\`: n came from __covet_v_parseInt. */
+function __covet_v_intError(loc, n, text) {
+  const unsafe = ${errLiteral('safe_integer', M.safe_integer)};
+  if (text) return n !== n ? ${errLiteral('int_parsing', M.int_parsing)} : unsafe;
+  if (!Number.isFinite(n)) return ${errLiteral('finite_number', M.finite_number)};
+  if (!Number.isInteger(n)) return ${errLiteral('int_from_float', M.int_from_float)};
+  return unsafe;
 }`,
   },
   parseBool: {

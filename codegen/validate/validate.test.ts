@@ -327,6 +327,62 @@ test('text union: variants tried in order, each failure labelled', () => {
   ]);
 });
 
+// ── safe integers: Int is what Number.isSafeInteger accepts, in JSON and in text ──
+const SAFE = Number.MAX_SAFE_INTEGER;
+const SAFE_MSG = 'Input should be a safe integer, between -9007199254740991 and 9007199254740991';
+spoilers('Int in a body', bodyValidator(obj([prop('id', int()), prop('n', int({ minimum: 0 }), true)])), { id: SAFE, n: SAFE }, [
+  ['2^53', (v) => void (v.id = 2 ** 53), ['id'], 'safe_integer'],
+  ['-(2^53)', (v) => void (v.id = -(2 ** 53)), ['id'], 'safe_integer'],
+  ['1e20', (v) => void (v.id = 1e20), ['id'], 'safe_integer'],
+  ['9007199254740993 as JSON.parse reads it', (v) => void (v.id = JSON.parse('9007199254740993')), ['id'], 'safe_integer'],
+  ['99999999999999999999 as JSON.parse reads it', (v) => void (v.id = JSON.parse('99999999999999999999')), ['id'], 'safe_integer'],
+  ['the largest double', (v) => void (v.id = Number.MAX_VALUE), ['id'], 'safe_integer'],
+  ['unsafe under a Min', (v) => void (v.n = 2 ** 60), ['n'], 'safe_integer'],
+  ['still a fraction first', (v) => void (v.id = 0.5), ['id'], 'int_from_float'],
+]);
+test('Int bounded on both sides inside the range: a value beyond it reports the bound, as pydantic would', () => {
+  const run = bodyValidator(int({ minimum: 0, maximum: 150 }));
+  assert.equal(run(1e20).errors.map((e) => e.type), ['less_than_equal']);
+  assert.equal(run(-(2 ** 53)).errors.map((e) => e.type), ['greater_than_equal']);
+  assert.equal(run(1.5).errors.map((e) => e.type), ['int_from_float']);
+  assert.equal(run(Infinity).errors.map((e) => e.type), ['finite_number']);
+  const text = scalarValidator({ type: int({ exclusiveMinimum: 0, maximum: 100 }) });
+  assert.equal(text('99999999999999999999').errors.map((e) => e.type), ['less_than_equal']);
+  assert.equal(text(`1${'0'.repeat(400)}`).errors.map((e) => e.type), ['less_than_equal']);
+  assert.equal(text('-9007199254740993').errors.map((e) => e.type), ['greater_than']);
+  assert.equal(text('1.0').errors.map((e) => e.type), ['int_parsing']);
+  // One side open: that side is the safe range's.
+  assert.equal(scalarValidator({ type: int({ maximum: 100 }) })('-9007199254740993').errors.map((e) => e.type), ['safe_integer']);
+});
+test('Int in a body: the bounds pass, with their exact value; the message names the range', () => {
+  const run = bodyValidator(int());
+  assert.equal(run(-SAFE), { value: -SAFE, errors: [] });
+  assert.equal(run(SAFE), { value: SAFE, errors: [] });
+  assert.equal(run(2 ** 53).errors, [{ loc: ['body'], msg: SAFE_MSG, type: 'safe_integer' }]);
+  assert.equal(run(Infinity).errors.map((e) => e.type), ['finite_number']);
+  assert.equal(run(NaN).errors.map((e) => e.type), ['finite_number']);
+  // A plain number keeps every finite double.
+  assert.equal(bodyValidator(num())(1e20), { value: 1e20, errors: [] });
+});
+scalarCases('Int: the safe range, and text that only rounds into a double', scalarValidator({ kind: 'path', key: 'id', type: int() }), [
+  ['9007199254740991', SAFE], ['-9007199254740991', -SAFE], ['+9007199254740991', SAFE], ['0009007199254740991', SAFE], [' 5 ', 5], ['\t-5\n', -5], ['007', 7],
+], [
+  ['9007199254740992', 'safe_integer'], ['-9007199254740992', 'safe_integer'], ['9007199254740993', 'safe_integer'], ['99999999999999999999', 'safe_integer'],
+  [`1${'0'.repeat(400)}`, 'safe_integer'], ['5.0', 'int_parsing'], ['5.', 'int_parsing'], ['1e3', 'int_parsing'], ['0x10', 'int_parsing'], ['1_000', 'int_parsing'],
+  ['Infinity', 'int_parsing'], ['NaN', 'int_parsing'], ['- 5', 'int_parsing'], ['٥', 'int_parsing'], ['', 'int_parsing'],
+], ['path', 'id']);
+test('Int from text: the message of an unsafe value, and a Max still applies after the range', () => {
+  assert.equal(scalarValidator({ type: int() })('9007199254740993').errors, [{ loc: ['query', 'q'], msg: SAFE_MSG, type: 'safe_integer' }]);
+  assert.equal(scalarValidator({ type: int({ maximum: 10 }) })('11').errors.map((e) => e.type), ['less_than_equal']);
+  const list = scalarValidator({ type: arr(int()) });
+  assert.equal(list(['1', '9007199254740993']).errors.map((e) => [e.loc, e.type]), [[['query', 'q', 1], 'safe_integer']]);
+  const either = scalarValidator({ type: union(int(), lit('all')) });
+  assert.equal(either('99999999999999999999').errors.map((e) => [e.loc, e.type]), [
+    [['query', 'q', 'integer'], 'safe_integer'],
+    [['query', 'q', "literal['all']"], 'literal_error'],
+  ]);
+});
+
 test('text: optional params take the default (a fresh copy) or undefined', () => {
   const withDefault = scalarValidator({ required: false, default: 20, type: int() });
   assert.equal(withDefault(undefined), { value: 20, errors: [] });

@@ -263,6 +263,31 @@ test('GET /users rejects a bad limit or offset with 422 at loc ["query", …]', 
   ]);
 });
 
+test('an Int past the safe range answers 422, not a 500 from SQLite or another row', async () => {
+  // Issue 8, class 6: `offset=99999999999999999999` reached SQLite as 1e20 ("datatype mismatch", a 500),
+  // and `/users/9007199254740993` read user 9007199254740992.
+  const unsafe = { type: 'safe_integer', msg: 'Input should be a safe integer, between -9007199254740991 and 9007199254740991' };
+  const only = (reply: Reply, loc: (string | number)[]) => {
+    expectInvalid(reply, [loc]);
+    assert.equal(reply.json.detail, [{ loc, ...unsafe }]);
+  };
+  only(await call('GET', '/users?offset=99999999999999999999'), ['query', 'offset']);
+  only(await call('GET', '/users?offset=9007199254740992'), ['query', 'offset']);
+  only(await call('GET', '/users/9007199254740993'), ['path', 'id']);
+  only(await call('DELETE', '/users/99999999999999999999'), ['path', 'id']);
+  only(await call('GET', '/todos?userId=9007199254740993'), ['query', 'userId']);
+  only(await call('POST', '/users/9007199254740993/todos', { json: { title: 'x' } }), ['path', 'userId']);
+  // Bounded on both sides (Max<150>): the bound's own error, as before.
+  const age = await call('POST', '/users', { json: { name: 'Big', email: 'big@example.com', age: 1e20 } });
+  expectInvalid(age, [['body', 'age']]);
+  assert.is(age.json.detail[0].type, 'less_than_equal');
+  // The largest safe offset is served: an empty page.
+  const last = await call('GET', '/users?offset=9007199254740991');
+  expectStatus(last, 200);
+  assert.equal(last.json.items, []);
+  assert.is(last.json.offset, 9007199254740991);
+});
+
 test('PATCH /users/:id changes only what the body carries', async () => {
   const user = await createUser('Patchy', 'patchy@example.com', 30);
   const reply = await call('PATCH', `/users/${user.id}`, { json: { age: 31 } });

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildApp, startApp, startServer, type RunningApp } from '../harness.ts';
+import { buildApp, nodeAppTsconfig, startApp, startServer, type RunningApp } from '../harness.ts';
 
 const APP_DIR = fileURLToPath(new URL('../../fixtures/async', import.meta.url));
 const ADDON = fileURLToPath(new URL('../../runtime-min/native/build/Release/covet_runtime.node', import.meta.url));
@@ -328,6 +328,7 @@ let crashServer = '';
 crash.before(async () => {
   mkdirSync(appDir);
   writeFileSync(path.join(appDir, 'app.ts'), CRASH_APP);
+  writeFileSync(path.join(appDir, 'tsconfig.json'), nodeAppTsconfig());
   crashServer = await buildApp(appDir, { engine: 'node' });
 });
 
@@ -388,6 +389,7 @@ const loadingScratch = mkdtempSync(path.join(os.tmpdir(), 'covet-workers-loading
 const loadingAppDir = path.join(loadingScratch, 'app');
 mkdirSync(loadingAppDir);
 writeFileSync(path.join(loadingAppDir, 'app.ts'), LOADING_APP);
+writeFileSync(path.join(loadingAppDir, 'tsconfig.json'), nodeAppTsconfig());
 let logs = 0;
 
 /** A fresh LOADED_LOG file name. */

@@ -145,6 +145,15 @@ function __covet_v_dateTime(s) {
   return days * 86400000 + ((hh * 60 + mi - offset) * 60 + ss) * 1000 + ms;
 }
 
+/** Error path only: why the number n is not an Int (a safe integer); `text`: n came from __covet_v_parseInt. */
+function __covet_v_intError(loc, n, text) {
+  const unsafe = { loc, msg: "Input should be a safe integer, between -9007199254740991 and 9007199254740991", type: "safe_integer" };
+  if (text) return n !== n ? { loc, msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing" } : unsafe;
+  if (!Number.isFinite(n)) return { loc, msg: "Input should be a finite number", type: "finite_number" };
+  if (!Number.isInteger(n)) return { loc, msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" };
+  return unsafe;
+}
+
 /** True when v, found inside `depth` objects/arrays, has an object or array more than 64 levels deep (recursion bounded by that). */
 function __covet_v_tooDeep(v, depth) {
   if (typeof v !== "object" || v === null) return false;
@@ -249,10 +258,8 @@ function validate_createTodo_body(v, errs) {
         // variant integer: number & Int
         if (typeof v10 === "number") {
           const m14 = errs.length;
-          if (!Number.isFinite(v10)) {
-            errs.push({ loc: ["body", "value", "integer"], msg: "Input should be a finite number", type: "finite_number" });
-          } else if (!Number.isInteger(v10)) {
-            errs.push({ loc: ["body", "value", "integer"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
+          if (!Number.isSafeInteger(v10)) {
+            errs.push(__covet_v_intError(["body", "value", "integer"], v10, false));
           }
           if (errs.length === m14) {
             errs.length = n11;

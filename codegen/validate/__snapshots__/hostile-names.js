@@ -6,6 +6,15 @@ function __covet_v_setKey(o, k, v) {
   else o[k] = v;
 }
 
+/** Error path only: why the number n is not an Int (a safe integer); `text`: n came from __covet_v_parseInt. */
+function __covet_v_intError(loc, n, text) {
+  const unsafe = { loc, msg: "Input should be a safe integer, between -9007199254740991 and 9007199254740991", type: "safe_integer" };
+  if (text) return n !== n ? { loc, msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing" } : unsafe;
+  if (!Number.isFinite(n)) return { loc, msg: "Input should be a finite number", type: "finite_number" };
+  if (!Number.isInteger(n)) return { loc, msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" };
+  return unsafe;
+}
+
 // request body of hostile (parameter body): { '; */?;  ; __proto__?; constructor; [key: string]: string }
 function validate_hostile_body(v, errs) {
   if (v === undefined) {
@@ -23,10 +32,8 @@ function validate_hostile_body(v, errs) {
     } else {
       if (typeof v2 !== "number") {
         errs.push({ loc: ["body", "'"], msg: "Input should be a valid integer", type: "int_type" });
-      } else if (!Number.isFinite(v2)) {
-        errs.push({ loc: ["body", "'"], msg: "Input should be a finite number", type: "finite_number" });
-      } else if (!Number.isInteger(v2)) {
-        errs.push({ loc: ["body", "'"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
+      } else if (!Number.isSafeInteger(v2)) {
+        errs.push(__covet_v_intError(["body", "'"], v2, false));
       }
     }
     // "*/"?: string

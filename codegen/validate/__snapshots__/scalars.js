@@ -103,10 +103,22 @@ function __covet_v_uuid(s) {
   return true;
 }
 
-/** An integer from text (optional sign, decimal digits, surrounding whitespace ignored), else NaN. */
+/**
+ * An integer from text (optional sign, ASCII decimal digits, surrounding whitespace ignored), else NaN.
+ * Not range-checked: digits beyond 2^53 come back rounded (callers refuse what is not a safe integer).
+ */
 function __covet_v_parseInt(s) {
   const t = s.trim();
   return /^[+-]?\d+$/.test(t) ? Number(t) : NaN;
+}
+
+/** Error path only: why the number n is not an Int (a safe integer); `text`: n came from __covet_v_parseInt. */
+function __covet_v_intError(loc, n, text) {
+  const unsafe = { loc, msg: "Input should be a safe integer, between -9007199254740991 and 9007199254740991", type: "safe_integer" };
+  if (text) return n !== n ? { loc, msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing" } : unsafe;
+  if (!Number.isFinite(n)) return { loc, msg: "Input should be a finite number", type: "finite_number" };
+  if (!Number.isInteger(n)) return { loc, msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" };
+  return unsafe;
 }
 
 /** true for true/1/yes/on, false for false/0/no/off (any case, like pydantic), else undefined. */
@@ -125,8 +137,8 @@ function validate_getTodo_id(raw, errs) {
     return undefined;
   }
   const n1 = __covet_v_parseInt(raw);
-  if (!Number.isInteger(n1)) {
-    errs.push({ loc: ["path", "id"], msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing" });
+  if (!Number.isSafeInteger(n1)) {
+    errs.push(__covet_v_intError(["path", "id"], n1, true));
   } else if (n1 < 1) {
     errs.push({ loc: ["path", "id"], msg: "Input should be greater than or equal to 1", type: "greater_than_equal" });
   }

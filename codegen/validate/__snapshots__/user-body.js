@@ -64,6 +64,15 @@ function __covet_v_email(s) {
   return "";
 }
 
+/** Error path only: why the number n is not an Int (a safe integer); `text`: n came from __covet_v_parseInt. */
+function __covet_v_intError(loc, n, text) {
+  const unsafe = { loc, msg: "Input should be a safe integer, between -9007199254740991 and 9007199254740991", type: "safe_integer" };
+  if (text) return n !== n ? { loc, msg: "Input should be a valid integer, unable to parse string as an integer", type: "int_parsing" } : unsafe;
+  if (!Number.isFinite(n)) return { loc, msg: "Input should be a finite number", type: "finite_number" };
+  if (!Number.isInteger(n)) return { loc, msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" };
+  return unsafe;
+}
+
 // User: User  ←  app/users.ts:4
 // A registered user.
 // as a request body: every loc starts with "body"
@@ -79,10 +88,8 @@ function validate_User(v, errs, depth) {
     } else {
       if (typeof v2 !== "number") {
         errs.push({ loc: ["body", "id"], msg: "Input should be a valid integer", type: "int_type" });
-      } else if (!Number.isFinite(v2)) {
-        errs.push({ loc: ["body", "id"], msg: "Input should be a finite number", type: "finite_number" });
-      } else if (!Number.isInteger(v2)) {
-        errs.push({ loc: ["body", "id"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
+      } else if (!Number.isSafeInteger(v2)) {
+        errs.push(__covet_v_intError(["body", "id"], v2, false));
       }
     }
     // "name": string & MinLength<1> & MaxLength<50>
@@ -114,10 +121,8 @@ function validate_User(v, errs, depth) {
     if (v5 !== undefined) {
       if (typeof v5 !== "number") {
         errs.push({ loc: ["body", "age"], msg: "Input should be a valid integer", type: "int_type" });
-      } else if (!Number.isFinite(v5)) {
-        errs.push({ loc: ["body", "age"], msg: "Input should be a finite number", type: "finite_number" });
       } else if (!Number.isInteger(v5)) {
-        errs.push({ loc: ["body", "age"], msg: "Input should be a valid integer, got a number with a fractional part", type: "int_from_float" });
+        errs.push(__covet_v_intError(["body", "age"], v5, false));
       } else if (v5 < 0) {
         errs.push({ loc: ["body", "age"], msg: "Input should be greater than or equal to 0", type: "greater_than_equal" });
       } else if (v5 > 150) {

@@ -11,7 +11,8 @@
  *     *staging* ArrayBuffer (url, lower-cased header names, values, body) and
  *     describe them in the *meta* Uint32Array (see COVET_R_* below). A request
  *     still incomplete at the end of a read moves into a per-connection
- *     covet_partial_t (parser + its staged bytes), freed when it completes.
+ *     covet_partial_t (parser + its staged bytes); later reads append to it
+ *     there, and it is copied into staging once, when it completes.
  *   - After each read, JavaScript is called once with the requests completed
  *     by that read (a pipelined batch): onBatch(key, count, staging?, meta?).
  *     The staging and meta buffers are valid only during that call. A
@@ -90,12 +91,14 @@ typedef enum {
   COVET_E_BAD_REQUEST = 0,
   COVET_E_NO_HOST,
   COVET_E_TWO_HOSTS,
+  COVET_E_BAD_HOST,        /* Host is not uri-host [":" port] (RFC 9112 §3.2) */
   COVET_E_TE_HTTP10,
   COVET_E_TIMEOUT,         /* 408 */
   COVET_E_TOO_LARGE,       /* 413 */
   COVET_E_URI_TOO_LONG,    /* 414 */
   COVET_E_EXPECTATION,     /* 417 */
   COVET_E_HEADERS_TOO_BIG, /* 431 */
+  COVET_E_UNAVAILABLE,     /* 503: unfinished bodies hold too much memory (covet_server_t.max_body_memory) */
   COVET_E_VERSION,         /* 505 */
   COVET_E_COUNT
 } covet_error_t;
@@ -109,6 +112,7 @@ typedef struct covet_parked_s {
   struct covet_parked_s* next;
   uint32_t seq;
   int close; /* the connection ends after it */
+  int interim; /* a 100 Continue: written in seq's place, the final answer to seq follows it */
   size_t len;
   char data[];
 } covet_parked_t;
@@ -122,25 +126,40 @@ typedef struct {
   uint32_t url_len;
   uint32_t body_off;
   uint32_t body_len;
+  uint32_t host_off; /* the (last) Host value, relative to base */
+  uint32_t host_len;
+  uint32_t total;    /* staged bytes once complete, when Content-Length says (0: not known) */
+  uint32_t head_headers; /* headers in the header section; those after it are trailer fields */
   uint8_t started;   /* a request line has begun */
+  uint8_t in_head;   /* before the end of its header section */
   uint8_t in_field;  /* inside a header name */
   uint8_t in_value;  /* inside a header value */
   uint8_t hosts;     /* Host headers seen */
   uint8_t expect;    /* 0 none, 1 100-continue, 2 another expectation */
   uint8_t has_body;  /* Content-Length or Transfer-Encoding present */
   uint8_t has_te;    /* Transfer-Encoding present */
-  char last_byte;    /* the last byte of the previous read (obs-fold detection) */
+  char last_byte;    /* the last two bytes of the previous read (the head scan's look-behind) */
+  char last_byte2;
   int error;         /* a covet_error_t set by a callback, or -1 */
 } covet_msg_t;
 
-/* A request that straddles reads: its parser and the bytes staged so far. */
-typedef struct {
+/* A request that straddles reads: its parser, and its bytes and record staged so far in buffers
+ * of its own. Later reads append to them (capacity grows by half, never past msg.total:
+ * amortised O(1) per byte received); the request is copied into staging once, when it
+ * completes. A partial with body bytes is on the server's list of unfinished bodies. */
+typedef struct covet_partial_s {
   llhttp_t parser;
-  covet_msg_t msg;
+  covet_msg_t msg; /* msg.last_byte, last_byte2: the last two bytes of the previous read */
+  covet_conn_t* conn;
   char* data; /* staged bytes (msg.base is 0 here) */
   uint32_t data_len;
+  uint32_t data_cap;
   uint32_t* meta; /* its record so far (msg.rec is 0 here) */
   uint32_t meta_len;
+  uint32_t meta_cap;
+  uint32_t counted; /* body bytes counted in covet_server_t.body_bytes */
+  struct covet_partial_s* older; /* the list of unfinished bodies, by when the body began */
+  struct covet_partial_s* newer;
 } covet_partial_t;
 
 /* What a connection has received and not handed to JavaScript yet, oldest first:
@@ -249,8 +268,14 @@ typedef struct {
   uint32_t free_slot; /* UINT32_MAX: none */
   covet_conn_t* conns;
   uint32_t nconns;
+  /* Unfinished request bodies (partials with body bytes), oldest first, and their body bytes
+   * together: past max_body_memory, the oldest is answered 503 and its connection closed. */
+  covet_partial_t* bodies_oldest;
+  covet_partial_t* bodies_newest;
+  uint64_t body_bytes;
   /* Options. */
   uint64_t max_body;
+  uint64_t max_body_memory;
   uint64_t headers_timeout;
   uint64_t request_timeout;
   uint64_t send_timeout; /* ms without write progress after which a connection with unsent answers is closed */
@@ -301,9 +326,13 @@ int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
  * `seq` was already answered). HEAD and 204/304 send no body. */
 int covet_respond(covet_conn_t* conn, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len);
-/* Queues an engine answer (table) with the next seq; the connection closes after it. */
-void covet_respond_error(covet_conn_t* conn, covet_error_t err);
-/* Writes `HTTP/1.1 100 Continue`. */
+/* Queues an engine answer (table) with the next seq; the connection closes after it.
+ * `head`: it refuses a HEAD request whose head was parsed, and goes without its body (what
+ * node:http's ServerResponse does). Parse errors (COVET_E_BAD_REQUEST, 431, 408) keep the
+ * body, as the node engine writes those on the raw socket. */
+void covet_respond_error(covet_conn_t* conn, covet_error_t err, int head);
+/* Writes `HTTP/1.1 100 Continue` for the request being parsed (seq `next_req_seq`): now when
+ * nothing is owed before it, else parked until the answers before it are out. */
 void covet_write_continue(covet_conn_t* conn);
 /* Flushes the cork buffer of the current batch. */
 void covet_uncork(void);

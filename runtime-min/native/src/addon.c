@@ -277,26 +277,28 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, sendTimeoutMs) → bound port */
+/* listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, maxBodyMemory, sendTimeoutMs) → bound port */
 static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
   if (!covet_require_init(env)) return NULL;
-  size_t argc = 7;
-  napi_value argv[7];
+  size_t argc = 8;
+  napi_value argv[8];
   COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char host[256];
   size_t host_len;
   int32_t port;
-  double max_body, headers_timeout, request_timeout, send_timeout;
+  double max_body, headers_timeout, request_timeout, max_body_memory, send_timeout;
   bool reuse = false;
-  if (argc < 7 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_len) != napi_ok ||
+  if (argc < 8 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_len) != napi_ok ||
       napi_get_value_int32(env, argv[1], &port) != napi_ok ||
       napi_get_value_double(env, argv[2], &max_body) != napi_ok ||
       napi_get_value_double(env, argv[3], &headers_timeout) != napi_ok ||
       napi_get_value_double(env, argv[4], &request_timeout) != napi_ok ||
       napi_get_value_bool(env, argv[5], &reuse) != napi_ok ||
-      napi_get_value_double(env, argv[6], &send_timeout) != napi_ok) {
-    napi_throw_type_error(
-        env, NULL, "covet: listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, sendTimeoutMs)");
+      napi_get_value_double(env, argv[6], &max_body_memory) != napi_ok ||
+      napi_get_value_double(env, argv[7], &send_timeout) != napi_ok) {
+    napi_throw_type_error(env, NULL,
+                          "covet: listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, maxBodyMemory, "
+                          "sendTimeoutMs)");
     return NULL;
   }
   if (S->listener != NULL) {
@@ -304,6 +306,7 @@ static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
     return NULL;
   }
   S->max_body = max_body < 0 ? 0 : (uint64_t)max_body;
+  S->max_body_memory = max_body_memory < 0 ? 0 : max_body_memory >= 1.8e19 ? UINT64_MAX : (uint64_t)max_body_memory;
   S->headers_timeout = headers_timeout < 1 ? 1 : (uint64_t)headers_timeout;
   S->request_timeout = request_timeout < 1 ? 1 : (uint64_t)request_timeout;
   S->send_timeout = send_timeout < 1 ? 1 : send_timeout > 1e15 ? (uint64_t)1e15 : (uint64_t)send_timeout;

@@ -17,20 +17,86 @@ static covet_msg_t* covet_cur;      /* the message being parsed */
 static uint32_t covet_completed;    /* requests completed by the current read */
 static int covet_reserve_fd = -1;   /* spare descriptor for accepting past EMFILE */
 static const char* covet_read_start; /* the bytes being parsed */
+static const char* covet_head_from;  /* the current head's bytes not yet scanned, in this read; NULL: none */
+static const char* covet_read_end;   /* their end */
 
 #define COVET_CONN(p) ((covet_conn_t*)(p)->data)
 
 /* ------------------------------------------------------------ staging */
 
-static int covet_stage(const char* at, size_t len) {
-  if (S->staging_len + len > S->staging_cap && covet_grow_staging(S->staging_len + len) != 0) return -1;
-  memcpy(S->staging + S->staging_len, at, len);
-  S->staging_len += len;
+/* Where the request being parsed is staged: in staging and meta, or, when it began in an
+ * earlier read, in its partial's own buffers (covet_into), so that a read appends only what it
+ * brought instead of copying the whole request back and forth. */
+static covet_partial_t* covet_into;
+
+/* Grows a partial's buffer (`size` bytes of `elem` each, `cap` of them) to hold `need`: by half
+ * at least (amortised O(1) per append), but never past `limit` (0: none) when that is enough,
+ * so a body whose Content-Length is known holds about what it has received. Returns 0 or -1. */
+static int covet_partial_grow(void** data, uint32_t* cap, size_t elem, uint64_t need, uint64_t limit) {
+  if (need <= *cap) return 0;
+  uint64_t n = (uint64_t)*cap + *cap / 2;
+  if (n < 64) n = 64;
+  if (n < need) n = need;
+  if (limit >= need && n > limit) n = limit;
+  if (n > UINT32_MAX) return -1;
+  void* d = realloc(*data, (size_t)n * elem);
+  if (d == NULL) return -1;
+  *data = d;
+  *cap = (uint32_t)n;
   return 0;
 }
 
+/* Appends to the current request's bytes; returns where they went, or NULL (out of memory). */
+static char* covet_stage(const char* at, size_t len) {
+  covet_partial_t* pa = covet_into;
+  char* to;
+  if (pa != NULL) {
+    if (covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, (uint64_t)pa->data_len + len, pa->msg.total) != 0)
+      return NULL;
+    to = pa->data + pa->data_len;
+    pa->data_len += (uint32_t)len;
+  } else {
+    if (S->staging_len + len > S->staging_cap && covet_grow_staging(S->staging_len + len) != 0) return NULL;
+    to = S->staging + S->staging_len;
+    S->staging_len += len;
+  }
+  if (len > 0) memcpy(to, at, len);
+  return to;
+}
+
+/* Appends `n` zero words to the current request's record; returns them, or NULL. */
+static uint32_t* covet_stage_words(uint32_t n) {
+  covet_partial_t* pa = covet_into;
+  uint32_t* to;
+  if (pa != NULL) {
+    if (covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), (uint64_t)pa->meta_len + n, 0) != 0)
+      return NULL;
+    to = pa->meta + pa->meta_len;
+    pa->meta_len += n;
+  } else {
+    if (S->meta_len + n > S->meta_cap && covet_grow_meta(S->meta_len + n) != 0) return NULL;
+    to = S->meta + S->meta_len;
+    S->meta_len += n;
+  }
+  memset(to, 0, n * sizeof(uint32_t));
+  return to;
+}
+
+/* The current request's bytes, how many are staged so far, and its record. */
+static char* covet_req(void) {
+  return covet_into != NULL ? covet_into->data : S->staging + covet_cur->base;
+}
+
+static uint32_t covet_req_len(void) {
+  return covet_into != NULL ? covet_into->data_len : (uint32_t)(S->staging_len - covet_cur->base);
+}
+
+static uint32_t* covet_rec(void) {
+  return covet_into != NULL ? covet_into->meta : S->meta + covet_cur->rec;
+}
+
 static uint32_t* covet_header_span(void) {
-  return S->meta + covet_cur->rec + COVET_R_HEADERS + 4 * (covet_cur->nheaders - 1);
+  return covet_rec() + COVET_R_HEADERS + 4 * (covet_cur->nheaders - 1);
 }
 
 static int covet_fail(covet_error_t err) {
@@ -43,17 +109,51 @@ static int covet_count_head(size_t len) {
   return covet_cur->head_bytes >= COVET_MAX_HEAD ? covet_fail(COVET_E_HEADERS_TOO_BIG) : 0;
 }
 
-/* Puts saved bytes and records (a partial or deferred request, rebased to 0) back at the start
- * of staging and meta, growing them when needed; returns 0 or -1 (out of memory). */
+/* Puts saved bytes and records (a completed partial request or deferred requests, rebased to 0)
+ * at the start of staging and meta, growing them when needed; returns 0 or -1 (out of memory). */
 static int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len) {
   if ((data_len > S->staging_cap && covet_grow_staging(data_len) != 0) ||
       (meta_len > S->meta_cap && covet_grow_meta(meta_len) != 0))
     return -1;
-  memcpy(S->staging, data, data_len);
-  memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
+  if (data_len > 0) memcpy(S->staging, data, data_len);
+  if (meta_len > 0) memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
   S->staging_len = data_len;
   S->meta_len = meta_len;
   return 0;
+}
+
+/* ------------------------------------------------------------ unfinished bodies */
+
+/* Counts `n` more body bytes held by a partial; the first ones put it on the list (newest). */
+static void covet_count_body(covet_partial_t* pa, uint32_t n) {
+  if (n == 0) return;
+  if (pa->counted == 0) {
+    pa->older = S->bodies_newest;
+    pa->newer = NULL;
+    if (S->bodies_newest != NULL) S->bodies_newest->newer = pa;
+    else S->bodies_oldest = pa;
+    S->bodies_newest = pa;
+  }
+  pa->counted += n;
+  S->body_bytes += n;
+}
+
+/* Gives a partial's buffers back and takes its body off the list. */
+static void covet_partial_release(covet_partial_t* pa) {
+  if (pa->counted > 0) {
+    if (pa->older != NULL) pa->older->newer = pa->newer;
+    else S->bodies_oldest = pa->newer;
+    if (pa->newer != NULL) pa->newer->older = pa->older;
+    else S->bodies_newest = pa->older;
+    pa->older = pa->newer = NULL;
+    S->body_bytes -= pa->counted;
+    pa->counted = 0;
+  }
+  free(pa->data);
+  free(pa->meta);
+  pa->data = NULL;
+  pa->meta = NULL;
+  pa->data_len = pa->data_cap = pa->meta_len = pa->meta_cap = 0;
 }
 
 /* ------------------------------------------------------------ llhttp callbacks */
@@ -64,11 +164,12 @@ static int covet_on_message_begin(llhttp_t* p) {
   memset(m, 0, sizeof *m);
   m->error = -1;
   m->started = 1;
+  m->in_head = 1;
+  covet_head_from = NULL;
+  /* A request begins in staging (covet_into is NULL: a partial's request has completed). */
   m->base = (uint32_t)S->staging_len;
   m->rec = (uint32_t)S->meta_len;
-  if (S->meta_len + COVET_R_HEADERS > S->meta_cap && covet_grow_meta(S->meta_len + COVET_R_HEADERS) != 0)
-    return covet_fail(COVET_E_BAD_REQUEST);
-  S->meta_len += COVET_R_HEADERS;
+  if (covet_stage_words(COVET_R_HEADERS) == NULL) return covet_fail(COVET_E_BAD_REQUEST);
   uint64_t now = uv_now(S->loop);
   if (c->head_start == 0) c->head_start = now;
   c->req_start = now;
@@ -77,9 +178,10 @@ static int covet_on_message_begin(llhttp_t* p) {
 
 static int covet_on_url(llhttp_t* p, const char* at, size_t len) {
   (void)p;
+  if (covet_head_from == NULL) covet_head_from = at; /* the method before it is a token llhttp checked */
   if (covet_count_head(len) != 0) return -1;
   covet_cur->url_len += (uint32_t)len;
-  return covet_stage(at, len) == 0 ? 0 : covet_fail(COVET_E_BAD_REQUEST);
+  return covet_stage(at, len) != NULL ? 0 : covet_fail(COVET_E_BAD_REQUEST);
 }
 
 static int covet_on_header_field(llhttp_t* p, const char* at, size_t len) {
@@ -87,17 +189,15 @@ static int covet_on_header_field(llhttp_t* p, const char* at, size_t len) {
   covet_msg_t* m = covet_cur;
   if (covet_count_head(len) != 0) return -1;
   if (!m->in_field) {
-    if (S->meta_len + 4 > S->meta_cap && covet_grow_meta(S->meta_len + 4) != 0) return covet_fail(COVET_E_BAD_REQUEST);
-    uint32_t* h = S->meta + S->meta_len;
-    h[0] = (uint32_t)(S->staging_len - m->base);
-    h[1] = h[2] = h[3] = 0;
-    S->meta_len += 4;
+    uint32_t* h = covet_stage_words(4);
+    if (h == NULL) return covet_fail(COVET_E_BAD_REQUEST);
+    h[0] = covet_req_len();
     m->nheaders++;
     m->in_field = 1;
   }
-  size_t at_len = S->staging_len;
-  if (covet_stage(at, len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
-  for (char* s = S->staging + at_len; s < S->staging + S->staging_len; s++)
+  char* name = covet_stage(at, len);
+  if (name == NULL) return covet_fail(COVET_E_BAD_REQUEST);
+  for (char* s = name; s < name + len; s++)
     if (*s >= 'A' && *s <= 'Z') *s += 32;
   covet_header_span()[1] += (uint32_t)len;
   return 0;
@@ -114,16 +214,11 @@ static int covet_on_header_value(llhttp_t* p, const char* at, size_t len) {
   covet_msg_t* m = covet_cur;
   if (covet_count_head(len) != 0) return -1;
   if (m->nheaders == 0 || len == 0) return 0; /* an empty value is an empty span after the line */
-  /* llhttp 8 accepts obs-fold (a value continued on an indented line) as a new value span that
-   * starts right after a line feed. RFC 9112 §5.2 lets a server reject it: Covet does, like
-   * node's llhttp 9. A span that starts a read looks at the byte that ended the previous read. */
-  char before = at > covet_read_start ? at[-1] : m->last_byte;
-  if (before == '\n') return covet_fail(COVET_E_BAD_REQUEST);
   if (!m->in_value) {
-    covet_header_span()[2] = (uint32_t)(S->staging_len - m->base);
+    covet_header_span()[2] = covet_req_len();
     m->in_value = 1;
   }
-  if (covet_stage(at, len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
+  if (covet_stage(at, len) == NULL) return covet_fail(COVET_E_BAD_REQUEST);
   covet_header_span()[3] += (uint32_t)len;
   return 0;
 }
@@ -155,14 +250,26 @@ static int covet_on_header_value_complete(llhttp_t* p) {
   covet_msg_t* m = covet_cur;
   if (m->nheaders == 0) return 0;
   uint32_t* h = covet_header_span();
-  if (!m->in_value) h[2] = (uint32_t)(S->staging_len - m->base);
+  if (!m->in_value) h[2] = covet_req_len();
   m->in_value = 0;
-  const char* base = S->staging + m->base;
+  const char* base = covet_req();
   while (h[3] > 0 && (base[h[2] + h[3] - 1] == ' ' || base[h[2] + h[3] - 1] == '\t')) h[3]--;
   const char* name = base + h[0];
+  if (!m->in_head) {
+    /* A trailer field: not handed out (see on_message_complete). An empty name is refused as in
+     * the head, and so is Content-Length (RFC 9110 §6.5.1: a framing field may not be a trailer;
+     * node's llhttp 9 refuses it there, llhttp 8 does not). */
+    return h[1] == 0 || covet_name_is(name, h[1], "content-length", 14) ? covet_fail(COVET_E_BAD_REQUEST) : 0;
+  }
   switch (h[1]) {
+    case 0: /* `: value` — llhttp 8 reports an empty name */
+      return covet_fail(COVET_E_BAD_REQUEST);
     case 4:
-      if (covet_name_is(name, h[1], "host", 4)) m->hosts++;
+      if (covet_name_is(name, h[1], "host", 4)) {
+        m->hosts++;
+        m->host_off = h[2];
+        m->host_len = h[3];
+      }
       break;
     case 6:
       if (covet_name_is(name, h[1], "expect", 6) && m->expect == 0) m->expect = covet_is_continue(base + h[2], h[3]) ? 1 : 2;
@@ -177,19 +284,155 @@ static int covet_on_header_value_complete(llhttp_t* p) {
   return 0;
 }
 
+/* RFC 9112 §2.2 and §5.2 on the raw bytes of a request head, where llhttp 8 is lenient: every line
+ * ends in CRLF (a bare LF is 400) and no line begins with a space or a tab (obs-fold is 400, on every
+ * header: a folded Transfer-Encoding or Content-Length would frame the body differently from a proxy
+ * that unfolds it). Scans [s, e), where `prev1` and `prev2` are the two bytes before `s` (from the
+ * previous read when `s` starts one), up to the empty line that ends the head. Returns 1 when that
+ * line was reached, 0 when the bytes end inside the head, -1 on a bare LF or a folded line. */
+static int covet_scan_head(const char* s, const char* e, char prev2, char prev1) {
+  if (s < e && prev1 == '\n' && (*s == ' ' || *s == '\t')) return -1;
+  for (const char* p = s; p < e;) {
+    const char* lf = memchr(p, '\n', (size_t)(e - p));
+    if (lf == NULL) return 0;
+    size_t at = (size_t)(lf - s);
+    char before = at >= 1 ? lf[-1] : prev1;
+    if (before != '\r') return -1;
+    char line_start = at >= 2 ? lf[-2] : at == 1 ? prev1 : prev2;
+    if (line_start == '\n') return 1; /* an empty line: the head ends here */
+    if (lf + 1 < e && (lf[1] == ' ' || lf[1] == '\t')) return -1;
+    p = lf + 1;
+  }
+  return 0;
+}
+
+/* Scans what this read holds of the current head, from covet_head_from to `end`. */
+static int covet_scan_head_part(const char* end) {
+  const char* from = covet_head_from;
+  covet_head_from = NULL;
+  if (from == NULL || from >= end) return 0;
+  char prev1 = from > covet_read_start ? from[-1] : covet_cur->last_byte;
+  char prev2 = from - 1 > covet_read_start ? from[-2] : from > covet_read_start ? covet_cur->last_byte : covet_cur->last_byte2;
+  return covet_scan_head(from, end, prev2, prev1);
+}
+
+/* Classes of the bytes of a Host value (RFC 3986 §3.2.2): 1 for unreserved and sub-delims, 2 for
+ * '%' (then two hex digits), 3 for ':' (then the port), 0 for anything else. */
+static uint8_t covet_host_chars[256];
+
+static void covet_host_chars_init(void) {
+  for (int ch = 1; ch < 256; ch++)
+    covet_host_chars[ch] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                           strchr("-._~!$&'()*+,;=", ch) != NULL;
+  covet_host_chars['%'] = 2;
+  covet_host_chars[':'] = 3;
+}
+
+static int covet_is_hex(unsigned char ch) {
+  return (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'f');
+}
+
+/* Four dec-octets, 0 to 255 without leading zeros, separated by dots: all of [s, s + n). */
+static int covet_ipv4_ok(const unsigned char* s, uint32_t n) {
+  uint32_t i = 0;
+  for (int octet = 0; octet < 4; octet++) {
+    if (octet > 0 && (i >= n || s[i++] != '.')) return 0;
+    uint32_t start = i, v = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + (uint32_t)(s[i++] - '0');
+    if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return 0;
+  }
+  return i == n;
+}
+
+/* RFC 3986's IPv6address: eight groups of 1 to 4 hex digits separated by ':', one '::' standing
+ * for one or more groups of zeros (then at most seven are written), the last two groups possibly
+ * written as an IPv4 address. No zone identifier. All of [s, s + n). */
+static int covet_ipv6_ok(const unsigned char* s, uint32_t n) {
+  uint32_t i = 0, groups = 0;
+  int gap = 0;
+  if (n >= 2 && s[0] == ':' && s[1] == ':') {
+    gap = 1;
+    i = 2;
+  }
+  while (i < n) {
+    uint32_t start = i;
+    while (i < n && covet_is_hex(s[i]) && i - start < 4) i++;
+    if (i < n && s[i] == '.') { /* the IPv4 form: the last piece */
+      if (!covet_ipv4_ok(s + start, n - start)) return 0;
+      groups += 2;
+      break;
+    }
+    if (i == start) return 0;
+    groups++;
+    if (i == n) break;
+    if (s[i++] != ':' || i == n) return 0; /* a fifth digit, another byte, or a trailing ':' */
+    if (s[i] == ':') {
+      if (gap) return 0;
+      gap = 1;
+      i++;
+    }
+  }
+  return gap ? groups <= 7 : groups == 8;
+}
+
+/* What is between the brackets of an IP-literal: IPv6address, or IPvFuture
+ * ("v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )). */
+static int covet_ip_literal_ok(const unsigned char* s, uint32_t n) {
+  if (n == 0 || (s[0] | 32) != 'v') return covet_ipv6_ok(s, n);
+  uint32_t i = 1;
+  while (i < n && covet_is_hex(s[i])) i++;
+  if (i == 1 || i >= n || s[i] != '.' || i + 1 == n) return 0;
+  for (i++; i < n; i++)
+    if (covet_host_chars[s[i]] != 1 && s[i] != ':') return 0;
+  return 1;
+}
+
+/* Host = uri-host [":" port] (RFC 9112 §3.2, RFC 3986 §3.2.2): an IP-literal in brackets, or a
+ * reg-name (an IPv4 address is one) of unreserved characters, sub-delims and %HH; the port is
+ * digits, possibly none. An empty value is valid (a target without authority). The same rule as
+ * isValidHost in runtime-min/http-syntax.ts; cases/host.md holds both engines to it. Returns 1
+ * when `v` is one. */
+static int covet_host_ok(const unsigned char* v, uint32_t len) {
+  uint32_t i = 0;
+  if (len > 0 && v[0] == '[') {
+    const unsigned char* close = memchr(v, ']', len);
+    if (close == NULL || !covet_ip_literal_ok(v + 1, (uint32_t)(close - v - 1))) return 0;
+    i = (uint32_t)(close - v) + 1;
+  } else {
+    for (;;) {
+      while (i < len && covet_host_chars[v[i]] == 1) i++;
+      if (i == len || covet_host_chars[v[i]] != 2) break;
+      if (i + 2 >= len || !covet_is_hex(v[i + 1]) || !covet_is_hex(v[i + 2])) return 0;
+      i += 3;
+    }
+  }
+  if (i == len) return 1;
+  if (v[i] != ':') return 0;
+  for (i++; i < len; i++)
+    if (v[i] < '0' || v[i] > '9') return 0;
+  return 1;
+}
+
 static int covet_on_headers_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
   c->head_start = 0;
-  m->body_off = (uint32_t)(S->staging_len - m->base);
+  m->head_headers = m->nheaders;
+  m->body_off = covet_req_len();
+  m->in_head = 0;
+  /* The head's last bytes are in this read: its empty line is what made llhttp call here. */
+  if (covet_scan_head_part(covet_read_end) != 1) return covet_fail(COVET_E_BAD_REQUEST);
   /* The node engine's order: another expectation (HTTP/1.1 only), then its refusals, then 413. */
   if (m->expect == 2 && p->http_major == 1 && p->http_minor == 1) return covet_fail(COVET_E_EXPECTATION);
   if (p->http_major != 1) return covet_fail(COVET_E_VERSION);
   if (m->url_len > COVET_MAX_URL) return covet_fail(COVET_E_URI_TOO_LONG);
   if (p->http_minor == 1 && m->hosts != 1) return covet_fail(m->hosts == 0 ? COVET_E_NO_HOST : COVET_E_TWO_HOSTS);
+  if (m->hosts == 1 && !covet_host_ok((const unsigned char*)covet_req() + m->host_off, m->host_len))
+    return covet_fail(COVET_E_BAD_HOST);
   if (p->http_minor == 0 && m->has_te) return covet_fail(COVET_E_TE_HTTP10);
   if (m->has_body) {
     if (!m->has_te && p->content_length > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
+    if (!m->has_te && m->body_off + p->content_length <= UINT32_MAX) m->total = m->body_off + (uint32_t)p->content_length;
     if (m->expect == 1 && p->http_minor == 1) covet_write_continue(c);
   }
   return 0;
@@ -200,19 +443,36 @@ static int covet_on_body(llhttp_t* p, const char* at, size_t len) {
   covet_msg_t* m = covet_cur;
   if ((uint64_t)m->body_len + len > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
   m->body_len += (uint32_t)len;
-  return covet_stage(at, len) == 0 ? 0 : covet_fail(COVET_E_TOO_LARGE);
+  if (covet_stage(at, len) == NULL) return covet_fail(COVET_E_TOO_LARGE);
+  if (covet_into != NULL) covet_count_body(covet_into, (uint32_t)len);
+  return 0;
 }
 
 static int covet_on_message_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
+  if (covet_into != NULL) {
+    /* Begun in an earlier read: copied into staging now, once (it is the read's first request,
+     * so staging is empty), and its partial's buffers are given back. */
+    covet_partial_t* pa = covet_into;
+    if (covet_restore_staged(pa->data, pa->data_len, pa->meta, pa->meta_len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
+    covet_partial_release(pa);
+    covet_into = NULL;
+  }
   uint32_t* r = S->meta + m->rec;
+  /* Trailer fields are not headers (RFC 9110 §6.5.2; node:http keeps them apart too): their
+   * spans are dropped from the record (their bytes stay in staging, after the body). */
+  m->nheaders = m->head_headers;
+  S->meta_len = m->rec + COVET_R_HEADERS + 4 * m->nheaders;
   int keep_alive = llhttp_should_keep_alive(p);
   uint32_t flags = p->method;
   if (p->method == HTTP_HEAD) flags |= COVET_F_HEAD;
   if (m->has_body) flags |= COVET_F_HAS_BODY;
   /* CONNECT is not tunnelled: answer it like any request, then close. */
   if (!keep_alive || p->method == HTTP_CONNECT) flags |= COVET_F_CLOSE;
+  /* node:http's rule: a client that expected 100 Continue and gets a final answer without one
+   * (its request announced no body) may still send one; the connection is not reused. */
+  if (m->expect == 1 && p->http_minor == 1 && !m->has_body) flags |= COVET_F_CLOSE;
   r[COVET_R_WORDS] = COVET_R_HEADERS + 4 * m->nheaders;
   r[COVET_R_BASE] = m->base;
   r[COVET_R_SIZE] = (uint32_t)(S->staging_len - m->base);
@@ -287,8 +547,8 @@ covet_conn_t* covet_conn_from_key(double key) {
 
 static void covet_free_partial(covet_conn_t* c) {
   if (c->partial == NULL) return;
-  free(c->partial->data);
-  free(c->partial->meta);
+  if (covet_into == c->partial) covet_into = NULL;
+  covet_partial_release(c->partial);
   free(c->partial);
   c->partial = NULL;
 }
@@ -430,10 +690,60 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
   covet_conn_end_if_done(c);
 }
 
+/* Ends the request being received with an engine answer, after which the connection closes
+ * (lingering: what the client still sends is read and dropped until it stops or the tick cuts it).
+ * `head`: as covet_respond_error's. */
+static void covet_conn_refuse(covet_conn_t* c, covet_error_t err, int head) {
+  covet_free_partial(c);
+  c->no_more = 1;
+  c->head_start = c->req_start = 0;
+  covet_respond_error(c, err, head);
+  covet_conn_end_if_done(c);
+}
+
+/* While unfinished bodies hold more than max_body_memory together, the oldest one is answered
+ * 503 and its connection closed (a slow body is what holds memory longest). */
+static void covet_limit_body_memory(void) {
+  while (S->body_bytes > S->max_body_memory && S->bodies_oldest != NULL) {
+    covet_partial_t* pa = S->bodies_oldest; /* its head is complete: a HEAD gets no body */
+    covet_conn_refuse(pa->conn, COVET_E_UNAVAILABLE, pa->parser.method == HTTP_HEAD);
+  }
+}
+
 static covet_error_t covet_error_of(llhttp_errno_t err) {
   if (covet_cur->error >= 0) return (covet_error_t)covet_cur->error;
   (void)err;
   return COVET_E_BAD_REQUEST;
+}
+
+/* A request begun by this read is unfinished: its bytes and record (from `bytes` and `rec` on in
+ * staging and meta) move to the connection's partial, its parser too unless it is already the
+ * partial's (the partial's earlier request completed in this read). Returns 0 or -1. */
+static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, size_t bytes, size_t rec) {
+  covet_partial_t* pa = c->partial;
+  if (pa == NULL) {
+    pa = calloc(1, sizeof *pa);
+    if (pa == NULL) return -1;
+    c->partial = pa;
+    pa->conn = c;
+    pa->parser = *p;
+    pa->msg = *covet_cur;
+  } else {
+    covet_partial_release(pa); /* already given back when its earlier request completed */
+  }
+  uint32_t dlen = (uint32_t)(S->staging_len - bytes);
+  uint32_t mlen = (uint32_t)(S->meta_len - rec);
+  if (covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, dlen, pa->msg.total) != 0 ||
+      covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), mlen, 0) != 0)
+    return -1;
+  if (dlen > 0) memcpy(pa->data, S->staging + bytes, dlen);
+  memcpy(pa->meta, S->meta + rec, mlen * sizeof(uint32_t));
+  pa->data_len = dlen;
+  pa->meta_len = mlen;
+  pa->msg.base = 0;
+  pa->msg.rec = 0;
+  covet_count_body(pa, pa->msg.body_len);
+  return 0;
 }
 
 /* ------------------------------------------------------------ handing requests to JavaScript */
@@ -529,10 +839,10 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   llhttp_t* p;
   covet_partial_t* pa = c->partial;
   if (pa != NULL) {
-    /* The request begun by an earlier read: its bytes go back to the start of staging. */
-    if (covet_restore_staged(pa->data, pa->data_len, pa->meta, pa->meta_len) != 0) goto fail;
+    /* The request begun by an earlier read goes on in its partial's buffers. */
     p = &pa->parser;
     covet_cur = &pa->msg;
+    covet_into = pa;
   } else {
     p = &covet_shared_parser;
     if (resume != NULL) *p = *resume;
@@ -545,12 +855,19 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   const char* end = at + len;
   const char* rest = end; /* the input not parsed: [rest, end) */
   covet_read_start = at;
+  covet_read_end = end;
+  covet_head_from = covet_cur->started && covet_cur->in_head ? at : NULL;
   llhttp_errno_t err = llhttp_execute(p, at, len);
   while (err == HPE_PAUSED_UPGRADE) {
     /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
     const char* pos = llhttp_get_error_pos(p);
     llhttp_resume_after_upgrade(p);
     err = pos != NULL && pos < end ? llhttp_execute(p, pos, (size_t)(end - pos)) : HPE_OK;
+  }
+  /* A head still arriving: scan what this read brought of it. */
+  if (err == HPE_OK && covet_cur->started && covet_cur->in_head && covet_scan_head_part(end) != 0) {
+    covet_cur->error = COVET_E_BAD_REQUEST;
+    err = HPE_USER;
   }
   if (err == HPE_PAUSED) {
     if (!c->no_more) { /* its share is parsed: the rest waits */
@@ -559,39 +876,26 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
     } /* else a request that closes the connection: what follows it is not read */
   } else if (err != HPE_OK) {
     covet_error_t e = covet_error_of(err);
+    int head = covet_cur->started && !covet_cur->in_head && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
     covet_cur->started = 0;
     c->no_more = 1;
     c->head_start = c->req_start = 0;
-    covet_respond_error(c, e);
+    covet_respond_error(c, e, head);
   }
   if (rest < end && covet_keep_input(c, p, rest, (size_t)(end - rest), resume != NULL) != 0) goto fail;
 
-  /* Where the completed requests' bytes and records end (an unfinished one follows them). */
-  size_t done_bytes = covet_cur->started ? covet_cur->base : S->staging_len;
-  size_t done_meta = covet_cur->started ? covet_cur->rec : S->meta_len;
+  /* Where the completed requests' bytes and records end in staging (an unfinished request begun
+   * by this read follows them; one begun earlier is still in its partial). */
+  int began_here = covet_cur->started && covet_into == NULL;
+  size_t done_bytes = began_here ? covet_cur->base : S->staging_len;
+  size_t done_meta = began_here ? covet_cur->rec : S->meta_len;
+  covet_into = NULL;
   if (covet_cur->started && !c->no_more) {
     /* Keep the unfinished request (parser and bytes) until the next read. */
-    if (pa == NULL) {
-      pa = calloc(1, sizeof *pa);
-      if (pa == NULL) goto fail;
-      c->partial = pa;
-      pa->parser = *p;
-      pa->msg = *covet_cur;
-    }
-    uint32_t dlen = (uint32_t)(S->staging_len - covet_cur->base);
-    uint32_t mlen = (uint32_t)(S->meta_len - covet_cur->rec);
-    char* d = realloc(pa->data, dlen ? dlen : 1);
-    uint32_t* mm = realloc(pa->meta, (mlen ? mlen : 1) * sizeof(uint32_t));
-    if (d) pa->data = d;
-    if (mm) pa->meta = mm;
-    if (!d || !mm) goto fail;
-    memmove(pa->data, S->staging + covet_cur->base, dlen);
-    memmove(pa->meta, S->meta + covet_cur->rec, mlen * sizeof(uint32_t));
-    pa->data_len = dlen;
-    pa->meta_len = mlen;
-    pa->msg.base = 0;
-    pa->msg.rec = 0;
-    pa->msg.last_byte = end[-1];
+    if (began_here && covet_keep_partial(c, p, done_bytes, done_meta) != 0) goto fail;
+    covet_msg_t* m = &c->partial->msg;
+    m->last_byte2 = len >= 2 ? end[-2] : m->last_byte;
+    m->last_byte = end[-1];
   } else {
     covet_free_partial(c);
   }
@@ -614,6 +918,7 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   }
   covet_uncork();
   napi_close_handle_scope(env, scope);
+  covet_limit_body_memory(); /* the callers look at c->closing */
   return;
 
 fail:
@@ -791,12 +1096,8 @@ static void covet_on_tick(uv_timer_t* t) {
     int late_head = c->head_start != 0 && now - c->head_start >= S->headers_timeout;
     int late_request = c->req_start != 0 && now - c->req_start >= S->request_timeout;
     if (late_head || late_request) {
-      covet_free_partial(c);
-      c->no_more = 1;
-      c->head_start = c->req_start = 0;
       covet_stop_reading(c);
-      covet_respond_error(c, COVET_E_TIMEOUT);
-      covet_conn_end_if_done(c);
+      covet_conn_refuse(c, COVET_E_TIMEOUT, 0);
     } else if (c->next_req_seq == c->next_write_seq && c->partial == NULL && c->queued == 0 &&
                now - c->idle_since >= COVET_KEEP_ALIVE_MS) {
       covet_conn_close(c);
@@ -820,6 +1121,7 @@ int covet_listen(const char* host, int port, int backlog, int reuseport, int* po
     covet_settings.on_headers_complete = covet_on_headers_complete;
     covet_settings.on_body = covet_on_body;
     covet_settings.on_message_complete = covet_on_message_complete;
+    covet_host_chars_init();
   }
   if (covet_reserve_fd < 0) covet_reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   struct sockaddr_storage addr;

@@ -25,12 +25,14 @@ static const struct {
     [COVET_E_BAD_REQUEST] = {400, "Bad Request"},
     [COVET_E_NO_HOST] = {400, "Bad Request: missing Host header"},
     [COVET_E_TWO_HOSTS] = {400, "Bad Request: more than one Host header"},
+    [COVET_E_BAD_HOST] = {400, "Bad Request: invalid Host header"},
     [COVET_E_TE_HTTP10] = {400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request"},
     [COVET_E_TIMEOUT] = {408, "Request Timeout"},
     [COVET_E_TOO_LARGE] = {413, "Payload Too Large"},
     [COVET_E_URI_TOO_LONG] = {414, "URI Too Long"},
     [COVET_E_EXPECTATION] = {417, "Expectation Failed"},
     [COVET_E_HEADERS_TOO_BIG] = {431, "Request Header Fields Too Large"},
+    [COVET_E_UNAVAILABLE] = {503, "Service Unavailable"},
     [COVET_E_VERSION] = {505, "HTTP Version Not Supported"},
 };
 
@@ -213,10 +215,11 @@ void covet_free_parked(covet_conn_t* c) {
   c->parked_bytes = 0;
 }
 
-/* Response `seq` has been written: the connection may end, or parked ones follow. */
+/* Response `seq` has been written: the connection may end, or parked ones follow (a parked
+ * 100 Continue goes out in its request's place, and does not advance the order). */
 static void covet_advance(covet_conn_t* c, int close) {
+  c->next_write_seq++;
   for (;;) {
-    c->next_write_seq++;
     c->idle_since = uv_now(S->loop);
     if (close) {
       c->ending = 1;
@@ -230,20 +233,23 @@ static void covet_advance(covet_conn_t* c, int close) {
     c->parked = p->next;
     c->parked_bytes -= p->len;
     close = p->close;
+    int interim = p->interim;
     uv_buf_t b = uv_buf_init(p->data, (unsigned)p->len);
     covet_conn_write(c, &b, 1);
     free(p);
     if (c->closing) return;
+    if (!interim) c->next_write_seq++;
   }
 }
 
-static int covet_park(covet_conn_t* c, uint32_t seq, int close, const uv_buf_t* bufs, unsigned nbufs) {
+static int covet_park(covet_conn_t* c, uint32_t seq, int close, int interim, const uv_buf_t* bufs, unsigned nbufs) {
   size_t total = 0;
   for (unsigned i = 0; i < nbufs; i++) total += bufs[i].len;
   covet_parked_t* p = malloc(sizeof *p + total);
   if (p == NULL) return UV_ENOMEM;
   p->seq = seq;
   p->close = close;
+  p->interim = interim;
   p->len = total;
   size_t at = 0;
   for (unsigned i = 0; i < nbufs; i++) {
@@ -251,7 +257,8 @@ static int covet_park(covet_conn_t* c, uint32_t seq, int close, const uv_buf_t* 
     at += bufs[i].len;
   }
   covet_parked_t** link = &c->parked;
-  while (*link != NULL && (int32_t)((*link)->seq - seq) < 0) link = &(*link)->next;
+  /* After those of the same seq: a final answer follows its request's 100 Continue. */
+  while (*link != NULL && (int32_t)((*link)->seq - seq) <= 0) link = &(*link)->next;
   p->next = *link;
   *link = p;
   c->parked_bytes += total;
@@ -267,7 +274,7 @@ static void covet_deliver(covet_conn_t* c, uint32_t seq, int close, const uv_buf
     covet_advance(c, close);
     covet_conn_end_if_done(c);
     covet_conn_maybe_resume(c);
-  } else if (covet_park(c, seq, close, bufs, nbufs) != 0) {
+  } else if (covet_park(c, seq, close, 0, bufs, nbufs) != 0) {
     covet_conn_close(c);
   }
 }
@@ -307,7 +314,7 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   /* Only a request that was handed out and not yet answered. */
   if ((int32_t)(seq - c->next_write_seq) < 0 || (int32_t)(seq - c->next_req_seq) >= 0) return -1;
   for (covet_parked_t* p = c->parked; p != NULL; p = p->next)
-    if (p->seq == seq) return -1;
+    if (p->seq == seq && !p->interim) return -1;
   covet_update_date();
   int close = (flags & COVET_F_CLOSE) || S->stopping;
   int no_body = status == 204 || status == 304;
@@ -364,7 +371,7 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   return 0;
 }
 
-void covet_respond_error(covet_conn_t* c, covet_error_t err) {
+void covet_respond_error(covet_conn_t* c, covet_error_t err, int head) {
   if (c->ending || c->closing) return;
   if (covet_error_head[0] == NULL) covet_errors_init();
   covet_update_date();
@@ -372,7 +379,8 @@ void covet_respond_error(covet_conn_t* c, covet_error_t err) {
   uv_buf_t bufs[3] = {
       uv_buf_init(covet_error_head[err], (unsigned)strlen(covet_error_head[err])),
       uv_buf_init(S->date, 29),
-      uv_buf_init(covet_error_tail[err], (unsigned)strlen(covet_error_tail[err])),
+      /* "\r\n\r\n" and the body, or the blank line alone */
+      uv_buf_init(covet_error_tail[err], head ? 4 : (unsigned)strlen(covet_error_tail[err])),
   };
   covet_deliver(c, seq, 1, bufs, 3);
 }
@@ -380,5 +388,7 @@ void covet_respond_error(covet_conn_t* c, covet_error_t err) {
 void covet_write_continue(covet_conn_t* c) {
   static char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
   uv_buf_t b = uv_buf_init(line, sizeof line - 1);
-  covet_conn_write(c, &b, 1);
+  /* The request gets seq next_req_seq when complete; answers still owed before it go first. */
+  if (c->next_req_seq == c->next_write_seq) covet_conn_write(c, &b, 1);
+  else if (covet_park(c, c->next_req_seq, 0, 1, &b, 1) != 0) covet_conn_close(c);
 }

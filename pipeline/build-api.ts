@@ -1,0 +1,118 @@
+/**
+ * `covet/build` (bundled into lib/build.mjs): the public, programmatic
+ * `covet build`. The CLI's build command is this function plus printing, so
+ * the two take the same options and decide the same defaults.
+ *
+ * The public types are declared once, in covet-build.d.ts (shipped as
+ * lib/build.d.ts); every export here is typed by its declaration there, so
+ * `npm run typecheck` fails when the two part.
+ */
+import path from 'node:path';
+import { didYouMean, formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
+import type * as Public from './covet-build.d.ts';
+import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy } from './build.ts';
+
+type Diagnostic = Public.Diagnostic;
+
+/** Each option and the type its value must have (`undefined` always means "the default"). */
+const OPTION_TYPES: Record<keyof Public.BuildOptions, 'string' | 'boolean'> = {
+  app: 'string',
+  out: 'string',
+  engine: 'string',
+  tsconfig: 'string',
+  minify: 'boolean',
+  typecheck: 'boolean',
+  cwd: 'string',
+};
+const ENGINES: readonly Public.EngineName[] = ['native', 'node'];
+
+export const build: typeof Public.build = async (options) => {
+  const started = performance.now();
+  checkOptions(options);
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const appDir = path.resolve(cwd, options.app);
+  const outDir = path.resolve(cwd, options.out ?? 'dist');
+  const diagnostics: Diagnostic[] = [];
+  let engine = options.engine;
+  if (engine === undefined) {
+    engine = nativeAddonPath() !== null ? 'native' : 'node';
+    if (engine === 'node') diagnostics.push(nodeEngineFallback());
+  }
+  const result = await buildApp({
+    appDir,
+    outDir,
+    engine,
+    tsconfig: options.tsconfig === undefined ? undefined : path.resolve(cwd, options.tsconfig),
+    minify: options.minify ?? false,
+    typecheck: options.typecheck ?? true,
+  });
+  diagnostics.push(...result.diagnostics);
+  for (const n of result.notices) diagnostics.push({ ...n, severity: 'warning', file: '', line: 0, column: 0 });
+  for (const text of result.warnings) {
+    diagnostics.push({ id: 'COVET903', severity: 'warning', message: `the bundler warns: ${text}`, hint: 'look at the import or expression esbuild names; the server was built', file: '', line: 0, column: 0 });
+  }
+  const routes: Public.RouteSummary[] = (result.ir?.routes ?? []).map((r) => ({
+    method: r.method,
+    path: r.path,
+    handler: r.handler.exportName,
+    file: r.handler.file,
+    line: r.handler.line,
+    status: r.status,
+  }));
+  return {
+    ok: result.ok,
+    diagnostics: sortDiagnostics(diagnostics),
+    engine,
+    appDir,
+    outDir,
+    server: result.ok ? result.outFile : null,
+    routes,
+    timings: { ...result.timings, total: performance.now() - started },
+  };
+};
+
+export const formatDiagnostics: typeof Public.formatDiagnostics = (report, options = {}) => {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  let text = '';
+  for (const d of report.diagnostics) {
+    const file = d.file ? path.relative(cwd, path.join(report.appDir, d.file)) : '';
+    text += formatDiagnostic({ ...d, file }) + '\n\n';
+  }
+  const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
+  if (errors) text += `covet: ${errors} error${errors === 1 ? '' : 's'}; nothing was built\n`;
+  return text;
+};
+
+/** No engine asked for and no native engine here: the build goes on with the node engine, and says once why and what to do. */
+function nodeEngineFallback(): Diagnostic {
+  return {
+    id: 'COVET902',
+    severity: 'warning',
+    message: `the native engine is not available (${findNativeAddon().reason ?? 'unknown reason'}); this server uses the node engine (node:http)`,
+    hint: `${nativeRemedy()}; or choose the node engine with --engine node (engine: 'node') to silence this`,
+    file: '',
+    line: 0,
+    column: 0,
+  };
+}
+
+/** Options of the wrong type are the caller's bug: a TypeError that names the option, before anything is read or written. */
+function checkOptions(options: unknown): asserts options is Public.BuildOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`covet/build: build() takes an options object, e.g. build({ app: 'src' }); got ${describe(options)}`);
+  const known = Object.keys(OPTION_TYPES);
+  for (const [key, value] of Object.entries(options)) {
+    const type = OPTION_TYPES[key as keyof Public.BuildOptions];
+    if (type === undefined) {
+      const close = didYouMean(key, known);
+      throw new TypeError(`covet/build: unknown option ${key}${close ? ` — did you mean ${close}?` : ''}; the options are ${known.join(', ')}`);
+    }
+    if (value !== undefined && typeof value !== type) throw new TypeError(`covet/build: option ${key} must be a ${type}, got ${describe(value)}`);
+  }
+  const { app, engine } = options as Partial<Public.BuildOptions>;
+  if (app === undefined || app === '') throw new TypeError("covet/build: option app is required: the folder with the handler modules, e.g. build({ app: 'src' })");
+  if (engine !== undefined && !ENGINES.includes(engine)) throw new TypeError(`covet/build: option engine must be ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${describe(engine)}`);
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}

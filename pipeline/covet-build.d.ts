@@ -1,0 +1,124 @@
+/**
+ * `covet/build`: `covet build` as a function, for build scripts and pipelines.
+ *
+ * ```js
+ * import { build, formatDiagnostics } from 'covet/build';
+ *
+ * const report = await build({ app: 'src', tsconfig: 'tsconfig.json', out: 'dist' });
+ * process.stderr.write(formatDiagnostics(report));
+ * if (!report.ok) process.exitCode = 1;
+ * ```
+ *
+ * `build` never prints, never exits the process and never sets
+ * `process.exitCode`: everything it found is in the report it resolves to. It
+ * rejects only when it cannot run at all — options of the wrong type (a
+ * `TypeError` naming the option), an output folder it cannot write, a bug in
+ * covet — never because the app has errors.
+ *
+ * This file is the declaration the package ships as `covet/build`'s types
+ * (lib/build.d.ts); pipeline/build-api.ts implements it and is type-checked
+ * against it.
+ */
+
+/** The HTTP engine of the generated server. */
+export type EngineName = 'native' | 'node';
+
+/** The options of `covet build`, by the names of the CLI's flags. */
+export interface BuildOptions {
+  /** The folder with the handler modules: the CLI's `<app>`. Relative to `cwd`. */
+  app: string;
+  /** Output folder (`--out`); default `'dist'`. Relative to `cwd`. */
+  out?: string;
+  /**
+   * HTTP engine (`--engine`). Default: `'native'` when its binary loads on this machine,
+   * otherwise `'node'`, with a warning (COVET902) in the report.
+   */
+  engine?: EngineName;
+  /**
+   * The tsconfig to read the app with (`--tsconfig`). Default:
+   * `<app>/tsconfig.json` when there is one, else covet's strict defaults.
+   * Relative to `cwd`.
+   */
+  tsconfig?: string;
+  /** Minify the bundle (`--minify`); default `false`. */
+  minify?: boolean;
+  /**
+   * Fail on TypeScript's errors in the app's own files (diagnostics with
+   * TypeScript's code, e.g. `TS2322`); default `true`. `false` is
+   * `--no-typecheck`: imports that do not resolve (COVET119) still fail.
+   */
+  typecheck?: boolean;
+  /** The folder relative paths start from; default `process.cwd()`. */
+  cwd?: string;
+}
+
+/** One finding, with a stable id, where it is and what to do about it. */
+export interface Diagnostic {
+  /**
+   * Stable, never renumbered: `COVET1xx` the compiler (the handler modules),
+   * `COVET9xx` the build around it (bundling, the engine); `TS` and a number
+   * (`TS2322`) TypeScript's own errors in the app's files, under its code.
+   */
+  id: string;
+  /** `'error'`: nothing was built. `'warning'`: built, but look at it. */
+  severity: 'error' | 'warning';
+  /** The handler's export name, when the finding belongs to one. */
+  handler?: string;
+  /** What is wrong, naming the thing; starts with `<handler>: ` when there is a handler. */
+  message: string;
+  /** What to do instead. */
+  hint: string;
+  /**
+   * Relative to the app folder (`report.appDir`), `/` separators; `''` for a
+   * finding about the whole build (then `line` and `column` are 0).
+   */
+  file: string;
+  /** 1-based; 0 when there is no file. */
+  line: number;
+  /** 1-based; 0 when there is no file. */
+  column: number;
+}
+
+/** One route of the app, as `covet routes` lists it. */
+export interface RouteSummary {
+  method: string;
+  /** The path pattern as written in `@route`, e.g. `/users/:id`. */
+  path: string;
+  /** The handler's export name. */
+  handler: string;
+  /** The handler's module, relative to the app folder. */
+  file: string;
+  line: number;
+  /** The status of a successful answer. */
+  status: number;
+}
+
+export interface BuildReport {
+  /** True when there is no error: the server was written. */
+  ok: boolean;
+  /** Errors and warnings, sorted by file, line and column. Empty when all is well. */
+  diagnostics: Diagnostic[];
+  /** The engine the server was built for (the resolved default when none was asked for). */
+  engine: EngineName;
+  /** The app folder, absolute. */
+  appDir: string;
+  /** The output folder, absolute. */
+  outDir: string;
+  /** `<outDir>/server.mjs`, absolute: run it with `node`. Null when nothing was built. */
+  server: string | null;
+  /** The routes found; empty when the app did not compile. */
+  routes: RouteSummary[];
+  /** Milliseconds: the compiler, TypeScript's errors (0 with `typecheck: false`), code generation, bundling, and the whole call. */
+  timings: { compile: number; typecheck: number; codegen: number; bundle: number; total: number };
+}
+
+/** Compiles the app, generates its server and bundles it into `out`. Resolves to what happened. */
+export function build(options: BuildOptions): Promise<BuildReport>;
+
+/**
+ * What `covet build` prints on stderr for this report: each diagnostic as
+ * `file:line:column - severity id: message` and a `fix:` line (files
+ * relative to `cwd`, default `process.cwd()`), then `covet: N errors; nothing
+ * was built` when it failed. `''` when there is nothing to say.
+ */
+export function formatDiagnostics(report: Pick<BuildReport, 'diagnostics' | 'appDir'>, options?: { cwd?: string }): string;
