@@ -392,7 +392,9 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
   let validHosts = true;
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 4 && raw[i]!.toLowerCase() === 'host') {
+    const name = raw[i]!;
+    // Clients spell it `Host` or `host`: lower-case (a new string) only for other spellings.
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) {
       hosts++;
       if (!isValidHost(raw[i + 1]!)) validHosts = false;
     }
