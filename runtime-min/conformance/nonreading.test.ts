@@ -35,6 +35,8 @@ const WORST_MS = 5000;
 /** The send timeout of the second test, and how long after it the clients must be cut. */
 const SEND_TIMEOUT_MS = 1000;
 const CUT_WITHIN_MS = 5000;
+/** Trials of the first test before it fails (see there). */
+const TRIALS = 3;
 const SHOW = process.env.COVET_SHOW_LATENCY !== undefined;
 
 let app: RunningApp | undefined;
@@ -199,21 +201,30 @@ test(`${ENGINE}: a normal client is answered promptly while 200 clients pipeline
     return;
   }
   const { port, child } = app!;
-  await settled(child.pid!, idleSockets);
-  // 1 KiB answers: 2,000 of them (2.2 MB) still fit in the sockets' buffers, so every one of
-  // the 400,000 requests is run within a second or two; the question is in what order.
-  await warmUp(port, '/big/1');
-  const flood = await nonReaders(port, 200, 2000, '/big/1');
-  let waits: Waits;
-  try {
-    const end = Date.now() + 3000;
-    waits = await normalClient(port, child.pid!, () => Date.now() >= end);
-  } finally {
-    await stop(flood);
+  // A stall of the machine itself (a virtual CPU descheduled by its host) is counted as the
+  // server's work too; CI saw one once (210 ms in one request, every other request quick). The
+  // old, unfair engine fails every trial, since the flood is the same each time: so a trial
+  // that misses the bound is run again, up to TRIALS times, and every trial is reported.
+  const trials: string[] = [];
+  for (let trial = 1; trial <= TRIALS; trial++) {
+    await settled(child.pid!, idleSockets);
+    // 1 KiB answers: 2,000 of them (2.2 MB) still fit in the sockets' buffers, so every one of
+    // the 400,000 requests is run within a second or two; the question is in what order.
+    await warmUp(port, '/big/1');
+    const flood = await nonReaders(port, 200, 2000, '/big/1');
+    let waits: Waits;
+    try {
+      const end = Date.now() + 3000;
+      waits = await normalClient(port, child.pid!, () => Date.now() >= end);
+    } finally {
+      await stop(flood);
+    }
+    const s = summary(waits);
+    if (SHOW) console.log(`  normal client, trial ${trial}: ${describe(s)}`);
+    trials.push(`trial ${trial}: ${describe(s)}`);
+    if (s.work < WORK_MS && s.max < WORST_MS) return;
   }
-  const s = summary(waits);
-  if (SHOW) console.log(`  normal client: ${describe(s)}`);
-  assertServed(s, 'while the non-reading clients were served');
+  assert.unreachable(`in each of ${TRIALS} trials, a normal request waited too long while the non-reading clients were served (bounds: ${WORK_MS} ms of the server's work, ${WORST_MS} ms of latency); ${trials.join('; ')}`);
 });
 
 test(`${ENGINE}: with --send-timeout, connections whose answers stop leaving are closed; clients that read are served`, async () => {
