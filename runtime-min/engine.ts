@@ -91,9 +91,11 @@ export interface EngineResponse {
    * Answers the request: status, prepared headers (without Content-Length,
    * Date, Server, Connection: the engine adds those) and the body. For HEAD
    * requests the engine sends the headers of this response and no body.
-   * Calling it twice throws.
+   * `close`: this is the connection's last answer (it says `connection: close`,
+   * requests after it on the connection are not served, and the connection closes
+   * once the answer is out, the lingering way). Calling it twice throws.
    */
-  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void;
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void;
   /** True once the client has gone away; sending is then a no-op. */
   readonly closed: boolean;
 }

@@ -117,6 +117,7 @@ const R_BODY_OFF = 6;
 const R_BODY_LEN = 7;
 const R_NHEADERS = 8;
 const R_HEADERS = 9;
+const F_CLOSE = 0x200;
 const F_HAS_BODY = 0x800;
 /** Answers a connection may owe before its next requests wait (COVET_MAX_OWED). */
 const MAX_OWED = 128;
@@ -153,6 +154,8 @@ abstract class Exchange implements EngineRequest, EngineResponse {
   private sent = false;
   private gone = false;
   private tracked = false;
+  /** Sent as the connection's last answer: the requests after it are not run. */
+  closes = false;
   private controller: AbortController | null = null;
 
   constructor(
@@ -192,7 +195,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     return this.tracked && !this.sent;
   }
 
-  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void {
     if (this.sent) throw new Error('covet: a response was already sent for this request');
     if (this.gone) {
       this.sent = true;
@@ -200,8 +203,10 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     }
     // Throws (bad status, headers not from engine.headers()) before anything is written.
     if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
-    this.shared.addon.send(this.key, this.seq, this.flags, status | 0, headers as Buffer, body);
+    // C closes after a response whose flags say so, as after a request that asked to close.
+    this.shared.addon.send(this.key, this.seq, close === true ? this.flags | F_CLOSE : this.flags, status | 0, headers as Buffer, body);
     this.sent = true;
+    if (close === true) this.closes = true;
     if (this.tracked) {
       const set = this.shared.pending.get(this.key);
       if (set !== undefined) {
@@ -373,7 +378,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     } catch (err) {
       process.stderr.write(`covet: request handler failed: ${String(err)}\n`);
       try {
-        if (!x.closed) x.send(500, PLAIN_500, '{"detail":"Internal Server Error"}');
+        if (!x.closed) x.send(500, PLAIN_500, '{"detail":"Internal Server Error"}', true);
       } catch {
         /* already answered */
       }
@@ -392,8 +397,9 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       m += meta[m]!;
       run(x);
       // The connection's answers backed up (C says so), or too many are still being worked
-      // on: the rest of the batch waits in C until they drain.
-      if (i + 1 < count && (control[0] !== 0 || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
+      // on: the rest of the batch waits in C until they drain. After a last answer, the rest
+      // is not run at all (C drops it: the connection is ending).
+      if (i + 1 < count && (control[0] !== 0 || x.closes || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
     }
     return count;
   };

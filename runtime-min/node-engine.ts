@@ -325,7 +325,7 @@ class NodeResponse implements EngineResponse {
     this.state.settled();
   }
 
-  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void {
     if (this.sent) throw new Error('covet: a response was already sent for this request');
     if (this.closed) {
       this.sent = true;
@@ -334,17 +334,19 @@ class NodeResponse implements EngineResponse {
     let list = headers as NodePrepared;
     if (status === 204 || status === 304) list = list.slice(0, -2);
     else list[list.length - 1] = String(body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-    // While shutting down, no connection is kept for another request.
-    if (this.state.stopping) this.raw.shouldKeepAlive = false;
+    // While shutting down, or asked to close, no connection is kept for another request.
+    if (this.state.stopping || close === true) this.raw.shouldKeepAlive = false;
     // node:http keeps an HTTP/1.0 connection only for an answer with Content-Length (or chunked,
     // which 1.0 lacks); a 204 or 304 has no body, so its end is known without either.
     else if (status === 204 || status === 304) this.raw.useChunkedEncodingByDefault = true;
-    // The request asked to close (Connection: close, HTTP/1.0), or the server is stopping.
+    // The request asked to close (Connection: close, HTTP/1.0), the answer is the last, or the server is stopping.
     if (!this.raw.shouldKeepAlive) this.connection.lastAnswer();
     // Throws before anything is written (a status outside 100–999, a header node:http
     // refuses): the request is then still unanswered, and the caller answers it (500).
     this.raw.writeHead(status, list);
     this.sent = true;
+    // The last answer: requests already parsed behind it are not served (as after a refusal).
+    if (close === true) this.connection.stopReading();
     if (body === null || status === 204 || status === 304) this.raw.end();
     else this.raw.end(body);
   }

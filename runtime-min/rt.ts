@@ -20,13 +20,11 @@ export const TEXT_HEADER_PAIRS: readonly string[] = Object.freeze(['content-type
 
 let engine: Engine;
 let H_JSON: PreparedHeaders;
-let H_JSON_CLOSE: PreparedHeaders;
 
 /** Binds the helpers to the engine (prepares the shared header blocks). Called once at startup. */
 export function bindEngine(e: Engine): void {
   engine = e;
   H_JSON = e.headers(['content-type', 'application/json']);
-  H_JSON_CLOSE = e.headers(['content-type', 'application/json', 'connection', 'close']);
 }
 
 export function prepareHeaders(pairs: readonly string[]): PreparedHeaders {
@@ -288,7 +286,8 @@ export function internalError(res: EngineResponse, err: unknown): void {
   logError('request', err);
   if (!res.closed) {
     try {
-      res.send(500, H_JSON_CLOSE, detailBody(REASONS[500]));
+      // What failed may have left the connection's state unknown: it is not reused.
+      res.send(500, H_JSON, detailBody(REASONS[500]), true);
     } catch {
       /* already answered */
     }
