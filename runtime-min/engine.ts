@@ -13,6 +13,7 @@
  * headers the app reads at all (`ListenOptions.headerNames`), so nothing else
  * needs to become a JavaScript value.
  */
+import http from 'node:http';
 
 export interface ListenOptions {
   host: string;
@@ -112,4 +113,32 @@ export interface Engine {
    * idle keep-alive connections, then resolves.
    */
   close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Response headers the engines write themselves, or that would break the framing they write:
+ * `headers()` refuses them (engine.ts: what `send` is given never includes them), as does
+ * `Ctx.setHeader`. Connection management is `send`'s `close` flag.
+ */
+export const MANAGED_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'content-length', 'transfer-encoding', 'date', 'server']);
+
+/** The error for a header in MANAGED_HEADERS (`name` in lower case). */
+export function managedHeader(name: string): TypeError {
+  return new TypeError(`covet: the ${name} header is managed by the server`);
+}
+
+/**
+ * Checks a flat `[name, value, …]` list for `Engine.headers`, once, when it is prepared: throws
+ * on what node:http's writeHead would refuse (a bad name, a line break in a value) and on the
+ * headers the engine manages, so that no response carries one of them twice.
+ */
+export function checkHeaderPairs(pairs: readonly string[]): void {
+  if (pairs.length % 2 !== 0) throw new TypeError('covet: headers() takes [name, value, name, value, …]');
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i]!;
+    http.validateHeaderName(name);
+    http.validateHeaderValue(name, pairs[i + 1]!);
+    const lower = name.toLowerCase();
+    if (MANAGED_HEADERS.has(lower)) throw managedHeader(lower);
+  }
 }

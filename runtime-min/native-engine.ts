@@ -14,11 +14,10 @@
  * Answers go back as one call: `send(key, seq, flags, status, headerBlock, body)`,
  * where the header block is the Buffer `headers()` prepared at startup.
  */
-import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
+import { checkHeaderPairs, DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
 import type {
   Engine,
   EngineRequest,
@@ -419,13 +418,9 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     name: 'native',
 
     headers(pairs: readonly string[]): PreparedHeaders {
-      if (pairs.length % 2 !== 0) throw new TypeError('covet: headers() takes [name, value, name, value, …]');
+      checkHeaderPairs(pairs);
       let text = '';
-      for (let i = 0; i < pairs.length; i += 2) {
-        http.validateHeaderName(pairs[i]!);
-        http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
-        text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
-      }
+      for (let i = 0; i < pairs.length; i += 2) text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
       return Buffer.from(text, 'latin1') as unknown as PreparedHeaders;
     },
 

@@ -14,7 +14,7 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
-import { DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
+import { checkHeaderPairs, DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
 import { isValidHost } from './http-syntax.ts';
 
 /** Request targets longer than this answer 414. */
@@ -446,12 +446,8 @@ export function nodeEngine(): Engine {
     name: 'node',
 
     headers(pairs: readonly string[]): PreparedHeaders {
-      if (pairs.length % 2 !== 0) throw new TypeError('covet: headers() takes [name, value, name, value, …]');
-      // Refuse what writeHead would refuse (a bad name, a line break in a value) now, where callers expect it.
-      for (let i = 0; i < pairs.length; i += 2) {
-        http.validateHeaderName(pairs[i]!);
-        http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
-      }
+      // Refuse what writeHead would refuse, and what the engine writes itself, now, where callers expect it.
+      checkHeaderPairs(pairs);
       return ['server', SERVER_NAME, ...pairs, 'content-length', '0'] as unknown as PreparedHeaders;
     },
 

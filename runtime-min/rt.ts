@@ -4,7 +4,7 @@
  * small; the route-specific work is in the generated code.
  */
 import { HttpError, REASONS, type Ctx } from './api.ts';
-import type { Engine, EngineRequest, EngineResponse, PreparedHeaders } from './engine.ts';
+import { MANAGED_HEADERS, managedHeader, type Engine, type EngineRequest, type EngineResponse, type PreparedHeaders } from './engine.ts';
 
 /** One validation failure, FastAPI's shape. */
 export interface ValidationError {
@@ -194,9 +194,7 @@ export class Context implements Ctx {
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) throw new TypeError(`covet: invalid header name ${JSON.stringify(name)}`);
     const v = String(value);
     if (/[\r\n\0]/.test(v)) throw new TypeError(`covet: invalid value for header ${lower}: it contains a line break`);
-    if (lower === 'content-length' || lower === 'connection' || lower === 'transfer-encoding') {
-      throw new TypeError(`covet: the ${lower} header is managed by the server`);
-    }
+    if (MANAGED_HEADERS.has(lower)) throw managedHeader(lower);
     const extra = (this.extra ??= []);
     for (let i = 0; i < extra.length; i += 2) {
       if (extra[i] === lower) {
