@@ -1,13 +1,14 @@
 /**
- * The engine seam (engine.ts) as both engines keep it: the response headers an engine writes
+ * The engine seam (engine.ts) as both engines keep it: the limits the C engine has its own
+ * copy of agree with engine.ts; the response headers an engine writes
  * itself are refused when a header list is prepared (once, at startup or in `Ctx.responseHeaders`),
  * with an error that names the header; any other valid header is accepted.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NATIVE_ADDON } from '../pipeline/build.ts';
-import type { Engine } from './engine.ts';
+import { KEEP_ALIVE_MS, LINGER_MS, MAX_HEAD_BYTES, MAX_URL_LENGTH, type Engine } from './engine.ts';
 import { loadAddon, nativeEngine } from './native-engine.ts';
 import { nodeEngine } from './node-engine.ts';
 
@@ -43,5 +44,22 @@ for (const [name, make] of engines) {
     assert.throws(() => engine.headers(['odd']), /takes \[name, value/);
   });
 }
+
+test('the limits in engine.ts are those of the C engine (native/include/covet.h)', () => {
+  const header = readFileSync(new URL('./native/include/covet.h', import.meta.url), 'utf8');
+  const defines = new Map<string, string>();
+  for (const m of header.matchAll(/^#define (COVET_\w+) +([^/\n]+?)\s*(?:\/\*.*)?$/gm)) defines.set(m[1]!, m[2]!);
+  // Only numbers and `(NAME * number)`: what these few defines are written as.
+  const value = (name: string): number => {
+    const text = defines.get(name);
+    assert.ok(text !== undefined, `covet.h defines no ${name}`);
+    const product = /^\((COVET_\w+) \* (\d+)\)$/.exec(text!);
+    return product ? value(product[1]!) * Number(product[2]) : Number(text);
+  };
+  assert.is(value('COVET_MAX_URL'), MAX_URL_LENGTH);
+  assert.is(value('COVET_MAX_HEAD'), MAX_HEAD_BYTES);
+  assert.is(value('COVET_KEEP_ALIVE_MS'), KEEP_ALIVE_MS);
+  assert.is(value('COVET_ENDING_MS'), LINGER_MS);
+});
 
 test.run();

@@ -17,7 +17,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { checkHeaderPairs, DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
+import { checkHeaderPairs, closeGracefully, DEFAULT_GRACE_MS, headersTimeoutMs, maxBodyMemory, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
   EngineRequest,
@@ -27,7 +27,6 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
-import { DEFAULT_HEADERS_TIMEOUT_MS, maxBodyMemory } from './node-engine.ts';
 
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
@@ -127,15 +126,6 @@ const SINGLE = new Set([
   'if-modified-since', 'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag',
   'last-modified', 'server', 'age', 'expires',
 ]);
-
-/** `http://host/path?q` (absolute form) as `/path?q`, like the node engine. */
-function originForm(url: string): string {
-  if (url.charCodeAt(0) === 47 /* / */) return url;
-  const m = /^https?:\/\/[^/?#]*/i.exec(url);
-  if (m === null) return url;
-  const rest = url.slice(m[0].length);
-  return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
-}
 
 interface Shared {
   addon: NativeAddon;
@@ -435,16 +425,16 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
           methods = addon.methods();
         }
         handler = h;
-        const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+        const headersTimeout = headersTimeoutMs(options);
         const port = addon.listen(
           options.host,
           options.port,
           options.maxBodySize,
           headersTimeout,
-          Math.max(30_000, headersTimeout),
+          requestTimeoutMs(headersTimeout),
           options.reusePort ?? false,
           maxBodyMemory(options),
-          options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+          sendTimeoutMs(options),
         );
         listening = true;
         return Promise.resolve({ host: options.host, port });
@@ -453,22 +443,16 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       }
     },
 
-    close(graceMs = 10_000): Promise<void> {
+    close(graceMs = DEFAULT_GRACE_MS): Promise<void> {
       if (!listening) return Promise.resolve();
       listening = false;
-      return new Promise<void>((resolve) => {
-        let done = false;
-        const finish = () => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          addon.closeAll();
-          resolve();
-        };
-        const timer = setTimeout(finish, graceMs);
-        timer.unref();
-        if (addon.stop(finish) === 0) finish();
-      });
+      return closeGracefully(
+        graceMs,
+        (finish) => {
+          if (addon.stop(finish) === 0) finish();
+        },
+        () => addon.closeAll(),
+      );
     },
   };
 }

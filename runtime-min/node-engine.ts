@@ -14,20 +14,21 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
-import { checkHeaderPairs, DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
+import {
+  checkHeaderPairs,
+  closeGracefully,
+  DEFAULT_GRACE_MS,
+  headersTimeoutMs,
+  KEEP_ALIVE_MS,
+  LINGER_MS,
+  MAX_HEAD_BYTES,
+  MAX_URL_LENGTH,
+  maxBodyMemory,
+  originForm,
+  requestTimeoutMs,
+  sendTimeoutMs,
+} from './engine.ts';
 import { isValidHost } from './http-syntax.ts';
-
-/** Request targets longer than this answer 414. */
-export const MAX_URL_LENGTH = 8192;
-/** Default for `ListenOptions.headersTimeoutMs`. */
-export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
-/** The least default for `ListenOptions.maxBodyMemory`. */
-export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
-
-/** `ListenOptions.maxBodyMemory`, or its default: 256 MiB, or four bodies of the largest size if that is more. */
-export function maxBodyMemory(options: ListenOptions): number {
-  return options.maxBodyMemory ?? Math.max(DEFAULT_MAX_BODY_MEMORY, 4 * options.maxBodySize);
-}
 
 const SERVER_NAME = 'covet';
 
@@ -37,13 +38,6 @@ const SERVER_NAME = 'covet';
  * array serves every response; no copy per response).
  */
 type NodePrepared = string[];
-
-/**
- * How long a closing connection goes on reading (and dropping) what its client still sends
- * once its last answer is written: the native engine's COVET_ENDING_MS, and the default of
- * nginx's `lingering_timeout`.
- */
-export const LINGER_MS = 5_000;
 
 /** What a connection that reads no more requests does with the bytes that still arrive. */
 function drop(): void {}
@@ -252,18 +246,6 @@ class NodeRequest implements EngineRequest {
 }
 
 /**
- * The absolute-form target `http://host/path?q` (RFC 9112 §3.2.2: a server
- * must accept it) as the origin-form `/path?q` the router expects.
- */
-function originForm(url: string): string {
-  if (url.charCodeAt(0) === 47 /* / */) return url;
-  const m = /^https?:\/\/[^/?#]*/i.exec(url);
-  if (m === null) return url;
-  const rest = url.slice(m[0].length);
-  return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
-}
-
-/**
  * node:http's response, which settles its NodeResponse on 'finish' (the whole response was handed
  * to the socket) after node:http's own listener, as a `once('finish')` would, but without a
  * listener and a closure per response.
@@ -453,8 +435,8 @@ export function nodeEngine(): Engine {
 
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
-      const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-      const sendTimeout = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+      const headersTimeout = headersTimeoutMs(options);
+      const sendTimeout = sendTimeoutMs(options);
       // Bodies still arriving, by when they began (a Map keeps insertion order), and their bytes
       // together: past the limit, the oldest is refused (503) and dropped.
       const bodyLimit = maxBodyMemory(options);
@@ -539,13 +521,13 @@ export function nodeEngine(): Engine {
 
       const srv = http.createServer(
         {
-          maxHeaderSize: 16 * 1024,
+          maxHeaderSize: MAX_HEAD_BYTES,
           headersTimeout,
-          requestTimeout: Math.max(30_000, headersTimeout),
+          requestTimeout: requestTimeoutMs(headersTimeout),
           // How often node:http looks for connections past their timeouts (its default, 30 s,
           // would let a slowloris client hold a connection for up to 30 s more).
           connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))),
-          keepAliveTimeout: 5_000,
+          keepAliveTimeout: KEEP_ALIVE_MS,
           // Checked by `refusal` so that the answer has Covet's JSON body like every other 400.
           requireHostHeader: false,
           noDelay: true,
@@ -601,31 +583,27 @@ export function nodeEngine(): Engine {
       });
     },
 
-    close(graceMs = 10_000): Promise<void> {
+    close(graceMs = DEFAULT_GRACE_MS): Promise<void> {
       const srv = server;
       if (!srv) return Promise.resolve();
       server = null;
       state.stopping = true;
-      return new Promise<void>((resolve) => {
-        let done = false;
-        const finish = () => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
+      return closeGracefully(
+        graceMs,
+        (finish) => {
+          // close() stops accepting and calls back once every connection has ended;
+          // idle keep-alive connections are closed now, busy ones once their response
+          // (sent with `Connection: close`) is out.
+          srv.close(() => finish());
+          srv.closeIdleConnections();
+          if (state.inFlight !== 0) idleWaiters.push(() => setImmediate(() => srv.closeIdleConnections()));
+        },
+        () => {
           if (sendTimer !== null) clearInterval(sendTimer);
           sendTimer = null;
           srv.closeAllConnections();
-          resolve();
-        };
-        const timer = setTimeout(finish, graceMs);
-        timer.unref();
-        // close() stops accepting and calls back once every connection has ended;
-        // idle keep-alive connections are closed now, busy ones once their response
-        // (sent with `Connection: close`) is out.
-        srv.close(() => finish());
-        srv.closeIdleConnections();
-        if (state.inFlight !== 0) idleWaiters.push(() => setImmediate(() => srv.closeIdleConnections()));
-      });
+        },
+      );
     },
   };
 }

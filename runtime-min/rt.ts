@@ -18,17 +18,26 @@ export const JSON_HEADER_PAIRS: readonly string[] = Object.freeze(['content-type
 export const EMPTY_HEADER_PAIRS: readonly string[] = Object.freeze([]);
 export const TEXT_HEADER_PAIRS: readonly string[] = Object.freeze(['content-type', 'text/plain; charset=utf-8']);
 
-let engine: Engine;
+let engine: Engine | undefined;
 let H_JSON: PreparedHeaders;
 
-/** Binds the helpers to the engine (prepares the shared header blocks). Called once at startup. */
+/**
+ * Binds the helpers to the engine (prepares the shared header blocks). Called once, by the
+ * generated module as it loads (templates/server.hbs), before its own headers are prepared.
+ */
 export function bindEngine(e: Engine): void {
+  if (engine !== undefined && engine !== e) throw new Error('covet: the runtime is already bound to another engine');
   engine = e;
   H_JSON = e.headers(['content-type', 'application/json']);
 }
 
+/** The engine bindEngine was given (`serve` checks that it serves with that one). */
+export function boundEngine(): Engine | undefined {
+  return engine;
+}
+
 export function prepareHeaders(pairs: readonly string[]): PreparedHeaders {
-  return engine.headers(pairs);
+  return engine!.headers(pairs);
 }
 
 /** Thrown by extraction code for input that is not even well-formed (bad percent-encoding); answers 400. */
@@ -49,7 +58,7 @@ export function notFound(_req: EngineRequest, res: EngineResponse): void {
 
 export function methodNotAllowed(_req: EngineRequest, res: EngineResponse, allow: string): void {
   if (res.closed) return;
-  res.send(405, engine.headers(['content-type', 'application/json', 'allow', allow]), detailBody('Method Not Allowed'));
+  res.send(405, engine!.headers(['content-type', 'application/json', 'allow', allow]), detailBody('Method Not Allowed'));
 }
 
 export function badRequest(_req: EngineRequest, res: EngineResponse, message: string): void {
@@ -215,7 +224,7 @@ export class Context implements Ctx {
       if (at !== -1 && at % 2 === 0) pairs[at + 1] = extra[i + 1]!;
       else pairs.push(extra[i]!, extra[i + 1]!);
     }
-    return engine.headers(pairs);
+    return engine!.headers(pairs);
   }
 }
 
@@ -231,7 +240,7 @@ export function fail(res: EngineResponse, err: unknown, route: string): void {
       const pairs = ['content-type', 'application/json'];
       for (const k of Object.keys(err.headers)) pairs.push(k.toLowerCase(), String(err.headers[k]));
       try {
-        prepared = engine.headers(pairs);
+        prepared = engine!.headers(pairs);
       } catch {
         /* a header the engine refuses (a line break in a value): answer without the extra headers */
       }
