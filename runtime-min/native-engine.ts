@@ -17,6 +17,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { APP_ERRORS, errorBody } from './errors.ts';
 import { checkHeaderPairs, closeGracefully, DEFAULT_GRACE_MS, headersTimeoutMs, maxBodyMemory, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
@@ -350,6 +351,7 @@ function invalidStatus(status: unknown): RangeError {
 }
 
 const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
+const INTERNAL_BODY = errorBody(APP_ERRORS.INTERNAL);
 
 export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundary = boundaryFromEnv()): Engine {
   const shared: Shared = { addon, pending: new Map() };
@@ -367,7 +369,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     } catch (err) {
       process.stderr.write(`covet: request handler failed: ${String(err)}\n`);
       try {
-        if (!x.closed) x.send(500, PLAIN_500, '{"detail":"Internal Server Error"}', true);
+        if (!x.closed) x.send(500, PLAIN_500, INTERNAL_BODY, true);
       } catch {
         /* already answered */
       }

@@ -28,6 +28,7 @@ import {
   requestTimeoutMs,
   sendTimeoutMs,
 } from './engine.ts';
+import { ENGINE_ERRORS, errorBody, type ErrorAnswer } from './errors.ts';
 import { isValidHost } from './http-syntax.ts';
 
 const SERVER_NAME = 'covet';
@@ -334,7 +335,7 @@ class NodeResponse implements EngineResponse {
   }
 
   /** A minimal error answer written by the engine itself (limits, bad framing); closes the connection. */
-  refuse(status: number, detail: string): void {
+  refuse(error: ErrorAnswer): void {
     if (this.sent) return;
     this.sent = true;
     this.willAnswer = true;
@@ -342,8 +343,8 @@ class NodeResponse implements EngineResponse {
     this.connection.stopReading();
     this.connection.lastAnswer();
     if (this.closed) return;
-    const body = JSON.stringify({ detail });
-    this.raw.writeHead(status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
+    const body = errorBody(error);
+    this.raw.writeHead(error.status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
     this.raw.end(body);
   }
 }
@@ -355,22 +356,23 @@ interface EngineState {
 }
 
 /** The raw bytes of an error answer for a request node:http could not parse. */
-function rawError(status: number, reason: string): string {
-  const body = JSON.stringify({ detail: reason });
+function rawError(error: ErrorAnswer): string {
+  const body = errorBody(error);
+  // Only the generic ones (400, 408, 431) come here: their detail is the reason phrase.
   return (
-    `HTTP/1.1 ${status} ${reason}\r\nserver: ${SERVER_NAME}\r\ndate: ${new Date().toUTCString()}\r\n` +
+    `HTTP/1.1 ${error.status} ${error.detail}\r\nserver: ${SERVER_NAME}\r\ndate: ${new Date().toUTCString()}\r\n` +
     `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
   );
 }
 
 /**
  * Requests node:http accepts but Covet refuses (each is a case in
- * runtime-min/conformance/cases): returns [status, detail] or null.
+ * runtime-min/conformance/cases): returns the answer, or null.
  */
-function refusal(req: http.IncomingMessage): [number, string] | null {
+function refusal(req: http.IncomingMessage): ErrorAnswer | null {
   // HTTP/0.9 request lines and majors other than 1 (llhttp itself rejects 1.2+).
-  if (req.httpVersionMajor !== 1) return [505, 'HTTP Version Not Supported'];
-  if ((req.url ?? '').length > MAX_URL_LENGTH) return [414, 'URI Too Long'];
+  if (req.httpVersionMajor !== 1) return ENGINE_ERRORS.VERSION;
+  if ((req.url ?? '').length > MAX_URL_LENGTH) return ENGINE_ERRORS.URI_TOO_LONG;
   // RFC 9112 §3.2: exactly one Host from an HTTP/1.1 client, and from any client a valid one.
   let hosts = 0;
   let validHosts = true;
@@ -383,10 +385,10 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
       if (!isValidHost(raw[i + 1]!)) validHosts = false;
     }
   }
-  if (req.httpVersionMinor === 1 && hosts !== 1) return [400, hosts === 0 ? 'Bad Request: missing Host header' : 'Bad Request: more than one Host header'];
-  if (!validHosts) return [400, 'Bad Request: invalid Host header'];
+  if (req.httpVersionMinor === 1 && hosts !== 1) return hosts === 0 ? ENGINE_ERRORS.NO_HOST : ENGINE_ERRORS.TWO_HOSTS;
+  if (!validHosts) return ENGINE_ERRORS.BAD_HOST;
   // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means faulty framing.
-  if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) return [400, 'Bad Request: Transfer-Encoding in an HTTP/1.0 request'];
+  if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) return ENGINE_ERRORS.TE_HTTP10;
   return null;
 }
 
@@ -456,7 +458,7 @@ export function nodeEngine(): Engine {
         const response = new NodeResponse(res, connection, state);
         const refused = refusal(req);
         if (refused !== null) {
-          response.refuse(refused[0], refused[1]);
+          response.refuse(refused);
           return;
         }
         const request = new NodeRequest(req, response);
@@ -470,7 +472,7 @@ export function nodeEngine(): Engine {
         const declared = Number(req.headers['content-length'] ?? 0);
         if (declared > options.maxBodySize) {
           // Answered before the body is sent when the client waits for 100 Continue.
-          response.refuse(413, 'Payload Too Large');
+          response.refuse(ENGINE_ERRORS.TOO_LARGE);
           return;
         }
         if (expectsContinue) res.writeContinue();
@@ -482,7 +484,7 @@ export function nodeEngine(): Engine {
           refuse: () => {
             dropped = true;
             chunks.length = 0;
-            response.refuse(503, 'Service Unavailable');
+            response.refuse(ENGINE_ERRORS.UNAVAILABLE);
           },
         };
         req.on('data', (chunk: Buffer) => {
@@ -493,7 +495,7 @@ export function nodeEngine(): Engine {
             dropped = true;
             chunks.length = 0;
             forget(response);
-            response.refuse(413, 'Payload Too Large');
+            response.refuse(ENGINE_ERRORS.TOO_LARGE);
             return;
           }
           chunks.push(chunk);
@@ -540,7 +542,7 @@ export function nodeEngine(): Engine {
       // Any other expectation: 417 (node:http's own answer has no body and keeps the connection).
       srv.on('checkExpectation', (req: http.IncomingMessage, res: CovetServerResponse) => {
         const connection = connectionOf(req.socket);
-        if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(417, 'Expectation Failed');
+        if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(ENGINE_ERRORS.EXPECTATION);
       });
       srv.on('connection', (socket: Socket) => connectionOf(socket));
       srv.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -557,9 +559,9 @@ export function nodeEngine(): Engine {
           return;
         }
         const code = err.code;
-        const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-        const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-        connection.failWith(rawError(status, reason));
+        connection.failWith(
+          rawError(code === 'HPE_HEADER_OVERFLOW' ? ENGINE_ERRORS.HEADERS_TOO_BIG : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ENGINE_ERRORS.TIMEOUT : ENGINE_ERRORS.BAD_REQUEST),
+        );
       });
       server = srv;
       // One sweep for every connection's send timeout; a connection is closed between

@@ -3,7 +3,8 @@
  * cookie decoding, the request context. Everything here is monomorphic and
  * small; the route-specific work is in the generated code.
  */
-import { HttpError, REASONS, type Ctx } from './api.ts';
+import { HttpError, type Ctx } from './api.ts';
+import { APP_ERRORS, errorBody } from './errors.ts';
 import { MANAGED_HEADERS, managedHeader, type Engine, type EngineRequest, type EngineResponse, type PreparedHeaders } from './engine.ts';
 
 /** One validation failure, FastAPI's shape. */
@@ -53,12 +54,12 @@ export function sendError(res: EngineResponse, status: number, detail: unknown):
 }
 
 export function notFound(_req: EngineRequest, res: EngineResponse): void {
-  sendError(res, 404, 'Not Found');
+  sendError(res, APP_ERRORS.NOT_FOUND.status, APP_ERRORS.NOT_FOUND.detail);
 }
 
 export function methodNotAllowed(_req: EngineRequest, res: EngineResponse, allow: string): void {
   if (res.closed) return;
-  res.send(405, engine!.headers(['content-type', 'application/json', 'allow', allow]), detailBody('Method Not Allowed'));
+  res.send(405, engine!.headers(['content-type', 'application/json', 'allow', allow]), errorBody(APP_ERRORS.METHOD_NOT_ALLOWED));
 }
 
 export function badRequest(_req: EngineRequest, res: EngineResponse, message: string): void {
@@ -91,13 +92,13 @@ export function readJson(req: EngineRequest, res: EngineResponse): unknown {
   const body = req.body;
   if (body === null || body.length === 0) return undefined;
   if (!isJsonContentType(req.header('content-type'))) {
-    sendError(res, 415, 'Unsupported Media Type: expected application/json');
+    sendError(res, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.status, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.detail);
     return ANSWERED;
   }
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
-    sendError(res, 400, `Malformed JSON in request body: ${(err as Error).message}`);
+    sendError(res, APP_ERRORS.MALFORMED_JSON.status, APP_ERRORS.MALFORMED_JSON.detail + (err as Error).message);
     return ANSWERED;
   }
 }
@@ -116,7 +117,7 @@ export function decodeQuery(s: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
-    throw new BadRequest('invalid percent-encoding in query string');
+    throw new BadRequest(APP_ERRORS.QUERY_ENCODING.detail);
   }
 }
 
@@ -260,7 +261,7 @@ export function fail(res: EngineResponse, err: unknown, route: string): void {
   logError(route, err);
   if (res.closed) return;
   try {
-    res.send(500, H_JSON, detailBody(REASONS[500]));
+    res.send(500, H_JSON, errorBody(APP_ERRORS.INTERNAL));
   } catch {
     /* already answered: nothing more to do */
   }
@@ -294,7 +295,7 @@ export function internalError(res: EngineResponse, err: unknown): void {
   if (!res.closed) {
     try {
       // What failed may have left the connection's state unknown: it is not reused.
-      res.send(500, H_JSON, detailBody(REASONS[500]), true);
+      res.send(500, H_JSON, errorBody(APP_ERRORS.INTERNAL), true);
     } catch {
       /* already answered */
     }
