@@ -315,11 +315,24 @@ export function settle<T>(
       try {
         reply(res, value, ctx);
       } catch (err) {
-        fail(res, err, route);
+        failOrLastNet(res, err, route);
       }
     },
-    (err: unknown) => fail(res, err, route),
+    (err: unknown) => failOrLastNet(res, err, route),
   );
+}
+
+/**
+ * `fail`, in a promise's callback: what escapes it (an error answer that cannot even be made)
+ * meets internalError there, as it would in the engine's guard for a sync handler, rather than
+ * rejecting a promise nobody awaits, which ends the process.
+ */
+function failOrLastNet(res: EngineResponse, err: unknown, route: string): void {
+  try {
+    fail(res, err, route);
+  } catch (escaped) {
+    internalError(res, escaped);
+  }
 }
 
 export { HttpError };
