@@ -14,11 +14,11 @@
  * Answers go back as one call: `send(key, seq, flags, status, headerBlock, body)`,
  * where the header block is the Buffer `headers()` prepared at startup.
  */
-import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
+import { APP_ERRORS, errorBody } from './errors.ts';
+import { checkHeaderPairs, closeGracefully, DEFAULT_GRACE_MS, headersTimeoutMs, maxBodyMemory, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
   EngineRequest,
@@ -28,7 +28,6 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
-import { DEFAULT_HEADERS_TIMEOUT_MS, maxBodyMemory } from './node-engine.ts';
 
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
@@ -117,6 +116,7 @@ const R_BODY_OFF = 6;
 const R_BODY_LEN = 7;
 const R_NHEADERS = 8;
 const R_HEADERS = 9;
+const F_CLOSE = 0x200;
 const F_HAS_BODY = 0x800;
 /** Answers a connection may owe before its next requests wait (COVET_MAX_OWED). */
 const MAX_OWED = 128;
@@ -127,15 +127,6 @@ const SINGLE = new Set([
   'if-modified-since', 'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag',
   'last-modified', 'server', 'age', 'expires',
 ]);
-
-/** `http://host/path?q` (absolute form) as `/path?q`, like the node engine. */
-function originForm(url: string): string {
-  if (url.charCodeAt(0) === 47 /* / */) return url;
-  const m = /^https?:\/\/[^/?#]*/i.exec(url);
-  if (m === null) return url;
-  const rest = url.slice(m[0].length);
-  return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
-}
 
 interface Shared {
   addon: NativeAddon;
@@ -153,6 +144,8 @@ abstract class Exchange implements EngineRequest, EngineResponse {
   private sent = false;
   private gone = false;
   private tracked = false;
+  /** Sent as the connection's last answer: the requests after it are not run. */
+  closes = false;
   private controller: AbortController | null = null;
 
   constructor(
@@ -192,7 +185,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     return this.tracked && !this.sent;
   }
 
-  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void {
     if (this.sent) throw new Error('covet: a response was already sent for this request');
     if (this.gone) {
       this.sent = true;
@@ -200,8 +193,10 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     }
     // Throws (bad status, headers not from engine.headers()) before anything is written.
     if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
-    this.shared.addon.send(this.key, this.seq, this.flags, status | 0, headers as Buffer, body);
+    // C closes after a response whose flags say so, as after a request that asked to close.
+    this.shared.addon.send(this.key, this.seq, close === true ? this.flags | F_CLOSE : this.flags, status | 0, headers as Buffer, body);
     this.sent = true;
+    if (close === true) this.closes = true;
     if (this.tracked) {
       const set = this.shared.pending.get(this.key);
       if (set !== undefined) {
@@ -356,6 +351,7 @@ function invalidStatus(status: unknown): RangeError {
 }
 
 const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
+const INTERNAL_BODY = errorBody(APP_ERRORS.INTERNAL);
 
 export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundary = boundaryFromEnv()): Engine {
   const shared: Shared = { addon, pending: new Map() };
@@ -373,7 +369,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     } catch (err) {
       process.stderr.write(`covet: request handler failed: ${String(err)}\n`);
       try {
-        if (!x.closed) x.send(500, PLAIN_500, '{"detail":"Internal Server Error"}');
+        if (!x.closed) x.send(500, PLAIN_500, INTERNAL_BODY, true);
       } catch {
         /* already answered */
       }
@@ -392,8 +388,9 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       m += meta[m]!;
       run(x);
       // The connection's answers backed up (C says so), or too many are still being worked
-      // on: the rest of the batch waits in C until they drain.
-      if (i + 1 < count && (control[0] !== 0 || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
+      // on: the rest of the batch waits in C until they drain. After a last answer, the rest
+      // is not run at all (C drops it: the connection is ending).
+      if (i + 1 < count && (control[0] !== 0 || x.closes || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
     }
     return count;
   };
@@ -413,13 +410,9 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     name: 'native',
 
     headers(pairs: readonly string[]): PreparedHeaders {
-      if (pairs.length % 2 !== 0) throw new TypeError('covet: headers() takes [name, value, name, value, …]');
+      checkHeaderPairs(pairs);
       let text = '';
-      for (let i = 0; i < pairs.length; i += 2) {
-        http.validateHeaderName(pairs[i]!);
-        http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
-        text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
-      }
+      for (let i = 0; i < pairs.length; i += 2) text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
       return Buffer.from(text, 'latin1') as unknown as PreparedHeaders;
     },
 
@@ -434,16 +427,16 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
           methods = addon.methods();
         }
         handler = h;
-        const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+        const headersTimeout = headersTimeoutMs(options);
         const port = addon.listen(
           options.host,
           options.port,
           options.maxBodySize,
           headersTimeout,
-          Math.max(30_000, headersTimeout),
+          requestTimeoutMs(headersTimeout),
           options.reusePort ?? false,
           maxBodyMemory(options),
-          options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+          sendTimeoutMs(options),
         );
         listening = true;
         return Promise.resolve({ host: options.host, port });
@@ -452,22 +445,16 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       }
     },
 
-    close(graceMs = 10_000): Promise<void> {
+    close(graceMs = DEFAULT_GRACE_MS): Promise<void> {
       if (!listening) return Promise.resolve();
       listening = false;
-      return new Promise<void>((resolve) => {
-        let done = false;
-        const finish = () => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          addon.closeAll();
-          resolve();
-        };
-        const timer = setTimeout(finish, graceMs);
-        timer.unref();
-        if (addon.stop(finish) === 0) finish();
-      });
+      return closeGracefully(
+        graceMs,
+        (finish) => {
+          if (addon.stop(finish) === 0) finish();
+        },
+        () => addon.closeAll(),
+      );
     },
   };
 }
