@@ -132,6 +132,7 @@ typedef struct {
   uint32_t head_headers; /* headers in the header section; those after it are trailer fields */
   uint8_t started;   /* a request line has begun */
   uint8_t in_head;   /* before the end of its header section */
+  uint8_t in_trailer; /* after the last chunk, before the end of the trailer section */
   uint8_t in_field;  /* inside a header name */
   uint8_t in_value;  /* inside a header value */
   uint8_t hosts;     /* Host headers seen */

@@ -306,7 +306,7 @@ static int covet_scan_head(const char* s, const char* e, char prev2, char prev1)
   return 0;
 }
 
-/* Scans what this read holds of the current head, from covet_head_from to `end`. */
+/* Scans what this read holds of the current head (or trailer section), from covet_head_from to `end`. */
 static int covet_scan_head_part(const char* end) {
   const char* from = covet_head_from;
   covet_head_from = NULL;
@@ -438,6 +438,15 @@ static int covet_on_headers_complete(llhttp_t* p) {
   return 0;
 }
 
+/* The last chunk's size line is parsed: its trailer section follows, held to the head's rule
+ * (covet_scan_head). llhttp tells a callback no position, so the parser pauses here and
+ * covet_feed starts the scan where it stopped (the trailer section's first byte). */
+static int covet_on_chunk_header(llhttp_t* p) {
+  if (p->content_length != 0) return 0;
+  covet_cur->in_trailer = 1;
+  return HPE_PAUSED;
+}
+
 static int covet_on_body(llhttp_t* p, const char* at, size_t len) {
   (void)p;
   covet_msg_t* m = covet_cur;
@@ -451,6 +460,8 @@ static int covet_on_body(llhttp_t* p, const char* at, size_t len) {
 static int covet_on_message_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
+  /* A trailer section's last bytes are in this read, as a head's are at on_headers_complete. */
+  if (m->in_trailer && covet_scan_head_part(covet_read_end) != 1) return covet_fail(COVET_E_BAD_REQUEST);
   if (covet_into != NULL) {
     /* Begun in an earlier read: copied into staging now, once (it is the read's first request,
      * so staging is empty), and its partial's buffers are given back. */
@@ -856,16 +867,25 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   const char* rest = end; /* the input not parsed: [rest, end) */
   covet_read_start = at;
   covet_read_end = end;
-  covet_head_from = covet_cur->started && covet_cur->in_head ? at : NULL;
+  covet_head_from = covet_cur->started && (covet_cur->in_head || covet_cur->in_trailer) ? at : NULL;
   llhttp_errno_t err = llhttp_execute(p, at, len);
-  while (err == HPE_PAUSED_UPGRADE) {
-    /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
+  while (err != HPE_OK) {
     const char* pos = llhttp_get_error_pos(p);
-    llhttp_resume_after_upgrade(p);
+    if (err == HPE_PAUSED_UPGRADE) {
+      /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
+      llhttp_resume_after_upgrade(p);
+    } else if (err == HPE_PAUSED && covet_cur->started && covet_cur->in_trailer) {
+      /* Paused by on_chunk_header (a share's pause comes after its request completed): the
+       * trailer section begins at pos. */
+      llhttp_resume(p);
+      covet_head_from = pos;
+    } else {
+      break;
+    }
     err = pos != NULL && pos < end ? llhttp_execute(p, pos, (size_t)(end - pos)) : HPE_OK;
   }
-  /* A head still arriving: scan what this read brought of it. */
-  if (err == HPE_OK && covet_cur->started && covet_cur->in_head && covet_scan_head_part(end) != 0) {
+  /* A head or trailer section still arriving: scan what this read brought of it. */
+  if (err == HPE_OK && covet_cur->started && (covet_cur->in_head || covet_cur->in_trailer) && covet_scan_head_part(end) != 0) {
     covet_cur->error = COVET_E_BAD_REQUEST;
     err = HPE_USER;
   }
@@ -1119,6 +1139,7 @@ int covet_listen(const char* host, int port, int backlog, int reuseport, int* po
     covet_settings.on_header_value = covet_on_header_value;
     covet_settings.on_header_value_complete = covet_on_header_value_complete;
     covet_settings.on_headers_complete = covet_on_headers_complete;
+    covet_settings.on_chunk_header = covet_on_chunk_header;
     covet_settings.on_body = covet_on_body;
     covet_settings.on_message_complete = covet_on_message_complete;
     covet_host_chars_init();
