@@ -31,16 +31,17 @@ static covet_partial_t* covet_into;
 
 /* Grows a partial's buffer (`size` bytes of `elem` each, `cap` of them) to hold `need`: by half
  * at least (amortised O(1) per append), but never past `limit` (0: none) when that is enough,
- * so a body whose Content-Length is known holds about what it has received. Returns 0 or -1. */
+ * so a body whose Content-Length is known holds about what it has received. Returns 0,
+ * UV_EOVERFLOW (past 2^32 elements) or UV_ENOMEM. */
 static int covet_partial_grow(void** data, uint32_t* cap, size_t elem, uint64_t need, uint64_t limit) {
   if (need <= *cap) return 0;
   uint64_t n = (uint64_t)*cap + *cap / 2;
   if (n < 64) n = 64;
   if (n < need) n = need;
   if (limit >= need && n > limit) n = limit;
-  if (n > UINT32_MAX) return -1;
+  if (n > UINT32_MAX) return UV_EOVERFLOW;
   void* d = realloc(*data, (size_t)n * elem);
-  if (d == NULL) return -1;
+  if (d == NULL) return UV_ENOMEM;
   *data = d;
   *cap = (uint32_t)n;
   return 0;
@@ -110,11 +111,11 @@ static int covet_count_head(size_t len) {
 }
 
 /* Puts saved bytes and records (a completed partial request or deferred requests, rebased to 0)
- * at the start of staging and meta, growing them when needed; returns 0 or -1 (out of memory). */
+ * at the start of staging and meta, growing them when needed; returns 0 or COVET_ERR_NAPI. */
 static int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len) {
   if ((data_len > S->staging_cap && covet_grow_staging(data_len) != 0) ||
       (meta_len > S->meta_cap && covet_grow_meta(meta_len) != 0))
-    return -1;
+    return COVET_ERR_NAPI;
   if (data_len > 0) memcpy(S->staging, data, data_len);
   if (meta_len > 0) memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
   S->staging_len = data_len;
@@ -729,12 +730,13 @@ static covet_error_t covet_error_of(llhttp_errno_t err) {
 
 /* A request begun by this read is unfinished: its bytes and record (from `bytes` and `rec` on in
  * staging and meta) move to the connection's partial, its parser too unless it is already the
- * partial's (the partial's earlier request completed in this read). Returns 0 or -1. */
+ * partial's (the partial's earlier request completed in this read). Returns 0, UV_ENOMEM or
+ * UV_EOVERFLOW. */
 static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, size_t bytes, size_t rec) {
   covet_partial_t* pa = c->partial;
   if (pa == NULL) {
     pa = calloc(1, sizeof *pa);
-    if (pa == NULL) return -1;
+    if (pa == NULL) return UV_ENOMEM;
     c->partial = pa;
     pa->conn = c;
     pa->parser = *p;
@@ -744,9 +746,9 @@ static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, size_t bytes, size_t
   }
   uint32_t dlen = (uint32_t)(S->staging_len - bytes);
   uint32_t mlen = (uint32_t)(S->meta_len - rec);
-  if (covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, dlen, pa->msg.total) != 0 ||
-      covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), mlen, 0) != 0)
-    return -1;
+  int err = covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, dlen, pa->msg.total);
+  if (err == 0) err = covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), mlen, 0);
+  if (err != 0) return err;
   if (dlen > 0) memcpy(pa->data, S->staging + bytes, dlen);
   memcpy(pa->meta, S->meta + rec, mlen * sizeof(uint32_t));
   pa->data_len = dlen;
@@ -778,11 +780,11 @@ static void covet_deferred_trim(covet_conn_t* c) {
 
 /* Keeps records [rec, done_meta) and their bytes (up to done_bytes) of the current batch for
  * later turns: the connection's answers backed up before JavaScript had them all, or its read
- * came when this turn had no time left for it. */
+ * came when this turn had no time left for it. Returns 0 or UV_ENOMEM. */
 static int covet_defer(covet_conn_t* c, size_t rec, size_t done_meta, size_t done_bytes, uint32_t count) {
   uint32_t base0 = S->meta[rec + COVET_R_BASE];
   covet_deferred_t* d = covet_deferred_of(c);
-  if (d == NULL) return -1;
+  if (d == NULL) return UV_ENOMEM;
   /* Parsed ones are deferred only once the earlier ones are all out (count is 0). */
   d->data_len = (uint32_t)(done_bytes - base0);
   d->meta_len = (uint32_t)(done_meta - rec);
@@ -790,7 +792,7 @@ static int covet_defer(covet_conn_t* c, size_t rec, size_t done_meta, size_t don
   d->rec = 0;
   d->data = malloc(d->data_len ? d->data_len : 1);
   d->meta = malloc(d->meta_len * sizeof(uint32_t));
-  if (d->data == NULL || d->meta == NULL) return -1; /* the caller closes the connection */
+  if (d->data == NULL || d->meta == NULL) return UV_ENOMEM; /* the caller closes the connection */
   memcpy(d->data, S->staging + base0, d->data_len);
   memcpy(d->meta, S->meta + rec, d->meta_len * sizeof(uint32_t));
   for (uint32_t r = 0; r < d->meta_len; r += d->meta[r + COVET_R_WORDS]) d->meta[r + COVET_R_BASE] -= base0;
@@ -798,17 +800,18 @@ static int covet_defer(covet_conn_t* c, size_t rec, size_t done_meta, size_t don
 }
 
 /* Keeps the input after a share, with its parser, for later turns. Input from a read is copied
- * (the read buffer is shared); input that was kept already only moves its start. */
+ * (the read buffer is shared); input that was kept already only moves its start. Returns 0 or
+ * UV_ENOMEM. */
 static int covet_keep_input(covet_conn_t* c, const llhttp_t* p, const char* rest, size_t len, int kept) {
   covet_deferred_t* d = covet_deferred_of(c);
-  if (d == NULL) return -1;
+  if (d == NULL) return UV_ENOMEM;
   d->parser = *p;
   if (kept) {
     d->input_at = (uint32_t)(rest - d->input);
     return 0;
   }
   d->input = malloc(len);
-  if (d->input == NULL) return -1;
+  if (d->input == NULL) return UV_ENOMEM;
   memcpy(d->input, rest, len);
   d->input_len = (uint32_t)len;
   d->input_at = 0;
