@@ -40,6 +40,8 @@ export interface NativeAddon {
   peer(key: number): string;
   stats(): { connections: number; partial: number; connBytes: number };
   methods(): string[];
+  /** The record layout, flags and limits of covet.h (COVET_LAYOUT): what LAYOUT must agree with. */
+  layout(): Record<string, number>;
 }
 
 /**
@@ -91,8 +93,9 @@ export function loadAddon(base: string | URL = import.meta.url): NativeAddon {
         'deploy the whole output folder, or build with --engine node',
     );
   }
+  let addon: NativeAddon;
   try {
-    loaded = createRequire(import.meta.url)(file) as NativeAddon;
+    addon = createRequire(import.meta.url)(file) as NativeAddon;
   } catch (err) {
     const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
     throw new Error(
@@ -100,13 +103,23 @@ export function loadAddon(base: string | URL = import.meta.url): NativeAddon {
         'it is the one of the machine that ran covet build: build where the server runs (same platform and libc), or with --engine node',
     );
   }
-  return loaded;
+  const wrong = typeof addon.layout === 'function' ? layoutMismatches(addon.layout()) : ['layout(): missing'];
+  if (wrong.length > 0) {
+    throw new Error(
+      `covet: the native engine's binary ${file} does not match this runtime's record layout (${wrong.join('; ')}); ` +
+        'rebuild it from the same sources (node scripts/setup.mjs)',
+    );
+  }
+  return (loaded = addon);
 }
 
 /** Buffer's undocumented fast latin1 decoder (what `toString('latin1', a, b)` calls after its checks). */
 type Bytes = Buffer & { latin1Slice(start: number, end: number): string };
 
-// Record layout (covet.h, COVET_R_*) and request flags (COVET_F_*).
+// Record layout (covet.h, COVET_R_*), request flags (COVET_F_*) and COVET_MAX_OWED. covet.h is
+// the source: these stay literal constants (V8 folds them into the hot paths), and loadAddon
+// refuses an addon whose layout() differs from LAYOUT.
+const R_WORDS = 0;
 const R_BASE = 1;
 const R_SIZE = 2;
 const R_SEQ = 3;
@@ -116,10 +129,24 @@ const R_BODY_OFF = 6;
 const R_BODY_LEN = 7;
 const R_NHEADERS = 8;
 const R_HEADERS = 9;
+const F_METHOD = 0xff;
+const F_HEAD = 0x100;
 const F_CLOSE = 0x200;
 const F_HAS_BODY = 0x800;
 /** Answers a connection may owe before its next requests wait (COVET_MAX_OWED). */
 const MAX_OWED = 128;
+
+/** What this file reads records with, by covet.h's names (without the COVET_ prefix). */
+export const LAYOUT: Readonly<Record<string, number>> = Object.freeze({
+  R_WORDS, R_BASE, R_SIZE, R_SEQ, R_FLAGS, R_URL_LEN, R_BODY_OFF, R_BODY_LEN, R_NHEADERS, R_HEADERS,
+  F_METHOD, F_HEAD, F_CLOSE, F_HAS_BODY, MAX_OWED,
+});
+
+/** The names whose values differ between LAYOUT and the addon's layout() (or that one side lacks). */
+export function layoutMismatches(addon: Record<string, number>, js: Readonly<Record<string, number>> = LAYOUT): string[] {
+  const names = new Set([...Object.keys(js), ...Object.keys(addon)]);
+  return [...names].filter((n) => js[n] !== addon[n]).map((n) => `${n}: addon ${addon[n]}, native-engine.ts ${js[n]}`);
+}
 
 /** Headers node:http keeps only the first of (IncomingMessage's matchKnownFields). */
 const SINGLE = new Set([
@@ -156,7 +183,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     methods: readonly string[],
     private readonly shared: Shared,
   ) {
-    this.method = methods[flags & 0xff] ?? 'GET';
+    this.method = methods[flags & F_METHOD] ?? 'GET';
     this.url = originForm(url);
   }
 

@@ -29,13 +29,6 @@ const SERVER_ARGS = ['--max-body-size', '1024', '--headers-timeout', '1000'];
 // case, `node`/`native` the normalised results and `at` the index of the first
 // answer that differs. A rule should be as narrow as the difference it explains.
 
-/** A trailer section (after a last chunk `0…` line) with obs-fold or a bare LF in it. */
-function hasOddTrailers(c) {
-  for (const m of c.bytes.toString('latin1').matchAll(/\n0+[ \t;]?[^\r\n]*\r?\n((?:[^\r\n]+\r?\n)*?)\r?\n/g)) {
-    if (/\n[ \t]|(^|[^\r])\n/.test(m[0].slice(1))) return true;
-  }
-  return false;
-}
 /** A Host field whose value is not `host [ ":" port ]` (RFC 9112 §3.2, RFC 3986 §3.2.2). */
 function hasBadHost(c) {
   for (const m of c.bytes.toString('latin1').matchAll(/\nhost[ \t]*:([^\r\n]*)/gi)) {
@@ -44,8 +37,6 @@ function hasBadHost(c) {
   }
   return false;
 }
-/** Node refused (400) where the native engine answered otherwise, or not yet. */
-const nodeRefused = (node, native, at) => node.answers[at]?.code === 400;
 /** The engine's own 400 for a request it could not parse (not a handler's 400). */
 const parseError = (a) => a?.code === 400 && a.text.endsWith('\n\n{"detail":"Bad Request"}');
 /** An engine's own 400 (`{"detail":"Bad Request…"}`, or none for HEAD), not a handler's. */
@@ -84,11 +75,6 @@ export const ALLOWED = [
  * difference no entry matches is a failure.
  */
 export const PENDING = [
-  {
-    id: 'new-native-trailer-fold-and-bare-lf',
-    why: 'found here: obs-fold in a trailer field, and a bare LF ending the trailer section, are accepted by the native engine (node: 400); the head scan of classes 1 and 2 stops at the end of the head',
-    match: (c, node, native, at) => hasOddTrailers(c) && nodeRefused(node, native, at),
-  },
   {
     id: 'new-node-upgrade-pipelined',
     why: 'found here: after a request with Upgrade and Connection: upgrade, the node engine never answers the requests pipelined behind it in the same read',

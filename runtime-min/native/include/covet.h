@@ -28,7 +28,9 @@
  * so a late send() is dropped: JavaScript never holds a pointer.
  *
  * Every symbol is prefixed covet_. Return codes: 0 is success, a negative
- * number is a libuv error (uv_err_name / uv_strerror give its name and text).
+ * number is a libuv error (UV_ENOMEM, UV_EOVERFLOW, …) or one of Covet's own
+ * (COVET_ERR_*, below libuv's range); covet_err_name / covet_strerror name both.
+ * (llhttp callbacks keep llhttp's convention: nonzero ends the parse.)
  */
 #ifndef COVET_H_
 #define COVET_H_
@@ -57,6 +59,13 @@
 #define COVET_STR_(x) #x
 #define COVET_STR(x) COVET_STR_(x)
 
+/* ------------------------------------------------------------ result codes */
+
+/* Covet's own results, below every libuv error (those are -1 … -4095). */
+#define COVET_ERR_NAPI (-5001)    /* an N-API call failed */
+#define COVET_ERR_ENDING (-5002)  /* the connection is ending or closed: the response is dropped */
+#define COVET_ERR_NOT_OWED (-5003) /* no answer is owed for that seq (not handed out, or answered) */
+
 /* ------------------------------------------------------------ the meta record of one request */
 
 /* Words of a request record in the meta Uint32Array; header spans follow. */
@@ -77,6 +86,26 @@ enum {
 #define COVET_F_HEAD 0x100     /* HEAD: headers only */
 #define COVET_F_CLOSE 0x200    /* the connection closes after this response */
 #define COVET_F_HAS_BODY 0x800 /* Content-Length or Transfer-Encoding was present */
+
+/* What JavaScript reads the records and flags with, exported by the addon as layout() so that
+ * runtime-min/native-engine.ts is checked against this file when it loads the addon:
+ * X(name in JavaScript, value). */
+#define COVET_LAYOUT(X)           \
+  X(R_WORDS, COVET_R_WORDS)       \
+  X(R_BASE, COVET_R_BASE)         \
+  X(R_SIZE, COVET_R_SIZE)         \
+  X(R_SEQ, COVET_R_SEQ)           \
+  X(R_FLAGS, COVET_R_FLAGS)       \
+  X(R_URL_LEN, COVET_R_URL_LEN)   \
+  X(R_BODY_OFF, COVET_R_BODY_OFF) \
+  X(R_BODY_LEN, COVET_R_BODY_LEN) \
+  X(R_NHEADERS, COVET_R_NHEADERS) \
+  X(R_HEADERS, COVET_R_HEADERS)   \
+  X(F_METHOD, 0xff)               \
+  X(F_HEAD, COVET_F_HEAD)         \
+  X(F_CLOSE, COVET_F_CLOSE)       \
+  X(F_HAS_BODY, COVET_F_HAS_BODY) \
+  X(MAX_OWED, COVET_MAX_OWED)
 
 /* How requests cross into JavaScript (init's third argument); bench/ compares them. */
 enum {
@@ -132,6 +161,7 @@ typedef struct {
   uint32_t head_headers; /* headers in the header section; those after it are trailer fields */
   uint8_t started;   /* a request line has begun */
   uint8_t in_head;   /* before the end of its header section */
+  uint8_t in_trailer; /* after the last chunk, before the end of the trailer section */
   uint8_t in_field;  /* inside a header name */
   uint8_t in_value;  /* inside a header value */
   uint8_t hosts;     /* Host headers seen */
@@ -322,8 +352,9 @@ void covet_free_deferred(covet_conn_t* conn);
 /* Writes bytes in order (corked during the connection's batch); returns 0 or a libuv error. */
 int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
 /* Answers request `seq`: status, prepared header block, body (NULL for none).
- * Returns 0, or -1 when the response was dropped (the connection is ending or
- * `seq` was already answered). HEAD and 204/304 send no body. */
+ * Returns 0, or when the response was dropped COVET_ERR_ENDING (the connection is
+ * ending), COVET_ERR_NOT_OWED (`seq` was not handed out or already answered) or
+ * UV_ENOMEM (the connection is closed). HEAD and 204/304 send no body. */
 int covet_respond(covet_conn_t* conn, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len);
 /* Queues an engine answer (table) with the next seq; the connection closes after it.
@@ -355,8 +386,12 @@ uint32_t covet_js_batch(covet_conn_t* conn, uint32_t count);
 void covet_js_closed(double key);
 /* Tells JavaScript that a stopping server has no connection left. */
 void covet_js_drained(void);
-/* Grows staging (bytes) or meta (words) to hold `need`; returns 0 or -1. */
+/* Grows staging (bytes) or meta (words) to hold `need`; returns 0 or COVET_ERR_NAPI. */
 int covet_grow_staging(size_t need);
 int covet_grow_meta(size_t need);
+
+/* The name and text of a result code: libuv's, or Covet's own. */
+const char* covet_err_name(int err);
+const char* covet_strerror(int err);
 
 #endif /* COVET_H_ */

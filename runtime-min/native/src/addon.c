@@ -17,8 +17,30 @@ static covet_buf_t covet_body; /* a string body as UTF-8 */
     }                                                                      \
   } while (0)
 
+/* Covet's own results must not be read as libuv's. */
+_Static_assert(COVET_ERR_NAPI < UV_ERRNO_MAX && COVET_ERR_ENDING < UV_ERRNO_MAX && COVET_ERR_NOT_OWED < UV_ERRNO_MAX,
+               "COVET_ERR_* overlap libuv's error codes");
+
+const char* covet_err_name(int err) {
+  switch (err) {
+    case COVET_ERR_NAPI: return "ECOVET_NAPI";
+    case COVET_ERR_ENDING: return "ECOVET_ENDING";
+    case COVET_ERR_NOT_OWED: return "ECOVET_NOT_OWED";
+    default: return uv_err_name(err);
+  }
+}
+
+const char* covet_strerror(int err) {
+  switch (err) {
+    case COVET_ERR_NAPI: return "an N-API call failed";
+    case COVET_ERR_ENDING: return "the connection is ending";
+    case COVET_ERR_NOT_OWED: return "no answer is owed for that request";
+    default: return uv_strerror(err);
+  }
+}
+
 static napi_value covet_throw_uv(napi_env env, int err) {
-  napi_throw_error(env, uv_err_name(err), uv_strerror(err));
+  napi_throw_error(env, covet_err_name(err), covet_strerror(err));
   return NULL;
 }
 
@@ -34,9 +56,9 @@ static int covet_require_init(napi_env env) {
 
 static int covet_new_arraybuffer(size_t bytes, void** data, napi_ref* ref) {
   napi_value ab;
-  if (napi_create_arraybuffer(S->env, bytes, data, &ab) != napi_ok) return -1;
+  if (napi_create_arraybuffer(S->env, bytes, data, &ab) != napi_ok) return COVET_ERR_NAPI;
   if (*ref != NULL) napi_delete_reference(S->env, *ref);
-  return napi_create_reference(S->env, ab, 1, ref) == napi_ok ? 0 : -1;
+  return napi_create_reference(S->env, ab, 1, ref) == napi_ok ? 0 : COVET_ERR_NAPI;
 }
 
 int covet_grow_staging(size_t need) {
@@ -46,7 +68,7 @@ int covet_grow_staging(size_t need) {
   napi_ref old = S->staging_ref;
   char* old_data = S->staging;
   napi_ref ref = NULL;
-  if (covet_new_arraybuffer(cap, &data, &ref) != 0) return -1;
+  if (covet_new_arraybuffer(cap, &data, &ref) != 0) return COVET_ERR_NAPI;
   memcpy(data, old_data, S->staging_len);
   napi_delete_reference(S->env, old);
   S->staging_ref = ref;
@@ -63,7 +85,7 @@ int covet_grow_meta(size_t need) {
   napi_ref old = S->meta_ref;
   uint32_t* old_data = S->meta;
   napi_ref ref = NULL;
-  if (covet_new_arraybuffer(cap * sizeof(uint32_t), &data, &ref) != 0) return -1;
+  if (covet_new_arraybuffer(cap * sizeof(uint32_t), &data, &ref) != 0) return COVET_ERR_NAPI;
   memcpy(data, old_data, S->meta_len * sizeof(uint32_t));
   napi_delete_reference(S->env, old);
   S->meta_ref = ref;
@@ -464,6 +486,19 @@ static napi_value covet_methods_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* layout() → the record layout, flags and limits JavaScript reads records with (COVET_LAYOUT) */
+static napi_value covet_layout_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value result, v;
+  COVET_CHECK(napi_create_object(env, &result));
+#define COVET_LAYOUT_ENTRY(name, value)                  \
+  COVET_CHECK(napi_create_uint32(env, (uint32_t)(value), &v)); \
+  COVET_CHECK(napi_set_named_property(env, result, #name, v));
+  COVET_LAYOUT(COVET_LAYOUT_ENTRY)
+#undef COVET_LAYOUT_ENTRY
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"init", NULL, covet_init_js, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -474,6 +509,7 @@ NAPI_MODULE_INIT() {
       {"peer", NULL, covet_peer_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stats", NULL, covet_stats_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"methods", NULL, covet_methods_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"layout", NULL, covet_layout_js, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

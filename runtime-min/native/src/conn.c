@@ -31,16 +31,17 @@ static covet_partial_t* covet_into;
 
 /* Grows a partial's buffer (`size` bytes of `elem` each, `cap` of them) to hold `need`: by half
  * at least (amortised O(1) per append), but never past `limit` (0: none) when that is enough,
- * so a body whose Content-Length is known holds about what it has received. Returns 0 or -1. */
+ * so a body whose Content-Length is known holds about what it has received. Returns 0,
+ * UV_EOVERFLOW (past 2^32 elements) or UV_ENOMEM. */
 static int covet_partial_grow(void** data, uint32_t* cap, size_t elem, uint64_t need, uint64_t limit) {
   if (need <= *cap) return 0;
   uint64_t n = (uint64_t)*cap + *cap / 2;
   if (n < 64) n = 64;
   if (n < need) n = need;
   if (limit >= need && n > limit) n = limit;
-  if (n > UINT32_MAX) return -1;
+  if (n > UINT32_MAX) return UV_EOVERFLOW;
   void* d = realloc(*data, (size_t)n * elem);
-  if (d == NULL) return -1;
+  if (d == NULL) return UV_ENOMEM;
   *data = d;
   *cap = (uint32_t)n;
   return 0;
@@ -110,11 +111,11 @@ static int covet_count_head(size_t len) {
 }
 
 /* Puts saved bytes and records (a completed partial request or deferred requests, rebased to 0)
- * at the start of staging and meta, growing them when needed; returns 0 or -1 (out of memory). */
+ * at the start of staging and meta, growing them when needed; returns 0 or COVET_ERR_NAPI. */
 static int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len) {
   if ((data_len > S->staging_cap && covet_grow_staging(data_len) != 0) ||
       (meta_len > S->meta_cap && covet_grow_meta(meta_len) != 0))
-    return -1;
+    return COVET_ERR_NAPI;
   if (data_len > 0) memcpy(S->staging, data, data_len);
   if (meta_len > 0) memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
   S->staging_len = data_len;
@@ -306,7 +307,7 @@ static int covet_scan_head(const char* s, const char* e, char prev2, char prev1)
   return 0;
 }
 
-/* Scans what this read holds of the current head, from covet_head_from to `end`. */
+/* Scans what this read holds of the current head (or trailer section), from covet_head_from to `end`. */
 static int covet_scan_head_part(const char* end) {
   const char* from = covet_head_from;
   covet_head_from = NULL;
@@ -438,6 +439,15 @@ static int covet_on_headers_complete(llhttp_t* p) {
   return 0;
 }
 
+/* The last chunk's size line is parsed: its trailer section follows, held to the head's rule
+ * (covet_scan_head). llhttp tells a callback no position, so the parser pauses here and
+ * covet_feed starts the scan where it stopped (the trailer section's first byte). */
+static int covet_on_chunk_header(llhttp_t* p) {
+  if (p->content_length != 0) return 0;
+  covet_cur->in_trailer = 1;
+  return HPE_PAUSED;
+}
+
 static int covet_on_body(llhttp_t* p, const char* at, size_t len) {
   (void)p;
   covet_msg_t* m = covet_cur;
@@ -451,6 +461,8 @@ static int covet_on_body(llhttp_t* p, const char* at, size_t len) {
 static int covet_on_message_complete(llhttp_t* p) {
   covet_conn_t* c = COVET_CONN(p);
   covet_msg_t* m = covet_cur;
+  /* A trailer section's last bytes are in this read, as a head's are at on_headers_complete. */
+  if (m->in_trailer && covet_scan_head_part(covet_read_end) != 1) return covet_fail(COVET_E_BAD_REQUEST);
   if (covet_into != NULL) {
     /* Begun in an earlier read: copied into staging now, once (it is the read's first request,
      * so staging is empty), and its partial's buffers are given back. */
@@ -718,12 +730,13 @@ static covet_error_t covet_error_of(llhttp_errno_t err) {
 
 /* A request begun by this read is unfinished: its bytes and record (from `bytes` and `rec` on in
  * staging and meta) move to the connection's partial, its parser too unless it is already the
- * partial's (the partial's earlier request completed in this read). Returns 0 or -1. */
+ * partial's (the partial's earlier request completed in this read). Returns 0, UV_ENOMEM or
+ * UV_EOVERFLOW. */
 static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, size_t bytes, size_t rec) {
   covet_partial_t* pa = c->partial;
   if (pa == NULL) {
     pa = calloc(1, sizeof *pa);
-    if (pa == NULL) return -1;
+    if (pa == NULL) return UV_ENOMEM;
     c->partial = pa;
     pa->conn = c;
     pa->parser = *p;
@@ -733,9 +746,9 @@ static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, size_t bytes, size_t
   }
   uint32_t dlen = (uint32_t)(S->staging_len - bytes);
   uint32_t mlen = (uint32_t)(S->meta_len - rec);
-  if (covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, dlen, pa->msg.total) != 0 ||
-      covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), mlen, 0) != 0)
-    return -1;
+  int err = covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, dlen, pa->msg.total);
+  if (err == 0) err = covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), mlen, 0);
+  if (err != 0) return err;
   if (dlen > 0) memcpy(pa->data, S->staging + bytes, dlen);
   memcpy(pa->meta, S->meta + rec, mlen * sizeof(uint32_t));
   pa->data_len = dlen;
@@ -767,11 +780,11 @@ static void covet_deferred_trim(covet_conn_t* c) {
 
 /* Keeps records [rec, done_meta) and their bytes (up to done_bytes) of the current batch for
  * later turns: the connection's answers backed up before JavaScript had them all, or its read
- * came when this turn had no time left for it. */
+ * came when this turn had no time left for it. Returns 0 or UV_ENOMEM. */
 static int covet_defer(covet_conn_t* c, size_t rec, size_t done_meta, size_t done_bytes, uint32_t count) {
   uint32_t base0 = S->meta[rec + COVET_R_BASE];
   covet_deferred_t* d = covet_deferred_of(c);
-  if (d == NULL) return -1;
+  if (d == NULL) return UV_ENOMEM;
   /* Parsed ones are deferred only once the earlier ones are all out (count is 0). */
   d->data_len = (uint32_t)(done_bytes - base0);
   d->meta_len = (uint32_t)(done_meta - rec);
@@ -779,7 +792,7 @@ static int covet_defer(covet_conn_t* c, size_t rec, size_t done_meta, size_t don
   d->rec = 0;
   d->data = malloc(d->data_len ? d->data_len : 1);
   d->meta = malloc(d->meta_len * sizeof(uint32_t));
-  if (d->data == NULL || d->meta == NULL) return -1; /* the caller closes the connection */
+  if (d->data == NULL || d->meta == NULL) return UV_ENOMEM; /* the caller closes the connection */
   memcpy(d->data, S->staging + base0, d->data_len);
   memcpy(d->meta, S->meta + rec, d->meta_len * sizeof(uint32_t));
   for (uint32_t r = 0; r < d->meta_len; r += d->meta[r + COVET_R_WORDS]) d->meta[r + COVET_R_BASE] -= base0;
@@ -787,17 +800,18 @@ static int covet_defer(covet_conn_t* c, size_t rec, size_t done_meta, size_t don
 }
 
 /* Keeps the input after a share, with its parser, for later turns. Input from a read is copied
- * (the read buffer is shared); input that was kept already only moves its start. */
+ * (the read buffer is shared); input that was kept already only moves its start. Returns 0 or
+ * UV_ENOMEM. */
 static int covet_keep_input(covet_conn_t* c, const llhttp_t* p, const char* rest, size_t len, int kept) {
   covet_deferred_t* d = covet_deferred_of(c);
-  if (d == NULL) return -1;
+  if (d == NULL) return UV_ENOMEM;
   d->parser = *p;
   if (kept) {
     d->input_at = (uint32_t)(rest - d->input);
     return 0;
   }
   d->input = malloc(len);
-  if (d->input == NULL) return -1;
+  if (d->input == NULL) return UV_ENOMEM;
   memcpy(d->input, rest, len);
   d->input_len = (uint32_t)len;
   d->input_at = 0;
@@ -856,16 +870,25 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   const char* rest = end; /* the input not parsed: [rest, end) */
   covet_read_start = at;
   covet_read_end = end;
-  covet_head_from = covet_cur->started && covet_cur->in_head ? at : NULL;
+  covet_head_from = covet_cur->started && (covet_cur->in_head || covet_cur->in_trailer) ? at : NULL;
   llhttp_errno_t err = llhttp_execute(p, at, len);
-  while (err == HPE_PAUSED_UPGRADE) {
-    /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
+  while (err != HPE_OK) {
     const char* pos = llhttp_get_error_pos(p);
-    llhttp_resume_after_upgrade(p);
+    if (err == HPE_PAUSED_UPGRADE) {
+      /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
+      llhttp_resume_after_upgrade(p);
+    } else if (err == HPE_PAUSED && covet_cur->started && covet_cur->in_trailer) {
+      /* Paused by on_chunk_header (a share's pause comes after its request completed): the
+       * trailer section begins at pos. */
+      llhttp_resume(p);
+      covet_head_from = pos;
+    } else {
+      break;
+    }
     err = pos != NULL && pos < end ? llhttp_execute(p, pos, (size_t)(end - pos)) : HPE_OK;
   }
-  /* A head still arriving: scan what this read brought of it. */
-  if (err == HPE_OK && covet_cur->started && covet_cur->in_head && covet_scan_head_part(end) != 0) {
+  /* A head or trailer section still arriving: scan what this read brought of it. */
+  if (err == HPE_OK && covet_cur->started && (covet_cur->in_head || covet_cur->in_trailer) && covet_scan_head_part(end) != 0) {
     covet_cur->error = COVET_E_BAD_REQUEST;
     err = HPE_USER;
   }
@@ -1119,6 +1142,7 @@ int covet_listen(const char* host, int port, int backlog, int reuseport, int* po
     covet_settings.on_header_value = covet_on_header_value;
     covet_settings.on_header_value_complete = covet_on_header_value_complete;
     covet_settings.on_headers_complete = covet_on_headers_complete;
+    covet_settings.on_chunk_header = covet_on_chunk_header;
     covet_settings.on_body = covet_on_body;
     covet_settings.on_message_complete = covet_on_message_complete;
     covet_host_chars_init();

@@ -310,11 +310,11 @@ static char* covet_put_content_length(char* w, size_t n) {
 
 int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len) {
-  if (c->ending || c->closing) return -1;
+  if (c->ending || c->closing) return COVET_ERR_ENDING;
   /* Only a request that was handed out and not yet answered. */
-  if ((int32_t)(seq - c->next_write_seq) < 0 || (int32_t)(seq - c->next_req_seq) >= 0) return -1;
+  if ((int32_t)(seq - c->next_write_seq) < 0 || (int32_t)(seq - c->next_req_seq) >= 0) return COVET_ERR_NOT_OWED;
   for (covet_parked_t* p = c->parked; p != NULL; p = p->next)
-    if (p->seq == seq && !p->interim) return -1;
+    if (p->seq == seq && !p->interim) return COVET_ERR_NOT_OWED;
   covet_update_date();
   int close = (flags & COVET_F_CLOSE) || S->stopping;
   int no_body = status == 204 || status == 304;
@@ -326,7 +326,7 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   int copy_body = send_body && (in_cork || seq != c->next_write_seq || body_len <= 16384);
   if (covet_buf_reserve(out, 160 + 64 + headers_len + (copy_body ? body_len : 0)) != 0) {
     covet_conn_close(c);
-    return -1;
+    return UV_ENOMEM;
   }
   size_t start = out->len;
   char* w = out->data + out->len;
