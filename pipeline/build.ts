@@ -21,7 +21,7 @@ import { compileApp } from '../compiler/index.ts';
 import { compose, diagnosticAt, type Diagnostic } from '../compiler/diagnostics.ts';
 import type { AppIR } from '../compiler/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
-import { openApiDocument } from '../codegen/openapi/index.ts';
+import { openApi } from './describe.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
 
 import { covetRoot, covetVersion } from '../templates/index.ts';
@@ -232,25 +232,6 @@ process.setSourceMapsEnabled(true); // before loading app.mjs, so stack traces p
 const askedForWorkers = !!process.env.COVET_WORKERS || process.argv.slice(2).some((arg) => arg.startsWith('--workers'));
 const supervising = askedForWorkers && (await (await import('./supervisor.mjs')).superviseIfAsked({ engine: ${JSON.stringify(engine)}, server: import.meta.url }));
 ${load}`;
-}
-
-/** The app's OpenAPI document; title and version from the app's package.json when it has one. */
-export function openApi(ir: AppIR, appDir: string) {
-  let title = path.basename(path.resolve(appDir));
-  let version = '0.0.0';
-  let description: string | undefined;
-  const pkgFile = path.join(appDir, 'package.json');
-  if (existsSync(pkgFile)) {
-    try {
-      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string; description?: string };
-      title = pkg.name ?? title;
-      version = pkg.version ?? version;
-      description = pkg.description;
-    } catch {
-      /* an unreadable package.json only loses the title */
-    }
-  }
-  return openApiDocument(ir, { title, version, description });
 }
 
 /** A package that dist/ imports by name: the version this build resolved, and where. */
