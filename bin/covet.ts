@@ -18,7 +18,8 @@ import { covetVersion } from '../templates/index.ts';
 const pipeline = () => import('../pipeline/build.ts');
 const buildApi = () => import('../pipeline/build-api.ts');
 const inspect = () => import('../pipeline/inspect.ts');
-const codegen = () => import('../codegen/app/index.ts');
+// `routes` and `openapi` read the IR only: they load neither codegen nor esbuild.
+const describe = () => import('../pipeline/describe.ts');
 
 const EXIT = { ok: 0, appErrors: 1, usage: 2 } as const;
 const EXIT_CODES = `
@@ -110,8 +111,8 @@ program
   .argument('<app>', 'folder with the handler modules', appDirArg)
   .option('--json', 'print JSON instead of a table', false)
   .action(async (appDir: string, opts: { json: boolean }) => {
-    const [{ generate }, { routeRows }] = await Promise.all([pipeline(), codegen()]);
-    const { ir, diagnostics } = generate(appDir);
+    const { readApp, routeRows } = await describe();
+    const { ir, diagnostics } = readApp(appDir);
     if (!ir) {
       await printDiagnostics(diagnostics, appDir);
       process.exitCode = EXIT.appErrors;
@@ -176,8 +177,8 @@ program
   .argument('<app>', 'folder with the handler modules', appDirArg)
   .option('-o, --out <file>', 'write to a file instead of stdout')
   .action(async (appDir: string, opts: { out?: string }) => {
-    const { generate, openApi } = await pipeline();
-    const { ir, diagnostics } = generate(appDir);
+    const { readApp, openApi } = await describe();
+    const { ir, diagnostics } = readApp(appDir);
     if (!ir) {
       await printDiagnostics(diagnostics, appDir);
       process.exitCode = EXIT.appErrors;

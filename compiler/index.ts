@@ -9,7 +9,7 @@
  */
 
 import { IR_VERSION, type AppIR, type RouteIR } from './ir.ts';
-import { sortDiagnostics, makeDiagnostic, isError, type Diagnostic } from './diagnostics.ts';
+import { diagnosticAt, sortDiagnostics, isError, type Diagnostic } from './diagnostics.ts';
 import { loadApp, LoadError, relPath, type LoadedApp } from './project.ts';
 import { checkImports } from './imports.ts';
 import { reportTypeErrors } from './typecheck.ts';
@@ -47,14 +47,7 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
     app = loadApp(appDir, options.tsconfig);
   } catch (e) {
     if (!(e instanceof LoadError)) throw e;
-    const d = makeDiagnostic({
-      id: 'COVET100',
-      message: e.message,
-      hint: 'pass the folder that holds the handler modules (and its tsconfig.json, if any)',
-      file: '.',
-      line: 1,
-      column: 1,
-    });
+    const d = diagnosticAt('COVET100', 'load', { reason: e.message }, { file: '.', line: 1, column: 1 });
     return { ir: null, diagnostics: [d], typecheckTime: 0 };
   }
   const reporter = new Reporter(app.appDir);
@@ -73,7 +66,7 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
     const sf = r.tag.getSourceFile();
     for (const e of errors) {
       const { line, character } = sf.getLineAndCharacterOfPosition(r.pathPos + e.offset);
-      reporter.error('COVET107', { file: r.file, line: line + 1, column: character + 1 }, r.exportName, `invalid path pattern: ${e.message}`, e.hint);
+      reporter.report('COVET107', e.text, { file: r.file, line: line + 1, column: character + 1 }, r.exportName, e.values as never);
     }
     const params = bindParams(r, segments, app.checker, reader, reporter);
     const { response, async } = readResponse(r, app.checker, reader, reporter);
@@ -102,17 +95,11 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
 
   for (const c of findConflicts(routes)) {
     const { route, earlier } = c;
-    const where = `${earlier.handler.file}:${earlier.handler.line}`;
+    const other = earlier.found.exportName;
     if (c.kind === 'duplicate') {
-      reporter.error('COVET105', route.found.tag, route.found.exportName, `${route.method} ${route.path} is already handled by ${earlier.found.exportName} (${where})`, `remove one of the two routes, or give this one another method or path`);
+      reporter.report('COVET105', 'duplicate', route.found.tag, route.found.exportName, { method: route.method, path: route.path, other }, earlier.handler);
     } else {
-      reporter.error(
-        'COVET106',
-        route.found.tag,
-        route.found.exportName,
-        `${route.method} ${route.path} is ambiguous with ${route.method} ${earlier.path} of ${earlier.found.exportName} (${where}): both match the same requests`,
-        `use one pattern with one parameter name for both, or add a static segment to tell them apart (e.g. /by-name/:name)`,
-      );
+      reporter.report('COVET106', 'ambiguous', route.found.tag, route.found.exportName, { method: route.method, path: route.path, otherPath: earlier.path, other }, earlier.handler);
     }
   }
 
@@ -141,13 +128,7 @@ function reportNoRoutes(app: LoadedApp, reporter: Reporter): void {
     names.length === 0
       ? `this folder has no .ts files (${skipped})`
       : `covet read the ${names.length === 1 ? '1 .ts file' : `${names.length} .ts files`} of this folder (${skipped}): ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length} in all)` : ''}, and none has an exported function with a @route JSDoc tag`;
-  reporter.error(
-    'COVET122',
-    { file: '.', line: 1, column: 1 },
-    undefined,
-    `no routes found: ${where}`,
-    'a route is an exported function with a JSDoc `@route METHOD /path` tag, e.g. `/** @route GET /hello */ export function hello(): string { return \'hi\'; }`; if the handlers are elsewhere, pass their folder',
-  );
+  reporter.report('COVET122', 'noRoutes', { file: '.', line: 1, column: 1 }, undefined, { where });
 }
 
 /** Fixed key order, so that golden files read the same way for every route. */

@@ -2,7 +2,7 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileErrors, compileFiles, compileOk, route } from './testing.ts';
+import { compileErrors, compileFiles, compileOk, route } from './testing/compile.ts';
 import type { AppIR, TypeIR } from './ir.ts';
 
 const ir: AppIR = compileOk(`

@@ -13,7 +13,7 @@ import { loadAddon, nativeEngine } from './native-engine.ts';
 import { nodeEngine } from './node-engine.ts';
 
 const engines: [string, () => Engine][] = [['node', () => nodeEngine()]];
-if (existsSync(NATIVE_ADDON)) engines.push(['native', () => nativeEngine(loadAddon(new URL('./native-engine.ts', import.meta.url)), 'batch')]);
+if (existsSync(NATIVE_ADDON)) engines.push(['native', () => nativeEngine(loadAddon(new URL('./native-engine.ts', import.meta.url)))]);
 else console.log(`  native engine: skipped, the addon is not built (${NATIVE_ADDON}; \`node scripts/setup.mjs\` builds it)`);
 
 /** What each engine writes on every response (or, for transfer-encoding, what would break its framing). */

@@ -11,8 +11,8 @@ export { nodeEngine } from './node-engine.ts';
 export { nativeEngine } from './native-engine.ts';
 
 /**
- * The engine chosen at build time. A server that cannot have it (the addon is missing, a bad
- * COVET_BOUNDARY) says why in one line and exits 1: there is nothing to serve with.
+ * The engine chosen at build time. A server that cannot have it (the addon is missing or does
+ * not load) says why in one line and exits 1: there is nothing to serve with.
  */
 export function createEngine(name: EngineName): Engine {
   try {

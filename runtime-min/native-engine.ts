@@ -32,7 +32,7 @@ import type {
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
   /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
-  init(onBatch: OnBatch | OnEager, onClose: (key: number) => void, boundary?: number): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
+  init(onBatch: OnBatch, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
   listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
@@ -45,33 +45,12 @@ export interface NativeAddon {
 }
 
 /**
- * `batch` and `request` (COVET_BOUNDARY_BATCH/REQUEST): spans into the shared buffers. Returns
- * how many of the `count` requests it handed out; C keeps the rest for when the connection's
- * answers have drained.
+ * Once per read, with the `count` requests it completed as spans into the shared buffers (new
+ * buffers when C had to grow them). Returns how many it handed out; C keeps the rest for when
+ * the connection's answers have drained. (A call per request, with spans or with every part
+ * made a JS value by C, measured slower: native/README.md, "The boundary".)
  */
-type OnBatch = (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer, record?: number) => number;
-/** `eager` (COVET_BOUNDARY_EAGER): every part of one request already a JS value. */
-type OnEager = (key: number, seq: number, flags: number, url: string, headers: string[], body: Buffer | null) => void;
-
-/**
- * How requests cross from C into JavaScript (covet.h, COVET_BOUNDARY_*):
- * - `batch` (the default): one call per read with every request it completed, each read
- *   lazily from the shared buffers;
- * - `request`: the same spans, one call per request;
- * - `eager`: one call per request with the url, headers and body already made into strings
- *   and a Buffer by C (the classic binding design).
- * bench/ compares them (`npm run bench:boundary`); `COVET_BOUNDARY` picks one at startup.
- */
-export const BOUNDARIES = { batch: 0, request: 1, eager: 2 } as const;
-export type Boundary = keyof typeof BOUNDARIES;
-
-/** The boundary named by `COVET_BOUNDARY`, `batch` when unset; throws on an unknown name. */
-export function boundaryFromEnv(env: NodeJS.ProcessEnv = process.env): Boundary {
-  const name = env.COVET_BOUNDARY;
-  if (name === undefined || name === '') return 'batch';
-  if (Object.hasOwn(BOUNDARIES, name)) return name as Boundary;
-  throw new Error(`covet: COVET_BOUNDARY must be one of ${Object.keys(BOUNDARIES).join(', ')}, got ${JSON.stringify(name)}`);
-}
+type OnBatch = (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer) => number;
 
 const ADDON_FILE = 'covet_runtime.node';
 
@@ -255,8 +234,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
 }
 
 /**
- * A request held as spans into the shared buffers (the `batch` and `request` boundaries):
- * headers and body are decoded only when asked for, and copied out only by `detach()`.
+ * A request held as spans into the shared buffers: headers and body are decoded only when asked for, and copied out only by `detach()`.
  */
 class SpanExchange extends Exchange {
   private buf: Bytes;
@@ -324,48 +302,6 @@ class SpanExchange extends Exchange {
   }
 }
 
-/** A request whose parts C has already made into JS values (the `eager` boundary). */
-class ValueExchange extends Exchange {
-  constructor(
-    key: number,
-    seq: number,
-    flags: number,
-    url: string,
-    /** `[name, value, name, value, …]`, names in lower case. */
-    private readonly list: string[],
-    readonly body: Buffer | null,
-    methods: readonly string[],
-    shared: Shared,
-  ) {
-    super(key, seq, flags, url, methods, shared);
-  }
-
-  // The same joining rule as SpanExchange.header, repeated so that the span version (the hot
-  // path) stays one plain loop over the record instead of calls through per-header accessors.
-  header(name: string): string | undefined {
-    const list = this.list;
-    let value: string | undefined;
-    for (let i = 0; i < list.length; i += 2) {
-      if (list[i] !== name) continue;
-      if (value === undefined) {
-        value = list[i + 1]!;
-        if (SINGLE.has(name)) return value;
-      } else value += (name === 'cookie' ? '; ' : ', ') + list[i + 1]!;
-    }
-    return value;
-  }
-
-  headers(): [string, string][] {
-    const out: [string, string][] = [];
-    for (let i = 0; i < this.list.length; i += 2) out.push([this.list[i]!, this.list[i + 1]!]);
-    return out;
-  }
-
-  protected keep(): void {
-    /* everything is its own already */
-  }
-}
-
 /** node:http's error for a status outside 100–999, message and code alike. */
 function invalidStatus(status: unknown): RangeError {
   const err = new RangeError(`Invalid status code: ${String(status)}`) as RangeError & { code: string };
@@ -380,7 +316,7 @@ function invalidStatus(status: unknown): RangeError {
 const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
 const INTERNAL_BODY = errorBody(APP_ERRORS.INTERNAL);
 
-export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundary = boundaryFromEnv()): Engine {
+export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
   const shared: Shared = { addon, pending: new Map() };
   let handler: RequestHandler | null = null;
   let staging: Bytes;
@@ -404,12 +340,12 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     x.detach();
   };
 
-  const onBatch: OnBatch = (key, count, s, mm, record = 0) => {
+  const onBatch: OnBatch = (key, count, s, mm) => {
     if (s !== undefined && mm !== undefined) {
       staging = Buffer.from(s) as Bytes;
       meta = new Uint32Array(mm);
     }
-    let m = record;
+    let m = 0;
     for (let i = 0; i < count; i++) {
       const x = new SpanExchange(key, staging, meta, m, methods, shared);
       m += meta[m]!;
@@ -420,10 +356,6 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       if (i + 1 < count && (control[0] !== 0 || x.closes || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
     }
     return count;
-  };
-
-  const onEager: OnEager = (key, seq, flags, url, list, body) => {
-    run(new ValueExchange(key, seq, flags, url, list, body, methods, shared));
   };
 
   const onClose = (key: number): void => {
@@ -447,7 +379,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       if (listening) return Promise.reject(new Error('covet: the engine is already listening'));
       try {
         if (handler === null) {
-          const [s, mm, ctl] = addon.init(boundary === 'eager' ? onEager : onBatch, onClose, BOUNDARIES[boundary]);
+          const [s, mm, ctl] = addon.init(onBatch, onClose);
           staging = Buffer.from(s) as Bytes;
           meta = new Uint32Array(mm);
           control = new Int32Array(ctl);

@@ -151,27 +151,3 @@ function collectHeaderNames(routes: readonly RouteIR[]): string[] {
   }
   return [...set].sort();
 }
-
-/** A short table of the app's routes for `covet routes`. */
-export function routeRows(ir: AppIR): string[][] {
-  return ir.routes.map((r) => [
-    r.method,
-    r.path,
-    r.handler.exportName,
-    `${r.handler.file}:${r.handler.line}`,
-    describeParams(r),
-    String(r.status),
-  ]);
-}
-
-/** `path: id · query: limit, offset · body` */
-function describeParams(route: RouteIR): string {
-  const groups = new Map<string, string[]>();
-  for (const p of route.params) {
-    const list = groups.get(p.kind) ?? [];
-    const label = p.kind === 'body' || p.kind === 'ctx' ? p.name : p.name === p.key ? p.name : `${p.name} (${p.key})`;
-    list.push(label);
-    groups.set(p.kind, list);
-  }
-  return [...groups.entries()].map(([kind, list]) => `${kind}: ${list.join(', ')}`).join(' · ');
-}

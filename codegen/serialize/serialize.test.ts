@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { SerializerGen } from './index.ts';
 import { NameTable } from '../code.ts';
 import type { AppIR, TypeIR } from '../../compiler/ir.ts';
-import { anyString, anyType, conforming, put, sampleTypes } from './arbitraries.ts';
+import { anyString, anyType, conforming, put, sampleTypes } from './testing/arbitraries.ts';
 
 type Types = AppIR['types'];
 type Serialize = (v: unknown) => string;

@@ -17,7 +17,7 @@ import type { TypeIR } from '../../compiler/ir.ts';
 import { jsonSchema } from '../schema/index.ts';
 import {
   arr, bodyValidator, bool, date, int, lit, nul, num, obj, prop, ref, sampleTypes, scalarValidator, str, union, unknownT, type Types,
-} from './testkit.ts';
+} from './testing/testkit.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, formats: string[]) => void;
 

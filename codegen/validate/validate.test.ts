@@ -6,7 +6,7 @@ import type { TypeIR } from '../../compiler/ir.ts';
 import {
   arr, bodyValidator, bool, clone, date, int, lit, nul, num, obj, prop, ref, sampleTypes, scalarValidator, str, union, unknownT,
   type Run,
-} from './testkit.ts';
+} from './testing/testkit.ts';
 
 type Spoiler = [what: string, mutate: (v: any) => unknown, loc: (string | number)[], type: string];
 
