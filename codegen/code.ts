@@ -11,6 +11,8 @@
  *   `literal()` (JSON, with U+2028/U+2029 escaped), so user strings are data.
  */
 
+import { identifierSafe } from '../ir/queries.ts';
+
 export class Code {
   /** @internal use `code`, `raw` or a helper. */
   constructor(readonly text: string) {}
@@ -160,7 +162,7 @@ export class NameTable {
 
   /** A fresh name based on `base`. */
   fresh(base: string): Name {
-    let clean = sanitize(base);
+    let clean = identifierSafe(base);
     if (RESERVED.has(clean)) clean = `${clean}_`;
     let candidate = clean;
     for (let n = 2; this.used.has(candidate); n++) candidate = `${clean}_${n}`;
@@ -169,8 +171,3 @@ export class NameTable {
   }
 }
 
-export function sanitize(base: string): string {
-  let s = base.replace(/[^A-Za-z0-9_$]/g, '_');
-  if (!s || /^[0-9]/.test(s)) s = `_${s}`;
-  return s;
-}

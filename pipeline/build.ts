@@ -19,7 +19,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { compileApp } from '../compiler/index.ts';
 import type { Diagnostic } from '../compiler/diagnostics.ts';
-import type { AppIR } from '../compiler/ir.ts';
+import type { AppIR } from '../ir/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
 import { openApiDocument } from '../codegen/openapi/index.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';

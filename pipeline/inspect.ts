@@ -4,7 +4,7 @@
  * generated module, the way fast-json-stringify's debug mode returns code.
  */
 import { didYouMean } from '../compiler/diagnostics.ts';
-import type { AppIR, RouteIR } from '../compiler/ir.ts';
+import type { AppIR, RouteIR } from '../ir/ir.ts';
 
 interface Chunk {
   name: string;

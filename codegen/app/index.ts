@@ -9,7 +9,7 @@
  */
 import Handlebars from 'handlebars';
 import { readTemplate } from '../../templates/index.ts';
-import type { AppIR, RouteIR } from '../../compiler/ir.ts';
+import type { AppIR, RouteIR } from '../../ir/ir.ts';
 import { code, isIdentifier, join, literal, Name, NameTable, raw, type Code } from '../code.ts';
 import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';

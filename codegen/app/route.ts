@@ -4,7 +4,7 @@
  * function (`reply_<id>`), so that async handlers answer through a named
  * function instead of a per-request closure.
  */
-import type { RouteIR, ScalarParamIR } from '../../compiler/ir.ts';
+import type { RouteIR, ScalarParamIR } from '../../ir/ir.ts';
 import { code, comment, indent, join, literal, NameTable, raw, type Code, type Name } from '../code.ts';
 import type { SerializerGen } from '../serialize/index.ts';
 import type { ValidatorGen } from '../validate/index.ts';

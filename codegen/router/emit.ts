@@ -7,7 +7,7 @@
  * alternative when a deeper check fails. A matched pattern switches on the
  * method; params are sliced and decoded only then.
  */
-import type { RouteIR, SegmentIR } from '../../compiler/ir.ts';
+import type { RouteIR, SegmentIR } from '../../ir/ir.ts';
 import { code, comment, indent, join, literal, Name, raw, type Code } from '../code.ts';
 import { checkRoutes, INVALID_ENCODING_MESSAGE, MAX_PARAM_LENGTH, MAX_WILDCARD_LENGTH, tooLongMessage } from './policy.ts';
 import { isEmptyTree, planRouter, type Leaf, type RouterPlan, type TreeNode } from './tree.ts';

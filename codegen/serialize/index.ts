@@ -29,10 +29,10 @@
  *   names, literal values) only ever enter the code through `literal()`.
  */
 
-import type { AppIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR, ArrayTypeIR } from '../../compiler/ir.ts';
+import type { AppIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR, ArrayTypeIR } from '../../ir/ir.ts';
 import { Code, Name, NameTable, code, comment, indent, join, literal, raw, access } from '../code.ts';
 import { HELPER_DEPS, HELPER_EXTRA_NAMES, HELPER_NAME, HELPER_ORDER, HELPER_SOURCE, type HelperId } from './helpers.ts';
-import { describeType } from './describe.ts';
+import { findDiscriminator, isInherited, renderType } from '../../ir/queries.ts';
 
 type Types = AppIR['types'];
 
@@ -108,7 +108,7 @@ export class SerializerGen {
     if (known) return known;
     const name = this.names.fresh(`serialize_${hint}`);
     this.anon.set(key, name);
-    const fn: Fn = { name, header: comment(`${hint}: ${describeType(type)}`), body: null };
+    const fn: Fn = { name, header: comment(`${hint}: ${renderType(type, { budget: 100, constraints: false })}`), body: null };
     this.fns.push(fn);
     fn.body = this.body(type, hint);
     return name;
@@ -382,40 +382,14 @@ export class SerializerGen {
     return visit(type, new Set()) ? groups : 'any';
   }
 
-  /** A property every object variant requires with a distinct literal value. */
+  /** A property every object variant requires with a distinct literal value (the IR's own discriminant tried first). */
   private discriminator(
     union: UnionTypeIR,
     variants: TypeIR[],
   ): { property: string; cases: { value: string | number | boolean; variant: TypeIR }[] } | null {
-    const objects = variants.map((v) => this.resolveObject(v));
-    if (objects.some((o) => o === null)) return null;
-    const candidates = union.discriminator
-      ? [union.discriminator.property]
-      : objects[0]!.properties.filter((p) => !p.optional && p.type.kind === 'literal').map((p) => p.name);
-    for (const property of candidates) {
-      const cases: { value: string | number | boolean; variant: TypeIR }[] = [];
-      const seen = new Set<string>();
-      let ok = true;
-      objects.forEach((o, i) => {
-        const p = o!.properties.find((q) => q.name === property);
-        if (!p || p.optional || p.type.kind !== 'literal') return void (ok = false);
-        const key = `${typeof p.type.value}:${String(p.type.value)}`;
-        if (seen.has(key)) return void (ok = false);
-        seen.add(key);
-        cases.push({ value: p.type.value, variant: variants[i]! });
-      });
-      if (ok) return { property, cases };
-    }
-    return null;
-  }
-
-  private resolveObject(t: TypeIR): ObjectTypeIR | null {
-    if (t.kind === 'object') return t;
-    if (t.kind === 'ref') {
-      const named = this.types[t.name];
-      if (named && named.type.kind === 'object') return named.type;
-    }
-    return null;
+    const found = findDiscriminator(this.types, variants, union.discriminator?.property);
+    if (!found) return null;
+    return { property: found.property, cases: found.mapping.map((m) => ({ value: m.value, variant: variants[m.variant]! })) };
   }
 }
 
@@ -464,7 +438,7 @@ function classTest(cls: Cls): Code {
  * otherwise an absent property would read the inherited value.
  */
 function readProperty(name: string): Code {
-  if (name in Object.prototype) return code`(Object.hasOwn(v, ${literal(name)}) ? v[${literal(name)}] : undefined)`;
+  if (isInherited(name)) return code`(Object.hasOwn(v, ${literal(name)}) ? v[${literal(name)}] : undefined)`;
   return access(V, name);
 }
 

@@ -43,7 +43,6 @@ import type {
   AppIR,
   ArrayTypeIR,
   BodyParamIR,
-  JsonValue,
   ObjectTypeIR,
   ScalarParamIR,
   StringTypeIR,
@@ -51,18 +50,16 @@ import type {
   TupleTypeIR,
   TypeIR,
   UnionTypeIR,
-} from '../../compiler/ir.ts';
-import { MAX_DEPTH, safeBounds } from '../../compiler/ir.ts';
+} from '../../ir/ir.ts';
+import { MAX_DEPTH, safeBounds } from '../../ir/ir.ts';
+import { isInherited, isRecursive, renderType as describe, resolve } from '../../ir/queries.ts';
 import { Code, Name, NameTable, access, code, comment, indent, join, literal, propertyKey, raw, regexLiteral } from '../code.ts';
 import { HelperSet, type HelperName } from './runtime.ts';
-import { M, describe, variantLabel } from './messages.ts';
+import { M, variantLabel } from './messages.ts';
 
 type Types = AppIR['types'];
 type Mode = 'json' | 'text';
 type Literal = string | number | boolean;
-
-/** Property names that a plain object inherits: read only after an own-property check. */
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** A failed check: the condition, then the error object to push. */
 interface Check {
@@ -118,16 +115,6 @@ function locCode(loc: readonly Code[]): Code {
   return code`[${join(loc, ', ')}]`;
 }
 
-/** A JavaScript expression that builds a fresh copy of a JSON value (object keys via `propertyKey`, so `__proto__` stays data). */
-export function jsonExpr(value: JsonValue): Code {
-  if (Array.isArray(value)) return code`[${join(value.map(jsonExpr), ', ')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).map((k) => code`${propertyKey(k)}: ${jsonExpr(value[k]!)}`);
-    return entries.length ? code`{ ${join(entries, ', ')} }` : raw('{}');
-  }
-  return literal(value);
-}
-
 export class ValidatorGen {
   private readonly helpers = new HelperSet();
   private readonly reserved = new Set<string>();
@@ -154,7 +141,7 @@ export class ValidatorGen {
       this.pushErr(w, loc, 'missing', M.missing);
       w.line(raw('return undefined;'));
     } else {
-      w.line(code`return ${param.type.default !== undefined ? jsonExpr(param.type.default) : raw('undefined')};`);
+      w.line(code`return ${param.type.default !== undefined ? literal(param.type.default) : raw('undefined')};`);
     }
     w.close();
     const t = param.type;
@@ -181,7 +168,7 @@ export class ValidatorGen {
       this.pushErr(w, loc, 'missing', M.missing);
       w.line(raw('return undefined;'));
     } else {
-      w.line(code`return ${def !== undefined ? jsonExpr(def) : raw('undefined')};`);
+      w.line(code`return ${def !== undefined ? literal(def) : raw('undefined')};`);
     }
     w.close();
     const r = this.emit(w, param.type, RAW, loc, 0, 'text');
@@ -242,30 +229,8 @@ export class ValidatorGen {
 
   /** True when the named type can reach itself through refs (only those need the depth guard). */
   private isRecursive(name: string): boolean {
-    const memo = this.recursive.get(name);
-    if (memo !== undefined) return memo;
-    const seen = new Set<string>();
-    const reaches = (t: TypeIR): boolean => {
-      switch (t.kind) {
-        case 'ref':
-          if (t.name === name) return true;
-          if (seen.has(t.name)) return false;
-          seen.add(t.name);
-          return this.types[t.name] ? reaches(this.types[t.name]!.type) : false;
-        case 'array':
-          return reaches(t.items);
-        case 'tuple':
-          return t.items.some(reaches) || (t.rest !== undefined && reaches(t.rest));
-        case 'object':
-          return t.properties.some((p) => reaches(p.type)) || (t.additionalProperties !== undefined && reaches(t.additionalProperties));
-        case 'union':
-          return t.variants.some(reaches);
-        default:
-          return false;
-      }
-    };
-    const r = reaches(this.types[name]!.type);
-    this.recursive.set(name, r);
+    let r = this.recursive.get(name);
+    if (r === undefined) this.recursive.set(name, (r = isRecursive(this.types, name)));
     return r;
   }
 
@@ -287,14 +252,8 @@ export class ValidatorGen {
     }
   }
 
-  /** Follows refs (stops on a cycle of refs that never reaches a real type). */
   private resolve(t: TypeIR): TypeIR {
-    const seen = new Set<string>();
-    while (t.kind === 'ref' && !seen.has(t.name) && this.types[t.name]) {
-      seen.add(t.name);
-      t = this.types[t.name]!.type;
-    }
-    return t;
+    return resolve(this.types, t);
   }
 
   /** Does validation return its input unchanged (so no copy is needed)? */
@@ -611,7 +570,7 @@ export class ValidatorGen {
       for (const p of t.properties) {
         w.line(comment(`${JSON.stringify(p.name)}${p.optional ? '?' : ''}: ${describe(p.type)}`));
         const v = w.local('v');
-        const read = INHERITED.has(p.name)
+        const read = isInherited(p.name)
           ? code`${this.h('hasOwn')}.call(${x}, ${p.name}) ? ${access(x, p.name)} : undefined`
           : access(x, p.name);
         w.line(code`let ${v} = ${read};`);
@@ -621,7 +580,7 @@ export class ValidatorGen {
           w.open(code`if (${v} !== undefined) {`);
         } else {
           w.open(code`if (${v} === undefined) {`);
-          if (def !== undefined) w.line(code`${v} = ${jsonExpr(def)};`);
+          if (def !== undefined) w.line(code`${v} = ${literal(def)};`);
           else this.pushErr(w, [...loc, literal(p.name)], 'missing', M.missing);
           w.else();
         }

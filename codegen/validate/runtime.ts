@@ -6,7 +6,7 @@
  * Every helper is allocation-free on the success path, except `duplicate`
  * (a `Set` for long arrays of scalars) and `url` (the WHATWG `URL` parser).
  */
-import { MAX_DEPTH } from '../../compiler/ir.ts';
+import { MAX_DEPTH } from '../../ir/ir.ts';
 import { raw, type Code } from '../code.ts';
 import { M } from './messages.ts';
 

@@ -22,7 +22,7 @@ function __covet_s_num(v) {
   return Number.isFinite(v) ? '' + v : 'null';
 }
 
-// it's */ hint: { "it's"?, "*/", "a b "?, __proto__, "\""?, "\\", constructor?, toString, "</script>"?, "${x}", "x`…
+// it's */ hint: { "it's"?; "*/"; "a b "?; __proto__; "\""?; "\\"; constructor?; toString; "</script>"?; "${x}"; "x`…
 function serialize_it_s____hint(v) {
   if (typeof v !== 'object' || v === null || typeof v.toJSON === 'function') return __covet_s_any(v);
   let s = '{';
@@ -52,7 +52,7 @@ function serialize_it_s____hint(v) {
   return s + '}';
 }
 
-// it's */ hint_it's: Int[]
+// it's */ hint_it's: (number & Int)[]
 function serialize_it_s____hint_it_s(v) {
   if (!Array.isArray(v)) return __covet_s_any(v);
   const n = v.length;

@@ -15,7 +15,7 @@ function __covet_v_intError(loc, n, text) {
   return unsafe;
 }
 
-// request body of hostile (parameter body): { '; */?;  ; __proto__?; constructor; [key: string]: string }
+// request body of hostile (parameter body): { "'"; "*/"?; " "; __proto__?; constructor; [key: string]: string }
 function validate_hostile_body(v, errs) {
   if (v === undefined) {
     errs.push({ loc: ["body"], msg: "Field required", type: "missing" });
