@@ -141,6 +141,119 @@ export function indent(c: Code, n = 2): Code {
   );
 }
 
+/** An `&&`/`||` chain that remembers its operator, so that a chain nested in the other kind gets parentheses. */
+class Chain extends Code {
+  constructor(
+    text: string,
+    readonly op: '&&' | '||',
+  ) {
+    super(text);
+  }
+}
+
+function chain(op: '&&' | '||', parts: readonly Code[]): Code {
+  if (parts.length === 0) throw new Error(`covet internal error: an empty ${op} chain`);
+  if (parts.length === 1) return parts[0]!;
+  const text = parts.map((p) => (p instanceof Chain && p.op !== op ? `(${p.text})` : p.text)).join(` ${op} `);
+  return new Chain(text, op);
+}
+
+/** `a && b && …`: operands are comparisons, calls or other chains (an `||` chain gets parentheses). */
+export function and(...parts: readonly Code[]): Code {
+  return chain('&&', parts);
+}
+
+/** `a || b || …`: operands are comparisons, calls or other chains (an `&&` chain gets parentheses). */
+export function or(...parts: readonly Code[]): Code {
+  return chain('||', parts);
+}
+
+/** `(c)`, for readers where precedence would already do. */
+export function paren(c: Code): Code {
+  return new Code(`(${c.text})`);
+}
+
+/**
+ * Statements with balanced braces: `open`/`if`/`elseIf`/`else`/`close` keep
+ * the nesting, and `code()` refuses a block left open. Conditions are `Code`
+ * (compose them with `and`/`or`), never pasted text.
+ */
+export class Block {
+  private readonly lines: string[] = [];
+  /** What each open level is: a braced block, or the statements of a `case` label (no braces). */
+  private readonly stack: ('{' | 'case')[] = [];
+
+  /** One statement, or several lines of constant shape (each indented to the current depth). */
+  line(...statements: readonly Code[]): this {
+    const pad = '  '.repeat(this.stack.length);
+    for (const c of statements) for (const l of c.text.split('\n')) this.lines.push(l.length ? pad + l : l);
+    return this;
+  }
+
+  /** `head {` (a bare `{` without a head), then the statements inside; `note`, a comment, goes after the brace. */
+  open(head?: Code, note?: Code): this {
+    const brace = note ? `{ ${note.text}` : '{';
+    this.line(new Code(head ? `${head.text} ${brace}` : brace));
+    this.stack.push('{');
+    return this;
+  }
+
+  if(cond: Code, note?: Code): this {
+    return this.open(new Code(`if (${cond.text})`), note);
+  }
+
+  elseIf(cond: Code): this {
+    return this.reopen(new Code(`} else if (${cond.text}) {`));
+  }
+
+  else(): this {
+    return this.reopen(new Code('} else {'));
+  }
+
+  close(): this {
+    if (this.stack.pop() !== '{') throw new Error('covet internal error: a brace closed that was not opened');
+    return this.line(new Code('}'));
+  }
+
+  /** `case x:` labels (or `default:`), then its statements one level in, without braces, until `endCase()`. */
+  case(...labels: readonly Code[]): this {
+    this.line(...labels);
+    this.stack.push('case');
+    return this;
+  }
+
+  endCase(): this {
+    if (this.stack.pop() !== 'case') throw new Error('covet internal error: endCase without a case');
+    return this;
+  }
+
+  /** The statements; every block opened is closed. */
+  code(): Code {
+    if (this.stack.length !== 0) throw new Error(`covet internal error: ${this.stack.length} block(s) left open`);
+    return new Code(this.lines.join('\n'));
+  }
+
+  /** Ends the innermost braced block and opens the next on the same line: `} catch (err) {`, `} finally {`. `c` is constant text. */
+  reopenWith(c: Code): this {
+    return this.reopen(c);
+  }
+
+  private reopen(c: Code): this {
+    if (this.stack[this.stack.length - 1] !== '{') throw new Error('covet internal error: else without an open block');
+    this.stack.pop();
+    this.line(c);
+    this.stack.push('{');
+    return this;
+  }
+}
+
+/** `function name(params) {` body `}` (the body indented one level). */
+export function functionDecl(name: Name, params: readonly Name[] | readonly Code[], body: Block | Code): Code {
+  const inner = body instanceof Block ? body.code() : body;
+  const list = params.map((p) => p.text).join(', ');
+  return new Code(inner.text.length ? `function ${name.text}(${list}) {\n${indent(inner).text}\n}` : `function ${name.text}(${list}) {}`);
+}
+
 /**
  * Derives stable, unique identifiers from human names: `getUser` stays
  * `getUser`; a second request for the same base gets `getUser_2`. Anything not

@@ -10,7 +10,8 @@
 import Handlebars from 'handlebars';
 import { readTemplate } from '../../templates/index.ts';
 import type { AppIR, RouteIR } from '../../ir/ir.ts';
-import { code, isIdentifier, join, literal, Name, NameTable, raw, type Code } from '../code.ts';
+import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw, type Code } from '../code.ts';
+import { Scope } from '../scope.ts';
 import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
@@ -72,8 +73,9 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     return code`import { ${join(specifiers, ', ')} } from ${literal(`covet:app/${file}`)};`;
   });
 
-  const validators = new ValidatorGen(ir.types, names);
-  const serializers = new SerializerGen(ir.types, names);
+  const scope = new Scope(names);
+  const validators = new ValidatorGen(ir.types, scope);
+  const serializers = new SerializerGen(ir.types, scope);
 
   const routeFns = new Map<string, Name>();
   const routeFunctions: EmittedApp['routeFunctions'] = {};
@@ -84,22 +86,20 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
   if (usesText) routeCode.push(code`const ${textHeaders} = ${rt}.prepareHeaders(${rt}.TEXT_HEADER_PAIRS);`);
   for (const route of ir.routes) {
     const routeFn = names.fresh(`route_${route.id}`);
-    const replyFn = names.fresh(`reply_${route.id}`);
     routeFns.set(route.id, routeFn);
-    routeFunctions[route.id] = { route: routeFn.text, reply: replyFn.text };
-    routeCode.push(
-      emitRoute(route, {
-        validators,
-        serializers,
-        handler: handlerOf.get(route.id)!,
-        routeFn,
-        replyFn,
-        rt,
-        jsonHeaders,
-        emptyHeaders,
-        textHeaders,
-      }),
-    );
+    const emitted = emitRoute(route, {
+      validators,
+      serializers,
+      scope,
+      handler: handlerOf.get(route.id)!,
+      routeFn,
+      rt,
+      jsonHeaders,
+      emptyHeaders,
+      textHeaders,
+    });
+    routeFunctions[route.id] = { route: routeFn.text, reply: emitted.replyFn.text };
+    routeCode.push(emitted.code);
   }
 
   const router = emitRouter(ir.routes, {
@@ -111,17 +111,16 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
   });
 
   const headerNames = collectHeaderNames(ir.routes);
-  const entry = code`function __covet_handle(req, res) {
-  const url = req.url;
-  const q = url.indexOf("?");
-  try {
-    __covet_match(req.method, q === -1 ? url : url.slice(0, q), req, res);
-  } catch (err) {
-    ${rt}.internalError(res, err);
-  }
-}
-
-${rt}.serve(__covet_engine, __covet_handle, { headerNames: ${literal(headerNames)} });`;
+  const handle = new Block().line(raw('const url = req.url;'), raw('const q = url.indexOf("?");'));
+  handle.open(raw('try')).line(raw('__covet_match(req.method, q === -1 ? url : url.slice(0, q), req, res);'));
+  handle.reopenWith(raw('} catch (err) {')).line(code`${rt}.internalError(res, err);`).close();
+  const entry = join(
+    [
+      functionDecl(new Name('__covet_handle'), [raw('req'), raw('res')], handle),
+      code`${rt}.serve(__covet_engine, __covet_handle, { headerNames: ${literal(headerNames)} });`,
+    ],
+    '\n\n',
+  );
 
   const { server, header } = loadFrames();
   const summary = `${ir.routes.length} route${ir.routes.length === 1 ? '' : 's'}, ${Object.keys(ir.types).length} named type${
