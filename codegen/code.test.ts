@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { code, literal, access, Name, comment, propertyKey, NameTable, Block, and, or, paren, raw, functionDecl } from './code.ts';
+import { code, literal, access, Name, comment, propertyKey, NameTable, Block, and, or, paren, raw, functionDecl, join } from './code.ts';
 import { Scope } from './scope.ts';
 
 test('literal escapes U+2028 and U+2029 so a string stays on its line', () => {
@@ -78,16 +78,25 @@ test('Scope: a helper, a constant, a shared function: each once, keyed by what i
   const scope = new Scope(new NameTable());
   const h = { name: '__covet_x', source: 'const __covet_x = 1;' };
   assert.is(scope.helper(h).text, scope.helper(h).text);
-  assert.equal(scope.helperCode([h]).map((c) => c.text), ['const __covet_x = 1;']);
-  assert.equal(scope.helperCode([h]), [], 'emitted once across sections');
+  assert.equal(scope.helperDecls([h]).map((d) => d.code.text), ['const __covet_x = 1;']);
+  assert.equal(scope.helperDecls([h]), [], 'emitted once across sections');
   const decl = (n: Name) => code`const ${n} = /a/;`;
   assert.is(scope.constant('first_pattern', raw('/a/'), decl).text, 'first_pattern');
   assert.is(scope.constant('second_pattern', raw('/a/'), decl).text, 'first_pattern');
-  assert.is(scope.constantCode().length, 1);
+  assert.is(scope.constantDecls().length, 1);
   let made = 0;
   const a = scope.shared('fn', 'body', () => ++made);
   const b = scope.shared('fn', 'body', () => ++made);
   assert.equal([a, b, made], [{ value: 1, first: true }, { value: 1, first: false }, 1]);
+});
+
+test('Code.names: the Names a fragment was built from, through code``, join, Block and functionDecl; not from literals or raw text', () => {
+  const f = new Name('f');
+  const g = new Name('g_helper');
+  const w = new Block().if(code`${g}(${'g_helper'})`).line(raw('h();')).close();
+  const decl = functionDecl(f, [new Name('v')], w);
+  assert.equal([...decl.names()].sort(), ['f', 'g_helper', 'v']);
+  assert.equal([...join([code`${g}`, literal('f')]).names()], ['g_helper']);
 });
 
 test.run();

@@ -15,9 +15,23 @@ import { identifierSafe } from '../ir/queries.ts';
 
 export class Code {
   /** @internal use `code`, `raw` or a helper. */
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    /** The fragments pasted into this one: how `names()` finds the identifiers it uses without reading text. */
+    private readonly parts: readonly Code[] = [],
+  ) {}
   toString(): string {
     return this.text;
+  }
+  /** Every `Name` this fragment was built from (ajv's `_Code` keeps the same: what a fragment uses). */
+  names(into: Set<string> = new Set()): Set<string> {
+    const stack: Code[] = [this];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (c instanceof Name) into.add(c.text);
+      for (const p of c.parts) stack.push(p);
+    }
+    return into;
   }
 }
 
@@ -77,9 +91,12 @@ export function regexLiteral(source: string, flags = ''): Code {
 
 type Interpolated = Code | string | number | boolean | null | undefined | readonly Interpolated[] | { [k: string]: unknown };
 
-function interpolate(value: Interpolated): string {
-  if (value instanceof Code) return value.text;
-  if (Array.isArray(value)) return value.map((v) => interpolate(v)).join('');
+function interpolate(value: Interpolated, parts: Code[]): string {
+  if (value instanceof Code) {
+    parts.push(value);
+    return value.text;
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, parts)).join('');
   return literal(value).text;
 }
 
@@ -90,8 +107,9 @@ function interpolate(value: Interpolated): string {
  */
 export function code(strings: TemplateStringsArray, ...values: Interpolated[]): Code {
   let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += interpolate(values[i]!) + strings[i + 1]!;
-  return new Code(out);
+  const parts: Code[] = [];
+  for (let i = 0; i < values.length; i++) out += interpolate(values[i]!, parts) + strings[i + 1]!;
+  return new Code(out, parts);
 }
 
 /** Constant source text written in this repository (never user data). */
@@ -101,13 +119,13 @@ export function raw(text: string): Code {
 
 /** Join fragments with a separator (itself constant text). */
 export function join(parts: readonly Code[], separator = '\n'): Code {
-  return new Code(parts.map((p) => p.text).join(separator));
+  return new Code(parts.map((p) => p.text).join(separator), parts);
 }
 
 /** `obj.key` when `key` is an identifier, `obj["key"]` otherwise (always safe for hostile keys). */
 export function access(obj: Code, key: string | number): Code {
-  if (typeof key === 'string' && IDENT.test(key)) return new Code(`${obj.text}.${key}`);
-  return new Code(`${obj.text}[${literal(key).text}]`);
+  if (typeof key === 'string' && IDENT.test(key)) return new Code(`${obj.text}.${key}`, [obj]);
+  return new Code(`${obj.text}[${literal(key).text}]`, [obj]);
 }
 
 /** A property key for an object literal: bare when an identifier, quoted otherwise. `__proto__` is always computed so it never sets the prototype. */
@@ -138,6 +156,7 @@ export function indent(c: Code, n = 2): Code {
       .split('\n')
       .map((line) => (line.length ? pad + line : line))
       .join('\n'),
+    [c],
   );
 }
 
@@ -146,8 +165,9 @@ class Chain extends Code {
   constructor(
     text: string,
     readonly op: '&&' | '||',
+    parts: readonly Code[],
   ) {
-    super(text);
+    super(text, parts);
   }
 }
 
@@ -155,7 +175,7 @@ function chain(op: '&&' | '||', parts: readonly Code[]): Code {
   if (parts.length === 0) throw new Error(`covet internal error: an empty ${op} chain`);
   if (parts.length === 1) return parts[0]!;
   const text = parts.map((p) => (p instanceof Chain && p.op !== op ? `(${p.text})` : p.text)).join(` ${op} `);
-  return new Chain(text, op);
+  return new Chain(text, op, parts);
 }
 
 /** `a && b && …`: operands are comparisons, calls or other chains (an `||` chain gets parentheses). */
@@ -170,7 +190,7 @@ export function or(...parts: readonly Code[]): Code {
 
 /** `(c)`, for readers where precedence would already do. */
 export function paren(c: Code): Code {
-  return new Code(`(${c.text})`);
+  return new Code(`(${c.text})`, [c]);
 }
 
 /**
@@ -180,30 +200,34 @@ export function paren(c: Code): Code {
  */
 export class Block {
   private readonly lines: string[] = [];
+  private readonly parts: Code[] = [];
   /** What each open level is: a braced block, or the statements of a `case` label (no braces). */
   private readonly stack: ('{' | 'case')[] = [];
 
   /** One statement, or several lines of constant shape (each indented to the current depth). */
   line(...statements: readonly Code[]): this {
     const pad = '  '.repeat(this.stack.length);
-    for (const c of statements) for (const l of c.text.split('\n')) this.lines.push(l.length ? pad + l : l);
+    for (const c of statements) {
+      this.parts.push(c);
+      for (const l of c.text.split('\n')) this.lines.push(l.length ? pad + l : l);
+    }
     return this;
   }
 
   /** `head {` (a bare `{` without a head), then the statements inside; `note`, a comment, goes after the brace. */
   open(head?: Code, note?: Code): this {
     const brace = note ? `{ ${note.text}` : '{';
-    this.line(new Code(head ? `${head.text} ${brace}` : brace));
+    this.line(new Code(head ? `${head.text} ${brace}` : brace, head ? [head] : []));
     this.stack.push('{');
     return this;
   }
 
   if(cond: Code, note?: Code): this {
-    return this.open(new Code(`if (${cond.text})`), note);
+    return this.open(new Code(`if (${cond.text})`, [cond]), note);
   }
 
   elseIf(cond: Code): this {
-    return this.reopen(new Code(`} else if (${cond.text}) {`));
+    return this.reopen(new Code(`} else if (${cond.text}) {`, [cond]));
   }
 
   else(): this {
@@ -230,7 +254,7 @@ export class Block {
   /** The statements; every block opened is closed. */
   code(): Code {
     if (this.stack.length !== 0) throw new Error(`covet internal error: ${this.stack.length} block(s) left open`);
-    return new Code(this.lines.join('\n'));
+    return new Code(this.lines.join('\n'), this.parts);
   }
 
   /** Ends the innermost braced block and opens the next on the same line: `} catch (err) {`, `} finally {`. `c` is constant text. */
@@ -251,7 +275,8 @@ export class Block {
 export function functionDecl(name: Name, params: readonly Name[] | readonly Code[], body: Block | Code): Code {
   const inner = body instanceof Block ? body.code() : body;
   const list = params.map((p) => p.text).join(', ');
-  return new Code(inner.text.length ? `function ${name.text}(${list}) {\n${indent(inner).text}\n}` : `function ${name.text}(${list}) {}`);
+  const text = inner.text.length ? `function ${name.text}(${list}) {\n${indent(inner).text}\n}` : `function ${name.text}(${list}) {}`;
+  return new Code(text, [name, ...params, inner]);
 }
 
 /**

@@ -30,6 +30,23 @@ export const HAS_OWN: Helper = {
   source: 'const __covet_hasOwn = Object.prototype.hasOwnProperty;',
 };
 
+/** A top-level declaration of the generated module, with the top-level names it may use (`covet inspect` walks these). */
+export interface Declaration {
+  name: string;
+  /** Its source, with the comments above it. */
+  code: Code;
+  /** Names its code was built from (locals too: a reader keeps those that are declarations). */
+  uses: ReadonlySet<string>;
+}
+
+/** A declaration whose uses are the names its code was built from. */
+export function declaration(name: Name | string, c: Code): Declaration {
+  const uses = c.names();
+  const n = typeof name === 'string' ? name : name.text;
+  uses.delete(n);
+  return { name: n, code: c, uses };
+}
+
 export class Scope {
   private readonly helpers = new Map<string, Helper>();
   private readonly emitted = new Set<string>();
@@ -54,12 +71,12 @@ export class Scope {
    * leaving out any an earlier call emitted (a helper two generators share is
    * emitted with the first section).
    */
-  helperCode(table: readonly Helper[]): Code[] {
-    const out: Code[] = [];
+  helperDecls(table: readonly Helper[]): Declaration[] {
+    const out: Declaration[] = [];
     for (const h of table) {
       if (!this.helpers.has(h.name) || this.emitted.has(h.name)) continue;
       this.emitted.add(h.name);
-      out.push(raw(h.source));
+      out.push({ name: h.name, code: raw(h.source), uses: new Set((h.deps ?? []).map((d) => d.name)) });
     }
     return out;
   }
@@ -78,12 +95,12 @@ export class Scope {
   }
 
   /** Declarations of the constants not yet emitted, in creation order. */
-  constantCode(): Code[] {
-    const out: Code[] = [];
+  constantDecls(): Declaration[] {
+    const out: Declaration[] = [];
     for (const c of this.constants.values()) {
       if (c.taken) continue;
       c.taken = true;
-      out.push(c.decl);
+      out.push(declaration(c.name, c.decl));
     }
     return out;
   }

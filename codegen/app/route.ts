@@ -6,7 +6,7 @@
  */
 import type { RouteIR, ScalarParamIR } from '../../ir/ir.ts';
 import { Block, code, comment, functionDecl, join, literal, NameTable, raw, type Code, type Name } from '../code.ts';
-import type { Scope } from '../scope.ts';
+import { declaration, type Declaration, type Scope } from '../scope.ts';
 import type { SerializerGen } from '../serialize/index.ts';
 import type { ValidatorGen } from '../validate/index.ts';
 
@@ -42,7 +42,8 @@ export function routeComment(route: RouteIR): Code {
 const KIND_ORDER = { path: 0, query: 1, header: 2, cookie: 3, body: 4, ctx: 5 } as const;
 
 export interface EmittedRoute {
-  code: Code;
+  /** The route function, then its reply function unless an earlier route's is the same. */
+  declarations: Declaration[];
   /** The reply function the route answers through (another route's when theirs is the same). */
   replyFn: Name;
 }
@@ -127,8 +128,8 @@ export function emitRoute(route: RouteIR, c: RouteContext): EmittedRoute {
   w.line(code`${rt}.fail(res, err, ${label});`).close();
 
   const params = [raw('req'), raw('res'), ...pathParams.map((n) => pathRaw.get(n)!)];
-  const fn = join([routeComment(route), functionDecl(c.routeFn, params, w)]);
-  return { code: reply.code ? join([fn, reply.code], '\n\n') : fn, replyFn: reply.name };
+  const fn = declaration(c.routeFn, join([routeComment(route), functionDecl(c.routeFn, params, w)]));
+  return { declarations: reply.code ? [fn, declaration(reply.name, reply.code)] : [fn], replyFn: reply.name };
 }
 
 /**

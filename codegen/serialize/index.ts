@@ -31,7 +31,7 @@
 
 import type { AppIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR, ArrayTypeIR } from '../../ir/ir.ts';
 import { Block, Code, Name, NameTable, code, comment, functionDecl, join, literal, or, raw, access } from '../code.ts';
-import { scopeOf, type Scope } from '../scope.ts';
+import { declaration, scopeOf, type Declaration, type Scope } from '../scope.ts';
 import { SERIALIZER_HELPERS, SERIALIZER_HELPER_ORDER, type HelperId } from './helpers.ts';
 import { findDiscriminator, isInherited, isRecursive, renderType } from '../../ir/queries.ts';
 
@@ -81,12 +81,17 @@ export class SerializerGen {
 
   /** Every helper and serializer emitted so far, helpers first, then in creation order. */
   code(): Code {
-    const parts: Code[] = this.scope.helperCode(SERIALIZER_HELPER_ORDER);
+    return join(this.declarations().map((d) => d.code), '\n\n');
+  }
+
+  /** What `code()` joins: each declaration with what it uses (asked once: helpers are handed out once). */
+  declarations(): Declaration[] {
+    const out = this.scope.helperDecls(SERIALIZER_HELPER_ORDER);
     for (const fn of this.fns) {
       if (!fn.body || !fn.name) throw new Error(`covet internal error: serializer ${fn.name?.text} was never completed`);
-      parts.push(join([...fn.header, functionDecl(fn.name, [V], fn.body)]));
+      out.push(declaration(fn.name, join([...fn.header, functionDecl(fn.name, [V], fn.body)])));
     }
-    return join(parts, '\n\n');
+    return out;
   }
 
   // ── functions ────────────────────────────────────────────────────────────

@@ -54,7 +54,7 @@ import type {
 import { MAX_DEPTH, safeBounds } from '../../ir/ir.ts';
 import { isInherited, isRecursive, renderType as describe, resolve } from '../../ir/queries.ts';
 import { Block, Code, Name, NameTable, access, and, code, comment, functionDecl, join, literal, or, propertyKey, raw, regexLiteral } from '../code.ts';
-import { scopeOf, type Scope } from '../scope.ts';
+import { declaration, scopeOf, type Declaration, type Scope } from '../scope.ts';
 import { VALIDATOR_HELPERS, VALIDATOR_HELPER_ORDER, type HelperName } from './runtime.ts';
 import { M, variantLabel } from './messages.ts';
 
@@ -101,6 +101,7 @@ function locCode(loc: readonly Code[]): Code {
 
 /** A generated function: its declaration and the comments above it (which can list every user of a shared one). */
 interface Fn {
+  name: Name;
   header: () => Code[];
   decl: Code | null;
 }
@@ -169,8 +170,13 @@ export class ValidatorGen {
 
   /** Helpers, then constants, then functions in creation order; self-contained. */
   code(): Code {
-    const fns = this.functions.map((f) => join([...f.header(), f.decl!]));
-    return join([...this.scope.helperCode(VALIDATOR_HELPER_ORDER), ...this.scope.constantCode(), ...fns], '\n\n');
+    return join(this.declarations().map((d) => d.code), '\n\n');
+  }
+
+  /** What `code()` joins: each declaration with what it uses (asked once: helpers and constants are handed out once). */
+  declarations(): Declaration[] {
+    const fns = this.functions.map((f) => declaration(f.name, join([...f.header(), f.decl!])));
+    return [...this.scope.helperDecls(VALIDATOR_HELPER_ORDER), ...this.scope.constantDecls(), ...fns];
   }
 
   // ───────────────────────────── names and types ─────────────────────────────
@@ -185,7 +191,7 @@ export class ValidatorGen {
     const { value } = this.scope.shared('validator', key, () => {
       const name = this.names.fresh(base);
       const users: string[] = [];
-      this.functions.push({ header: () => header(users), decl: functionDecl(name, params, body) });
+      this.functions.push({ name, header: () => header(users), decl: functionDecl(name, params, body) });
       return { name, users };
     });
     value.users.push(user);
@@ -209,7 +215,7 @@ export class ValidatorGen {
     if (!nt) throw new Error(`covet internal error: reference to unknown type ${JSON.stringify(typeName)}`);
     const fn = this.names.fresh(`validate_${typeName}`);
     fns.set(typeName, fn);
-    const slot: Fn = { header: () => [], decl: null };
+    const slot: Fn = { name: fn, header: () => [], decl: null };
     this.functions.push(slot);
     const w = new Writer(fn.text, true);
     if (this.isRecursive(typeName)) {
