@@ -142,7 +142,7 @@ program
       process.exitCode = EXIT.usage;
       return;
     }
-    const [{ generate }, { extractRoute, findRoute }] = await Promise.all([pipeline(), inspect()]);
+    const [{ generate }, { extract, findRoute }] = await Promise.all([pipeline(), inspect()]);
     const { ir, diagnostics, emitted } = generate(appDir);
     if (!ir || !emitted) {
       await printDiagnostics(diagnostics, appDir);
@@ -158,7 +158,8 @@ program
       return;
     }
     if (opts.router) {
-      process.stdout.write(extractRoute(emitted.source, ['__covet_match']) + '\n');
+      // The router alone: it calls every route function, and those are `covet inspect app METHOD path`.
+      process.stdout.write(extract(emitted.declarations, [emitted.router], false) + '\n');
       return;
     }
     const found = findRoute(ir, method!, routePath!);
@@ -168,7 +169,7 @@ program
       return;
     }
     const fns = emitted.routeFunctions[found.route.id]!;
-    process.stdout.write(extractRoute(emitted.source, [fns.route, fns.reply]) + '\n');
+    process.stdout.write(extract(emitted.declarations, [fns.route, fns.reply]) + '\n');
   });
 
 program

@@ -8,7 +8,8 @@
  *   when there is an error. Warnings come with the IR.
  */
 
-import { IR_VERSION, type AppIR, type RouteIR } from './ir.ts';
+import { IR_VERSION, type AppIR, type RouteIR, type TypeIR, type UnionTypeIR } from '../ir/ir.ts';
+import { findDiscriminator, identifierSafe } from '../ir/queries.ts';
 import { diagnosticAt, sortDiagnostics, isError, type Diagnostic } from './diagnostics.ts';
 import { loadApp, LoadError, relPath, type LoadedApp } from './project.ts';
 import { checkImports } from './imports.ts';
@@ -71,7 +72,7 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
     const params = bindParams(r, segments, app.checker, reader, reporter);
     const { response, async } = readResponse(r, app.checker, reader, reporter);
     const loc = reporter.locate(r.nameNode);
-    let id = r.exportName.replace(/[^A-Za-z0-9_$]/g, '_');
+    let id = identifierSafe(r.exportName);
     const base = id;
     for (let n = 2; ids.has(id); n++) id = `${base}_${n}`;
     ids.add(id);
@@ -117,6 +118,7 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
     routes: routes.map(({ found: _found, ...rest }) => orderRoute(rest)),
     types: reader.namedTypes(),
   };
+  fillDiscriminators(ir);
   return { ir, diagnostics, typecheckTime };
 }
 
@@ -148,4 +150,51 @@ function orderRoute(r: RouteIR): RouteIR {
   if (r.summary !== undefined) out.summary = r.summary;
   if (r.description !== undefined) out.description = r.description;
   return out;
+}
+
+/**
+ * A union read while one of its variants' named types was still being read
+ * (recursion through the union) could not be asked for its discriminant then;
+ * ask again now that every type is known. The key goes where the reader puts
+ * it (after `variants` and `default`), so golden files read the same way.
+ */
+function fillDiscriminators(ir: AppIR): void {
+  const seen = new Set<TypeIR>();
+  const visit = (t: TypeIR): void => {
+    if (seen.has(t)) return;
+    seen.add(t);
+    switch (t.kind) {
+      case 'array':
+        return visit(t.items);
+      case 'tuple':
+        t.items.forEach(visit);
+        if (t.rest) visit(t.rest);
+        return;
+      case 'object':
+        for (const p of t.properties) visit(p.type);
+        if (t.additionalProperties) visit(t.additionalProperties);
+        return;
+      case 'union': {
+        t.variants.forEach(visit);
+        if (t.discriminator) return;
+        const found = findDiscriminator(ir.types, t.variants);
+        if (found) placeDiscriminator(t, found);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  for (const nt of Object.values(ir.types)) visit(nt.type);
+  for (const r of ir.routes) {
+    for (const p of r.params) if (p.kind !== 'ctx') visit(p.type);
+    if (r.response) visit(r.response);
+  }
+}
+
+function placeDiscriminator(t: UnionTypeIR, found: NonNullable<UnionTypeIR['discriminator']>): void {
+  const rest = Object.entries(t).filter(([k]) => k !== 'kind' && k !== 'variants' && k !== 'default');
+  for (const [k] of rest) delete (t as unknown as Record<string, unknown>)[k];
+  t.discriminator = found;
+  for (const [k, v] of rest) (t as unknown as Record<string, unknown>)[k] = v;
 }

@@ -13,7 +13,7 @@
  */
 
 import { ts } from 'ts-morph';
-import type { JsonValue, ParamIR, ScalarParamIR, SegmentIR, TypeIR } from './ir.ts';
+import type { JsonValue, ParamIR, ScalarParamIR, SegmentIR, TypeIR } from '../ir/ir.ts';
 import { didYouMean } from './diagnostics.ts';
 import type { Reporter } from './source.ts';
 import { includesUndefined, type Site, type TypeReader } from './types.ts';

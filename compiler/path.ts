@@ -10,7 +10,7 @@
  * they bind to function parameters.
  */
 
-import type { HttpMethod, SegmentIR } from './ir.ts';
+import type { HttpMethod, SegmentIR } from '../ir/ir.ts';
 import type { TextName, TextValues } from './diagnostics.ts';
 
 type PathText = TextName<'COVET107'>;

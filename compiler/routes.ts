@@ -6,7 +6,7 @@
  */
 
 import { Node, ts, type JSDoc, type JSDocTag, type SourceFile } from 'ts-morph';
-import { HTTP_METHODS, type HttpMethod } from './ir.ts';
+import { HTTP_METHODS, type HttpMethod } from '../ir/ir.ts';
 import { didYouMean } from './diagnostics.ts';
 import type { Reporter } from './source.ts';
 

@@ -3,7 +3,7 @@
 import { ts } from 'ts-morph';
 import { relPath } from './project.ts';
 import { compose, makeDiagnostic, TYPESCRIPT_FIX, type Diagnostic, type DiagnosticCode, type TextName, type TextValues, type TypeScriptCode } from './diagnostics.ts';
-import type { SourceLocation } from './ir.ts';
+import type { SourceLocation } from '../ir/ir.ts';
 
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];

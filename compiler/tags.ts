@@ -7,8 +7,8 @@
  */
 
 import { ts } from 'ts-morph';
-import type { JsonValue, StringFormat, TypeIR } from './ir.ts';
-import { INT_MAX } from './ir.ts';
+import type { JsonValue, StringFormat, TypeIR } from '../ir/ir.ts';
+import { INT_MAX } from '../ir/ir.ts';
 import type { TextName, TextValues } from './diagnostics.ts';
 
 export const TAG_PREFIX = '__covet_';

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compileErrors, compileFiles, compileOk, route } from './testing/compile.ts';
-import type { AppIR, TypeIR } from './ir.ts';
+import type { AppIR, TypeIR } from '../ir/ir.ts';
 
 const ir: AppIR = compileOk(`
 import type { Int, Email, Min, Max, MinLength, Default, Pattern, UniqueItems } from 'covet';

@@ -7,7 +7,8 @@
  */
 
 import { ts } from 'ts-morph';
-import type { EnumTypeIR, JsonValue, NamedTypeIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR } from './ir.ts';
+import type { EnumTypeIR, JsonValue, NamedTypeIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR } from '../ir/ir.ts';
+import { findDiscriminator, identifierSafe } from '../ir/queries.ts';
 import type { Reporter } from './source.ts';
 import type { Span } from './imports.ts';
 import { applyTags, isTagObject, readTags, TAG_PREFIX, type Tag } from './tags.ts';
@@ -48,14 +49,10 @@ function leftmost(name: ts.QualifiedName): ts.Identifier {
   return n;
 }
 
-function identifierSafe(s: string): string {
-  let out = s.replace(/[^A-Za-z0-9_]/g, '_');
-  if (!out || /^[0-9]/.test(out)) out = `_${out}`;
-  return out;
-}
-
 export class TypeReader {
   private readonly entries = new Map<string, NamedTypeIR>();
+  /** The same entries as a lookup for the IR's queries (no prototype, so no name is inherited). */
+  private readonly table: Record<string, NamedTypeIR> = Object.create(null);
   private readonly keys = new Map<ts.Type, string>();
   /** Named classes that have methods or accessors: fine to answer with, not to receive. */
   private readonly methodClasses = new Map<string, string[]>();
@@ -284,6 +281,7 @@ export class TypeReader {
     if (doc) entry.description = doc;
     entry.type = { kind: 'unknown' };
     this.entries.set(key, entry);
+    this.table[key] = entry;
     const inner: Site = { ...site, at: decl && this.reporter.isAppNode(decl) ? decl : site.at };
     entry.type = named.symbol.flags & S.Enum ? this.readEnum(named.symbol, inner) : this.readInner(t, inner, true);
     if (named.symbol.flags & S.Class) {
@@ -407,28 +405,9 @@ export class TypeReader {
     return out;
   }
 
+  /** The IR's one rule (ir/queries.ts); a variant whose named type is still being read counts as not an object here, and `fillDiscriminators` looks again once all are read. */
   private discriminator(out: { ir: TypeIR; t: ts.Type | null }[]): UnionTypeIR['discriminator'] | undefined {
-    if (out.length < 2) return undefined;
-    const objs: ts.Type[] = [];
-    for (const o of out) {
-      if (!o.t || (o.ir.kind !== 'object' && o.ir.kind !== 'ref')) return undefined;
-      if (!(o.t.flags & (F.Object | F.Intersection)) || this.checker.isArrayType(o.t) || this.checker.isTupleType(o.t)) return undefined;
-      objs.push(o.t);
-    }
-    for (const candidate of this.checker.getPropertiesOfType(objs[0]!)) {
-      const values: (string | number | boolean)[] = [];
-      for (const o of objs) {
-        const p = this.checker.getPropertyOfType(o, candidate.name);
-        if (!p || p.flags & S.Optional) break;
-        const v = unitValue(this.checker.getTypeOfSymbol(p));
-        if (v === undefined) break;
-        values.push(v);
-      }
-      if (values.length !== objs.length) continue;
-      if (new Set(values.map((v) => `${typeof v}:${String(v)}`)).size !== values.length) continue;
-      return { property: candidate.name, mapping: values.map((value, variant) => ({ value, variant })) };
-    }
-    return undefined;
+    return findDiscriminator(this.table, out.map((o) => o.ir));
   }
 
   // ------------------------------------------------------------ intersections and tags
@@ -704,14 +683,6 @@ function isSymbolKey(c: ts.TypeChecker, p: ts.Symbol): boolean {
 }
 
 /** The value of a unit literal type (string, number, boolean, enum member), else undefined. */
-function unitValue(t: ts.Type): string | number | boolean | undefined {
-  if (t.flags & F.Union) return undefined;
-  if (t.flags & F.StringLiteral) return (t as ts.StringLiteralType).value;
-  if (t.flags & F.NumberLiteral) return (t as ts.NumberLiteralType).value;
-  if (t.flags & F.BooleanLiteral) return isTrue(t);
-  return undefined;
-}
-
 /** The COVET101 text for a primitive type with no JSON form. */
 function unsupportedPrimitive(f: ts.TypeFlags): 'bigint' | 'symbol' | 'templateLiteral' | 'typeParameter' | 'undefinedValue' | 'never' | 'notJson' {
   if (f & (F.BigInt | F.BigIntLiteral)) return 'bigint';

@@ -19,7 +19,7 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { compileApp } from '../compiler/index.ts';
 import { compose, diagnosticAt, type Diagnostic } from '../compiler/diagnostics.ts';
-import type { AppIR } from '../compiler/ir.ts';
+import type { AppIR } from '../ir/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
 import { openApi } from './describe.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';

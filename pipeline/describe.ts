@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileApp, type CompileResult } from '../compiler/index.ts';
-import type { AppIR, RouteIR } from '../compiler/ir.ts';
+import type { AppIR, RouteIR } from '../ir/ir.ts';
 import { openApiDocument } from '../codegen/openapi/index.ts';
 
 /** The app's IR and diagnostics, without codegen (the IR is null when there is an error). */

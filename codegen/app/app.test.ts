@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as esbuild from 'esbuild';
-import type { AppIR } from '../../compiler/ir.ts';
+import type { AppIR } from '../../ir/ir.ts';
 import { emitApp } from './index.ts';
 
 const fixtures = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../fixtures');

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { AppIR } from '../../compiler/ir.ts';
+import type { AppIR } from '../../ir/ir.ts';
 import { openApiDocument, openApiPath } from './index.ts';
 
 const appDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/todo-app');

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import type { HttpMethod, RouteIR, SegmentIR } from '../../compiler/ir.ts';
+import type { HttpMethod, RouteIR, SegmentIR } from '../../ir/ir.ts';
 import { makeRoute } from './testing/cases.ts';
 import { compileRouter } from './testing/harness.ts';
 import { patternKey } from './policy.ts';

@@ -17,7 +17,7 @@
  * - A raw (undecoded) `:param` longer than `MAX_PARAM_LENGTH`, or a raw
  *   `*wildcard` longer than `MAX_WILDCARD_LENGTH`, answers 400.
  */
-import type { HttpMethod, RouteIR, SegmentIR } from '../../compiler/ir.ts';
+import type { HttpMethod, RouteIR, SegmentIR } from '../../ir/ir.ts';
 import { APP_ERRORS, paramTooLong } from '../../runtime-min/errors.ts';
 
 /** Longest raw `:param` segment accepted, in UTF-16 code units, before decoding. */

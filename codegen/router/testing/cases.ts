@@ -4,7 +4,7 @@
  * outcome each must get. router.test.ts runs it against the generated router
  * and the reference router.
  */
-import type { HttpMethod, RouteIR, SegmentIR } from '../../../compiler/ir.ts';
+import type { HttpMethod, RouteIR, SegmentIR } from '../../../ir/ir.ts';
 import type { RouteMatch } from './reference.ts';
 import { INVALID_ENCODING_MESSAGE, MAX_PARAM_LENGTH, MAX_WILDCARD_LENGTH } from '../policy.ts';
 

@@ -2,7 +2,7 @@
  * Test support (not a test file): compile generated validators into callable
  * functions (with `new Function`, tests only) and a few IR shorthands.
  */
-import type { AppIR, BodyParamIR, ScalarParamIR, TypeIR, PropertyIR } from '../../../compiler/ir.ts';
+import type { AppIR, BodyParamIR, ScalarParamIR, TypeIR, PropertyIR } from '../../../ir/ir.ts';
 import { NameTable } from '../../code.ts';
 import { ValidatorGen } from '../index.ts';
 
