@@ -682,7 +682,6 @@ function isSymbolKey(c: ts.TypeChecker, p: ts.Symbol): boolean {
   return !!(keyType.flags & (F.ESSymbol | F.UniqueESSymbol));
 }
 
-/** The value of a unit literal type (string, number, boolean, enum member), else undefined. */
 /** The COVET101 text for a primitive type with no JSON form. */
 function unsupportedPrimitive(f: ts.TypeFlags): 'bigint' | 'symbol' | 'templateLiteral' | 'typeParameter' | 'undefinedValue' | 'never' | 'notJson' {
   if (f & (F.BigInt | F.BigIntLiteral)) return 'bigint';
