@@ -10,7 +10,7 @@
 import Handlebars from 'handlebars';
 import { readTemplate } from '../../templates/index.ts';
 import type { AppIR, RouteIR } from '../../ir/ir.ts';
-import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw, type Code } from '../code.ts';
+import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw } from '../code.ts';
 import { declaration, Scope, type Declaration } from '../scope.ts';
 import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
