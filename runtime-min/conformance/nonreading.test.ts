@@ -194,12 +194,6 @@ async function warmUp(port: number, path: string): Promise<void> {
 }
 
 test(`${ENGINE}: a normal client is answered promptly while 200 clients pipeline 2,000 requests each and never read`, async () => {
-  if (ENGINE === 'node') {
-    // node:http runs every request of a read at once (a read of ~1,400 requests holds the loop);
-    // a fair share per connection on the node engine is not designed yet.
-    console.log('  skipped: the node engine has no fair share per connection per loop turn (node:http runs every request of a read at once)');
-    return;
-  }
   const { port, child } = app!;
   // A stall of the machine itself (a virtual CPU descheduled by its host) is counted as the
   // server's work too; CI saw one once (210 ms in one request, every other request quick). The
