@@ -78,6 +78,7 @@ interface HttpParser {
   covet?: Connection;
   resume(): void;
   execute(data: Buffer): number | Error;
+  getCurrentBuffer(): Buffer;
   [index: number]: unknown;
 }
 type ParserStatics = { kOnHeadersComplete: number; kOnExecute: number };
@@ -97,6 +98,9 @@ function headersComplete(this: HttpParser, a: unknown, b: unknown, c: unknown, d
   const r = nodeHeadersComplete!.call(this, a, b, c, d, e, f, g, h, i);
   const conn = this.covet;
   if (r !== 0 || conn === undefined || conn.socket !== this.socket || conn.phase !== 'reading') return r;
+  // An Upgrade that node:http serves as a plain request (no 'upgrade' listener): llhttp still
+  // stops after it, and node:http drops the rest of the read; the engine parses that rest.
+  if (h === true) conn.upgraded = true;
   return conn.counted() ? r : HPE_PAUSED;
 }
 
@@ -104,7 +108,12 @@ function headersComplete(this: HttpParser, a: unknown, b: unknown, c: unknown, d
 function afterRead(this: HttpParser, ret: unknown): unknown {
   const conn = this.covet!;
   conn.turnCount = 0;
-  return conn.nodeAfterRead!.call(this, ret);
+  if (!conn.upgraded) return conn.nodeAfterRead!.call(this, ret);
+  conn.upgraded = false;
+  const read = this.getCurrentBuffer();
+  const result = conn.nodeAfterRead!.call(this, ret);
+  if (typeof ret === 'number' && ret < read.length && conn.phase === 'reading' && conn.socket.parser === this) conn.defer(read.subarray(ret));
+  return result;
 }
 
 /** node:http paused the socket: the answers it owes do not leave (it resumes it once they drain). */
@@ -213,6 +222,7 @@ class Connection {
   head: NodeResponse | null = null;
   tail: NodeResponse | null = null;
   private deferredError: string | null = null;
+  private whenOwedSent: (() => void) | null = null;
   private lingerTimer: NodeJS.Timeout | null = null;
   /** The send timeout's view (`checkSend`): bytes sent at the last look, and since when none were. */
   private sentAtCheck = 0;
@@ -221,6 +231,8 @@ class Connection {
   turnCount = 0;
   /** The parser was paused at the share: the client error that follows is that pause. */
   pausing = false;
+  /** A request with Upgrade was parsed: llhttp stops after it. */
+  upgraded = false;
   /** In the turn queue. */
   queued = false;
   /** The turn in which a read deferred input. */
@@ -306,7 +318,7 @@ class Connection {
 
   /**
    * Feeds input to node:http's parser, as node:http's 'data' listener does, but seeing what it
-   * returns: the pause at the share.
+   * returns: the pause at the share, and where it stopped after an Upgrade.
    */
   private parse(data: Buffer): void {
     const parser = this.socket.parser!;
@@ -317,6 +329,9 @@ class Connection {
       return;
     }
     this.nodeAfterRead!.call(parser, ret);
+    if (!this.upgraded) return;
+    this.upgraded = false;
+    if (typeof ret === 'number' && ret < data.length && this.phase === 'reading' && this.socket.parser === parser) this.defer(data.subarray(ret));
   }
 
   /** A read through 'data' events: parsed now, unless input is waiting already (it goes behind that). */
@@ -392,7 +407,19 @@ class Connection {
     if (next === null) this.tail = prev;
     else next.prev = prev;
     response.prev = response.next = null;
-    if (this.head === null && this.deferredError !== null) this.endWith(this.deferredError);
+    if (this.head !== null) return;
+    if (this.deferredError !== null) this.endWith(this.deferredError);
+    else if (this.whenOwedSent !== null) {
+      const next = this.whenOwedSent;
+      this.whenOwedSent = null;
+      next();
+    }
+  }
+
+  /** Runs `next` once every response owed now has been sent (at once, if none is). */
+  afterOwed(next: () => void): void {
+    if (this.head === null) next();
+    else this.whenOwedSent = next;
   }
 
   /**
@@ -425,12 +452,14 @@ class Connection {
   /**
    * Writes a raw error answer and closes, after every response still owed.
    * A request whose body was still arriving will never be complete: its response is dropped.
+   * One whose body is complete is answered (node:http reports a parse error in the same read
+   * before the body's 'end', which still comes).
    */
   failWith(raw: string): void {
     this.stopReading();
     for (let r = this.head; r !== null; ) {
       const next = r.next;
-      if (!r.willAnswer) r.abort();
+      if (!r.willAnswer && !r.raw.req.complete) r.abort();
       r = next;
     }
     if (this.head === null) this.endWith(raw);
@@ -762,10 +791,10 @@ export function nodeEngine(): Engine {
         unfinishedBytes -= body.bytes;
       };
 
-      const onRequest = (req: http.IncomingMessage, res: CovetServerResponse, expectsContinue: boolean) => {
+      const onRequest = (req: http.IncomingMessage, res: CovetServerResponse, expectsContinue: boolean, last = false) => {
         const connection = connectionOf(req.socket);
         // Parsed from the same read as a request after which the connection stopped reading: not served.
-        if (connection.phase !== 'reading') return;
+        if (connection.phase !== 'reading' && !last) return;
         const response = new NodeResponse(res, connection, state);
         const refused = refusal(req);
         if (refused !== null) {
@@ -773,7 +802,8 @@ export function nodeEngine(): Engine {
           return;
         }
         const request = new NodeRequest(req, response);
-        const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+        // llhttp reads no body after a CONNECT.
+        const hasBody = !last && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
         if (!hasBody) {
           response.willAnswer = true;
           handler(request, response);
@@ -854,6 +884,30 @@ export function nodeEngine(): Engine {
       srv.on('checkExpectation', (req: http.IncomingMessage, res: CovetServerResponse) => {
         const connection = connectionOf(req.socket);
         if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(417, 'Expectation Failed');
+      });
+      // CONNECT (node:http hands the socket over, and with no listener closes it unanswered):
+      // answered like any request (by the router: a 404 or 405), after the answers owed before
+      // it, as the native engine does; nothing after it is read, and the connection closes.
+      srv.on('connect', (req: http.IncomingMessage, socket: Socket) => {
+        const connection = connectionOf(socket);
+        socket.on('error', drop); // node:http took its error listener away with the socket
+        const reading = connection.phase === 'reading';
+        connection.stopReading();
+        if (!reading) return; // an earlier request closes the connection
+        connection.afterOwed(() => {
+          if (socket.destroyed) return;
+          const res = new CovetServerResponse(req);
+          res.shouldKeepAlive = false;
+          res.assignSocket(socket);
+          res.once('finish', () => connection.linger());
+          // An expectation other than 100-continue is refused first, as node:http does for other methods.
+          const expect = req.headers.expect;
+          if (expect !== undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && !/(?:^|\W)100-continue(?:$|\W)/i.test(expect)) {
+            new NodeResponse(res, connection, state).refuse(417, 'Expectation Failed');
+            return;
+          }
+          onRequest(req, res, false, true);
+        });
       });
       srv.on('connection', (socket: Socket) => connectionOf(socket));
       srv.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
