@@ -44,6 +44,160 @@ type NodePrepared = string[];
 function drop(): void {}
 
 /**
+ * The fair share (issue 8, class 7), as the native engine has it (COVET_SHARE, COVET_TURN_NS):
+ * a connection has at most SHARE requests handed out per read or loop turn, and the rest of
+ * its read waits for its turn, so that one client that pipelines a thousand requests in one
+ * write cannot hold the loop while the others wait.
+ *
+ * node:http's parser reads the socket in C++ and emits every request of a read at once; its
+ * headers-complete callback, though, returns what llhttp is told, and llhttp pauses on
+ * HPE_PAUSED. So the engine wraps that callback: past the share (or once node:http's own
+ * backpressure paused the socket) it pauses the parser after the request, node:http reports
+ * the pause as a client error carrying the unparsed rest of the read, and the connection keeps
+ * that rest for its turn. Only then is the connection switched to reading through 'data'
+ * events (so that later reads queue behind the rest): connections that never send more than a
+ * share at once stay on node:http's C++ path, which costs less per read.
+ */
+const SHARE = 32;
+/** How long, per loop turn, deferred input is parsed for. */
+const TURN_MS = 2;
+/** llhttp's HPE_PAUSED: returned from on_headers_complete, it pauses the parser after the headers. */
+const HPE_PAUSED = 21;
+/** Loop turns in a row in which accepting connections goes before the queued input (`Turns.run`). */
+const ACCEPT_TURNS = 64;
+const EMPTY = Buffer.alloc(0);
+
+/** node:http's parser, as far as the engine uses it (its C++ callbacks sit at numeric indices). */
+interface HttpParser {
+  socket: Socket | null;
+  covet?: Connection;
+  resume(): void;
+  execute(data: Buffer): number | Error;
+  getCurrentBuffer(): Buffer;
+  [index: number]: unknown;
+}
+type ParserStatics = { kOnHeadersComplete: number; kOnExecute: number };
+let kOnHeadersComplete = -1;
+let kOnExecute = -1;
+/** node:http's own headers-complete callback, which `headersComplete` wraps. */
+let nodeHeadersComplete: ((this: HttpParser, ...args: unknown[]) => number) | null = null;
+
+/** node:http's socket, with its internals that the engine reads. */
+type HttpSocket = Socket & { parser?: HttpParser | null; _paused?: boolean };
+
+/**
+ * The parser's headers-complete callback: node:http's, then a pause when the connection has had
+ * its share (not after an upgrade, whose return value, 2, llhttp must see).
+ */
+function headersComplete(this: HttpParser, a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown): number {
+  const r = nodeHeadersComplete!.call(this, a, b, c, d, e, f, g, h, i);
+  const conn = this.covet;
+  if (r !== 0 || conn === undefined || conn.socket !== this.socket || conn.phase !== 'reading') return r;
+  // An Upgrade that node:http serves as a plain request (no 'upgrade' listener): llhttp still
+  // stops after it, and node:http drops the rest of the read; the engine parses that rest.
+  if (h === true) conn.upgraded = true;
+  return conn.counted() ? r : HPE_PAUSED;
+}
+
+/** The parser's after-read callback (C++ reads only): a new read starts a new share. */
+function afterRead(this: HttpParser, ret: unknown): unknown {
+  const conn = this.covet!;
+  conn.turnCount = 0;
+  if (!conn.upgraded) return conn.nodeAfterRead!.call(this, ret);
+  conn.upgraded = false;
+  const read = this.getCurrentBuffer();
+  const result = conn.nodeAfterRead!.call(this, ret);
+  if (typeof ret === 'number' && ret < read.length && conn.phase === 'reading' && conn.socket.parser === this) conn.defer(read.subarray(ret));
+  return result;
+}
+
+/** node:http paused the socket: the answers it owes do not leave (it resumes it once they drain). */
+function nodePaused(socket: HttpSocket): boolean {
+  return socket._paused === true;
+}
+
+/** 'data' on a connection that reads through the engine (`Connection.readThroughData`). */
+function onDeferredData(this: HttpSocket, chunk: Buffer): void {
+  const c = this.parser?.covet;
+  if (c !== undefined && c.socket === this) c.data(chunk);
+}
+
+function onDeferredResume(this: HttpSocket): void {
+  const c = this.parser?.covet;
+  if (c !== undefined && c.socket === this) c.resumed();
+}
+
+/** The engine's queue of connections whose input waits for its turn. */
+class Turns {
+  private queue: Connection[] = [];
+  private scheduled = false;
+  /** The turn runs (setImmediate): each connection in it gets a whole share. */
+  running = false;
+  /** Counts turns, so that a connection deferred by a read waits for the next turn's check. */
+  turn = 0;
+  /** A connection was accepted since the last turn (libuv accepts one per loop turn: more may wait). */
+  accepted = false;
+
+  /**
+   * Requests a read may hand out before it pauses: a share, or one while connections wait in
+   * the queue (a read with more goes behind them).
+   */
+  get limit(): number {
+    return this.running || this.queue.length === 0 ? SHARE : 1;
+  }
+
+  enqueue(c: Connection): void {
+    if (c.queued) return;
+    c.queued = true;
+    this.queue.push(c);
+    this.schedule();
+  }
+
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.run());
+  }
+
+  /** Turns in a row that gave way to accepting connections. */
+  private yielded = 0;
+
+  /**
+   * After each poll: the queued connections get a share each, in order, for at most TURN_MS.
+   * A turn after one in which a connection was accepted gives way (up to ACCEPT_TURNS in a
+   * row): libuv accepts one connection per loop turn, so while a burst of connections waits to
+   * be accepted (a normal client among them), loop turns must stay short.
+   */
+  private run(): void {
+    this.scheduled = false;
+    if (this.accepted && this.yielded < ACCEPT_TURNS) {
+      this.accepted = false;
+      this.yielded++;
+      this.turn++;
+      this.schedule();
+      return;
+    }
+    this.accepted = false;
+    this.yielded = 0;
+    this.running = true;
+    const until = performance.now() + TURN_MS;
+    for (let n = this.queue.length; n > 0 && this.queue.length > 0; n--) {
+      const c = this.queue.shift()!;
+      c.queued = false;
+      if (c.deferredTurn === this.turn) {
+        this.enqueue(c); // had its share from a read in this turn
+        continue;
+      }
+      c.takeTurn();
+      if (performance.now() >= until) break;
+    }
+    this.running = false;
+    this.turn++;
+    if (this.queue.length > 0) this.schedule();
+  }
+}
+
+/**
  * One client connection: the responses it still owes, in request order.
  * node:http only tells the response currently being written that its socket
  * closed; the ones queued behind it (pipelining) are told here. A parse error
@@ -63,16 +217,167 @@ class Connection {
   head: NodeResponse | null = null;
   tail: NodeResponse | null = null;
   private deferredError: string | null = null;
+  private whenOwedSent: (() => void) | null = null;
   private lingerTimer: NodeJS.Timeout | null = null;
   /** The send timeout's view (`checkSend`): bytes sent at the last look, and since when none were. */
   private sentAtCheck = 0;
   private stalledSince = 0;
+  /** Requests handed out in this read or turn (the fair share). */
+  turnCount = 0;
+  /** The parser was paused at the share: the client error that follows is that pause. */
+  pausing = false;
+  /** A request with Upgrade was parsed: llhttp stops after it. */
+  upgraded = false;
+  /** In the turn queue. */
+  queued = false;
+  /** The turn in which a read deferred input. */
+  deferredTurn = -1;
+  /** Input not parsed yet, oldest first (null: none); while there is some, the socket is paused. */
+  deferred: Buffer[] | null = null;
+  /** node:http's 'data' listener, which feeds its parser, once the connection reads through 'data' events. */
+  feed: ((data: Buffer) => void) | null = null;
+  /** node:http's after-read callback of this connection's parser. */
+  nodeAfterRead: ((ret: unknown) => unknown) | null = null;
 
-  constructor(readonly socket: Socket) {}
+  constructor(
+    readonly socket: HttpSocket,
+    private readonly turns: Turns,
+  ) {
+    const parser = socket.parser;
+    if (parser == null) return;
+    if (kOnHeadersComplete < 0) {
+      const statics = parser.constructor as unknown as ParserStatics;
+      kOnHeadersComplete = statics.kOnHeadersComplete;
+      kOnExecute = statics.kOnExecute;
+    }
+    // Parsers are pooled: one may carry the wrapper from an earlier connection already.
+    const current = parser[kOnHeadersComplete] as typeof nodeHeadersComplete;
+    if (current !== headersComplete) {
+      nodeHeadersComplete = current;
+      parser[kOnHeadersComplete] = headersComplete;
+    }
+    parser.covet = this;
+    this.nodeAfterRead = parser[kOnExecute] as (ret: unknown) => unknown;
+    parser[kOnExecute] = afterRead;
+  }
+
+  /**
+   * One more request handed out: false when the parser should pause after it (the share is
+   * used up, or node:http paused the socket because its answers do not leave).
+   */
+  counted(): boolean {
+    const turns = this.turns;
+    if (++this.turnCount < (turns.running ? SHARE : turns.limit) && !nodePaused(this.socket)) return true;
+    this.pausing = true;
+    return false;
+  }
+
+  /** The parser paused at the share with `rest` of its input unparsed: the rest waits for the connection's turn. */
+  defer(rest: Buffer): void {
+    const socket = this.socket;
+    const parser = socket.parser!;
+    parser.resume();
+    if (!this.turns.running) this.deferredTurn = this.turns.turn;
+    if (rest.length === 0) {
+      // Nothing followed: let llhttp finish the request it paused in (its end is not in the input).
+      parser.execute(EMPTY);
+      return;
+    }
+    if (this.feed === null) this.readThroughData();
+    (this.deferred ??= []).unshift(rest);
+    socket.pause();
+    // Paused by node:http (answers that do not leave): its resume queues the connection.
+    if (!nodePaused(socket)) this.turns.enqueue(this);
+  }
+
+  /**
+   * From now on node:http's parser is fed from 'data' events, through the engine: a listener of
+   * the engine's own makes node:http stop reading in C++, and its listener is kept as `feed`.
+   */
+  private readThroughData(): void {
+    const socket = this.socket;
+    const own = socket.listeners('data') as ((data: Buffer) => void)[];
+    socket.on('data', onDeferredData);
+    for (const l of own) socket.removeListener('data', l);
+    this.feed = own[0] ?? null;
+    socket.on('resume', onDeferredResume);
+    // node:http may have stopped the handle (its pause, in C++ mode), and the stream, which
+    // never saw a read, would not start it again: its reads now buffer in the stream until
+    // its high-water mark, which stops them the stream's way.
+    const handle = (socket as unknown as { _handle?: { reading: boolean; readStart(): number } | null })._handle;
+    if (handle && !handle.reading) {
+      handle.reading = true;
+      handle.readStart();
+    }
+  }
+
+  /**
+   * Feeds input to node:http's parser, as node:http's 'data' listener does, but seeing what it
+   * returns: the pause at the share, and where it stopped after an Upgrade.
+   */
+  private parse(data: Buffer): void {
+    const parser = this.socket.parser!;
+    const ret = parser.execute(data);
+    if (this.pausing && ret instanceof Error && (ret as NodeJS.ErrnoException).code === 'HPE_PAUSED') {
+      this.pausing = false;
+      this.defer(data.subarray((ret as Error & { bytesParsed: number }).bytesParsed));
+      return;
+    }
+    this.nodeAfterRead!.call(parser, ret);
+    if (!this.upgraded) return;
+    this.upgraded = false;
+    if (typeof ret === 'number' && ret < data.length && this.phase === 'reading' && this.socket.parser === parser) this.defer(data.subarray(ret));
+  }
+
+  /** A read through 'data' events: parsed now, unless input is waiting already (it goes behind that). */
+  data(chunk: Buffer): void {
+    const socket = this.socket;
+    if (this.phase !== 'reading' || socket.parser == null || this.feed === null) return;
+    if (this.deferred !== null || nodePaused(socket)) {
+      (this.deferred ??= []).push(chunk);
+      socket.pause();
+      return;
+    }
+    this.turnCount = 0;
+    this.parse(chunk);
+  }
+
+  /** The socket resumed (node:http does when answers drained) while input waits: it waits for its turn. */
+  resumed(): void {
+    if (this.deferred === null) return;
+    this.socket.pause();
+    if (!nodePaused(this.socket)) this.turns.enqueue(this);
+  }
+
+  /** The connection's turn: a share of its waiting input is parsed; then it waits again, or reads. */
+  takeTurn(): void {
+    const socket = this.socket;
+    if (this.phase !== 'reading' || socket.destroyed || socket.parser == null || this.deferred === null) {
+      this.deferred = null;
+      return;
+    }
+    if (nodePaused(socket)) return; // node:http resumes it once its answers leave
+    this.turnCount = 0;
+    socket.parser.resume();
+    for (;;) {
+      const deferred = this.deferred;
+      if (deferred === null) return;
+      if (deferred.length === 0) break;
+      if (this.queued || nodePaused(socket) || this.phase !== 'reading' || socket.parser == null) return;
+      if (this.turnCount >= SHARE) {
+        this.turns.enqueue(this);
+        return;
+      }
+      this.parse(deferred.shift()!);
+    }
+    this.deferred = null;
+    if (!nodePaused(socket)) socket.resume();
+  }
 
   /** The socket has closed: every response still owed is aborted. */
   closed(): void {
     if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    this.deferred = null;
     for (let r = this.head; r !== null; ) {
       const next = r.next;
       r.abort();
@@ -97,7 +402,19 @@ class Connection {
     if (next === null) this.tail = prev;
     else next.prev = prev;
     response.prev = response.next = null;
-    if (this.head === null && this.deferredError !== null) this.endWith(this.deferredError);
+    if (this.head !== null) return;
+    if (this.deferredError !== null) this.endWith(this.deferredError);
+    else if (this.whenOwedSent !== null) {
+      const next = this.whenOwedSent;
+      this.whenOwedSent = null;
+      next();
+    }
+  }
+
+  /** Runs `next` once every response owed now has been sent (at once, if none is). */
+  afterOwed(next: () => void): void {
+    if (this.head === null) next();
+    else this.whenOwedSent = next;
   }
 
   /**
@@ -118,6 +435,7 @@ class Connection {
   stopReading(): void {
     if (this.phase !== 'reading') return;
     this.phase = 'ending';
+    this.deferred = null;
     const socket = this.socket;
     // A 'data' listener makes node:http stop feeding its parser from C++: it then reads
     // through 'data' events, and removing its own listener leaves the parser without input.
@@ -129,12 +447,14 @@ class Connection {
   /**
    * Writes a raw error answer and closes, after every response still owed.
    * A request whose body was still arriving will never be complete: its response is dropped.
+   * One whose body is complete is answered (node:http reports a parse error in the same read
+   * before the body's 'end', which still comes).
    */
   failWith(raw: string): void {
     this.stopReading();
     for (let r = this.head; r !== null; ) {
       const next = r.next;
-      if (!r.willAnswer) r.abort();
+      if (!r.willAnswer && !r.raw.req.complete) r.abort();
       r = next;
     }
     if (this.head === null) this.endWith(raw);
@@ -395,6 +715,7 @@ function refusal(req: http.IncomingMessage): ErrorAnswer | null {
 export function nodeEngine(): Engine {
   let server: http.Server<typeof http.IncomingMessage, typeof CovetServerResponse> | null = null;
   const connections = new Map<Socket, Connection>();
+  const turns = new Turns();
   let sendTimer: NodeJS.Timeout | null = null;
   let idleWaiters: (() => void)[] = [];
   const state: EngineState = {
@@ -419,8 +740,9 @@ export function nodeEngine(): Engine {
   const connectionOf = (socket: Socket): Connection => {
     let c = connections.get(socket);
     if (c === undefined) {
-      c = new Connection(socket);
+      c = new Connection(socket, turns);
       connections.set(socket, c);
+      turns.accepted = true;
       socket.on('close', onSocketClose);
     }
     return c;
@@ -451,10 +773,10 @@ export function nodeEngine(): Engine {
         unfinishedBytes -= body.bytes;
       };
 
-      const onRequest = (req: http.IncomingMessage, res: CovetServerResponse, expectsContinue: boolean) => {
+      const onRequest = (req: http.IncomingMessage, res: CovetServerResponse, expectsContinue: boolean, last = false) => {
         const connection = connectionOf(req.socket);
         // Parsed from the same read as a request after which the connection stopped reading: not served.
-        if (connection.phase !== 'reading') return;
+        if (connection.phase !== 'reading' && !last) return;
         const response = new NodeResponse(res, connection, state);
         const refused = refusal(req);
         if (refused !== null) {
@@ -462,7 +784,8 @@ export function nodeEngine(): Engine {
           return;
         }
         const request = new NodeRequest(req, response);
-        const hasBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+        // llhttp reads no body after a CONNECT.
+        const hasBody = !last && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
         if (!hasBody) {
           response.willAnswer = true;
           handler(request, response);
@@ -544,9 +867,40 @@ export function nodeEngine(): Engine {
         const connection = connectionOf(req.socket);
         if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(ENGINE_ERRORS.EXPECTATION);
       });
+      // CONNECT (node:http hands the socket over, and with no listener closes it unanswered):
+      // answered like any request (by the router: a 404 or 405), after the answers owed before
+      // it, as the native engine does; nothing after it is read, and the connection closes.
+      srv.on('connect', (req: http.IncomingMessage, socket: Socket) => {
+        const connection = connectionOf(socket);
+        socket.on('error', drop); // node:http took its error listener away with the socket
+        const reading = connection.phase === 'reading';
+        connection.stopReading();
+        if (!reading) return; // an earlier request closes the connection
+        connection.afterOwed(() => {
+          if (socket.destroyed) return;
+          const res = new CovetServerResponse(req);
+          res.shouldKeepAlive = false;
+          res.assignSocket(socket);
+          res.once('finish', () => connection.linger());
+          // An expectation other than 100-continue is refused first, as node:http does for other methods.
+          const expect = req.headers.expect;
+          if (expect !== undefined && req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && !/(?:^|\W)100-continue(?:$|\W)/i.test(expect)) {
+            new NodeResponse(res, connection, state).refuse(ENGINE_ERRORS.EXPECTATION);
+            return;
+          }
+          onRequest(req, res, false, true);
+        });
+      });
       srv.on('connection', (socket: Socket) => connectionOf(socket));
       srv.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
         const connection = connectionOf(socket);
+        // The parser paused at the connection's share: the rest of the input waits for its turn.
+        if (connection.pausing && err.code === 'HPE_PAUSED') {
+          connection.pausing = false;
+          const e = err as NodeJS.ErrnoException & { rawPacket?: Buffer; bytesParsed?: number };
+          connection.defer(e.rawPacket?.subarray(e.bytesParsed ?? 0) ?? EMPTY);
+          return;
+        }
         // Bytes after a request that closes the connection (`Connection: close`, HTTP/1.0) are
         // not read (RFC 9112 §9.6): they are no error of that request, whose answer still goes
         // out. Nor is anything once the connection stopped reading.

@@ -76,21 +76,12 @@ export const ALLOWED = [
  */
 export const PENDING = [
   {
-    id: 'new-node-upgrade-pipelined',
-    why: 'found here: after a request with Upgrade and Connection: upgrade, the node engine never answers the requests pipelined behind it in the same read',
-    match: (c, node, native) => /\nupgrade:/i.test(c.bytes.toString('latin1')) && /\nconnection:[^\r\n]*upgrade/i.test(c.bytes.toString('latin1')) && !node.closed && dropped(node, native),
-  },
-  {
-    id: 'new-node-connect',
-    why: 'found here: the node engine closes a CONNECT without an answer (node:http with no "connect" listener), dropping answers owed before it',
-    match: (c, node, native) => /CONNECT[ \t]/.test(c.bytes.toString('latin1')) && node.closed && dropped(node, native),
-  },
-  {
-    id: 'new-node-drops-answers-before-a-parse-error',
+    id: 'new-native-empty-transfer-encoding',
     why:
-      'found here, same code as class 5: the node engine drops the answer to a complete request with a body when a parse error ' +
-      'follows in the same read, and with an answered request queued behind it answers nothing and never closes',
-    match: (c, node, native) => dropped(node, native) && (!node.closed || parseError(native.answers.at(-1))),
+      'found here (hidden until now by the node rule for answers dropped before a parse error): an empty `Transfer-Encoding:` ' +
+      "with a Content-Length is framed by the Content-Length by the native engine's llhttp 8.1; node's llhttp refuses it (400)",
+    match: (c, node, native, at) =>
+      /\ntransfer-encoding:[ \t]*\r?\n/i.test(c.bytes.toString('latin1')) && /\ncontent-length:/i.test(c.bytes.toString('latin1')) && parseError(node.answers[at]),
   },
 ];
 
