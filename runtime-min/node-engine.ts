@@ -689,6 +689,15 @@ function rawError(error: ErrorAnswer): string {
  * Requests node:http accepts but Covet refuses (each is a case in
  * runtime-min/conformance/cases): returns the answer, or null.
  */
+/**
+ * Set by `refusal` from its one pass over the raw headers: whether the request has a
+ * Content-Length or a Transfer-Encoding, and the first Content-Length. Reading them from
+ * `req.headers` instead would make node:http build its header object (lazily made, on first
+ * use) for every request, which a route that reads no header never needs.
+ */
+let framedBody = false;
+let firstContentLength: string | undefined;
+
 function refusal(req: http.IncomingMessage): ErrorAnswer | null {
   // HTTP/0.9 request lines and majors other than 1 (llhttp itself rejects 1.2+).
   if (req.httpVersionMajor !== 1) return ENGINE_ERRORS.VERSION;
@@ -696,19 +705,32 @@ function refusal(req: http.IncomingMessage): ErrorAnswer | null {
   // RFC 9112 §3.2: exactly one Host from an HTTP/1.1 client, and from any client a valid one.
   let hosts = 0;
   let validHosts = true;
+  let transferEncoding = false;
+  framedBody = false;
+  firstContentLength = undefined;
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    // Clients spell it `Host` or `host`: lower-case (a new string) only for other spellings.
-    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) {
-      hosts++;
-      if (!isValidHost(raw[i + 1]!)) validHosts = false;
+    const n = name.length;
+    // Clients spell names in Title-Case or lower case: lower-case (a new string) only for other spellings.
+    if (n === 4) {
+      if (name === 'Host' || name === 'host' || name.toLowerCase() === 'host') {
+        hosts++;
+        if (!isValidHost(raw[i + 1]!)) validHosts = false;
+      }
+    } else if (n === 14) {
+      if (name === 'Content-Length' || name === 'content-length' || name.toLowerCase() === 'content-length') {
+        framedBody = true;
+        firstContentLength ??= raw[i + 1]!;
+      }
+    } else if (n === 17) {
+      if (name === 'Transfer-Encoding' || name === 'transfer-encoding' || name.toLowerCase() === 'transfer-encoding') framedBody = transferEncoding = true;
     }
   }
   if (req.httpVersionMinor === 1 && hosts !== 1) return hosts === 0 ? ENGINE_ERRORS.NO_HOST : ENGINE_ERRORS.TWO_HOSTS;
   if (!validHosts) return ENGINE_ERRORS.BAD_HOST;
   // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means faulty framing.
-  if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) return ENGINE_ERRORS.TE_HTTP10;
+  if (req.httpVersionMinor === 0 && transferEncoding) return ENGINE_ERRORS.TE_HTTP10;
   return null;
 }
 
@@ -785,14 +807,14 @@ export function nodeEngine(): Engine {
         }
         const request = new NodeRequest(req, response);
         // llhttp reads no body after a CONNECT.
-        const hasBody = !last && (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
+        const hasBody = !last && framedBody;
         if (!hasBody) {
           response.willAnswer = true;
           handler(request, response);
           return;
         }
         // llhttp has already rejected a Content-Length that is not a plain decimal number.
-        const declared = Number(req.headers['content-length'] ?? 0);
+        const declared = Number(firstContentLength ?? 0);
         if (declared > options.maxBodySize) {
           // Answered before the body is sent when the client waits for 100 Continue.
           response.refuse(ENGINE_ERRORS.TOO_LARGE);
