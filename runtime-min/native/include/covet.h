@@ -236,12 +236,26 @@ struct covet_conn_s {
   uint32_t gen;
   uint32_t next_req_seq;   /* seq of the next request (or engine answer) */
   uint32_t next_write_seq; /* seq of the next response to write */
-  uint8_t reading;         /* uv_read_start is on */
-  uint8_t no_more;         /* no further request is read (close requested, error) */
-  uint8_t ending;          /* the last response is out: shut down once written */
-  uint8_t shutdown;        /* uv_shutdown started */
-  uint8_t closing;         /* uv_close started */
+  uint8_t state;           /* a covet_state_t */
+  uint8_t reading;         /* uv_read_start is on (in any state before COVET_CLOSING) */
 };
+
+/* Where a connection's life is at. It only moves forward (covet_conn_reach), so each state
+ * implies the ones before it; only COVET_CLOSING is reached from any of them (an error, a
+ * timeout, the client's reset). */
+typedef enum {
+  COVET_OPEN = 0, /* requests are read, parsed and handed out */
+  COVET_NO_MORE,  /* no further request is read (one asked to close, a parse error, stop()); what
+                   * is owed is still answered, with `connection: close` */
+  COVET_ENDING,   /* the last response is out: the connection shuts down once it is written */
+  COVET_SHUTDOWN, /* uv_shutdown started: lingering, what the client still sends is read and
+                   * dropped until its end, or COVET_ENDING_MS */
+  COVET_CLOSING   /* uv_close started: the slot is free and the key names nothing */
+} covet_state_t;
+
+static inline void covet_conn_reach(covet_conn_t* c, covet_state_t s) {
+  if (c->state < s) c->state = (uint8_t)s;
+}
 
 typedef struct {
   covet_conn_t* conn; /* NULL when free */

@@ -153,7 +153,7 @@ static uint32_t covet_js_batch_each(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
   uint32_t rec = 0;
   for (uint32_t i = 0; i < count; i++) {
-    if (c->closing || c->ending) return count;
+    if (c->state >= COVET_ENDING) return count;
     if (i > 0 && covet_stop_taking(c, S->meta + rec)) return i;
     napi_handle_scope scope;
     if (napi_open_handle_scope(env, &scope) != napi_ok) return count;
@@ -175,7 +175,7 @@ static uint32_t covet_js_batch_eager(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
   uint32_t rec = 0;
   for (uint32_t i = 0; i < count; i++) {
-    if (c->closing || c->ending) return count;
+    if (c->state >= COVET_ENDING) return count;
     const uint32_t* r = S->meta + rec;
     if (i > 0 && covet_stop_taking(c, r)) return i;
     napi_handle_scope scope;

@@ -498,7 +498,7 @@ static int covet_on_message_complete(llhttp_t* p) {
   m->started = 0;
   c->req_start = 0;
   if (flags & COVET_F_CLOSE) {
-    c->no_more = 1;
+    covet_conn_reach(c, COVET_NO_MORE);
     return HPE_PAUSED;
   }
   /* The connection's share of this turn: the input after it waits (covet_feed). */
@@ -613,12 +613,8 @@ static void covet_on_conn_closed(uv_handle_t* h) {
   free(h);
 }
 
-void covet_conn_close(covet_conn_t* c) {
-  if (c->closing) return;
-  c->closing = 1;
-  uint32_t owed = c->next_req_seq - c->next_write_seq;
-  double key = covet_conn_key(c);
-  /* Unlink: the slot's generation moves on, so the key no longer names anything. */
+/* Unlinks a connection: its slot's generation moves on, so its key no longer names anything. */
+static void covet_conn_forget(covet_conn_t* c) {
   covet_slot_t* s = &S->slots[c->slot];
   s->conn = NULL;
   s->gen = (s->gen + 1) & ((1u << 28) - 1);
@@ -628,6 +624,14 @@ void covet_conn_close(covet_conn_t* c) {
   else S->conns = c->next;
   if (c->next) c->next->prev = c->prev;
   S->nconns--;
+}
+
+void covet_conn_close(covet_conn_t* c) {
+  if (c->state == COVET_CLOSING) return;
+  c->state = COVET_CLOSING;
+  uint32_t owed = c->next_req_seq - c->next_write_seq;
+  double key = covet_conn_key(c);
+  covet_conn_forget(c);
   if (S->cork_conn == c) S->cork_conn = NULL;
   covet_free_partial(c);
   covet_free_parked(c);
@@ -668,12 +672,12 @@ static int covet_conn_backed_up(const covet_conn_t* c) {
 static int covet_deferred_ready(const covet_conn_t* c);
 
 void covet_conn_maybe_resume(covet_conn_t* c) {
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   if (c->deferred != NULL) {
     if (covet_deferred_ready(c)) covet_turn_push(c->deferred);
     return;
   }
-  if (c->reading || c->no_more || c->ending || covet_conn_backed_up(c)) return;
+  if (c->reading || c->state >= COVET_NO_MORE || covet_conn_backed_up(c)) return;
   if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) != 0) return;
   c->reading = 1;
   /* A request cut by the pause gets its whole headers/request timeout again from now. */
@@ -692,8 +696,7 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
   covet_free_parked(c);
   covet_free_deferred(c);
   c->head_start = c->req_start = 0;
-  c->no_more = 1;
-  c->ending = 1;
+  covet_conn_reach(c, COVET_ENDING);
   c->idle_since = uv_now(S->loop);
   if (owed) {
     c->next_write_seq = c->next_req_seq; /* nothing owed is written any more */
@@ -707,7 +710,7 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
  * `head`: as covet_respond_error's. */
 static void covet_conn_refuse(covet_conn_t* c, covet_error_t err, int head) {
   covet_free_partial(c);
-  c->no_more = 1;
+  covet_conn_reach(c, COVET_NO_MORE);
   c->head_start = c->req_start = 0;
   covet_respond_error(c, err, head);
   covet_conn_end_if_done(c);
@@ -830,7 +833,7 @@ static void covet_drop_input(covet_conn_t* c) {
 static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size_t done_meta) {
   S->control[0] = 0;
   uint32_t taken = covet_js_batch(c, count);
-  if (taken >= count || c->closing || c->ending) return;
+  if (taken >= count || c->state >= COVET_ENDING) return;
   size_t rec = 0;
   for (uint32_t i = 0; i < taken; i++) rec += S->meta[rec + COVET_R_WORDS];
   if (covet_defer(c, rec, done_meta, done_bytes, count - taken) != 0) covet_conn_close(c);
@@ -893,7 +896,7 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
     err = HPE_USER;
   }
   if (err == HPE_PAUSED) {
-    if (!c->no_more) { /* its share is parsed: the rest waits */
+    if (c->state < COVET_NO_MORE) { /* its share is parsed: the rest waits */
       rest = llhttp_get_error_pos(p);
       llhttp_resume(p);
     } /* else a request that closes the connection: what follows it is not read */
@@ -901,7 +904,7 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
     covet_error_t e = covet_error_of(err);
     int head = covet_cur->started && !covet_cur->in_head && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
     covet_cur->started = 0;
-    c->no_more = 1;
+    covet_conn_reach(c, COVET_NO_MORE);
     c->head_start = c->req_start = 0;
     covet_respond_error(c, e, head);
   }
@@ -913,7 +916,7 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   size_t done_bytes = began_here ? covet_cur->base : S->staging_len;
   size_t done_meta = began_here ? covet_cur->rec : S->meta_len;
   covet_into = NULL;
-  if (covet_cur->started && !c->no_more) {
+  if (covet_cur->started && c->state < COVET_NO_MORE) {
     /* Keep the unfinished request (parser and bytes) until the next read. */
     if (began_here && covet_keep_partial(c, p, done_bytes, done_meta) != 0) goto fail;
     covet_msg_t* m = &c->partial->msg;
@@ -941,7 +944,7 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   }
   covet_uncork();
   napi_close_handle_scope(env, scope);
-  covet_limit_body_memory(); /* the callers look at c->closing */
+  covet_limit_body_memory(); /* the callers look at whether c is closing */
   return;
 
 fail:
@@ -959,7 +962,7 @@ static uint32_t covet_owed_taken(const covet_conn_t* c) {
 
 /* A connection with deferred requests that may be handed more now. */
 static int covet_deferred_ready(const covet_conn_t* c) {
-  return !c->closing && !covet_conn_full(c) && covet_owed_taken(c) < COVET_MAX_OWED;
+  return c->state != COVET_CLOSING && !covet_conn_full(c) && covet_owed_taken(c) < COVET_MAX_OWED;
 }
 
 /* Hands out parsed requests that were deferred, as if just read: up to a share of them go back
@@ -986,7 +989,7 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
   uint32_t taken = covet_js_batch(c, n);
   covet_uncork();
   napi_close_handle_scope(env, scope);
-  if (c->closing || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
+  if (c->state == COVET_CLOSING || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
   if (taken < d->count) {
     for (uint32_t i = 0; i < taken; i++) d->rec += d->meta[d->rec + COVET_R_WORDS];
     d->count -= taken;
@@ -1005,7 +1008,7 @@ static void covet_dispatch_deferred(covet_conn_t* c) {
   d->turn = S->turn;
   if (d->count > 0) covet_hand_out_parsed(c);
   else covet_feed(c, d->input + d->input_at, d->input_len - d->input_at, &d->parser);
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   covet_deferred_trim(c);
   covet_conn_end_if_done(c);
   covet_conn_maybe_resume(c); /* its next share in the next turn, or reading again */
@@ -1046,10 +1049,10 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     else covet_conn_close(c);
     return;
   }
-  if (nread == 0 || c->no_more || c->closing) return;
+  if (nread == 0 || c->state >= COVET_NO_MORE) return;
   c->idle_since = uv_now(S->loop);
   covet_feed(c, buf->base, (size_t)nread, NULL);
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   covet_deferred_trim(c);
   covet_conn_end_if_done(c);
   if (covet_conn_backed_up(c)) covet_stop_reading(c);
@@ -1075,7 +1078,11 @@ static void covet_on_connection(uv_stream_t* server, int status) {
   }
   covet_conn_t* c = covet_conn_new();
   if (c == NULL) return;
-  uv_tcp_init(S->loop, &c->tcp);
+  if (uv_tcp_init(S->loop, &c->tcp) != 0) { /* not a handle yet: nothing for uv_close */
+    covet_conn_forget(c);
+    free(c);
+    return;
+  }
   if (uv_accept(server, (uv_stream_t*)&c->tcp) != 0) {
     covet_conn_close(c);
     return;
@@ -1109,13 +1116,13 @@ static void covet_on_tick(uv_timer_t* t) {
       covet_conn_close(c);
       continue;
     }
-    if (c->ending || c->shutdown) {
+    if (c->state >= COVET_ENDING) {
       if (now - c->idle_since >= COVET_ENDING_MS) covet_conn_close(c);
       continue;
     }
     /* Not reading (the client has not read its answers): its request clocks are stopped,
      * and restart when reading resumes. */
-    if (c->no_more || !c->reading) continue;
+    if (c->state >= COVET_NO_MORE || !c->reading) continue;
     int late_head = c->head_start != 0 && now - c->head_start >= S->headers_timeout;
     int late_request = c->req_start != 0 && now - c->req_start >= S->request_timeout;
     if (late_head || late_request) {
@@ -1187,17 +1194,29 @@ int covet_listen(const char* host, int port, int backlog, int reuseport, int* po
   *port_out = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in*)&bound)->sin_port
                                                : ((struct sockaddr_in6*)&bound)->sin6_port);
   S->listener = tcp;
+  /* The loop's helpers, made once per process (a failed listen may be retried). */
   if (S->check == NULL) {
-    S->check = malloc(sizeof *S->check);
-    S->idle = malloc(sizeof *S->idle);
-    if (S->check == NULL || S->idle == NULL) return UV_ENOMEM;
-    uv_check_init(S->loop, S->check);
-    uv_idle_init(S->loop, S->idle);
-    uv_unref((uv_handle_t*)S->check);
-    uv_unref((uv_handle_t*)S->idle);
+    uv_check_t* check = malloc(sizeof *check);
+    uv_idle_t* idle = malloc(sizeof *idle);
+    if (check == NULL || idle == NULL) {
+      free(check);
+      free(idle);
+      covet_stop();
+      return UV_ENOMEM;
+    }
+    uv_check_init(S->loop, check);
+    uv_idle_init(S->loop, idle);
+    uv_unref((uv_handle_t*)check);
+    uv_unref((uv_handle_t*)idle);
+    S->check = check;
+    S->idle = idle;
   }
   if (S->timer == NULL) {
     S->timer = malloc(sizeof *S->timer);
+    if (S->timer == NULL) {
+      covet_stop();
+      return UV_ENOMEM;
+    }
     uv_timer_init(S->loop, S->timer);
     uint64_t shortest = S->headers_timeout < S->send_timeout ? S->headers_timeout : S->send_timeout;
     uint64_t every = shortest / 4;
@@ -1225,7 +1244,7 @@ uint32_t covet_stop(void) {
     covet_drop_input(c);
     covet_deferred_trim(c);
     if (c->next_req_seq == c->next_write_seq && c->queued == 0 && c->deferred == NULL) covet_conn_close(c);
-    else c->no_more = 1;
+    else covet_conn_reach(c, COVET_NO_MORE);
   }
   S->stopping = 1;
   return S->nconns;

@@ -40,7 +40,8 @@ static const struct {
 static char* covet_error_head[COVET_E_COUNT];
 static char* covet_error_tail[COVET_E_COUNT];
 
-static void covet_errors_init(void) {
+/* Returns 0, or UV_ENOMEM (then nothing is kept, and the next answer tries again). */
+static int covet_errors_init(void) {
   for (int i = 0; i < COVET_E_COUNT; i++) {
     char body[160];
     int blen = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", covet_errors[i].detail);
@@ -52,7 +53,16 @@ static void covet_errors_init(void) {
     snprintf(tail, sizeof tail, "\r\n\r\n%s", body);
     covet_error_head[i] = strdup(head);
     covet_error_tail[i] = strdup(tail);
+    if (covet_error_head[i] == NULL || covet_error_tail[i] == NULL) {
+      for (int k = 0; k <= i; k++) {
+        free(covet_error_head[k]);
+        free(covet_error_tail[k]);
+        covet_error_head[k] = covet_error_tail[k] = NULL;
+      }
+      return UV_ENOMEM;
+    }
   }
+  return 0;
 }
 
 /* ------------------------------------------------------------ buffers and the date */
@@ -117,7 +127,7 @@ static void covet_on_write(uv_write_t* req, int status) {
   c->queued -= w->len;
   c->write_since = uv_now(S->loop); /* progress: the send timeout starts over */
   free(w);
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   if (status < 0) {
     covet_conn_close(c);
     return;
@@ -126,7 +136,7 @@ static void covet_on_write(uv_write_t* req, int status) {
 }
 
 int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
-  if (c->closing) return UV_ECANCELED;
+  if (c->state == COVET_CLOSING) return UV_ECANCELED;
   size_t total = 0;
   for (unsigned i = 0; i < nbufs; i++) total += bufs[i].len;
   if (S->cork_conn == c) {
@@ -187,7 +197,7 @@ void covet_uncork(void) {
 static void covet_on_shutdown(uv_shutdown_t* req, int status) {
   covet_conn_t* c = (covet_conn_t*)req->handle;
   free(req);
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   /* Lingering close: wait for the client's end (read and discarded) so that unread
    * bytes do not turn the close into a reset; the tick cuts it after COVET_ENDING_MS. */
   if (status < 0 || !c->reading) covet_conn_close(c);
@@ -195,8 +205,8 @@ static void covet_on_shutdown(uv_shutdown_t* req, int status) {
 }
 
 void covet_conn_end_if_done(covet_conn_t* c) {
-  if (!c->ending || c->shutdown || c->closing || S->cork_conn == c) return;
-  c->shutdown = 1;
+  if (c->state != COVET_ENDING || S->cork_conn == c) return;
+  covet_conn_reach(c, COVET_SHUTDOWN);
   uv_shutdown_t* req = malloc(sizeof *req);
   if (req == NULL || uv_shutdown(req, (uv_stream_t*)&c->tcp, covet_on_shutdown) != 0) {
     free(req);
@@ -222,8 +232,7 @@ static void covet_advance(covet_conn_t* c, int close) {
   for (;;) {
     c->idle_since = uv_now(S->loop);
     if (close) {
-      c->ending = 1;
-      c->no_more = 1;
+      covet_conn_reach(c, COVET_ENDING);
       covet_free_parked(c);
       covet_free_deferred(c);
       return;
@@ -237,7 +246,7 @@ static void covet_advance(covet_conn_t* c, int close) {
     uv_buf_t b = uv_buf_init(p->data, (unsigned)p->len);
     covet_conn_write(c, &b, 1);
     free(p);
-    if (c->closing) return;
+    if (c->state == COVET_CLOSING) return;
     if (!interim) c->next_write_seq++;
   }
 }
@@ -270,7 +279,7 @@ static int covet_park(covet_conn_t* c, uint32_t seq, int close, int interim, con
 static void covet_deliver(covet_conn_t* c, uint32_t seq, int close, const uv_buf_t* bufs, unsigned nbufs) {
   if (seq == c->next_write_seq) {
     covet_conn_write(c, bufs, nbufs);
-    if (c->closing) return;
+    if (c->state == COVET_CLOSING) return;
     covet_advance(c, close);
     covet_conn_end_if_done(c);
     covet_conn_maybe_resume(c);
@@ -310,7 +319,7 @@ static char* covet_put_content_length(char* w, size_t n) {
 
 int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len) {
-  if (c->ending || c->closing) return COVET_ERR_ENDING;
+  if (c->state >= COVET_ENDING) return COVET_ERR_ENDING;
   /* Only a request that was handed out and not yet answered. */
   if ((int32_t)(seq - c->next_write_seq) < 0 || (int32_t)(seq - c->next_req_seq) >= 0) return COVET_ERR_NOT_OWED;
   for (covet_parked_t* p = c->parked; p != NULL; p = p->next)
@@ -372,8 +381,11 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
 }
 
 void covet_respond_error(covet_conn_t* c, covet_error_t err, int head) {
-  if (c->ending || c->closing) return;
-  if (covet_error_head[0] == NULL) covet_errors_init();
+  if (c->state >= COVET_ENDING) return;
+  if (covet_error_head[COVET_E_COUNT - 1] == NULL && covet_errors_init() != 0) {
+    covet_conn_close(c); /* out of memory: the client gets a close instead of an answer */
+    return;
+  }
   covet_update_date();
   uint32_t seq = c->next_req_seq++;
   uv_buf_t bufs[3] = {
