@@ -173,6 +173,21 @@ typedef struct {
   int error;         /* a covet_error_t set by a callback, or -1 */
 } covet_msg_t;
 
+/* The parse of one read (or of kept input) on one connection: on covet_feed's stack, in
+ * llhttp_t.data while llhttp runs, and in the connection's `parsing` meanwhile (so that closing
+ * it mid-parse detaches its partial from the parse). */
+typedef struct covet_parse_s {
+  covet_conn_t* conn;
+  covet_msg_t* msg;                /* the message being parsed */
+  struct covet_partial_s* into;    /* where it is staged when it began in an earlier read (its
+                                    * partial's buffers); NULL: in staging and meta */
+  uint32_t completed;              /* requests completed by this read */
+  const char* read_start;          /* the bytes being parsed */
+  const char* read_end;
+  const char* head_from;           /* the current head's (or trailer section's) bytes not yet
+                                    * scanned, in this read; NULL: none */
+} covet_parse_t;
+
 /* A request that straddles reads: its parser, and its bytes and record staged so far in buffers
  * of its own. Later reads append to them (capacity grows by half, never past msg.total:
  * amortised O(1) per byte received); the request is copied into staging once, when it
@@ -225,6 +240,7 @@ struct covet_conn_s {
   covet_partial_t* partial; /* NULL when idle between requests */
   covet_parked_t* parked;   /* sorted by seq */
   covet_deferred_t* deferred; /* requests not handed to JavaScript yet, or NULL */
+  covet_parse_t* parsing;   /* the parse in progress on it, or NULL */
   size_t parked_bytes;      /* bytes in parked */
   uint64_t head_start;      /* loop ms when the current head began, 0 when none */
   uint64_t req_start;       /* loop ms when the current request began, 0 when none */
@@ -333,11 +349,32 @@ typedef struct {
   uint64_t date_until; /* loop ms */
   char read_buf[COVET_READ_SIZE];
   int read_busy;
+  /* The parser and message of connections without a partial request (one read at a time). */
+  llhttp_t parser;
+  covet_msg_t msg;
 } covet_server_t;
 
 extern covet_server_t* covet_server;
 
-/* ------------------------------------------------------------ conn.c: sockets and parsing */
+/* ------------------------------------------------------------ parse.c: llhttp callbacks into staging */
+
+/* llhttp's settings with Covet's callbacks (made on first use); llhttp_t.data is a covet_parse_t. */
+const llhttp_settings_t* covet_parse_settings(void);
+/* Scans what this read holds of the current head or trailer section (RFC 9112 §2.2, §5.2): 1 when
+ * its empty line was reached, 0 when the bytes end inside it, -1 on a bare LF or obs-fold. */
+int covet_scan_head_part(covet_parse_t* x, const char* end);
+/* Grows a partial's buffer of `*cap` elements of `elem` bytes to hold `need`, by half at least
+ * and not past `limit` (0: none) when that is enough; returns 0, UV_EOVERFLOW or UV_ENOMEM. */
+int covet_partial_grow(void** data, uint32_t* cap, size_t elem, uint64_t need, uint64_t limit);
+/* Counts `n` more body bytes held by a partial (on the server's list of unfinished bodies). */
+void covet_count_body(covet_partial_t* pa, uint32_t n);
+/* Gives a partial's buffers back and takes its body off the list. */
+void covet_partial_release(covet_partial_t* pa);
+/* Puts saved bytes and records (rebased to 0) at the start of staging and meta; returns 0 or
+ * COVET_ERR_NAPI. */
+int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len);
+
+/* ------------------------------------------------------------ conn.c: connections */
 
 /* Binds and listens on host:port (IPv4 or IPv6 literal, or a name resolved
  * synchronously). Returns 0 and the bound port in *port_out, or a libuv error. */
