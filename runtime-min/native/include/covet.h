@@ -398,7 +398,7 @@ void covet_conn_maybe_resume(covet_conn_t* conn);
 int covet_conn_full(const covet_conn_t* conn);
 void covet_free_deferred(covet_conn_t* conn);
 
-/* ------------------------------------------------------------ write.c: responses */
+/* ------------------------------------------------------------ write.c: output */
 
 /* Writes bytes in order (corked during the connection's batch); returns 0 or a libuv error. */
 int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
@@ -426,6 +426,19 @@ void covet_update_date(void);
 int covet_buf_reserve(covet_buf_t* b, size_t extra);
 void covet_free_parked(covet_conn_t* conn);
 
+/* ------------------------------------------------------------ head.c: response heads */
+
+/* Bytes of a handler's answer's head besides its prepared headers, at most (status line, server,
+ * date, content-length, connection, keep-alive). */
+#define COVET_HEAD_FIXED 224
+/* Writes a handler's answer's head at `w` (room: COVET_HEAD_FIXED + headers_len): status line,
+ * server and date, the prepared headers, content-length (unless body_len < 0: 204, 304) and the
+ * connection header; returns its end. The date is the one covet_update_date made last. */
+char* covet_head_put(char* w, int status, const char* headers, size_t headers_len, int64_t body_len, int close);
+/* The engine's answer `err` (precomputed on first use) as three buffers: head, date, blank line
+ * and body (`head`: without the body). Returns 0 or UV_ENOMEM. */
+int covet_head_error(covet_error_t err, int head, uv_buf_t out[3]);
+
 /* ------------------------------------------------------------ addon.c: calls into JavaScript */
 
 /* Hands the first `count` records of meta to JavaScript (count <= COVET_SHARE): one call, or one
@@ -433,6 +446,10 @@ void covet_free_parked(covet_conn_t* conn);
  * the connection's answers backed up (covet_conn_full) or too many are owed; the caller defers
  * the rest. */
 uint32_t covet_js_batch(covet_conn_t* conn, uint32_t count);
+/* Opens a handle scope for the JavaScript values made from a libuv callback (growing staging
+ * and meta, handing out a batch) until covet_js_leave; returns 0 or COVET_ERR_NAPI. */
+int covet_js_enter(void** scope);
+void covet_js_leave(void* scope);
 /* Tells JavaScript that a connection with responses still owed has closed. */
 void covet_js_closed(double key);
 /* Tells JavaScript that a stopping server has no connection left. */

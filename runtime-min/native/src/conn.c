@@ -350,9 +350,8 @@ static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size
  * completed (the parser pauses there); the input after them is kept for the next turns, so a
  * read of ~1,400 pipelined requests costs this turn only the parsing of its share. */
 static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp_t* resume) {
-  napi_env env = S->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  void* scope; /* growing staging and meta, and the batch, make JavaScript values */
+  if (covet_js_enter(&scope) != 0) return;
   S->staging_len = 0;
   S->meta_len = 0;
   S->cork_conn = c;
@@ -448,14 +447,14 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
     }
   }
   covet_uncork();
-  napi_close_handle_scope(env, scope);
+  covet_js_leave(scope);
   covet_limit_body_memory(); /* the callers look at whether c is closing */
   return;
 
 fail:
   c->parsing = NULL;
   S->cork_conn = NULL;
-  napi_close_handle_scope(env, scope);
+  covet_js_leave(scope);
   covet_conn_close(c);
 }
 
@@ -474,17 +473,16 @@ static int covet_deferred_ready(const covet_conn_t* c) {
 /* Hands out parsed requests that were deferred, as if just read: up to a share of them go back
  * into staging and meta (each is copied out once, however many turns it waits). */
 static void covet_hand_out_parsed(covet_conn_t* c) {
-  napi_env env = S->env;
   covet_deferred_t* d = c->deferred;
   uint32_t n = d->count < COVET_SHARE ? d->count : COVET_SHARE;
   uint32_t end = d->rec;
   for (uint32_t i = 0; i < n; i++) end += d->meta[end + COVET_R_WORDS];
   uint32_t from = d->meta[d->rec + COVET_R_BASE];
   uint32_t to = end < d->meta_len ? d->meta[end + COVET_R_BASE] : d->data_len;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  void* scope;
+  if (covet_js_enter(&scope) != 0) return;
   if (covet_restore_staged(d->data + from, to - from, d->meta + d->rec, end - d->rec) != 0) {
-    napi_close_handle_scope(env, scope);
+    covet_js_leave(scope);
     covet_conn_close(c);
     return;
   }
@@ -494,7 +492,7 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
   S->control[0] = 0;
   uint32_t taken = covet_js_batch(c, n);
   covet_uncork();
-  napi_close_handle_scope(env, scope);
+  covet_js_leave(scope);
   if (c->state == COVET_CLOSING || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
   if (taken < d->count) {
     for (uint32_t i = 0; i < taken; i++) d->rec += d->meta[d->rec + COVET_R_WORDS];

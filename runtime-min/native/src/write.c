@@ -1,12 +1,9 @@
-/* Responses: building, ordering, corking, writing; the engine's own answers; the Date header. */
-#include <stdio.h>
+/* Output: responses in request order (parking the early ones), corking a batch's writes,
+ * uv_try_write then uv_write, shutdown; heads come from head.c. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 
 #include "covet.h"
-#include "status.h"
 
 #define S covet_server
 
@@ -16,56 +13,7 @@ typedef struct {
   char data[];
 } covet_write_req_t;
 
-/* ------------------------------------------------------------ the engine's answers */
-
-static const struct {
-  int status;
-  const char* detail;
-} covet_errors[COVET_E_COUNT] = {
-    [COVET_E_BAD_REQUEST] = {400, "Bad Request"},
-    [COVET_E_NO_HOST] = {400, "Bad Request: missing Host header"},
-    [COVET_E_TWO_HOSTS] = {400, "Bad Request: more than one Host header"},
-    [COVET_E_BAD_HOST] = {400, "Bad Request: invalid Host header"},
-    [COVET_E_TE_HTTP10] = {400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request"},
-    [COVET_E_TIMEOUT] = {408, "Request Timeout"},
-    [COVET_E_TOO_LARGE] = {413, "Payload Too Large"},
-    [COVET_E_URI_TOO_LONG] = {414, "URI Too Long"},
-    [COVET_E_EXPECTATION] = {417, "Expectation Failed"},
-    [COVET_E_HEADERS_TOO_BIG] = {431, "Request Header Fields Too Large"},
-    [COVET_E_UNAVAILABLE] = {503, "Service Unavailable"},
-    [COVET_E_VERSION] = {505, "HTTP Version Not Supported"},
-};
-
-/* Precomputed on first use: everything before the date, and everything after it. */
-static char* covet_error_head[COVET_E_COUNT];
-static char* covet_error_tail[COVET_E_COUNT];
-
-/* Returns 0, or UV_ENOMEM (then nothing is kept, and the next answer tries again). */
-static int covet_errors_init(void) {
-  for (int i = 0; i < COVET_E_COUNT; i++) {
-    char body[160];
-    int blen = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", covet_errors[i].detail);
-    char head[256];
-    snprintf(head, sizeof head,
-             "%sserver: covet\r\ncontent-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\ndate: ",
-             covet_status_lines[covet_errors[i].status], blen);
-    char tail[200];
-    snprintf(tail, sizeof tail, "\r\n\r\n%s", body);
-    covet_error_head[i] = strdup(head);
-    covet_error_tail[i] = strdup(tail);
-    if (covet_error_head[i] == NULL || covet_error_tail[i] == NULL) {
-      for (int k = 0; k <= i; k++) {
-        free(covet_error_head[k]);
-        free(covet_error_tail[k]);
-        covet_error_head[k] = covet_error_tail[k] = NULL;
-      }
-      return UV_ENOMEM;
-    }
-  }
-  return 0;
-}
-
-/* ------------------------------------------------------------ buffers and the date */
+/* ------------------------------------------------------------ buffers */
 
 int covet_buf_reserve(covet_buf_t* b, size_t extra) {
   if (b->len + extra <= b->cap) return 0;
@@ -91,22 +39,6 @@ static void covet_buf_trim(covet_buf_t* b) {
     b->data = NULL;
     b->cap = 0;
   }
-}
-
-void covet_update_date(void) {
-  uint64_t now = uv_now(S->loop);
-  if (now < S->date_until && S->date[0] != 0) return;
-  static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  struct timeval tv;
-  struct tm tm;
-  gettimeofday(&tv, NULL);
-  time_t t = tv.tv_sec;
-  gmtime_r(&t, &tm);
-  snprintf(S->date, sizeof S->date, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
-           months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  S->date_until = now + (uint64_t)(1000 - tv.tv_usec / 1000);
 }
 
 /* ------------------------------------------------------------ writing */
@@ -290,33 +222,6 @@ static void covet_deliver(covet_conn_t* c, uint32_t seq, int close, const uv_buf
 
 /* ------------------------------------------------------------ responses */
 
-static size_t covet_put_status(char* out, int status) {
-  const char* line = status >= 0 && status < 512 ? covet_status_lines[status] : NULL;
-  if (line != NULL) {
-    size_t n = strlen(line);
-    memcpy(out, line, n);
-    return n;
-  }
-  return (size_t)sprintf(out, "HTTP/1.1 %d unknown\r\n", status);
-}
-
-/* `content-length: N\r\n` (what sprintf would write, without its cost on every response). */
-static char* covet_put_content_length(char* w, size_t n) {
-  static const char name[] = "content-length: ";
-  memcpy(w, name, sizeof name - 1);
-  w += sizeof name - 1;
-  char digits[24];
-  int k = 0;
-  do {
-    digits[k++] = (char)('0' + n % 10);
-    n /= 10;
-  } while (n != 0);
-  while (k > 0) *w++ = digits[--k];
-  *w++ = '\r';
-  *w++ = '\n';
-  return w;
-}
-
 int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len) {
   if (c->state >= COVET_ENDING) return COVET_ERR_ENDING;
@@ -333,33 +238,12 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   if (!in_cork) out->len = 0;
   /* Bodies copied along with the head: corked ones, parked ones and small ones. */
   int copy_body = send_body && (in_cork || seq != c->next_write_seq || body_len <= 16384);
-  if (covet_buf_reserve(out, 160 + 64 + headers_len + (copy_body ? body_len : 0)) != 0) {
+  if (covet_buf_reserve(out, COVET_HEAD_FIXED + headers_len + (copy_body ? body_len : 0)) != 0) {
     covet_conn_close(c);
     return UV_ENOMEM;
   }
   size_t start = out->len;
-  char* w = out->data + out->len;
-  w += covet_put_status(w, status);
-  memcpy(w, "server: covet\r\ndate: ", 21);
-  w += 21;
-  memcpy(w, S->date, 29);
-  w += 29;
-  *w++ = '\r';
-  *w++ = '\n';
-  if (headers_len > 0) memcpy(w, headers, headers_len); /* an empty Buffer may have no data pointer */
-  w += headers_len;
-  if (!no_body) w = covet_put_content_length(w, body_len);
-  /* Like node:http: keep-alive is said, with the idle timeout, so that clients (undici among
-   * them) stop reusing a connection before the server closes it. */
-  static const char ka[] = "connection: keep-alive\r\nkeep-alive: timeout=" COVET_STR(COVET_KEEP_ALIVE_S) "\r\n\r\n";
-  static const char cl[] = "connection: close\r\n\r\n";
-  if (close) {
-    memcpy(w, cl, sizeof cl - 1);
-    w += sizeof cl - 1;
-  } else {
-    memcpy(w, ka, sizeof ka - 1);
-    w += sizeof ka - 1;
-  }
+  char* w = covet_head_put(out->data + out->len, status, headers, headers_len, no_body ? -1 : (int64_t)body_len, close);
   if (copy_body) {
     memcpy(w, body, body_len);
     w += body_len;
@@ -382,18 +266,12 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
 
 void covet_respond_error(covet_conn_t* c, covet_error_t err, int head) {
   if (c->state >= COVET_ENDING) return;
-  if (covet_error_head[COVET_E_COUNT - 1] == NULL && covet_errors_init() != 0) {
+  uv_buf_t bufs[3];
+  if (covet_head_error(err, head, bufs) != 0) {
     covet_conn_close(c); /* out of memory: the client gets a close instead of an answer */
     return;
   }
-  covet_update_date();
   uint32_t seq = c->next_req_seq++;
-  uv_buf_t bufs[3] = {
-      uv_buf_init(covet_error_head[err], (unsigned)strlen(covet_error_head[err])),
-      uv_buf_init(S->date, 29),
-      /* "\r\n\r\n" and the body, or the blank line alone */
-      uv_buf_init(covet_error_tail[err], head ? 4 : (unsigned)strlen(covet_error_tail[err])),
-  };
   covet_deliver(c, seq, 1, bufs, 3);
 }
 
