@@ -1,9 +1,9 @@
 // Instructions per request, counted by callgrind: a measure of a server's own (user-space)
 // work that, unlike requests/s on a 2-core machine, does not move with whatever else runs.
-// Used to compare the native engine's boundary designs (COVET_BOUNDARY) and to hold Covet
-// against uWebSockets.js on the same requests:
+// Used to hold Covet against uWebSockets.js on the same requests (and once to choose the native
+// engine's boundary: runtime-min/native/README.md):
 //
-//   node bench/instructions.mjs [--only covet-native,covet-native-request,covet-native-eager,uws]
+//   node bench/instructions.mjs [--only covet-native,uws]
 //                               [--requests 20000] [--scenario plaintext,post,pipelined]
 //
 // Each server runs under `valgrind --tool=callgrind --instr-atstart=no`; after a warm-up
@@ -21,7 +21,7 @@ import { DEFAULT_DB_PATH, SCENARIOS, peerById, prepareDatabase, startPeer } from
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'covet-native,covet-native-request,covet-native-eager,uws' },
+    only: { type: 'string', default: 'covet-native,uws' },
     requests: { type: 'string', default: '20000' },
     scenario: { type: 'string', default: 'plaintext,post,pipelined' },
   },

@@ -361,21 +361,12 @@ const nativeEngineAccepted = once(async () => {
   return true;
 });
 
-/**
- * Covet on one engine. `boundary` (native only) picks how requests cross from C into JavaScript
- * (runtime-min/native-engine.ts, COVET_BOUNDARY); the variants are the same build started with
- * another boundary, compared by `npm run bench:boundary` and left out of the default run.
- */
-function covetPeer(engine, boundary) {
+/** Covet on one engine. */
+function covetPeer(engine) {
   const out = path.join(BUILD_DIR, `covet-${engine}`);
-  const names = {
-    request: 'one call per request, lazy spans',
-    eager: 'one call per request, eager values',
-  };
   return {
-    id: boundary ? `covet-${engine}-${boundary}` : `covet-${engine}`,
-    label: boundary ? `Covet (${engine} engine, ${names[boundary]})` : `Covet (${engine} engine)`,
-    variant: boundary !== undefined,
+    id: `covet-${engine}`,
+    label: `Covet (${engine} engine)`,
     version: covetVersion,
     scenarios: ALL,
     available: engine === 'node' ? async () => true : nativeEngineAccepted,
@@ -386,7 +377,7 @@ function covetPeer(engine, boundary) {
     command: ({ port, dbPath }) => ({
       cmd: NODE,
       args: [path.join(out, 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...(boundary ? { COVET_BOUNDARY: boundary } : {}) },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
       cwd: ROOT,
     }),
   };
@@ -481,8 +472,6 @@ export const PEERS = [
   },
   covetPeer('node'),
   covetPeer('native'),
-  covetPeer('native', 'request'),
-  covetPeer('native', 'eager'),
   {
     id: 'fastapi',
     label: 'FastAPI on uvicorn (pydantic, uvloop, httptools)',

@@ -18,7 +18,8 @@ import { covetVersion } from '../templates/index.ts';
 const pipeline = () => import('../pipeline/build.ts');
 const buildApi = () => import('../pipeline/build-api.ts');
 const inspect = () => import('../pipeline/inspect.ts');
-const codegen = () => import('../codegen/app/index.ts');
+// `routes` and `openapi` read the IR only: they load neither codegen nor esbuild.
+const describe = () => import('../pipeline/describe.ts');
 
 const EXIT = { ok: 0, appErrors: 1, usage: 2 } as const;
 const EXIT_CODES = `
@@ -110,8 +111,8 @@ program
   .argument('<app>', 'folder with the handler modules', appDirArg)
   .option('--json', 'print JSON instead of a table', false)
   .action(async (appDir: string, opts: { json: boolean }) => {
-    const [{ generate }, { routeRows }] = await Promise.all([pipeline(), codegen()]);
-    const { ir, diagnostics } = generate(appDir);
+    const { readApp, routeRows } = await describe();
+    const { ir, diagnostics } = readApp(appDir);
     if (!ir) {
       await printDiagnostics(diagnostics, appDir);
       process.exitCode = EXIT.appErrors;
@@ -141,7 +142,7 @@ program
       process.exitCode = EXIT.usage;
       return;
     }
-    const [{ generate }, { extractRoute, findRoute }] = await Promise.all([pipeline(), inspect()]);
+    const [{ generate }, { extract, findRoute }] = await Promise.all([pipeline(), inspect()]);
     const { ir, diagnostics, emitted } = generate(appDir);
     if (!ir || !emitted) {
       await printDiagnostics(diagnostics, appDir);
@@ -157,7 +158,8 @@ program
       return;
     }
     if (opts.router) {
-      process.stdout.write(extractRoute(emitted.source, ['__covet_match']) + '\n');
+      // The router alone: it calls every route function, and those are `covet inspect app METHOD path`.
+      process.stdout.write(extract(emitted.declarations, [emitted.router], false) + '\n');
       return;
     }
     const found = findRoute(ir, method!, routePath!);
@@ -167,7 +169,7 @@ program
       return;
     }
     const fns = emitted.routeFunctions[found.route.id]!;
-    process.stdout.write(extractRoute(emitted.source, [fns.route, fns.reply]) + '\n');
+    process.stdout.write(extract(emitted.declarations, [fns.route, fns.reply]) + '\n');
   });
 
 program
@@ -176,8 +178,8 @@ program
   .argument('<app>', 'folder with the handler modules', appDirArg)
   .option('-o, --out <file>', 'write to a file instead of stdout')
   .action(async (appDir: string, opts: { out?: string }) => {
-    const { generate, openApi } = await pipeline();
-    const { ir, diagnostics } = generate(appDir);
+    const { readApp, openApi } = await describe();
+    const { ir, diagnostics } = readApp(appDir);
     if (!ir) {
       await printDiagnostics(diagnostics, appDir);
       process.exitCode = EXIT.appErrors;

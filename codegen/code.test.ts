@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { code, literal, access, Name, comment, propertyKey, NameTable } from './code.ts';
+import { code, literal, access, Name, comment, propertyKey, NameTable, Block, and, or, paren, raw, functionDecl, join } from './code.ts';
+import { Scope } from './scope.ts';
 
 test('literal escapes U+2028 and U+2029 so a string stays on its line', () => {
   assert.is(literal('a\u2028b\u2029c').text, '"a\\u2028b\\u2029c"');
@@ -52,6 +53,50 @@ test('an object literal with a __proto__ key does not set the prototype', () => 
   assert.is(Object.getPrototypeOf(made), Object.prototype);
   assert.is(made.polluted, undefined);
   assert.equal(JSON.stringify(made), JSON.stringify(value));
+});
+
+test('Block: braces balance, else chains, case bodies; a block left open or closed twice is refused', () => {
+  const w = new Block().if(raw('a')).line(raw('x();')).elseIf(raw('b')).line(raw('y();')).else().line(raw('z();')).close();
+  w.open(raw('switch (k)')).case(raw('case 1:')).line(raw('break;')).endCase().close();
+  assert.is(w.code().text, 'if (a) {\n  x();\n} else if (b) {\n  y();\n} else {\n  z();\n}\nswitch (k) {\n  case 1:\n    break;\n}');
+  assert.throws(() => new Block().if(raw('a')).code(), /left open/);
+  assert.throws(() => new Block().close(), /not opened/);
+  assert.throws(() => new Block().case(raw('case 1:')).close(), /not opened/);
+  assert.throws(() => new Block().else(), /without an open block/);
+  assert.is(functionDecl(new Name('f'), [new Name('v')], new Block().line(raw('return v;'))).text, 'function f(v) {\n  return v;\n}');
+});
+
+test('and/or: a chain inside the other kind gets parentheses; values stay literals', () => {
+  const x = new Name('x');
+  assert.is(or(code`${x} === ${'a'}`, and(code`${x}.length > 2`, code`f(${x})`)).text, 'x === "a" || (x.length > 2 && f(x))');
+  assert.is(and(or(raw('a'), raw('b')), raw('c')).text, '(a || b) && c');
+  assert.is(or(paren(raw('a')), paren(raw('b'))).text, '(a) || (b)');
+  assert.throws(() => and(), /empty/);
+});
+
+test('Scope: a helper, a constant, a shared function: each once, keyed by what it is', () => {
+  const scope = new Scope(new NameTable());
+  const h = { name: '__covet_x', source: 'const __covet_x = 1;' };
+  assert.is(scope.helper(h).text, scope.helper(h).text);
+  assert.equal(scope.helperDecls([h]).map((d) => d.code.text), ['const __covet_x = 1;']);
+  assert.equal(scope.helperDecls([h]), [], 'emitted once across sections');
+  const decl = (n: Name) => code`const ${n} = /a/;`;
+  assert.is(scope.constant('first_pattern', raw('/a/'), decl).text, 'first_pattern');
+  assert.is(scope.constant('second_pattern', raw('/a/'), decl).text, 'first_pattern');
+  assert.is(scope.constantDecls().length, 1);
+  let made = 0;
+  const a = scope.shared('fn', 'body', () => ++made);
+  const b = scope.shared('fn', 'body', () => ++made);
+  assert.equal([a, b, made], [{ value: 1, first: true }, { value: 1, first: false }, 1]);
+});
+
+test('Code.names: the Names a fragment was built from, through code``, join, Block and functionDecl; not from literals or raw text', () => {
+  const f = new Name('f');
+  const g = new Name('g_helper');
+  const w = new Block().if(code`${g}(${'g_helper'})`).line(raw('h();')).close();
+  const decl = functionDecl(f, [new Name('v')], w);
+  assert.equal([...decl.names()].sort(), ['f', 'g_helper', 'v']);
+  assert.equal([...join([code`${g}`, literal('f')]).names()], ['g_helper']);
 });
 
 test.run();

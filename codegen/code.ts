@@ -11,11 +11,27 @@
  *   `literal()` (JSON, with U+2028/U+2029 escaped), so user strings are data.
  */
 
+import { identifierSafe } from '../ir/queries.ts';
+
 export class Code {
   /** @internal use `code`, `raw` or a helper. */
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    /** The fragments pasted into this one: how `names()` finds the identifiers it uses without reading text. */
+    private readonly parts: readonly Code[] = [],
+  ) {}
   toString(): string {
     return this.text;
+  }
+  /** Every `Name` this fragment was built from (ajv's `_Code` keeps the same: what a fragment uses). */
+  names(into: Set<string> = new Set()): Set<string> {
+    const stack: Code[] = [this];
+    while (stack.length) {
+      const c = stack.pop()!;
+      if (c instanceof Name) into.add(c.text);
+      for (const p of c.parts) stack.push(p);
+    }
+    return into;
   }
 }
 
@@ -75,9 +91,12 @@ export function regexLiteral(source: string, flags = ''): Code {
 
 type Interpolated = Code | string | number | boolean | null | undefined | readonly Interpolated[] | { [k: string]: unknown };
 
-function interpolate(value: Interpolated): string {
-  if (value instanceof Code) return value.text;
-  if (Array.isArray(value)) return value.map((v) => interpolate(v)).join('');
+function interpolate(value: Interpolated, parts: Code[]): string {
+  if (value instanceof Code) {
+    parts.push(value);
+    return value.text;
+  }
+  if (Array.isArray(value)) return value.map((v) => interpolate(v, parts)).join('');
   return literal(value).text;
 }
 
@@ -88,8 +107,9 @@ function interpolate(value: Interpolated): string {
  */
 export function code(strings: TemplateStringsArray, ...values: Interpolated[]): Code {
   let out = strings[0]!;
-  for (let i = 0; i < values.length; i++) out += interpolate(values[i]!) + strings[i + 1]!;
-  return new Code(out);
+  const parts: Code[] = [];
+  for (let i = 0; i < values.length; i++) out += interpolate(values[i]!, parts) + strings[i + 1]!;
+  return new Code(out, parts);
 }
 
 /** Constant source text written in this repository (never user data). */
@@ -99,13 +119,13 @@ export function raw(text: string): Code {
 
 /** Join fragments with a separator (itself constant text). */
 export function join(parts: readonly Code[], separator = '\n'): Code {
-  return new Code(parts.map((p) => p.text).join(separator));
+  return new Code(parts.map((p) => p.text).join(separator), parts);
 }
 
 /** `obj.key` when `key` is an identifier, `obj["key"]` otherwise (always safe for hostile keys). */
 export function access(obj: Code, key: string | number): Code {
-  if (typeof key === 'string' && IDENT.test(key)) return new Code(`${obj.text}.${key}`);
-  return new Code(`${obj.text}[${literal(key).text}]`);
+  if (typeof key === 'string' && IDENT.test(key)) return new Code(`${obj.text}.${key}`, [obj]);
+  return new Code(`${obj.text}[${literal(key).text}]`, [obj]);
 }
 
 /** A property key for an object literal: bare when an identifier, quoted otherwise. `__proto__` is always computed so it never sets the prototype. */
@@ -136,7 +156,127 @@ export function indent(c: Code, n = 2): Code {
       .split('\n')
       .map((line) => (line.length ? pad + line : line))
       .join('\n'),
+    [c],
   );
+}
+
+/** An `&&`/`||` chain that remembers its operator, so that a chain nested in the other kind gets parentheses. */
+class Chain extends Code {
+  constructor(
+    text: string,
+    readonly op: '&&' | '||',
+    parts: readonly Code[],
+  ) {
+    super(text, parts);
+  }
+}
+
+function chain(op: '&&' | '||', parts: readonly Code[]): Code {
+  if (parts.length === 0) throw new Error(`covet internal error: an empty ${op} chain`);
+  if (parts.length === 1) return parts[0]!;
+  const text = parts.map((p) => (p instanceof Chain && p.op !== op ? `(${p.text})` : p.text)).join(` ${op} `);
+  return new Chain(text, op, parts);
+}
+
+/** `a && b && …`: operands are comparisons, calls or other chains (an `||` chain gets parentheses). */
+export function and(...parts: readonly Code[]): Code {
+  return chain('&&', parts);
+}
+
+/** `a || b || …`: operands are comparisons, calls or other chains (an `&&` chain gets parentheses). */
+export function or(...parts: readonly Code[]): Code {
+  return chain('||', parts);
+}
+
+/** `(c)`, for readers where precedence would already do. */
+export function paren(c: Code): Code {
+  return new Code(`(${c.text})`, [c]);
+}
+
+/**
+ * Statements with balanced braces: `open`/`if`/`elseIf`/`else`/`close` keep
+ * the nesting, and `code()` refuses a block left open. Conditions are `Code`
+ * (compose them with `and`/`or`), never pasted text.
+ */
+export class Block {
+  private readonly lines: string[] = [];
+  private readonly parts: Code[] = [];
+  /** What each open level is: a braced block, or the statements of a `case` label (no braces). */
+  private readonly stack: ('{' | 'case')[] = [];
+
+  /** One statement, or several lines of constant shape (each indented to the current depth). */
+  line(...statements: readonly Code[]): this {
+    const pad = '  '.repeat(this.stack.length);
+    for (const c of statements) {
+      this.parts.push(c);
+      for (const l of c.text.split('\n')) this.lines.push(l.length ? pad + l : l);
+    }
+    return this;
+  }
+
+  /** `head {` (a bare `{` without a head), then the statements inside; `note`, a comment, goes after the brace. */
+  open(head?: Code, note?: Code): this {
+    const brace = note ? `{ ${note.text}` : '{';
+    this.line(new Code(head ? `${head.text} ${brace}` : brace, head ? [head] : []));
+    this.stack.push('{');
+    return this;
+  }
+
+  if(cond: Code, note?: Code): this {
+    return this.open(new Code(`if (${cond.text})`, [cond]), note);
+  }
+
+  elseIf(cond: Code): this {
+    return this.reopen(new Code(`} else if (${cond.text}) {`, [cond]));
+  }
+
+  else(): this {
+    return this.reopen(new Code('} else {'));
+  }
+
+  close(): this {
+    if (this.stack.pop() !== '{') throw new Error('covet internal error: a brace closed that was not opened');
+    return this.line(new Code('}'));
+  }
+
+  /** `case x:` labels (or `default:`), then its statements one level in, without braces, until `endCase()`. */
+  case(...labels: readonly Code[]): this {
+    this.line(...labels);
+    this.stack.push('case');
+    return this;
+  }
+
+  endCase(): this {
+    if (this.stack.pop() !== 'case') throw new Error('covet internal error: endCase without a case');
+    return this;
+  }
+
+  /** The statements; every block opened is closed. */
+  code(): Code {
+    if (this.stack.length !== 0) throw new Error(`covet internal error: ${this.stack.length} block(s) left open`);
+    return new Code(this.lines.join('\n'), this.parts);
+  }
+
+  /** Ends the innermost braced block and opens the next on the same line: `} catch (err) {`, `} finally {`. `c` is constant text. */
+  reopenWith(c: Code): this {
+    return this.reopen(c);
+  }
+
+  private reopen(c: Code): this {
+    if (this.stack[this.stack.length - 1] !== '{') throw new Error('covet internal error: else without an open block');
+    this.stack.pop();
+    this.line(c);
+    this.stack.push('{');
+    return this;
+  }
+}
+
+/** `function name(params) {` body `}` (the body indented one level). */
+export function functionDecl(name: Name, params: readonly Name[] | readonly Code[], body: Block | Code): Code {
+  const inner = body instanceof Block ? body.code() : body;
+  const list = params.map((p) => p.text).join(', ');
+  const text = inner.text.length ? `function ${name.text}(${list}) {\n${indent(inner).text}\n}` : `function ${name.text}(${list}) {}`;
+  return new Code(text, [name, ...params, inner]);
 }
 
 /**
@@ -160,7 +300,7 @@ export class NameTable {
 
   /** A fresh name based on `base`. */
   fresh(base: string): Name {
-    let clean = sanitize(base);
+    let clean = identifierSafe(base);
     if (RESERVED.has(clean)) clean = `${clean}_`;
     let candidate = clean;
     for (let n = 2; this.used.has(candidate); n++) candidate = `${clean}_${n}`;
@@ -169,8 +309,3 @@ export class NameTable {
   }
 }
 
-export function sanitize(base: string): string {
-  let s = base.replace(/[^A-Za-z0-9_$]/g, '_');
-  if (!s || /^[0-9]/.test(s)) s = `_${s}`;
-  return s;
-}

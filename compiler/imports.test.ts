@@ -2,7 +2,7 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileFiles } from './testing.ts';
+import { compileFiles } from './testing/compile.ts';
 import { formatDiagnostic } from './diagnostics.ts';
 
 const ROUTE = `/** @route GET /x */\nexport function x(): { ok: boolean } { return { ok: true }; }\n`;

@@ -90,24 +90,12 @@ function unresolvedModule(reporter: Reporter, sf: ts.SourceFile, spec: ts.String
     const target = resolve(dirname(sf.fileName), name);
     const close = closeSibling(target);
     const suggestion = close === undefined ? undefined : relativeSpecifier(name, close);
-    reporter.error(
-      'COVET119',
-      spec,
-      undefined,
-      `cannot find the module ${JSON.stringify(name)}: there is no such file, so ${consequence}`,
-      suggestion ? `did you mean ${JSON.stringify(suggestion)}? fix the path (it is relative to this file)` : 'fix the path (it is relative to this file), or create the module',
-    );
+    reporter.report('COVET119', 'noFile', spec, undefined, { module: name, consequence, suggestion });
     return;
   }
   const pkg = packageName(name);
   const types = pkg.startsWith('@') ? `@types/${pkg.slice(1).replace('/', '__')}` : `@types/${pkg}`;
-  reporter.error(
-    'COVET119',
-    spec,
-    undefined,
-    `cannot find the package ${JSON.stringify(name)} (or its type declarations) from this folder, so ${consequence}`,
-    `install it (\`npm install ${pkg}\`; if it has no types of its own, also \`npm install -D ${types}\`), or fix the name`,
-  );
+  reporter.report('COVET119', 'noPackage', spec, undefined, { module: name, consequence, pkg, types });
 }
 
 /** For a resolved module: the default and named imports it has; false when one is missing. */
@@ -143,23 +131,11 @@ function namesResolve(
     const exports = checker.getExportsOfModule(moduleSymbol).map((s) => s.name).filter((n) => n !== 'default');
     const shown = exports.length ? `it exports ${list(exports)}` : 'it exports nothing';
     if (el.imported === 'default') {
-      reporter.error(
-        'COVET119',
-        el.node,
-        undefined,
-        `${JSON.stringify(moduleName)} has no default export, so ${el.local.text} does not resolve`,
-        exports.length ? `import a name it exports: \`import { ${exports[0]} } from ${JSON.stringify(moduleName)}\` (${shown})` : `export something from ${JSON.stringify(moduleName)}, or remove the import`,
-      );
+      reporter.report('COVET119', 'noDefault', el.node, undefined, { module: moduleName, local: el.local.text, first: exports[0], exports: shown });
       continue;
     }
     const close = didYouMean(el.imported, exports);
-    reporter.error(
-      'COVET119',
-      el.node,
-      undefined,
-      `${JSON.stringify(moduleName)} has no export named ${el.imported}, so it does not resolve (a type would be read as unknown, and nothing would be validated there)`,
-      close ? `did you mean ${close}? (${shown})` : `export ${el.imported} from ${JSON.stringify(moduleName)}, or import a name it has (${shown})`,
-    );
+    reporter.report('COVET119', 'noExport', el.node, undefined, { module: moduleName, name: el.imported, close, exports: shown });
   }
   return ok;
 }

@@ -8,8 +8,9 @@
  *   when there is an error. Warnings come with the IR.
  */
 
-import { IR_VERSION, type AppIR, type RouteIR } from './ir.ts';
-import { sortDiagnostics, makeDiagnostic, isError, type Diagnostic } from './diagnostics.ts';
+import { IR_VERSION, type AppIR, type RouteIR, type TypeIR, type UnionTypeIR } from '../ir/ir.ts';
+import { findDiscriminator, identifierSafe } from '../ir/queries.ts';
+import { diagnosticAt, sortDiagnostics, isError, type Diagnostic } from './diagnostics.ts';
 import { loadApp, LoadError, relPath, type LoadedApp } from './project.ts';
 import { checkImports } from './imports.ts';
 import { reportTypeErrors } from './typecheck.ts';
@@ -47,14 +48,7 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
     app = loadApp(appDir, options.tsconfig);
   } catch (e) {
     if (!(e instanceof LoadError)) throw e;
-    const d = makeDiagnostic({
-      id: 'COVET100',
-      message: e.message,
-      hint: 'pass the folder that holds the handler modules (and its tsconfig.json, if any)',
-      file: '.',
-      line: 1,
-      column: 1,
-    });
+    const d = diagnosticAt('COVET100', 'load', { reason: e.message }, { file: '.', line: 1, column: 1 });
     return { ir: null, diagnostics: [d], typecheckTime: 0 };
   }
   const reporter = new Reporter(app.appDir);
@@ -73,12 +67,12 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
     const sf = r.tag.getSourceFile();
     for (const e of errors) {
       const { line, character } = sf.getLineAndCharacterOfPosition(r.pathPos + e.offset);
-      reporter.error('COVET107', { file: r.file, line: line + 1, column: character + 1 }, r.exportName, `invalid path pattern: ${e.message}`, e.hint);
+      reporter.report('COVET107', e.text, { file: r.file, line: line + 1, column: character + 1 }, r.exportName, e.values as never);
     }
     const params = bindParams(r, segments, app.checker, reader, reporter);
     const { response, async } = readResponse(r, app.checker, reader, reporter);
     const loc = reporter.locate(r.nameNode);
-    let id = r.exportName.replace(/[^A-Za-z0-9_$]/g, '_');
+    let id = identifierSafe(r.exportName);
     const base = id;
     for (let n = 2; ids.has(id); n++) id = `${base}_${n}`;
     ids.add(id);
@@ -102,17 +96,11 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
 
   for (const c of findConflicts(routes)) {
     const { route, earlier } = c;
-    const where = `${earlier.handler.file}:${earlier.handler.line}`;
+    const other = earlier.found.exportName;
     if (c.kind === 'duplicate') {
-      reporter.error('COVET105', route.found.tag, route.found.exportName, `${route.method} ${route.path} is already handled by ${earlier.found.exportName} (${where})`, `remove one of the two routes, or give this one another method or path`);
+      reporter.report('COVET105', 'duplicate', route.found.tag, route.found.exportName, { method: route.method, path: route.path, other }, earlier.handler);
     } else {
-      reporter.error(
-        'COVET106',
-        route.found.tag,
-        route.found.exportName,
-        `${route.method} ${route.path} is ambiguous with ${route.method} ${earlier.path} of ${earlier.found.exportName} (${where}): both match the same requests`,
-        `use one pattern with one parameter name for both, or add a static segment to tell them apart (e.g. /by-name/:name)`,
-      );
+      reporter.report('COVET106', 'ambiguous', route.found.tag, route.found.exportName, { method: route.method, path: route.path, otherPath: earlier.path, other }, earlier.handler);
     }
   }
 
@@ -130,6 +118,7 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
     routes: routes.map(({ found: _found, ...rest }) => orderRoute(rest)),
     types: reader.namedTypes(),
   };
+  fillDiscriminators(ir);
   return { ir, diagnostics, typecheckTime };
 }
 
@@ -141,13 +130,7 @@ function reportNoRoutes(app: LoadedApp, reporter: Reporter): void {
     names.length === 0
       ? `this folder has no .ts files (${skipped})`
       : `covet read the ${names.length === 1 ? '1 .ts file' : `${names.length} .ts files`} of this folder (${skipped}): ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, … (${names.length} in all)` : ''}, and none has an exported function with a @route JSDoc tag`;
-  reporter.error(
-    'COVET122',
-    { file: '.', line: 1, column: 1 },
-    undefined,
-    `no routes found: ${where}`,
-    'a route is an exported function with a JSDoc `@route METHOD /path` tag, e.g. `/** @route GET /hello */ export function hello(): string { return \'hi\'; }`; if the handlers are elsewhere, pass their folder',
-  );
+  reporter.report('COVET122', 'noRoutes', { file: '.', line: 1, column: 1 }, undefined, { where });
 }
 
 /** Fixed key order, so that golden files read the same way for every route. */
@@ -167,4 +150,51 @@ function orderRoute(r: RouteIR): RouteIR {
   if (r.summary !== undefined) out.summary = r.summary;
   if (r.description !== undefined) out.description = r.description;
   return out;
+}
+
+/**
+ * A union read while one of its variants' named types was still being read
+ * (recursion through the union) could not be asked for its discriminant then;
+ * ask again now that every type is known. The key goes where the reader puts
+ * it (after `variants` and `default`), so golden files read the same way.
+ */
+function fillDiscriminators(ir: AppIR): void {
+  const seen = new Set<TypeIR>();
+  const visit = (t: TypeIR): void => {
+    if (seen.has(t)) return;
+    seen.add(t);
+    switch (t.kind) {
+      case 'array':
+        return visit(t.items);
+      case 'tuple':
+        t.items.forEach(visit);
+        if (t.rest) visit(t.rest);
+        return;
+      case 'object':
+        for (const p of t.properties) visit(p.type);
+        if (t.additionalProperties) visit(t.additionalProperties);
+        return;
+      case 'union': {
+        t.variants.forEach(visit);
+        if (t.discriminator) return;
+        const found = findDiscriminator(ir.types, t.variants);
+        if (found) placeDiscriminator(t, found);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  for (const nt of Object.values(ir.types)) visit(nt.type);
+  for (const r of ir.routes) {
+    for (const p of r.params) if (p.kind !== 'ctx') visit(p.type);
+    if (r.response) visit(r.response);
+  }
+}
+
+function placeDiscriminator(t: UnionTypeIR, found: NonNullable<UnionTypeIR['discriminator']>): void {
+  const rest = Object.entries(t).filter(([k]) => k !== 'kind' && k !== 'variants' && k !== 'default');
+  for (const [k] of rest) delete (t as unknown as Record<string, unknown>)[k];
+  t.discriminator = found;
+  for (const [k, v] of rest) (t as unknown as Record<string, unknown>)[k] = v;
 }

@@ -2,7 +2,7 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileErrors, compileOk, route } from './testing.ts';
+import { compileErrors, compileOk, route } from './testing/compile.ts';
 import { kebabCase } from './params.ts';
 import { findConflicts, parsePath } from './path.ts';
 import { didYouMean, formatDiagnostic, makeDiagnostic } from './diagnostics.ts';

@@ -13,7 +13,7 @@
  */
 
 import { ts } from 'ts-morph';
-import type { JsonValue, ParamIR, ScalarParamIR, SegmentIR, TypeIR } from './ir.ts';
+import type { JsonValue, ParamIR, ScalarParamIR, SegmentIR, TypeIR } from '../ir/ir.ts';
 import { didYouMean } from './diagnostics.ts';
 import type { Reporter } from './source.ts';
 import { includesUndefined, type Site, type TypeReader } from './types.ts';
@@ -135,12 +135,12 @@ export function bindParams(
 
   route.fn.parameters.forEach((decl, index) => {
     if (!ts.isIdentifier(decl.name)) {
-      reporter.error('COVET114', decl, handler, `parameter ${index + 1} is destructured`, 'give it a name (`body: NewUser`) and destructure inside the handler');
+      reporter.report('COVET114', 'destructured', decl, handler, { index: index + 1 });
       return;
     }
     const name = decl.name.text;
     if (decl.dotDotDotToken) {
-      reporter.error('COVET114', decl, handler, `rest parameter ...${name} cannot be bound to the request`, 'declare one parameter per value');
+      reporter.report('COVET114', 'rest', decl, handler, { name });
       return;
     }
     const sym = checker.getSymbolAtLocation(decl.name);
@@ -164,7 +164,7 @@ export function bindParams(
       const id = `${kind}:${kind === 'header' ? key.toLowerCase() : key}`;
       const other = wireKeys.get(id);
       if (other !== undefined) {
-        reporter.error('COVET118', decl, handler, `parameters ${other} and ${name} both read the ${kind} ${JSON.stringify(key)}`, `read it once, or give one of them another name (${kind === 'query' ? 'Query' : kind === 'header' ? 'Header' : 'Cookie'}<T, 'other'>)`);
+        reporter.report('COVET118', 'sameKey', decl, handler, { other, name, kind, key });
       } else wireKeys.set(id, name);
     };
 
@@ -172,14 +172,14 @@ export function bindParams(
       let key = marker.name === undefined || marker.name === '' ? (marker.kind === 'header' ? kebabCase(name) : name) : marker.name;
       if (marker.kind === 'header') key = key.toLowerCase();
       if (marker.name === undefined) {
-        reporter.error('COVET112', decl, handler, `the ${marker.kind} name of ${name} is not a single string literal`, `write the name as a literal, e.g. ${marker.kind === 'header' ? "Header<string, 'x-api-key'>" : marker.kind === 'cookie' ? "Cookie<string, 'sid'>" : "Query<string, 'page-size'>"}`);
+        reporter.report('COVET112', 'nameNotLiteral', decl, handler, { kind: marker.kind, name });
       } else if ((marker.kind === 'header' || marker.kind === 'cookie') && !HEADER_NAME.test(key)) {
-        reporter.error('COVET112', decl, handler, `${JSON.stringify(key)} is not a valid ${marker.kind} name`, `use letters, digits and ! # $ % & ' * + - . ^ _ \` | ~`);
+        reporter.report('COVET112', 'badName', decl, handler, { kind: marker.kind, key });
       } else if (marker.kind === 'query' && key === '') {
-        reporter.error('COVET112', decl, handler, `the query key of ${name} is empty`, 'name the key');
+        reporter.report('COVET112', 'emptyQueryKey', decl, handler, { name });
       }
       if (!(scalar || (scalarList && marker.kind !== 'cookie'))) {
-        reporter.error('COVET115', decl, handler, `${marker.kind} parameter ${name} has type ${reader.text(type)}, which is not a scalar${marker.kind === 'cookie' ? '' : ' or an array of scalars'}`, `use string, number, boolean, a literal union or an enum${marker.kind === 'cookie' ? '' : ' (or an array of them)'}; send structured data in the body`);
+        reporter.report('COVET115', 'marked', decl, handler, { kind: marker.kind, name, type: reader.text(type) });
       }
       claim(marker.kind, key);
       params.push(withDefault({ kind: marker.kind, name, key, type: ir, required: !optional }));
@@ -189,10 +189,10 @@ export function bindParams(
     if (pathNames.has(name)) {
       boundPath.add(name);
       if (!scalar) {
-        reporter.error('COVET104', decl, handler, `path parameter ${name} has type ${reader.text(type)}, which is not a scalar`, 'a path segment is text: use string, number (& Int), boolean, a literal union or an enum');
+        reporter.report('COVET104', 'nonScalar', decl, handler, { name, type: reader.text(type) });
       }
       if (optional) {
-        reporter.error('COVET116', decl, handler, `path parameter ${name} is optional, but a route only matches when the segment is there`, `make ${name} required, or declare a second route without the segment`);
+        reporter.report('COVET116', 'optional', decl, handler, { name });
       }
       params.push({ kind: 'path', name, key: name, type: ir, required: true });
       return;
@@ -201,7 +201,7 @@ export function bindParams(
     if (name === 'body' || (!scalar && !scalarList && isBodyType(ir, reader))) {
       if (bodyParam) {
         const first = bodyParam.name.getText();
-        reporter.error('COVET102', decl, handler, `parameters ${first} and ${name} would both be the request body`, `combine them into one body type ({ ${first}: …; ${name}: … }), or mark the scalar one as Query<…>/Header<…>`);
+        reporter.report('COVET102', 'twoBodies', decl, handler, { first, name });
         return;
       }
       bodyParam = decl;
@@ -211,7 +211,7 @@ export function bindParams(
     }
 
     if (!scalar && !scalarList && ir.kind !== 'unknown') {
-      reporter.error('COVET115', decl, handler, `query parameter ${name} has type ${reader.text(type)}, which is not a scalar or an array of scalars`, 'use a scalar type, or an object type to read it from the body');
+      reporter.report('COVET115', 'query', decl, handler, { name, type: reader.text(type) });
     }
     claim('query', name);
     params.push(withDefault({ kind: 'query', name, key: name, type: ir, required: !optional }));
@@ -222,15 +222,7 @@ export function bindParams(
     const names = route.fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : []));
     const close = didYouMean(seg.name, names);
     const sigil = seg.kind === 'param' ? ':' : '*';
-    reporter.error(
-      'COVET103',
-      route.tag,
-      handler,
-      `path parameter "${sigil}${seg.name}" in ${route.method} ${route.path} has no function parameter named ${seg.name}`,
-      close
-        ? `did you mean ${close}? rename the parameter ${close} to ${seg.name} (or the segment to ${sigil}${close})`
-        : `add a parameter \`${seg.name}: string\` to ${handler}`,
-    );
+    reporter.report('COVET103', 'unbound', route.tag, handler, { sigil, name: seg.name, method: route.method, path: route.path, close, handler });
   }
   return params;
 }
@@ -274,7 +266,7 @@ export function readResponse(
   if (members.every((m) => m.flags & (F.Void | F.Undefined | F.Never))) return { response: null, async };
   const site: Site = { handler: route.exportName, node: fn.type ?? route.nameNode, path: 'response' };
   if (includesUndefined(awaited)) {
-    reporter.error('COVET117', site.node, route.exportName, `the response type ${reader.text(awaited)} may be undefined, which has no JSON form`, 'return null instead (declare `T | null`), or throw new HttpError(404, …) when there is nothing to return');
+    reporter.report('COVET117', 'mayBeUndefined', site.node, route.exportName, { type: reader.text(awaited) });
   }
   let typeNode = fn.type;
   if (typeNode && ts.isTypeReferenceNode(typeNode) && typeNode.typeName.getText() === 'Promise') typeNode = typeNode.typeArguments?.[0];

@@ -10,14 +10,13 @@
  * they bind to function parameters.
  */
 
-import type { HttpMethod, SegmentIR } from './ir.ts';
+import type { HttpMethod, SegmentIR } from '../ir/ir.ts';
+import type { TextName, TextValues } from './diagnostics.ts';
 
-export interface PathError {
-  message: string;
-  hint: string;
-  /** Offset into the pattern text where the problem starts. */
-  offset: number;
-}
+type PathText = TextName<'COVET107'>;
+
+/** A COVET107: which of its texts, its values, and the offset into the pattern text where the problem starts. */
+export type PathError = { [K in PathText]: { text: K; values: TextValues<'COVET107', K>; offset: number } }[PathText];
 
 const NAME = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const STATIC = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]+$/;
@@ -26,7 +25,7 @@ export function parsePath(path: string): { segments: SegmentIR[]; errors: PathEr
   const segments: SegmentIR[] = [];
   const errors: PathError[] = [];
   if (!path.startsWith('/')) {
-    errors.push({ message: `path ${quote(path)} must start with "/"`, hint: `write "/${path}"`, offset: 0 });
+    errors.push({ text: 'noLeadingSlash', values: { path }, offset: 0 });
     return { segments, errors };
   }
   if (path === '/') return { segments, errors };
@@ -40,8 +39,8 @@ export function parsePath(path: string): { segments: SegmentIR[]; errors: PathEr
     if (part === '') {
       errors.push(
         last
-          ? { message: `path ${quote(path)} ends with "/"`, hint: `remove the trailing slash: a route pattern never ends with "/"`, offset: at - 1 }
-          : { message: `path ${quote(path)} has an empty segment ("//")`, hint: `remove the extra "/"`, offset: at },
+          ? { text: 'trailingSlash', values: { path }, offset: at - 1 }
+          : { text: 'emptySegment', values: { path }, offset: at },
       );
       return;
     }
@@ -50,59 +49,34 @@ export function parsePath(path: string): { segments: SegmentIR[]; errors: PathEr
       const name = part.slice(1);
       const what = sigil === ':' ? 'parameter' : 'wildcard';
       if (name === '') {
-        errors.push({
-          message: `${what} "${sigil}" in path ${quote(path)} has no name`,
-          hint: `name it after the function parameter that receives it, e.g. "${sigil}${sigil === ':' ? 'id' : 'rest'}"`,
-          offset: at,
-        });
+        errors.push({ text: 'unnamed', values: { path, what, sigil }, offset: at });
         return;
       }
       if (!NAME.test(name)) {
         const clean = name.match(/^[A-Za-z_$][A-Za-z0-9_$]*/)?.[0];
-        errors.push({
-          message: `${what} name ${quote(name)} in path ${quote(path)} is not an identifier`,
-          hint: clean
-            ? `a ${what} is one whole segment named like a JavaScript identifier: use "${sigil}${clean}"`
-            : `a ${what} is one whole segment named like a JavaScript identifier (letters, digits, _ and $)`,
-          offset: at,
-        });
+        errors.push({ text: 'notIdentifier', values: { path, what, sigil, name, ...(clean ? { clean } : {}) }, offset: at });
         return;
       }
       if (seen.has(name)) {
-        errors.push({
-          message: `path ${quote(path)} uses the name ${quote(name)} twice`,
-          hint: `give each path parameter its own name`,
-          offset: at,
-        });
+        errors.push({ text: 'nameTwice', values: { path, name }, offset: at });
         return;
       }
       seen.add(name);
       if (sigil === '*' && !last) {
-        errors.push({
-          message: `wildcard "*${name}" in path ${quote(path)} is not the last segment`,
-          hint: `move "*${name}" to the end of the path, or use ":${name}" for a single segment`,
-          offset: at,
-        });
+        errors.push({ text: 'wildcardNotLast', values: { path, name }, offset: at });
         return;
       }
       segments.push(sigil === ':' ? { kind: 'param', name } : { kind: 'wildcard', name });
       return;
     }
     if (part === '.' || part === '..') {
-      errors.push({ message: `path ${quote(path)} has a ${quote(part)} segment`, hint: `write the path without dot segments`, offset: at });
+      errors.push({ text: 'dotSegment', values: { path, segment: part }, offset: at });
       return;
     }
     if (!STATIC.test(part)) {
       const bad = [...part].find((c) => !STATIC.test(c))!;
-      errors.push({
-        message: `path ${quote(path)} contains the character ${quote(bad)}`,
-        hint: /^\{[A-Za-z_$][A-Za-z0-9_$]*\}$/.test(part)
-          ? `write a path parameter as :${part.slice(1, -1)}`
-          : bad === '%'
-            ? `write static segments unencoded, using only letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @`
-            : `static segments may use only letters, digits and - . _ ~ ! $ & ' ( ) * + , ; = : @`,
-        offset: at + part.indexOf(bad),
-      });
+      const braced = /^\{[A-Za-z_$][A-Za-z0-9_$]*\}$/.test(part) ? { braced: part.slice(1, -1) } : {};
+      errors.push({ text: 'badCharacter', values: { path, char: bad, ...braced }, offset: at + part.indexOf(bad) });
       return;
     }
     segments.push({ kind: 'static', value: part });
@@ -140,6 +114,3 @@ export function findConflicts<T extends RouteKey>(routes: readonly T[]): Conflic
   return out;
 }
 
-function quote(s: string): string {
-  return JSON.stringify(s);
-}

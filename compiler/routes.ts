@@ -6,7 +6,7 @@
  */
 
 import { Node, ts, type JSDoc, type JSDocTag, type SourceFile } from 'ts-morph';
-import { HTTP_METHODS, type HttpMethod } from './ir.ts';
+import { HTTP_METHODS, type HttpMethod } from '../ir/ir.ts';
 import { didYouMean } from './diagnostics.ts';
 import type { Reporter } from './source.ts';
 
@@ -50,16 +50,16 @@ export function findRoutes(files: readonly SourceFile[], reporter: Reporter): Fo
       if (routeTags.length === 0) return;
       const name = nameNode.getText();
       if (!fn) {
-        reporter.error('COVET113', nameNode, name, `@route is on ${what}, not on a function`, 'put @route on an exported function (or `export const f = (…) => …`)');
+        reporter.report('COVET113', 'notFunction', nameNode, name, { what });
         return;
       }
       let exportName = exportNameOf(declNode);
       if (exportName === undefined) {
-        reporter.error('COVET109', nameNode, name, `@route is on ${name}, which is not exported`, `export it: \`export function ${name}(…)\``);
+        reporter.report('COVET109', 'notExported', nameNode, name, { name });
         return;
       }
       if (exportName === 'default') {
-        reporter.error('COVET109', nameNode, name, `@route is on a default export`, `export the handler by name: \`export function ${name === 'default' ? 'handler' : name}(…)\``);
+        reporter.report('COVET109', 'defaultExport', nameNode, name, { name });
         return;
       }
       for (const tag of routeTags) {
@@ -105,24 +105,18 @@ function readRoute(
   const parts = text.split(/\s+/).filter(Boolean);
   const tagNode = routeTag.compilerNode;
   if (parts.length < 2) {
-    reporter.error('COVET112', tagNode, exportName, `@route ${JSON.stringify(text)} needs a method and a path`, 'write it as `@route GET /users/:id`');
+    reporter.report('COVET112', 'routeNoPath', tagNode, exportName, { text });
     return undefined;
   }
   if (parts.length > 2) {
-    reporter.error('COVET112', tagNode, exportName, `@route ${JSON.stringify(text)} has text after the path`, 'write one `@route METHOD /path` per line; put the description above the tags');
+    reporter.report('COVET112', 'routeExtra', tagNode, exportName, { text });
     return undefined;
   }
   const [rawMethod, path] = parts as [string, string];
   const method = rawMethod.toUpperCase();
   if (!(HTTP_METHODS as readonly string[]).includes(method)) {
     const close = didYouMean(method, HTTP_METHODS);
-    reporter.error(
-      'COVET108',
-      tagNode,
-      exportName,
-      `unknown HTTP method ${JSON.stringify(rawMethod)} in @route`,
-      close ? `did you mean ${close}? (methods: ${HTTP_METHODS.join(', ')})` : `use one of ${HTTP_METHODS.join(', ')}`,
-    );
+    reporter.report('COVET108', 'unknownMethod', tagNode, exportName, { method: rawMethod, close, methods: HTTP_METHODS });
     return undefined;
   }
   const full = routeTag.getText();
@@ -149,7 +143,7 @@ function readRoute(
     if (name === 'status') {
       const n = Number(value);
       if (!/^\d{3}$/.test(value) || n < 100 || n > 599) {
-        reporter.error('COVET112', t.compilerNode, exportName, `@status ${JSON.stringify(value)} is not an HTTP status`, 'write a status code from 100 to 599, e.g. `@status 201`');
+        reporter.report('COVET112', 'status', t.compilerNode, exportName, { text: value });
       } else r.status = n;
     } else if (name === 'summary') {
       if (value) r.summary = value;

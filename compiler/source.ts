@@ -2,8 +2,8 @@
 
 import { ts } from 'ts-morph';
 import { relPath } from './project.ts';
-import { makeDiagnostic, type Diagnostic, type DiagnosticCode, type Severity, type TypeScriptCode } from './diagnostics.ts';
-import type { SourceLocation } from './ir.ts';
+import { compose, makeDiagnostic, TYPESCRIPT_FIX, type Diagnostic, type DiagnosticCode, type TextName, type TextValues, type TypeScriptCode } from './diagnostics.ts';
+import type { SourceLocation } from '../ir/ir.ts';
 
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
@@ -34,18 +34,34 @@ export class Reporter {
     return relPath(this.appDir, fileName);
   }
 
-  error(id: DiagnosticCode | TypeScriptCode, at: ts.Node | SourceLocation, handler: string | undefined, message: string, hint: string): void {
-    this.report('error', id, at, handler, message, hint);
+  /**
+   * One diagnostic of the table: its id, which of its texts, and the values
+   * the text is composed from; `related` is the other place it is about.
+   */
+  report<I extends DiagnosticCode, K extends TextName<I>>(
+    id: I,
+    text: K,
+    at: ts.Node | SourceLocation,
+    handler: string | undefined,
+    values: TextValues<I, K>,
+    related?: ts.Node | SourceLocation,
+  ): void {
+    const { severity, message, hint, related: about } = compose(id, text, values);
+    this.push(makeDiagnostic({ id, severity, handler, message, hint, ...this.place(at), ...(related && about !== undefined ? { related: { message: about, ...this.place(related) } } : {}) }));
   }
 
-  /** Printed, but the build goes on. */
-  warning(id: DiagnosticCode, at: ts.Node | SourceLocation, handler: string | undefined, message: string, hint: string): void {
-    this.report('warning', id, at, handler, message, hint);
+  /** A TypeScript error in one of the app's files, in TypeScript's words. */
+  typescript(code: TypeScriptCode, at: SourceLocation, handler: string | undefined, message: string): void {
+    this.push(makeDiagnostic({ id: code, handler, message, hint: TYPESCRIPT_FIX, ...at }));
   }
 
-  private report(severity: Severity, id: DiagnosticCode | TypeScriptCode, at: ts.Node | SourceLocation, handler: string | undefined, message: string, hint: string): void {
-    const loc = 'kind' in at ? this.locate(at as ts.Node) : (at as SourceLocation);
-    const d = makeDiagnostic({ id, severity, handler, message, hint, ...loc });
+  private place(at: ts.Node | SourceLocation): SourceLocation {
+    if ('kind' in at) return this.locate(at as ts.Node);
+    const { file, line, column } = at as SourceLocation;
+    return { file, line, column };
+  }
+
+  private push(d: Diagnostic): void {
     const key = `${d.file}:${d.line}:${d.column}:${d.id}:${d.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -7,8 +7,9 @@
  */
 
 import { ts } from 'ts-morph';
-import type { JsonValue, StringFormat, TypeIR } from './ir.ts';
-import { INT_MAX } from './ir.ts';
+import type { JsonValue, StringFormat, TypeIR } from '../ir/ir.ts';
+import { INT_MAX } from '../ir/ir.ts';
+import type { TextName, TextValues } from './diagnostics.ts';
 
 export const TAG_PREFIX = '__covet_';
 
@@ -97,13 +98,10 @@ export function literalValue(t: ts.Type, allowNull: boolean): JsonValue | undefi
   return undefined;
 }
 
-export interface TagProblem {
-  /** 'base': wrong base type (COVET110); 'value': a bad value (COVET110); 'regex': an invalid Pattern (COVET111). */
-  kind: 'base' | 'value' | 'regex';
-  tag: Tag;
-  message: string;
-  hint: string;
-}
+type Problem<I extends 'COVET110' | 'COVET111'> = { [K in TextName<I>]: { id: I; text: K; tag: Tag; values: Omit<TextValues<I, K>, 'at'> } }[TextName<I>];
+
+/** A tag that does not fit: a wrong base type or a bad value (COVET110), an invalid Pattern (COVET111); the caller adds where. */
+export type TagProblem = Problem<'COVET110'> | Problem<'COVET111'>;
 
 /** Base type names for messages. */
 function kindName(ir: TypeIR): string {
@@ -130,26 +128,18 @@ export function applyTags(
 ): TagProblem[] {
   const problems: TagProblem[] = [];
   const wrongBase = (tag: Tag, wants: string): void => {
-    problems.push({
-      kind: 'base',
-      tag,
-      message: `${tag.display} applies to ${wants}, not to ${baseText}`,
-      hint: `remove ${tag.display}, or apply it to ${wants === 'a number' ? 'a number (number & ' : wants === 'a string' ? 'a string (string & ' : 'an array (T[] & '}${tag.display})`,
-    });
+    problems.push({ id: 'COVET110', text: 'wrongBase', tag, values: { tag: tag.display, wants, base: baseText } });
   };
-  const badValue = (tag: Tag, message: string, hint: string): void => {
-    problems.push({ kind: 'value', tag, message, hint });
+  const bad = (problem: Problem<'COVET110'>): void => {
+    problems.push(problem);
   };
   // Default last: whether its value fits depends on the other tags (`Int` refuses 1.5), in any order.
   const ordered = [...tags.filter((g) => g.name !== 'default'), ...tags.filter((g) => g.name === 'default')];
   for (const tag of ordered) {
     if (MARKER_TAGS.has(tag.name)) continue;
     if (tag.value === undefined) {
-      badValue(
-        tag,
-        `${tag.display} needs a single literal value`,
-        `write a literal, e.g. ${TAG_DISPLAY[tag.name] ?? tag.name}<${tag.name === 'pattern' || tag.name === 'format' ? "'…'" : '1'}>, and don't combine two different values of the same tag`,
-      );
+      const example = `${TAG_DISPLAY[tag.name] ?? tag.name}<${tag.name === 'pattern' || tag.name === 'format' ? "'…'" : '1'}>`;
+      bad({ id: 'COVET110', text: 'noValue', tag, values: { tag: tag.display, example } });
       continue;
     }
     const v = tag.value;
@@ -160,7 +150,7 @@ export function applyTags(
       }
       if (tag.name === 'int') ir.integer = true;
       else if (typeof v !== 'number' || !Number.isFinite(v) || (tag.name === 'multipleOf' && v <= 0)) {
-        badValue(tag, `${tag.display} needs a finite number${tag.name === 'multipleOf' ? ' above 0' : ''}`, `use a numeric literal`);
+        bad({ id: 'COVET110', text: 'notFinite', tag, values: { tag: tag.display, positive: tag.name === 'multipleOf' } });
       } else (ir as unknown as Record<string, number>)[tag.name] = v;
       continue;
     }
@@ -170,29 +160,25 @@ export function applyTags(
         continue;
       }
       if (tag.name === 'media') {
-        if (v !== 'text/plain') badValue(tag, `unknown media type ${JSON.stringify(v)}`, `use PlainText from 'covet'`);
+        if (v !== 'text/plain') bad({ id: 'COVET110', text: 'unknownMedia', tag, values: { value: JSON.stringify(v) } });
         else ir.mediaType = v;
       } else if (tag.name === 'format') {
         if (typeof v !== 'string' || !(FORMATS as string[]).includes(v)) {
-          badValue(tag, `unknown string format ${JSON.stringify(v)}`, `use one of Email, Uuid, Url, DateTime, DateOnly`);
+          bad({ id: 'COVET110', text: 'unknownFormat', tag, values: { value: JSON.stringify(v) } });
         } else ir.format = v as StringFormat;
       } else if (tag.name === 'pattern') {
-        if (typeof v !== 'string') badValue(tag, `${tag.display} needs a string literal`, `write Pattern<'^[a-z]+$'>`);
+        if (typeof v !== 'string') bad({ id: 'COVET110', text: 'patternNotString', tag, values: { tag: tag.display } });
         else {
           try {
             new RegExp(v);
             ir.pattern = v;
           } catch (e) {
-            problems.push({
-              kind: 'regex',
-              tag,
-              message: `${tag.display} is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
-              hint: `fix the regular expression (it is compiled with new RegExp(source), no flags; escape a literal backslash as '\\\\')`,
-            });
+            const reason = (e as Error).message.replace(/^Invalid regular expression: /, '');
+            problems.push({ id: 'COVET111', text: 'badRegex', tag, values: { tag: tag.display, reason } });
           }
         }
       } else if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        badValue(tag, `${tag.display} needs a whole number ≥ 0`, `use a non-negative integer literal`);
+        bad({ id: 'COVET110', text: 'notCount', tag, values: { tag: tag.display } });
       } else (ir as unknown as Record<string, number>)[tag.name] = v;
       continue;
     }
@@ -203,40 +189,27 @@ export function applyTags(
       }
       if (tag.name === 'uniqueItems') ir.uniqueItems = true;
       else if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        badValue(tag, `${tag.display} needs a whole number ≥ 0`, `use a non-negative integer literal`);
+        bad({ id: 'COVET110', text: 'notCount', tag, values: { tag: tag.display } });
       } else (ir as unknown as Record<string, number>)[tag.name] = v;
       continue;
     }
     if (tag.name === 'default') {
       if (ir.kind === 'object' || ir.kind === 'array' || ir.kind === 'tuple') {
-        problems.push({
-          kind: 'base',
-          tag,
-          message: `${tag.display} applies to a string, number, boolean, literal or enum, not to ${kindName(ir)}`,
-          hint: `remove ${tag.display}; give the handler parameter a default value instead`,
-        });
+        bad({ id: 'COVET110', text: 'defaultOnStructure', tag, values: { tag: tag.display, base: kindName(ir) } });
       } else if (!acceptsDefault(ir, v)) {
-        badValue(tag, `${tag.display} is not a valid ${ir.kind === 'number' && ir.integer ? `${baseText} & Int (a safe integer)` : baseText}`, `use a default value of the property's type`);
+        const type = ir.kind === 'number' && ir.integer ? `${baseText} & Int (a safe integer)` : baseText;
+        bad({ id: 'COVET110', text: 'badDefault', tag, values: { tag: tag.display, type } });
       } else ir.default = v;
       continue;
     }
-    problems.push({
-      kind: 'value',
-      tag,
-      message: `unknown type tag ${TAG_PREFIX}${tag.name}`,
-      hint: `use the tags exported by 'covet' (Int, Email, Min<N>, …); property names starting with ${TAG_PREFIX} are reserved`,
-    });
+    bad({ id: 'COVET110', text: 'unknownTag', tag, values: { name: tag.name, prefix: TAG_PREFIX } });
   }
   if (ir.kind === 'number' && ir.integer) {
     // An Int is a safe integer: a bound beyond that range is one TypeScript may already have rounded
     // (Max<9007199254740993> is 2^53), and it could only widen what Int allows or leave nothing.
     for (const tag of ordered) {
       if (!BOUND_TAGS.has(tag.name) || typeof tag.value !== 'number' || Math.abs(tag.value) <= INT_MAX) continue;
-      badValue(
-        tag,
-        `${tag.display} is outside the safe integer range of Int (${-INT_MAX} to ${INT_MAX})`,
-        `use a bound within that range, or remove ${TAG_DISPLAY[tag.name]} (Int alone refuses what lies beyond it); for larger ids use a string & Pattern<'^[0-9]+$'>`,
-      );
+      bad({ id: 'COVET110', text: 'unsafeBound', tag, values: { tag: tag.display, name: TAG_DISPLAY[tag.name] ?? tag.name, max: INT_MAX } });
     }
   }
   return problems;

@@ -16,8 +16,6 @@ import type { Span } from './imports.ts';
 import type { FoundRoute } from './routes.ts';
 import type { Reporter } from './source.ts';
 
-const HINT = 'covet builds only code that type-checks: fix it (`--no-typecheck` skips the check)';
-
 /** Reports the type errors of the app's own files, except where a COVET119 already says the same. Returns how many. */
 export function reportTypeErrors(app: LoadedApp, reporter: Reporter, routes: readonly FoundRoute[], covered: readonly Span[]): number {
   const { program } = app;
@@ -32,7 +30,7 @@ export function reportTypeErrors(app: LoadedApp, reporter: Reporter, routes: rea
       const { line, character } = sf.getLineAndCharacterOfPosition(start);
       const handler = routes.find((r) => r.fn.getSourceFile() === sf && start >= r.fn.getStart(sf) && start < r.fn.getEnd())?.exportName;
       const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-      reporter.error(`TS${d.code}`, { file: reporter.relative(sf.fileName), line: line + 1, column: character + 1 }, handler, message, HINT);
+      reporter.typescript(`TS${d.code}`, { file: reporter.relative(sf.fileName), line: line + 1, column: character + 1 }, handler, message);
       count++;
     }
   }

@@ -2,8 +2,8 @@
 
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compileErrors, compileFiles, compileOk, route } from './testing.ts';
-import type { AppIR, TypeIR } from './ir.ts';
+import { compileErrors, compileFiles, compileOk, route } from './testing/compile.ts';
+import type { AppIR, TypeIR } from '../ir/ir.ts';
 
 const ir: AppIR = compileOk(`
 import type { Int, Email, Min, Max, MinLength, Default, Pattern, UniqueItems } from 'covet';

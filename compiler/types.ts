@@ -7,11 +7,13 @@
  */
 
 import { ts } from 'ts-morph';
-import type { EnumTypeIR, JsonValue, NamedTypeIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR } from './ir.ts';
+import type { EnumTypeIR, JsonValue, NamedTypeIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR } from '../ir/ir.ts';
+import { findDiscriminator, identifierSafe } from '../ir/queries.ts';
 import type { Reporter } from './source.ts';
 import type { Span } from './imports.ts';
 import { applyTags, isTagObject, readTags, TAG_PREFIX, type Tag } from './tags.ts';
 import { unsupportedLibType } from './unsupported.ts';
+import type { TextName, TextValues } from './diagnostics.ts';
 
 const F = ts.TypeFlags;
 const S = ts.SymbolFlags;
@@ -47,14 +49,10 @@ function leftmost(name: ts.QualifiedName): ts.Identifier {
   return n;
 }
 
-function identifierSafe(s: string): string {
-  let out = s.replace(/[^A-Za-z0-9_]/g, '_');
-  if (!out || /^[0-9]/.test(out)) out = `_${out}`;
-  return out;
-}
-
 export class TypeReader {
   private readonly entries = new Map<string, NamedTypeIR>();
+  /** The same entries as a lookup for the IR's queries (no prototype, so no name is inherited). */
+  private readonly table: Record<string, NamedTypeIR> = Object.create(null);
   private readonly keys = new Map<ts.Type, string>();
   /** Named classes that have methods or accessors: fine to answer with, not to receive. */
   private readonly methodClasses = new Map<string, string[]>();
@@ -95,7 +93,7 @@ export class TypeReader {
   /** Reads a type; `undefined` in a union is dropped (the caller decides optionality). */
   read(t: ts.Type, site: Site, typeNode?: ts.TypeNode): TypeIR {
     if (this.depth >= MAX_NESTING) {
-      this.fail(site, `${this.text(t)} nests too deeply (over ${MAX_NESTING} levels of anonymous types)`, 'give the recursive part a name (an interface or type alias)');
+      this.fail(site, 'COVET101', 'tooDeep', { type: this.text(t), max: MAX_NESTING });
       return { kind: 'unknown' };
     }
     this.depth++;
@@ -107,8 +105,9 @@ export class TypeReader {
     }
   }
 
-  private fail(site: Site, message: string, hint: string, id: 'COVET101' | 'COVET110' | 'COVET111' = 'COVET101'): void {
-    this.reporter.error(id, site.at ?? site.node, site.handler, `${site.path}: ${message}`, hint);
+  /** A diagnostic about the value at `site` (its texts start with where in the value: `body.items[]`). */
+  private fail<I extends 'COVET101' | 'COVET110' | 'COVET111', K extends TextName<I>>(site: Site, id: I, text: K, values: Omit<TextValues<I, K>, 'at'>): void {
+    this.reporter.report(id, text, site.at ?? site.node, site.handler, { at: site.path, ...values } as TextValues<I, K>);
   }
 
   private readInner(t: ts.Type, site: Site, skipName: boolean): TypeIR {
@@ -130,8 +129,7 @@ export class TypeReader {
     if (f & F.Null) return { kind: 'null' };
     if (f & F.Object) return this.readObjectLike(t, site);
     if (f & F.NonPrimitive) return { kind: 'object', properties: [], additionalProperties: { kind: 'unknown' } };
-    const [what, hint] = unsupportedPrimitive(f);
-    this.fail(site, `${this.text(t)} is not supported${what}`, hint);
+    this.fail(site, 'COVET101', unsupportedPrimitive(f), { type: this.text(t) });
     return { kind: 'unknown' };
   }
 
@@ -149,22 +147,10 @@ export class TypeReader {
       const ref = this.unresolvedRef(at);
       if (ref && (this.said.typechecked || this.fromFailedImport(ref))) return;
       const name = ref?.typeName.getText();
-      this.reporter.warning(
-        'COVET121',
-        at,
-        site.handler,
-        `${site.path}: ${name ? `the type ${name} does not resolve` : 'its type does not resolve'}, so it is read as unknown and nothing is validated there: ${effect}`,
-        `${name ? `import or declare ${name}` : 'import or declare the type'} (a missing import, or a misspelled name); write unknown if any value is meant`,
-      );
+      this.reporter.report('COVET121', 'unresolved', at, site.handler, { at: site.path, name, effect });
       return;
     }
-    this.reporter.warning(
-      'COVET120',
-      at,
-      site.handler,
-      `${site.path} is any, so nothing is validated there: ${effect}`,
-      'declare its type; if any value is meant, write unknown (which says so, and is not warned about)',
-    );
+    this.reporter.report('COVET120', 'any', at, site.handler, { at: site.path, effect });
   }
 
   /** The first type reference written under `node` that does not resolve (`Thing` in `body: Thing[]`). */
@@ -295,6 +281,7 @@ export class TypeReader {
     if (doc) entry.description = doc;
     entry.type = { kind: 'unknown' };
     this.entries.set(key, entry);
+    this.table[key] = entry;
     const inner: Site = { ...site, at: decl && this.reporter.isAppNode(decl) ? decl : site.at };
     entry.type = named.symbol.flags & S.Enum ? this.readEnum(named.symbol, inner) : this.readInner(t, inner, true);
     if (named.symbol.flags & S.Class) {
@@ -316,7 +303,7 @@ export class TypeReader {
         const value = this.checker.getConstantValue(member);
         const name = ts.isIdentifier(member.name) || ts.isStringLiteral(member.name) ? member.name.text : member.name.getText();
         if (value === undefined) {
-          this.fail({ ...site, at: member }, `enum member ${symbol.name}.${name} has a computed value`, 'give every enum member a constant string or number value');
+          this.fail({ ...site, at: member }, 'COVET101', 'computedEnum', { member: `${symbol.name}.${name}` });
           continue;
         }
         names.push(name);
@@ -387,7 +374,7 @@ export class TypeReader {
     if (hasNull) out.push({ ir: { kind: 'null' }, t: null });
     if (out.length === 1) return out[0]!.ir;
     if (out.length === 0) {
-      this.fail(site, `${this.text(t)} has no value that can be sent as JSON`, 'use null, or make the property optional');
+      this.fail(site, 'COVET101', 'noValue', { type: this.text(t) });
       return { kind: 'unknown' };
     }
     const union: UnionTypeIR = { kind: 'union', variants: out.map((o) => o.ir) };
@@ -418,28 +405,9 @@ export class TypeReader {
     return out;
   }
 
+  /** The IR's one rule (ir/queries.ts); a variant whose named type is still being read counts as not an object here, and `fillDiscriminators` looks again once all are read. */
   private discriminator(out: { ir: TypeIR; t: ts.Type | null }[]): UnionTypeIR['discriminator'] | undefined {
-    if (out.length < 2) return undefined;
-    const objs: ts.Type[] = [];
-    for (const o of out) {
-      if (!o.t || (o.ir.kind !== 'object' && o.ir.kind !== 'ref')) return undefined;
-      if (!(o.t.flags & (F.Object | F.Intersection)) || this.checker.isArrayType(o.t) || this.checker.isTupleType(o.t)) return undefined;
-      objs.push(o.t);
-    }
-    for (const candidate of this.checker.getPropertiesOfType(objs[0]!)) {
-      const values: (string | number | boolean)[] = [];
-      for (const o of objs) {
-        const p = this.checker.getPropertyOfType(o, candidate.name);
-        if (!p || p.flags & S.Optional) break;
-        const v = unitValue(this.checker.getTypeOfSymbol(p));
-        if (v === undefined) break;
-        values.push(v);
-      }
-      if (values.length !== objs.length) continue;
-      if (new Set(values.map((v) => `${typeof v}:${String(v)}`)).size !== values.length) continue;
-      return { property: candidate.name, mapping: values.map((value, variant) => ({ value, variant })) };
-    }
-    return undefined;
+    return findDiscriminator(this.table, out.map((o) => o.ir));
   }
 
   // ------------------------------------------------------------ intersections and tags
@@ -462,8 +430,7 @@ export class TypeReader {
   private readIntersection(t: ts.IntersectionType, site: Site): TypeIR {
     const { bases, tags, tagNames } = this.splitIntersection(t);
     if (bases.length === 0) {
-      const shown = tags.map((g) => g.display).join(' & ');
-      this.fail(site, `${shown} is a type tag without a base type`, `intersect it with a base type, e.g. number & ${shown}`, 'COVET110');
+      this.fail(site, 'COVET110', 'noBase', { tags: tags.map((g) => g.display).join(' & ') });
       return { kind: 'unknown' };
     }
     // A primitive with object members is a branded primitive: the brand has no run-time form.
@@ -481,7 +448,8 @@ export class TypeReader {
       baseText = bases.map((b) => this.text(b)).join(' & ');
     }
     for (const p of applyTags(ir, tags, baseText, (x, v) => this.acceptsValue(x, v))) {
-      this.fail(site, p.message, p.hint, p.kind === 'regex' ? 'COVET111' : 'COVET110');
+      if (p.id === 'COVET111') this.fail(site, p.id, p.text, p.values);
+      else this.fail(site, p.id, p.text, p.values as never);
     }
     return ir;
   }
@@ -527,22 +495,22 @@ export class TypeReader {
     const sym = t.symbol;
     if (sym && this.isLib(sym) && sym.flags & (S.Interface | S.Class)) {
       if (sym.name === 'Date') return { kind: 'date' };
-      const [message, hint] = unsupportedLibType(sym.name, t, (x) => this.text(x), c);
-      this.fail(site, message, hint);
+      const lib = unsupportedLibType(sym.name, t, (x) => this.text(x), c);
+      this.fail(site, 'COVET101', lib.text, lib.values as never);
       return { kind: 'unknown' };
     }
     if (t.getCallSignatures().length || t.getConstructSignatures().length) {
-      this.fail(site, `${this.text(t)} is a function type, which has no JSON form`, 'remove it, or replace it with the data it would compute');
+      this.fail(site, 'COVET101', 'function', { type: this.text(t) });
       return { kind: 'unknown' };
     }
     return this.readObject(t, site, undefined);
   }
 
   private readIntersectionLikeTagOnly(t: ts.Type, site: Site): TypeIR {
-    const shown = readTags(this.checker, t)
+    const tags = readTags(this.checker, t)
       .map((g) => g.display)
       .join(' & ');
-    this.fail(site, `${shown} is a type tag without a base type`, `intersect it with a base type, e.g. number & ${shown}`, 'COVET110');
+    this.fail(site, 'COVET110', 'noBase', { tags });
     return { kind: 'unknown' };
   }
 
@@ -563,7 +531,7 @@ export class TypeReader {
       } else if (ef & ts.ElementFlags.Rest && i === target.elementFlags.length - 1) {
         out.rest = this.read(arg, { ...site, path: `${site.path}[${i}…]` });
       } else {
-        this.fail(elSite, `${this.text(t)} has elements after a rest element`, 'put the rest element last: [A, B, ...C[]]');
+        this.fail(elSite, 'COVET101', 'restNotLast', { type: this.text(t) });
       }
     });
     return out;
@@ -635,7 +603,7 @@ export class TypeReader {
       if (decl && (ts.getCombinedModifierFlags(decl) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected) || name.startsWith('#'))) continue;
       const propSite: Site = { ...site, path: childPath(site.path, name), at: decl && this.reporter.isAppNode(decl) ? decl : site.at };
       if (name.startsWith('__@') || isSymbolKey(c, p)) {
-        this.fail(propSite, 'a property with a symbol key has no JSON form', 'use a string property name');
+        this.fail(propSite, 'COVET101', 'symbolKey', {});
         continue;
       }
       const pt = c.getTypeOfSymbol(p);
@@ -650,7 +618,7 @@ export class TypeReader {
       properties.push(prop);
     }
     if (interfaceMethods.length) {
-      this.fail(site, `${this.text(t)} has methods (${interfaceMethods.join(', ')}), which have no JSON form`, 'use a type with data properties only');
+      this.fail(site, 'COVET101', 'methods', { type: this.text(t), methods: interfaceMethods.join(', ') });
     }
     const out: ObjectTypeIR = { kind: 'object', properties };
     const infos = c.getIndexInfosOfType(t);
@@ -674,11 +642,7 @@ export class TypeReader {
           seen.add(x.name);
           const methods = this.methodClasses.get(x.name);
           if (methods) {
-            this.fail(
-              { ...site, path },
-              `class ${x.name} has methods (${methods.map((m) => `${m}()`).join(', ')}), so it cannot be received as a request body`,
-              `declare an interface with its data fields (or use Pick<${x.name}, …>) for the parameter, and build the ${x.name} in the handler`,
-            );
+            this.fail({ ...site, path }, 'COVET101', 'classBody', { name: x.name, methods: methods.map((m) => `${m}()`).join(', ') });
             return;
           }
           const entry = this.entries.get(x.name);
@@ -718,21 +682,13 @@ function isSymbolKey(c: ts.TypeChecker, p: ts.Symbol): boolean {
   return !!(keyType.flags & (F.ESSymbol | F.UniqueESSymbol));
 }
 
-/** The value of a unit literal type (string, number, boolean, enum member), else undefined. */
-function unitValue(t: ts.Type): string | number | boolean | undefined {
-  if (t.flags & F.Union) return undefined;
-  if (t.flags & F.StringLiteral) return (t as ts.StringLiteralType).value;
-  if (t.flags & F.NumberLiteral) return (t as ts.NumberLiteralType).value;
-  if (t.flags & F.BooleanLiteral) return isTrue(t);
-  return undefined;
-}
-
-function unsupportedPrimitive(f: ts.TypeFlags): [string, string] {
-  if (f & (F.BigInt | F.BigIntLiteral)) return [' (bigint has no JSON form)', 'use number & Int, or a string for integers beyond 2^53'];
-  if (f & (F.ESSymbol | F.UniqueESSymbol)) return [' (a symbol has no JSON form)', 'use a string'];
-  if (f & (F.TemplateLiteral | F.StringMapping)) return [' (template literal types are not checked)', "use string & Pattern<'…'> to constrain the text"];
-  if (f & F.TypeParameter) return [' (an uninstantiated type parameter)', 'give the handler concrete types; generic handlers are not supported'];
-  if (f & (F.Undefined | F.Void)) return [' as a value', 'make the property optional (`?`) or use null'];
-  if (f & F.Never) return [' (never has no values)', 'use a type with values, or remove it'];
-  return ['', 'use a JSON type: string, number, boolean, null, an array, or an object type'];
+/** The COVET101 text for a primitive type with no JSON form. */
+function unsupportedPrimitive(f: ts.TypeFlags): 'bigint' | 'symbol' | 'templateLiteral' | 'typeParameter' | 'undefinedValue' | 'never' | 'notJson' {
+  if (f & (F.BigInt | F.BigIntLiteral)) return 'bigint';
+  if (f & (F.ESSymbol | F.UniqueESSymbol)) return 'symbol';
+  if (f & (F.TemplateLiteral | F.StringMapping)) return 'templateLiteral';
+  if (f & F.TypeParameter) return 'typeParameter';
+  if (f & (F.Undefined | F.Void)) return 'undefinedValue';
+  if (f & F.Never) return 'never';
+  return 'notJson';
 }

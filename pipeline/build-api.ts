@@ -8,7 +8,7 @@
  * `npm run typecheck` fails when the two part.
  */
 import path from 'node:path';
-import { didYouMean, formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
+import { diagnosticAt, didYouMean, formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
 import type * as Public from './covet-build.d.ts';
 import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy } from './build.ts';
 
@@ -49,7 +49,7 @@ export const build: typeof Public.build = async (options) => {
   diagnostics.push(...result.diagnostics);
   for (const n of result.notices) diagnostics.push({ ...n, severity: 'warning', file: '', line: 0, column: 0 });
   for (const text of result.warnings) {
-    diagnostics.push({ id: 'COVET903', severity: 'warning', message: `the bundler warns: ${text}`, hint: 'look at the import or expression esbuild names; the server was built', file: '', line: 0, column: 0 });
+    diagnostics.push(diagnosticAt('COVET903', 'bundlerWarning', { text }));
   }
   const routes: Public.RouteSummary[] = (result.ir?.routes ?? []).map((r) => ({
     method: r.method,
@@ -75,8 +75,9 @@ export const formatDiagnostics: typeof Public.formatDiagnostics = (report, optio
   const cwd = path.resolve(options.cwd ?? process.cwd());
   let text = '';
   for (const d of report.diagnostics) {
-    const file = d.file ? path.relative(cwd, path.join(report.appDir, d.file)) : '';
-    text += formatDiagnostic({ ...d, file }) + '\n\n';
+    const relative = (file: string): string => (file ? path.relative(cwd, path.join(report.appDir, file)) : '');
+    const related = d.related && { ...d.related, file: relative(d.related.file) };
+    text += formatDiagnostic({ ...d, file: relative(d.file), ...(related ? { related } : {}) }) + '\n\n';
   }
   const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) text += `covet: ${errors} error${errors === 1 ? '' : 's'}; nothing was built\n`;
@@ -85,15 +86,7 @@ export const formatDiagnostics: typeof Public.formatDiagnostics = (report, optio
 
 /** No engine asked for and no native engine here: the build goes on with the node engine, and says once why and what to do. */
 function nodeEngineFallback(): Diagnostic {
-  return {
-    id: 'COVET902',
-    severity: 'warning',
-    message: `the native engine is not available (${findNativeAddon().reason ?? 'unknown reason'}); this server uses the node engine (node:http)`,
-    hint: `${nativeRemedy()}; or choose the node engine with --engine node (engine: 'node') to silence this`,
-    file: '',
-    line: 0,
-    column: 0,
-  };
+  return diagnosticAt('COVET902', 'nodeFallback', { reason: findNativeAddon().reason ?? 'unknown reason', remedy: nativeRemedy() });
 }
 
 /** Options of the wrong type are the caller's bug: a TypeError that names the option, before anything is read or written. */

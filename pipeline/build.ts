@@ -18,10 +18,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileS
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { compileApp } from '../compiler/index.ts';
-import type { Diagnostic } from '../compiler/diagnostics.ts';
-import type { AppIR } from '../compiler/ir.ts';
+import { compose, diagnosticAt, type Diagnostic } from '../compiler/diagnostics.ts';
+import type { AppIR } from '../ir/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
-import { openApiDocument } from '../codegen/openapi/index.ts';
+import { openApi } from './describe.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
 
 import { covetRoot, covetVersion } from '../templates/index.ts';
@@ -57,6 +57,11 @@ export interface Notice {
   id: `COVET${number}`;
   message: string;
   hint: string;
+}
+
+/** A warning of the table as a notice (its severity is warning). */
+function notice({ id, message, hint }: { id: `COVET${number}`; message: string; hint: string }): Notice {
+  return { id, message, hint };
 }
 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
@@ -129,15 +134,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   relocate(supervisorFile, (await supervisor).metafile, places); // covet's own code: a failure here is covet's bug, thrown as is
   const t1 = performance.now();
   if ('errors' in result && result.errors.length) {
-    const diagnostics: Diagnostic[] = result.errors.map((e) => ({
-      id: 'COVET900',
-      severity: 'error',
-      message: `bundling failed: ${e.text}`,
-      file: e.location ? path.relative(appDir, path.resolve(appDir, e.location.file)) : '',
-      line: e.location?.line ?? 0,
-      column: (e.location?.column ?? 0) + 1,
-      hint: 'fix the import or syntax error esbuild reports here',
-    }));
+    const diagnostics: Diagnostic[] = result.errors.map((e) =>
+      diagnosticAt('COVET900', 'bundle', { text: e.text }, {
+        file: e.location ? path.relative(appDir, path.resolve(appDir, e.location.file)) : '',
+        line: e.location?.line ?? 0,
+        column: (e.location?.column ?? 0) + 1,
+      }),
+    );
     return { ok: false, diagnostics: [...gen.diagnostics, ...diagnostics], ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices };
   }
   for (const w of (result as esbuild.BuildResult).warnings ?? []) warnings.push(w.text);
@@ -148,7 +151,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (addon.file === null) {
       return {
         ok: false,
-        diagnostics: [{ id: 'COVET901', severity: 'error', message: `the native engine is not available: ${addon.reason}`, file: '', line: 0, column: 0, hint: `${nativeRemedy()}; or build with --engine node` }],
+        diagnostics: [diagnosticAt('COVET901', 'noNative', { reason: addon.reason, remedy: nativeRemedy() })],
         ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices,
       };
     }
@@ -231,25 +234,6 @@ const supervising = askedForWorkers && (await (await import('./supervisor.mjs'))
 ${load}`;
 }
 
-/** The app's OpenAPI document; title and version from the app's package.json when it has one. */
-export function openApi(ir: AppIR, appDir: string) {
-  let title = path.basename(path.resolve(appDir));
-  let version = '0.0.0';
-  let description: string | undefined;
-  const pkgFile = path.join(appDir, 'package.json');
-  if (existsSync(pkgFile)) {
-    try {
-      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string; description?: string };
-      title = pkg.name ?? title;
-      version = pkg.version ?? version;
-      description = pkg.description;
-    } catch {
-      /* an unreadable package.json only loses the title */
-    }
-  }
-  return openApiDocument(ir, { title, version, description });
-}
-
 /** A package that dist/ imports by name: the version this build resolved, and where. */
 interface External {
   version: string;
@@ -275,11 +259,7 @@ function covetPlugin(appDir: string, externals: Map<string, External>, notices: 
         const seen = externals.get(name);
         if (seen === undefined) externals.set(name, { version, dir });
         else if (seen.version !== version && seen.dir !== dir) {
-          notices.push({
-            id: 'COVET905',
-            message: `${name}, which the server imports by name, resolved to two versions: ${seen.version} (${seen.dir}) and ${version} (${dir})`,
-            hint: `the output's package.json lists ${seen.version}, which every import of ${name} then gets: make the app's dependencies agree on one version`,
-          });
+          notices.push(notice(compose('COVET905', 'twoVersions', { name, first: seen.version, firstDir: seen.dir, second: version, secondDir: dir })));
         }
         return { path: args.path, external: true };
       });
@@ -327,12 +307,7 @@ function writeDistPackage(outDir: string, places: Places, externals: Map<string,
   if (unresolved.length) {
     const rel = path.relative(process.cwd(), outDir);
     const where = rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? outDir : rel;
-    const them = unresolved.length === 1 ? 'it' : 'them';
-    notices.push({
-      id: 'COVET904',
-      message: `the server imports ${unresolved.join(', ')}, which ${unresolved.length === 1 ? 'is' : 'are'} not installed where ${where} can find ${them}`,
-      hint: `run npm install --omit=dev in ${where} before starting the server (${path.join(where, 'package.json')} lists ${them})`,
-    });
+    notices.push(notice(compose('COVET904', 'notInstalled', { names: unresolved, where, listing: path.join(where, 'package.json') })));
   }
 }
 

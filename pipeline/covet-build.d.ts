@@ -77,6 +77,11 @@ export interface Diagnostic {
   line: number;
   /** 1-based; 0 when there is no file. */
   column: number;
+  /**
+   * Another place the finding is about, such as the earlier route a duplicate
+   * one collides with: what is there, and where (relative to the app folder).
+   */
+  related?: { message: string; file: string; line: number; column: number };
 }
 
 /** One route of the app, as `covet routes` lists it. */

@@ -1,76 +1,33 @@
 /**
  * `covet inspect`: pick one route's generated code (its dispatch function and
  * everything it calls: validators, serializers, shared constants) out of the
- * generated module, the way fast-json-stringify's debug mode returns code.
+ * generated module, the way fast-json-stringify's debug mode returns code. It
+ * walks the declarations codegen returns, each with the names it uses; it
+ * never reads the generated text.
  */
 import { didYouMean } from '../compiler/diagnostics.ts';
-import type { AppIR, RouteIR } from '../compiler/ir.ts';
+import type { AppIR, RouteIR } from '../ir/ir.ts';
+import type { Declaration } from '../codegen/scope.ts';
 
-interface Chunk {
-  name: string;
-  text: string;
-  order: number;
-}
-
-const DECL = /^(?:async\s+)?(?:function\*?\s+([A-Za-z_$][\w$]*)|(?:const|let|var)\s+([A-Za-z_$][\w$]*))/;
-
-/** Splits generated source into its top-level declarations (each with the comments just above it). */
-export function topLevelChunks(source: string): Map<string, Chunk> {
-  const chunks = new Map<string, Chunk>();
-  const lines = source.split('\n');
-  let pendingComments: string[] = [];
-  let current: { name: string; lines: string[] } | null = null;
-  const close = () => {
-    if (current) chunks.set(current.name, { name: current.name, text: current.lines.join('\n').trimEnd(), order: chunks.size });
-    current = null;
-  };
-  let inBlock = false;
-  for (const line of lines) {
-    if (inBlock || line.startsWith('/*')) {
-      // A block comment at column 0 documents the declaration below it.
-      if (!inBlock) close();
-      pendingComments.push(line);
-      inBlock = !line.includes('*/');
-      continue;
-    }
-    const m = DECL.exec(line);
-    if (m) {
-      close();
-      current = { name: (m[1] ?? m[2])!, lines: [...pendingComments, line] };
-      pendingComments = [];
-    } else if (line.startsWith('//') && !line.startsWith('// ----')) {
-      // Bodies are indented, so a comment at column 0 sits between declarations.
-      close();
-      pendingComments.push(line);
-    } else if (line.startsWith('import ') || line.startsWith('// ----')) {
-      close();
-      pendingComments = [];
-    } else if (current) {
-      current.lines.push(line);
-    } else if (line.trim() === '' && pendingComments.length && !pendingComments[pendingComments.length - 1]!.includes('*/')) {
-      pendingComments = [];
-    }
-  }
-  close();
-  return chunks;
-}
-
-/** The named declarations and, transitively, every top-level declaration they reference, in source order. */
-export function extractRoute(source: string, roots: readonly string[]): string {
-  const chunks = topLevelChunks(source);
+/**
+ * The named declarations and, when `follow`, every declaration they use,
+ * transitively, in source order.
+ */
+export function extract(declarations: readonly Declaration[], roots: readonly string[], follow = true): string {
+  const byName = new Map(declarations.map((d, order) => [d.name, { d, order }]));
   const seen = new Set<string>();
-  const stack = roots.filter((r) => chunks.has(r));
+  const stack = roots.filter((r) => byName.has(r));
   while (stack.length) {
     const name = stack.pop()!;
     if (seen.has(name)) continue;
     seen.add(name);
-    const text = chunks.get(name)!.text;
-    for (const id of text.match(/[A-Za-z_$][\w$]*/g) ?? []) if (chunks.has(id) && !seen.has(id)) stack.push(id);
+    if (!follow) continue;
+    for (const used of byName.get(name)!.d.uses) if (byName.has(used) && !seen.has(used)) stack.push(used);
   }
   return [...seen]
-    .map((n) => chunks.get(n)!)
+    .map((n) => byName.get(n)!)
     .sort((a, b) => a.order - b.order)
-    .map((c) => c.text)
+    .map((x) => x.d.code.text)
     .join('\n\n');
 }
 

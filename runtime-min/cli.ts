@@ -23,8 +23,8 @@ export interface CommandLine {
 
 /** The request body limit unless `--max-body-size` / `COVET_MAX_BODY_SIZE` says otherwise. */
 export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
-/** Milliseconds in-flight requests get to finish on shutdown. */
-export const DEFAULT_GRACE_MS = 10_000;
+/** Milliseconds in-flight requests get to finish on shutdown (the engines' default too). */
+export { DEFAULT_GRACE_MS } from './engine.ts';
 
 /** Said by a cluster worker that someone else started (pm2 or similar) when asked for workers of its own. */
 export const WORKERS_NEED_A_PROCESS = '--workers needs a process of its own: this one is already a cluster worker (under pm2 or similar); use --workers 1 here';

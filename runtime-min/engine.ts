@@ -13,6 +13,53 @@
  * headers the app reads at all (`ListenOptions.headerNames`), so nothing else
  * needs to become a JavaScript value.
  */
+import http from 'node:http';
+
+/** The engines, by the name `covet build --engine` takes. */
+export const ENGINE_NAMES = ['node', 'native'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+// ---------------------------------------------------------------- limits and defaults
+// Both engines keep these; where the C engine has its own copy (native/include/covet.h),
+// runtime-min/engine.test.ts checks that the two agree.
+
+/** Request targets longer than this answer 414 (COVET_MAX_URL). */
+export const MAX_URL_LENGTH = 8192;
+/** Bytes of a request head (url, header names and values) past which it answers 431 (COVET_MAX_HEAD; node:http's maxHeaderSize). */
+export const MAX_HEAD_BYTES = 16 * 1024;
+/** Idle keep-alive connections close after this (COVET_KEEP_ALIVE_MS; said in `keep-alive: timeout=5`). */
+export const KEEP_ALIVE_MS = 5_000;
+/**
+ * How long a closing connection goes on reading (and dropping) what its client still sends
+ * once its last answer is written (COVET_ENDING_MS), the default of nginx's `lingering_timeout`.
+ */
+export const LINGER_MS = 5_000;
+/** Default for `ListenOptions.headersTimeoutMs`. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** The least default for `ListenOptions.maxBodyMemory`. */
+export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
+/** Milliseconds in-flight requests get to finish on shutdown: `Engine.close`'s default. */
+export const DEFAULT_GRACE_MS = 10_000;
+
+/** `ListenOptions.maxBodyMemory`, or its default: 256 MiB, or four bodies of the largest size if that is more. */
+export function maxBodyMemory(options: ListenOptions): number {
+  return options.maxBodyMemory ?? Math.max(DEFAULT_MAX_BODY_MEMORY, 4 * options.maxBodySize);
+}
+
+/** `ListenOptions.headersTimeoutMs`, or its default. */
+export function headersTimeoutMs(options: ListenOptions): number {
+  return options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+}
+
+/** Milliseconds a whole request (head and body) may take: 30 s, or the headers timeout if that is longer. */
+export function requestTimeoutMs(headersTimeout: number): number {
+  return Math.max(30_000, headersTimeout);
+}
+
+/** `ListenOptions.sendTimeoutMs`, or its default. */
+export function sendTimeoutMs(options: ListenOptions): number {
+  return options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+}
 
 export interface ListenOptions {
   host: string;
@@ -43,7 +90,7 @@ export interface ListenOptions {
    * Bytes that the bodies of unfinished requests (still arriving) may hold together in this
    * process. Past it, the request whose body began first is answered 503 and its connection
    * closed: a body that drips holds memory longest. Default: 256 MiB, or four bodies of
-   * `maxBodySize` if that is more (`maxBodyMemory()` in node-engine.ts).
+   * `maxBodySize` if that is more (`maxBodyMemory()`).
    */
   maxBodyMemory?: number;
   /**
@@ -91,9 +138,11 @@ export interface EngineResponse {
    * Answers the request: status, prepared headers (without Content-Length,
    * Date, Server, Connection: the engine adds those) and the body. For HEAD
    * requests the engine sends the headers of this response and no body.
-   * Calling it twice throws.
+   * `close`: this is the connection's last answer (it says `connection: close`,
+   * requests after it on the connection are not served, and the connection closes
+   * once the answer is out, the lingering way). Calling it twice throws.
    */
-  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void;
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void;
   /** True once the client has gone away; sending is then a no-op. */
   readonly closed: boolean;
 }
@@ -101,7 +150,7 @@ export interface EngineResponse {
 export type RequestHandler = (req: EngineRequest, res: EngineResponse) => void;
 
 export interface Engine {
-  readonly name: 'node' | 'native';
+  readonly name: EngineName;
   /** Prepares a flat `[name, value, name, value, …]` header list for `send`. Names are lower case. */
   headers(pairs: readonly string[]): PreparedHeaders;
   listen(options: ListenOptions, handler: RequestHandler): Promise<Listening>;
@@ -110,4 +159,65 @@ export interface Engine {
    * idle keep-alive connections, then resolves.
    */
   close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Response headers the engines write themselves, or that would break the framing they write:
+ * `headers()` refuses them (engine.ts: what `send` is given never includes them), as does
+ * `Ctx.setHeader`. Connection management is `send`'s `close` flag.
+ */
+export const MANAGED_HEADERS: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'content-length', 'transfer-encoding', 'date', 'server']);
+
+/** The error for a header in MANAGED_HEADERS (`name` in lower case). */
+export function managedHeader(name: string): TypeError {
+  return new TypeError(`covet: the ${name} header is managed by the server`);
+}
+
+/**
+ * Checks a flat `[name, value, …]` list for `Engine.headers`, once, when it is prepared: throws
+ * on what node:http's writeHead would refuse (a bad name, a line break in a value) and on the
+ * headers the engine manages, so that no response carries one of them twice.
+ */
+export function checkHeaderPairs(pairs: readonly string[]): void {
+  if (pairs.length % 2 !== 0) throw new TypeError('covet: headers() takes [name, value, name, value, …]');
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i]!;
+    http.validateHeaderName(name);
+    http.validateHeaderValue(name, pairs[i + 1]!);
+    const lower = name.toLowerCase();
+    if (MANAGED_HEADERS.has(lower)) throw managedHeader(lower);
+  }
+}
+
+/**
+ * The absolute-form target `http://host/path?q` (RFC 9112 §3.2.2: a server
+ * must accept it) as the origin-form `/path?q` the router expects.
+ */
+export function originForm(url: string): string {
+  if (url.charCodeAt(0) === 47 /* / */) return url;
+  const m = /^https?:\/\/[^/?#]*/i.exec(url);
+  if (m === null) return url;
+  const rest = url.slice(m[0].length);
+  return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
+}
+
+/**
+ * `Engine.close` as both engines do it: `begin(finish)` stops accepting and calls `finish` once
+ * the in-flight requests are done; after `graceMs` it is called anyway. `end` then closes
+ * whatever is left, once, and the promise resolves.
+ */
+export function closeGracefully(graceMs: number, begin: (finish: () => void) => void, end: () => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      end();
+      resolve();
+    };
+    const timer = setTimeout(finish, graceMs);
+    timer.unref();
+    begin(finish);
+  });
 }

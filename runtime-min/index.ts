@@ -1,7 +1,7 @@
 /**
  * The runtime as the generated server sees it (imported as `covet:runtime`).
  */
-import type { Engine } from './engine.ts';
+import type { Engine, EngineName } from './engine.ts';
 import { nodeEngine } from './node-engine.ts';
 import { nativeEngine } from './native-engine.ts';
 
@@ -11,10 +11,10 @@ export { nodeEngine } from './node-engine.ts';
 export { nativeEngine } from './native-engine.ts';
 
 /**
- * The engine chosen at build time. A server that cannot have it (the addon is missing, a bad
- * COVET_BOUNDARY) says why in one line and exits 1: there is nothing to serve with.
+ * The engine chosen at build time. A server that cannot have it (the addon is missing or does
+ * not load) says why in one line and exits 1: there is nothing to serve with.
  */
-export function createEngine(name: 'node' | 'native'): Engine {
+export function createEngine(name: EngineName): Engine {
   try {
     if (name === 'node') return nodeEngine();
     if (name === 'native') return nativeEngine(); // loads covet_runtime.node from beside the bundle

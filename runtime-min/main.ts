@@ -8,7 +8,7 @@
  */
 import cluster from 'node:cluster';
 import type { Engine, RequestHandler } from './engine.ts';
-import { bindEngine } from './rt.ts';
+import { boundEngine } from './rt.ts';
 import { DEFAULT_GRACE_MS, DEFAULT_MAX_BODY_SIZE, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
 import { cannotListen, tellSupervisor, workerPort } from './workers.ts';
 
@@ -24,7 +24,8 @@ export interface ServeOptions {
 export async function serve(engine: Engine, handler: RequestHandler, options: ServeOptions): Promise<void> {
   process.setSourceMapsEnabled?.(true);
   const cli = parseCommandLine(process.argv.slice(2), process.env, { maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE });
-  bindEngine(engine);
+  // The generated module bound it as it loaded (its headers are prepared then): once, not again here.
+  if (boundEngine() !== engine) throw new Error('covet: serve() was given an engine the runtime is not bound to (bindEngine)');
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   // A worker of our own supervisor: the port is the supervisor's choice, the output is the supervisor's to print.
   const assigned = workerPort();

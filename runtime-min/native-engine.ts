@@ -14,11 +14,11 @@
  * Answers go back as one call: `send(key, seq, flags, status, headerBlock, body)`,
  * where the header block is the Buffer `headers()` prepared at startup.
  */
-import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
+import { APP_ERRORS, errorBody } from './errors.ts';
+import { checkHeaderPairs, closeGracefully, DEFAULT_GRACE_MS, headersTimeoutMs, maxBodyMemory, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
   EngineRequest,
@@ -28,12 +28,11 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
-import { DEFAULT_HEADERS_TIMEOUT_MS, maxBodyMemory } from './node-engine.ts';
 
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
   /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
-  init(onBatch: OnBatch | OnEager, onClose: (key: number) => void, boundary?: number): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
+  init(onBatch: OnBatch, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
   listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
@@ -46,33 +45,12 @@ export interface NativeAddon {
 }
 
 /**
- * `batch` and `request` (COVET_BOUNDARY_BATCH/REQUEST): spans into the shared buffers. Returns
- * how many of the `count` requests it handed out; C keeps the rest for when the connection's
- * answers have drained.
+ * Once per read, with the `count` requests it completed as spans into the shared buffers (new
+ * buffers when C had to grow them). Returns how many it handed out; C keeps the rest for when
+ * the connection's answers have drained. (A call per request, with spans or with every part
+ * made a JS value by C, measured slower: native/README.md, "The boundary".)
  */
-type OnBatch = (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer, record?: number) => number;
-/** `eager` (COVET_BOUNDARY_EAGER): every part of one request already a JS value. */
-type OnEager = (key: number, seq: number, flags: number, url: string, headers: string[], body: Buffer | null) => void;
-
-/**
- * How requests cross from C into JavaScript (covet.h, COVET_BOUNDARY_*):
- * - `batch` (the default): one call per read with every request it completed, each read
- *   lazily from the shared buffers;
- * - `request`: the same spans, one call per request;
- * - `eager`: one call per request with the url, headers and body already made into strings
- *   and a Buffer by C (the classic binding design).
- * bench/ compares them (`npm run bench:boundary`); `COVET_BOUNDARY` picks one at startup.
- */
-export const BOUNDARIES = { batch: 0, request: 1, eager: 2 } as const;
-export type Boundary = keyof typeof BOUNDARIES;
-
-/** The boundary named by `COVET_BOUNDARY`, `batch` when unset; throws on an unknown name. */
-export function boundaryFromEnv(env: NodeJS.ProcessEnv = process.env): Boundary {
-  const name = env.COVET_BOUNDARY;
-  if (name === undefined || name === '') return 'batch';
-  if (Object.hasOwn(BOUNDARIES, name)) return name as Boundary;
-  throw new Error(`covet: COVET_BOUNDARY must be one of ${Object.keys(BOUNDARIES).join(', ')}, got ${JSON.stringify(name)}`);
-}
+type OnBatch = (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer) => number;
 
 const ADDON_FILE = 'covet_runtime.node';
 
@@ -156,15 +134,6 @@ const SINGLE = new Set([
   'last-modified', 'server', 'age', 'expires',
 ]);
 
-/** `http://host/path?q` (absolute form) as `/path?q`, like the node engine. */
-function originForm(url: string): string {
-  if (url.charCodeAt(0) === 47 /* / */) return url;
-  const m = /^https?:\/\/[^/?#]*/i.exec(url);
-  if (m === null) return url;
-  const rest = url.slice(m[0].length);
-  return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
-}
-
 interface Shared {
   addon: NativeAddon;
   /** Requests answered after their handler returned, per connection key: told when it closes. */
@@ -181,6 +150,8 @@ abstract class Exchange implements EngineRequest, EngineResponse {
   private sent = false;
   private gone = false;
   private tracked = false;
+  /** Sent as the connection's last answer: the requests after it are not run. */
+  closes = false;
   private controller: AbortController | null = null;
 
   constructor(
@@ -220,7 +191,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     return this.tracked && !this.sent;
   }
 
-  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void {
     if (this.sent) throw new Error('covet: a response was already sent for this request');
     if (this.gone) {
       this.sent = true;
@@ -228,8 +199,10 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     }
     // Throws (bad status, headers not from engine.headers()) before anything is written.
     if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
-    this.shared.addon.send(this.key, this.seq, this.flags, status | 0, headers as Buffer, body);
+    // C closes after a response whose flags say so, as after a request that asked to close.
+    this.shared.addon.send(this.key, this.seq, close === true ? this.flags | F_CLOSE : this.flags, status | 0, headers as Buffer, body);
     this.sent = true;
+    if (close === true) this.closes = true;
     if (this.tracked) {
       const set = this.shared.pending.get(this.key);
       if (set !== undefined) {
@@ -261,8 +234,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
 }
 
 /**
- * A request held as spans into the shared buffers (the `batch` and `request` boundaries):
- * headers and body are decoded only when asked for, and copied out only by `detach()`.
+ * A request held as spans into the shared buffers: headers and body are decoded only when asked for, and copied out only by `detach()`.
  */
 class SpanExchange extends Exchange {
   private buf: Bytes;
@@ -330,48 +302,6 @@ class SpanExchange extends Exchange {
   }
 }
 
-/** A request whose parts C has already made into JS values (the `eager` boundary). */
-class ValueExchange extends Exchange {
-  constructor(
-    key: number,
-    seq: number,
-    flags: number,
-    url: string,
-    /** `[name, value, name, value, …]`, names in lower case. */
-    private readonly list: string[],
-    readonly body: Buffer | null,
-    methods: readonly string[],
-    shared: Shared,
-  ) {
-    super(key, seq, flags, url, methods, shared);
-  }
-
-  // The same joining rule as SpanExchange.header, repeated so that the span version (the hot
-  // path) stays one plain loop over the record instead of calls through per-header accessors.
-  header(name: string): string | undefined {
-    const list = this.list;
-    let value: string | undefined;
-    for (let i = 0; i < list.length; i += 2) {
-      if (list[i] !== name) continue;
-      if (value === undefined) {
-        value = list[i + 1]!;
-        if (SINGLE.has(name)) return value;
-      } else value += (name === 'cookie' ? '; ' : ', ') + list[i + 1]!;
-    }
-    return value;
-  }
-
-  headers(): [string, string][] {
-    const out: [string, string][] = [];
-    for (let i = 0; i < this.list.length; i += 2) out.push([this.list[i]!, this.list[i + 1]!]);
-    return out;
-  }
-
-  protected keep(): void {
-    /* everything is its own already */
-  }
-}
-
 /** node:http's error for a status outside 100–999, message and code alike. */
 function invalidStatus(status: unknown): RangeError {
   const err = new RangeError(`Invalid status code: ${String(status)}`) as RangeError & { code: string };
@@ -384,8 +314,9 @@ function invalidStatus(status: unknown): RangeError {
 }
 
 const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
+const INTERNAL_BODY = errorBody(APP_ERRORS.INTERNAL);
 
-export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundary = boundaryFromEnv()): Engine {
+export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
   const shared: Shared = { addon, pending: new Map() };
   let handler: RequestHandler | null = null;
   let staging: Bytes;
@@ -401,7 +332,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     } catch (err) {
       process.stderr.write(`covet: request handler failed: ${String(err)}\n`);
       try {
-        if (!x.closed) x.send(500, PLAIN_500, '{"detail":"Internal Server Error"}');
+        if (!x.closed) x.send(500, PLAIN_500, INTERNAL_BODY, true);
       } catch {
         /* already answered */
       }
@@ -409,25 +340,22 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     x.detach();
   };
 
-  const onBatch: OnBatch = (key, count, s, mm, record = 0) => {
+  const onBatch: OnBatch = (key, count, s, mm) => {
     if (s !== undefined && mm !== undefined) {
       staging = Buffer.from(s) as Bytes;
       meta = new Uint32Array(mm);
     }
-    let m = record;
+    let m = 0;
     for (let i = 0; i < count; i++) {
       const x = new SpanExchange(key, staging, meta, m, methods, shared);
       m += meta[m]!;
       run(x);
       // The connection's answers backed up (C says so), or too many are still being worked
-      // on: the rest of the batch waits in C until they drain.
-      if (i + 1 < count && (control[0] !== 0 || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
+      // on: the rest of the batch waits in C until they drain. After a last answer, the rest
+      // is not run at all (C drops it: the connection is ending).
+      if (i + 1 < count && (control[0] !== 0 || x.closes || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
     }
     return count;
-  };
-
-  const onEager: OnEager = (key, seq, flags, url, list, body) => {
-    run(new ValueExchange(key, seq, flags, url, list, body, methods, shared));
   };
 
   const onClose = (key: number): void => {
@@ -441,13 +369,9 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
     name: 'native',
 
     headers(pairs: readonly string[]): PreparedHeaders {
-      if (pairs.length % 2 !== 0) throw new TypeError('covet: headers() takes [name, value, name, value, …]');
+      checkHeaderPairs(pairs);
       let text = '';
-      for (let i = 0; i < pairs.length; i += 2) {
-        http.validateHeaderName(pairs[i]!);
-        http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
-        text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
-      }
+      for (let i = 0; i < pairs.length; i += 2) text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
       return Buffer.from(text, 'latin1') as unknown as PreparedHeaders;
     },
 
@@ -455,23 +379,23 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       if (listening) return Promise.reject(new Error('covet: the engine is already listening'));
       try {
         if (handler === null) {
-          const [s, mm, ctl] = addon.init(boundary === 'eager' ? onEager : onBatch, onClose, BOUNDARIES[boundary]);
+          const [s, mm, ctl] = addon.init(onBatch, onClose);
           staging = Buffer.from(s) as Bytes;
           meta = new Uint32Array(mm);
           control = new Int32Array(ctl);
           methods = addon.methods();
         }
         handler = h;
-        const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+        const headersTimeout = headersTimeoutMs(options);
         const port = addon.listen(
           options.host,
           options.port,
           options.maxBodySize,
           headersTimeout,
-          Math.max(30_000, headersTimeout),
+          requestTimeoutMs(headersTimeout),
           options.reusePort ?? false,
           maxBodyMemory(options),
-          options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS,
+          sendTimeoutMs(options),
         );
         listening = true;
         return Promise.resolve({ host: options.host, port });
@@ -480,22 +404,16 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), boundary: Boundar
       }
     },
 
-    close(graceMs = 10_000): Promise<void> {
+    close(graceMs = DEFAULT_GRACE_MS): Promise<void> {
       if (!listening) return Promise.resolve();
       listening = false;
-      return new Promise<void>((resolve) => {
-        let done = false;
-        const finish = () => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          addon.closeAll();
-          resolve();
-        };
-        const timer = setTimeout(finish, graceMs);
-        timer.unref();
-        if (addon.stop(finish) === 0) finish();
-      });
+      return closeGracefully(
+        graceMs,
+        (finish) => {
+          if (addon.stop(finish) === 0) finish();
+        },
+        () => addon.closeAll(),
+      );
     },
   };
 }

@@ -14,20 +14,22 @@ import type {
   PreparedHeaders,
   RequestHandler,
 } from './engine.ts';
-import { DEFAULT_SEND_TIMEOUT_MS } from './engine.ts';
+import {
+  checkHeaderPairs,
+  closeGracefully,
+  DEFAULT_GRACE_MS,
+  headersTimeoutMs,
+  KEEP_ALIVE_MS,
+  LINGER_MS,
+  MAX_HEAD_BYTES,
+  MAX_URL_LENGTH,
+  maxBodyMemory,
+  originForm,
+  requestTimeoutMs,
+  sendTimeoutMs,
+} from './engine.ts';
+import { ENGINE_ERRORS, errorBody, type ErrorAnswer } from './errors.ts';
 import { isValidHost } from './http-syntax.ts';
-
-/** Request targets longer than this answer 414. */
-export const MAX_URL_LENGTH = 8192;
-/** Default for `ListenOptions.headersTimeoutMs`. */
-export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
-/** The least default for `ListenOptions.maxBodyMemory`. */
-export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
-
-/** `ListenOptions.maxBodyMemory`, or its default: 256 MiB, or four bodies of the largest size if that is more. */
-export function maxBodyMemory(options: ListenOptions): number {
-  return options.maxBodyMemory ?? Math.max(DEFAULT_MAX_BODY_MEMORY, 4 * options.maxBodySize);
-}
 
 const SERVER_NAME = 'covet';
 
@@ -37,13 +39,6 @@ const SERVER_NAME = 'covet';
  * array serves every response; no copy per response).
  */
 type NodePrepared = string[];
-
-/**
- * How long a closing connection goes on reading (and dropping) what its client still sends
- * once its last answer is written: the native engine's COVET_ENDING_MS, and the default of
- * nginx's `lingering_timeout`.
- */
-export const LINGER_MS = 5_000;
 
 /** What a connection that reads no more requests does with the bytes that still arrive. */
 function drop(): void {}
@@ -252,18 +247,6 @@ class NodeRequest implements EngineRequest {
 }
 
 /**
- * The absolute-form target `http://host/path?q` (RFC 9112 §3.2.2: a server
- * must accept it) as the origin-form `/path?q` the router expects.
- */
-function originForm(url: string): string {
-  if (url.charCodeAt(0) === 47 /* / */) return url;
-  const m = /^https?:\/\/[^/?#]*/i.exec(url);
-  if (m === null) return url;
-  const rest = url.slice(m[0].length);
-  return rest === '' || rest.charCodeAt(0) === 63 /* ? */ ? '/' + rest : rest;
-}
-
-/**
  * node:http's response, which settles its NodeResponse on 'finish' (the whole response was handed
  * to the socket) after node:http's own listener, as a `once('finish')` would, but without a
  * listener and a closure per response.
@@ -325,7 +308,7 @@ class NodeResponse implements EngineResponse {
     this.state.settled();
   }
 
-  send(status: number, headers: PreparedHeaders, body: string | Buffer | null): void {
+  send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void {
     if (this.sent) throw new Error('covet: a response was already sent for this request');
     if (this.closed) {
       this.sent = true;
@@ -334,23 +317,25 @@ class NodeResponse implements EngineResponse {
     let list = headers as NodePrepared;
     if (status === 204 || status === 304) list = list.slice(0, -2);
     else list[list.length - 1] = String(body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-    // While shutting down, no connection is kept for another request.
-    if (this.state.stopping) this.raw.shouldKeepAlive = false;
+    // While shutting down, or asked to close, no connection is kept for another request.
+    if (this.state.stopping || close === true) this.raw.shouldKeepAlive = false;
     // node:http keeps an HTTP/1.0 connection only for an answer with Content-Length (or chunked,
     // which 1.0 lacks); a 204 or 304 has no body, so its end is known without either.
     else if (status === 204 || status === 304) this.raw.useChunkedEncodingByDefault = true;
-    // The request asked to close (Connection: close, HTTP/1.0), or the server is stopping.
+    // The request asked to close (Connection: close, HTTP/1.0), the answer is the last, or the server is stopping.
     if (!this.raw.shouldKeepAlive) this.connection.lastAnswer();
     // Throws before anything is written (a status outside 100–999, a header node:http
     // refuses): the request is then still unanswered, and the caller answers it (500).
     this.raw.writeHead(status, list);
     this.sent = true;
+    // The last answer: requests already parsed behind it are not served (as after a refusal).
+    if (close === true) this.connection.stopReading();
     if (body === null || status === 204 || status === 304) this.raw.end();
     else this.raw.end(body);
   }
 
   /** A minimal error answer written by the engine itself (limits, bad framing); closes the connection. */
-  refuse(status: number, detail: string): void {
+  refuse(error: ErrorAnswer): void {
     if (this.sent) return;
     this.sent = true;
     this.willAnswer = true;
@@ -358,8 +343,8 @@ class NodeResponse implements EngineResponse {
     this.connection.stopReading();
     this.connection.lastAnswer();
     if (this.closed) return;
-    const body = JSON.stringify({ detail });
-    this.raw.writeHead(status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
+    const body = errorBody(error);
+    this.raw.writeHead(error.status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
     this.raw.end(body);
   }
 }
@@ -371,22 +356,23 @@ interface EngineState {
 }
 
 /** The raw bytes of an error answer for a request node:http could not parse. */
-function rawError(status: number, reason: string): string {
-  const body = JSON.stringify({ detail: reason });
+function rawError(error: ErrorAnswer): string {
+  const body = errorBody(error);
+  // Only the generic ones (400, 408, 431) come here: their detail is the reason phrase.
   return (
-    `HTTP/1.1 ${status} ${reason}\r\nserver: ${SERVER_NAME}\r\ndate: ${new Date().toUTCString()}\r\n` +
+    `HTTP/1.1 ${error.status} ${error.detail}\r\nserver: ${SERVER_NAME}\r\ndate: ${new Date().toUTCString()}\r\n` +
     `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
   );
 }
 
 /**
  * Requests node:http accepts but Covet refuses (each is a case in
- * runtime-min/conformance/cases): returns [status, detail] or null.
+ * runtime-min/conformance/cases): returns the answer, or null.
  */
-function refusal(req: http.IncomingMessage): [number, string] | null {
+function refusal(req: http.IncomingMessage): ErrorAnswer | null {
   // HTTP/0.9 request lines and majors other than 1 (llhttp itself rejects 1.2+).
-  if (req.httpVersionMajor !== 1) return [505, 'HTTP Version Not Supported'];
-  if ((req.url ?? '').length > MAX_URL_LENGTH) return [414, 'URI Too Long'];
+  if (req.httpVersionMajor !== 1) return ENGINE_ERRORS.VERSION;
+  if ((req.url ?? '').length > MAX_URL_LENGTH) return ENGINE_ERRORS.URI_TOO_LONG;
   // RFC 9112 §3.2: exactly one Host from an HTTP/1.1 client, and from any client a valid one.
   let hosts = 0;
   let validHosts = true;
@@ -399,10 +385,10 @@ function refusal(req: http.IncomingMessage): [number, string] | null {
       if (!isValidHost(raw[i + 1]!)) validHosts = false;
     }
   }
-  if (req.httpVersionMinor === 1 && hosts !== 1) return [400, hosts === 0 ? 'Bad Request: missing Host header' : 'Bad Request: more than one Host header'];
-  if (!validHosts) return [400, 'Bad Request: invalid Host header'];
+  if (req.httpVersionMinor === 1 && hosts !== 1) return hosts === 0 ? ENGINE_ERRORS.NO_HOST : ENGINE_ERRORS.TWO_HOSTS;
+  if (!validHosts) return ENGINE_ERRORS.BAD_HOST;
   // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means faulty framing.
-  if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) return [400, 'Bad Request: Transfer-Encoding in an HTTP/1.0 request'];
+  if (req.httpVersionMinor === 0 && req.headers['transfer-encoding'] !== undefined) return ENGINE_ERRORS.TE_HTTP10;
   return null;
 }
 
@@ -444,19 +430,15 @@ export function nodeEngine(): Engine {
     name: 'node',
 
     headers(pairs: readonly string[]): PreparedHeaders {
-      if (pairs.length % 2 !== 0) throw new TypeError('covet: headers() takes [name, value, name, value, …]');
-      // Refuse what writeHead would refuse (a bad name, a line break in a value) now, where callers expect it.
-      for (let i = 0; i < pairs.length; i += 2) {
-        http.validateHeaderName(pairs[i]!);
-        http.validateHeaderValue(pairs[i]!, pairs[i + 1]!);
-      }
+      // Refuse what writeHead would refuse, and what the engine writes itself, now, where callers expect it.
+      checkHeaderPairs(pairs);
       return ['server', SERVER_NAME, ...pairs, 'content-length', '0'] as unknown as PreparedHeaders;
     },
 
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
-      const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-      const sendTimeout = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+      const headersTimeout = headersTimeoutMs(options);
+      const sendTimeout = sendTimeoutMs(options);
       // Bodies still arriving, by when they began (a Map keeps insertion order), and their bytes
       // together: past the limit, the oldest is refused (503) and dropped.
       const bodyLimit = maxBodyMemory(options);
@@ -476,7 +458,7 @@ export function nodeEngine(): Engine {
         const response = new NodeResponse(res, connection, state);
         const refused = refusal(req);
         if (refused !== null) {
-          response.refuse(refused[0], refused[1]);
+          response.refuse(refused);
           return;
         }
         const request = new NodeRequest(req, response);
@@ -490,7 +472,7 @@ export function nodeEngine(): Engine {
         const declared = Number(req.headers['content-length'] ?? 0);
         if (declared > options.maxBodySize) {
           // Answered before the body is sent when the client waits for 100 Continue.
-          response.refuse(413, 'Payload Too Large');
+          response.refuse(ENGINE_ERRORS.TOO_LARGE);
           return;
         }
         if (expectsContinue) res.writeContinue();
@@ -502,7 +484,7 @@ export function nodeEngine(): Engine {
           refuse: () => {
             dropped = true;
             chunks.length = 0;
-            response.refuse(503, 'Service Unavailable');
+            response.refuse(ENGINE_ERRORS.UNAVAILABLE);
           },
         };
         req.on('data', (chunk: Buffer) => {
@@ -513,7 +495,7 @@ export function nodeEngine(): Engine {
             dropped = true;
             chunks.length = 0;
             forget(response);
-            response.refuse(413, 'Payload Too Large');
+            response.refuse(ENGINE_ERRORS.TOO_LARGE);
             return;
           }
           chunks.push(chunk);
@@ -541,13 +523,13 @@ export function nodeEngine(): Engine {
 
       const srv = http.createServer(
         {
-          maxHeaderSize: 16 * 1024,
+          maxHeaderSize: MAX_HEAD_BYTES,
           headersTimeout,
-          requestTimeout: Math.max(30_000, headersTimeout),
+          requestTimeout: requestTimeoutMs(headersTimeout),
           // How often node:http looks for connections past their timeouts (its default, 30 s,
           // would let a slowloris client hold a connection for up to 30 s more).
           connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))),
-          keepAliveTimeout: 5_000,
+          keepAliveTimeout: KEEP_ALIVE_MS,
           // Checked by `refusal` so that the answer has Covet's JSON body like every other 400.
           requireHostHeader: false,
           noDelay: true,
@@ -560,7 +542,7 @@ export function nodeEngine(): Engine {
       // Any other expectation: 417 (node:http's own answer has no body and keeps the connection).
       srv.on('checkExpectation', (req: http.IncomingMessage, res: CovetServerResponse) => {
         const connection = connectionOf(req.socket);
-        if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(417, 'Expectation Failed');
+        if (connection.phase === 'reading') new NodeResponse(res, connection, state).refuse(ENGINE_ERRORS.EXPECTATION);
       });
       srv.on('connection', (socket: Socket) => connectionOf(socket));
       srv.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -577,9 +559,9 @@ export function nodeEngine(): Engine {
           return;
         }
         const code = err.code;
-        const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-        const reason = status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request';
-        connection.failWith(rawError(status, reason));
+        connection.failWith(
+          rawError(code === 'HPE_HEADER_OVERFLOW' ? ENGINE_ERRORS.HEADERS_TOO_BIG : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ENGINE_ERRORS.TIMEOUT : ENGINE_ERRORS.BAD_REQUEST),
+        );
       });
       server = srv;
       // One sweep for every connection's send timeout; a connection is closed between
@@ -603,31 +585,27 @@ export function nodeEngine(): Engine {
       });
     },
 
-    close(graceMs = 10_000): Promise<void> {
+    close(graceMs = DEFAULT_GRACE_MS): Promise<void> {
       const srv = server;
       if (!srv) return Promise.resolve();
       server = null;
       state.stopping = true;
-      return new Promise<void>((resolve) => {
-        let done = false;
-        const finish = () => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
+      return closeGracefully(
+        graceMs,
+        (finish) => {
+          // close() stops accepting and calls back once every connection has ended;
+          // idle keep-alive connections are closed now, busy ones once their response
+          // (sent with `Connection: close`) is out.
+          srv.close(() => finish());
+          srv.closeIdleConnections();
+          if (state.inFlight !== 0) idleWaiters.push(() => setImmediate(() => srv.closeIdleConnections()));
+        },
+        () => {
           if (sendTimer !== null) clearInterval(sendTimer);
           sendTimer = null;
           srv.closeAllConnections();
-          resolve();
-        };
-        const timer = setTimeout(finish, graceMs);
-        timer.unref();
-        // close() stops accepting and calls back once every connection has ended;
-        // idle keep-alive connections are closed now, busy ones once their response
-        // (sent with `Connection: close`) is out.
-        srv.close(() => finish());
-        srv.closeIdleConnections();
-        if (state.inFlight !== 0) idleWaiters.push(() => setImmediate(() => srv.closeIdleConnections()));
-      });
+        },
+      );
     },
   };
 }

@@ -3,8 +3,9 @@
  * cookie decoding, the request context. Everything here is monomorphic and
  * small; the route-specific work is in the generated code.
  */
-import { HttpError, REASONS, type Ctx } from './api.ts';
-import type { Engine, EngineRequest, EngineResponse, PreparedHeaders } from './engine.ts';
+import { HttpError, type Ctx } from './api.ts';
+import { APP_ERRORS, errorBody } from './errors.ts';
+import { MANAGED_HEADERS, managedHeader, type Engine, type EngineRequest, type EngineResponse, type PreparedHeaders } from './engine.ts';
 
 /** One validation failure, FastAPI's shape. */
 export interface ValidationError {
@@ -18,19 +19,26 @@ export const JSON_HEADER_PAIRS: readonly string[] = Object.freeze(['content-type
 export const EMPTY_HEADER_PAIRS: readonly string[] = Object.freeze([]);
 export const TEXT_HEADER_PAIRS: readonly string[] = Object.freeze(['content-type', 'text/plain; charset=utf-8']);
 
-let engine: Engine;
+let engine: Engine | undefined;
 let H_JSON: PreparedHeaders;
-let H_JSON_CLOSE: PreparedHeaders;
 
-/** Binds the helpers to the engine (prepares the shared header blocks). Called once at startup. */
+/**
+ * Binds the helpers to the engine (prepares the shared header blocks). Called once, by the
+ * generated module as it loads (templates/server.hbs), before its own headers are prepared.
+ */
 export function bindEngine(e: Engine): void {
+  if (engine !== undefined && engine !== e) throw new Error('covet: the runtime is already bound to another engine');
   engine = e;
   H_JSON = e.headers(['content-type', 'application/json']);
-  H_JSON_CLOSE = e.headers(['content-type', 'application/json', 'connection', 'close']);
+}
+
+/** The engine bindEngine was given (`serve` checks that it serves with that one). */
+export function boundEngine(): Engine | undefined {
+  return engine;
 }
 
 export function prepareHeaders(pairs: readonly string[]): PreparedHeaders {
-  return engine.headers(pairs);
+  return engine!.headers(pairs);
 }
 
 /** Thrown by extraction code for input that is not even well-formed (bad percent-encoding); answers 400. */
@@ -46,12 +54,12 @@ export function sendError(res: EngineResponse, status: number, detail: unknown):
 }
 
 export function notFound(_req: EngineRequest, res: EngineResponse): void {
-  sendError(res, 404, 'Not Found');
+  sendError(res, APP_ERRORS.NOT_FOUND.status, APP_ERRORS.NOT_FOUND.detail);
 }
 
 export function methodNotAllowed(_req: EngineRequest, res: EngineResponse, allow: string): void {
   if (res.closed) return;
-  res.send(405, engine.headers(['content-type', 'application/json', 'allow', allow]), detailBody('Method Not Allowed'));
+  res.send(405, engine!.headers(['content-type', 'application/json', 'allow', allow]), errorBody(APP_ERRORS.METHOD_NOT_ALLOWED));
 }
 
 export function badRequest(_req: EngineRequest, res: EngineResponse, message: string): void {
@@ -84,13 +92,13 @@ export function readJson(req: EngineRequest, res: EngineResponse): unknown {
   const body = req.body;
   if (body === null || body.length === 0) return undefined;
   if (!isJsonContentType(req.header('content-type'))) {
-    sendError(res, 415, 'Unsupported Media Type: expected application/json');
+    sendError(res, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.status, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.detail);
     return ANSWERED;
   }
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
-    sendError(res, 400, `Malformed JSON in request body: ${(err as Error).message}`);
+    sendError(res, APP_ERRORS.MALFORMED_JSON.status, APP_ERRORS.MALFORMED_JSON.detail + (err as Error).message);
     return ANSWERED;
   }
 }
@@ -109,7 +117,7 @@ export function decodeQuery(s: string): string {
   try {
     return decodeURIComponent(s.replace(/\+/g, ' '));
   } catch {
-    throw new BadRequest('invalid percent-encoding in query string');
+    throw new BadRequest(APP_ERRORS.QUERY_ENCODING.detail);
   }
 }
 
@@ -196,9 +204,7 @@ export class Context implements Ctx {
     if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) throw new TypeError(`covet: invalid header name ${JSON.stringify(name)}`);
     const v = String(value);
     if (/[\r\n\0]/.test(v)) throw new TypeError(`covet: invalid value for header ${lower}: it contains a line break`);
-    if (lower === 'content-length' || lower === 'connection' || lower === 'transfer-encoding') {
-      throw new TypeError(`covet: the ${lower} header is managed by the server`);
-    }
+    if (MANAGED_HEADERS.has(lower)) throw managedHeader(lower);
     const extra = (this.extra ??= []);
     for (let i = 0; i < extra.length; i += 2) {
       if (extra[i] === lower) {
@@ -219,7 +225,7 @@ export class Context implements Ctx {
       if (at !== -1 && at % 2 === 0) pairs[at + 1] = extra[i + 1]!;
       else pairs.push(extra[i]!, extra[i + 1]!);
     }
-    return engine.headers(pairs);
+    return engine!.headers(pairs);
   }
 }
 
@@ -235,7 +241,7 @@ export function fail(res: EngineResponse, err: unknown, route: string): void {
       const pairs = ['content-type', 'application/json'];
       for (const k of Object.keys(err.headers)) pairs.push(k.toLowerCase(), String(err.headers[k]));
       try {
-        prepared = engine.headers(pairs);
+        prepared = engine!.headers(pairs);
       } catch {
         /* a header the engine refuses (a line break in a value): answer without the extra headers */
       }
@@ -255,7 +261,7 @@ export function fail(res: EngineResponse, err: unknown, route: string): void {
   logError(route, err);
   if (res.closed) return;
   try {
-    res.send(500, H_JSON, detailBody(REASONS[500]));
+    res.send(500, H_JSON, errorBody(APP_ERRORS.INTERNAL));
   } catch {
     /* already answered: nothing more to do */
   }
@@ -288,7 +294,8 @@ export function internalError(res: EngineResponse, err: unknown): void {
   logError('request', err);
   if (!res.closed) {
     try {
-      res.send(500, H_JSON_CLOSE, detailBody(REASONS[500]));
+      // What failed may have left the connection's state unknown: it is not reused.
+      res.send(500, H_JSON, errorBody(APP_ERRORS.INTERNAL), true);
     } catch {
       /* already answered */
     }
@@ -308,11 +315,24 @@ export function settle<T>(
       try {
         reply(res, value, ctx);
       } catch (err) {
-        fail(res, err, route);
+        failOrLastNet(res, err, route);
       }
     },
-    (err: unknown) => fail(res, err, route),
+    (err: unknown) => failOrLastNet(res, err, route),
   );
+}
+
+/**
+ * `fail`, in a promise's callback: what escapes it (an error answer that cannot even be made)
+ * meets internalError there, as it would in the engine's guard for a sync handler, rather than
+ * rejecting a promise nobody awaits, which ends the process.
+ */
+function failOrLastNet(res: EngineResponse, err: unknown, route: string): void {
+  try {
+    fail(res, err, route);
+  } catch (escaped) {
+    internalError(res, escaped);
+  }
 }
 
 export { HttpError };

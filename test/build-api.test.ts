@@ -63,6 +63,13 @@ test('formatDiagnostics gives exactly what the CLI prints on stderr for the same
   assert.match(r.failText, /covet: 1 error; nothing was built\n$/);
 });
 
+test('a diagnostic about two places carries the other one as related, relative to the app folder; formatDiagnostics prints it like the main one', () => {
+  const d = r.duplicate.diagnostics.find((x: { id: string }) => x.id === 'COVET105');
+  assert.ok(d, 'the duplicate route is reported');
+  assert.equal(d.related, { message: 'getItem handles GET /items/:id here', file: 'a.ts', line: 2, column: 17 });
+  assert.match(r.duplicateText, /^fixtures\/fail\/duplicate-route\/b\.ts:1:5 - error COVET105: fetchItem: GET \/items\/:id is already handled by getItem\n  fixtures\/fail\/duplicate-route\/a\.ts:2:17 - note: getItem handles GET \/items\/:id here\n  fix: /);
+});
+
 test("a TypeScript error of the app is an error under TypeScript's code, with the handler; typecheck: false builds it", () => {
   assert.is(r.typeError.ok, false);
   assert.is(r.typeError.server, null);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -150,6 +151,30 @@ test('routes --json is machine-readable', () => {
   assert.is(r.code, 0, r.err);
   const rows = JSON.parse(r.out) as { method: string; path: string; status: string }[];
   assert.ok(rows.some((x) => x.method === 'DELETE' && x.path === '/users/:id' && x.status === '204'));
+});
+
+test('openapi prints the document of the IR (the golden of codegen/openapi, with the version covet reads from the app)', () => {
+  const r = covet('openapi', 'fixtures/todo-app');
+  assert.is(r.code, 0, r.err);
+  const golden = JSON.parse(readFileSync(path.join(root, 'fixtures/todo-app/expected/openapi.json'), 'utf8')) as { info: { version: string } };
+  golden.info.version = '0.0.0'; // the golden names 1.0.0; fixtures/todo-app has no package.json to say so
+  assert.equal(JSON.parse(r.out), golden);
+});
+
+test('routes and openapi read the IR only: the module they load holds no codegen stage and no bundler', async () => {
+  const cli = readFileSync(path.join(root, 'bin/covet.ts'), 'utf8');
+  for (const command of ['routes', 'openapi']) {
+    const action = cli.slice(cli.indexOf(`.command('${command}')`)).split('\nprogram\n')[0]!;
+    assert.match(action, /await describe\(\)/, `covet ${command} loads pipeline/describe.ts`);
+    assert.not.match(action, /pipeline\(\)|codegen|generate\(/, `covet ${command} loads nothing else`);
+  }
+  const r = await esbuild.build({ absWorkingDir: root, entryPoints: ['pipeline/describe.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', write: false, metafile: true, logLevel: 'silent' });
+  const inputs = Object.keys(r.metafile.inputs);
+  assert.ok(inputs.includes('codegen/openapi/index.ts'));
+  assert.equal(inputs.filter((f) => /^codegen\/(app|router|validate|serialize)\/|^pipeline\/build\.ts$/.test(f)), []);
+  const packages = Object.values(r.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
+  assert.ok(packages.includes('ts-morph'), 'the compiler is there');
+  assert.not.ok(packages.includes('esbuild'), 'the bundler is not');
 });
 
 test('inspect METHOD path prints that route, its validators and serializers, with the source comment', () => {

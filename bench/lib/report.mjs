@@ -107,18 +107,19 @@ export function renderMarkdown(results, summary) {
   const idleHead = results.options.idle > 0 ? `memory per idle keep-alive connection (${int(results.options.idle)} open)` : 'memory per idle connection';
   out.push(
     table(
-      ['Peer', 'version', idleHead, `cold start (median of ${o.coldStarts})`],
+      ['Peer', 'version', idleHead, 'RSS held 3 s after they closed', `cold start (median of ${o.coldStarts})`],
       measured.map((p) => {
         const idle = results.idle[p.id];
         const cold = results.coldStart[p.id];
         const idleText = !idle ? 'not measured' : idle.error ? '✗' : `${(idle.bytesPerConnection / 1024).toFixed(1)} kB${idle.open < idle.connections ? ` (${int(idle.open)} stayed open)` : ''}`;
+        const heldText = !idle || idle.error || idle.rssClosedKb === undefined ? '' : `+${((idle.rssClosedKb - idle.rssBeforeKb) / 1024).toFixed(1)} MB`;
         const coldText = !cold ? 'not measured' : cold.error ? '✗' : `${cold.medianMs.toFixed(0)} ms`;
-        return [label(p), oneLine(p.version), idleText, coldText];
+        return [label(p), oneLine(p.version), idleText, heldText, coldText];
       }),
-      ['l', 'l', 'r', 'r'],
+      ['l', 'l', 'r', 'r', 'r'],
     ),
   );
-  out.push('', 'Idle memory: the server\'s RSS after a client on core 1 opened the connections and made one request on each, minus its RSS before, divided by the connections still open. Cold start: from spawning the process to its first successful answer to `GET /plaintext` (or its first scenario).');
+  out.push('', 'Idle memory: the server\'s RSS after a client on core 1 opened the connections and made one request on each, minus its RSS before, divided by the connections still open. RSS held: the server\'s RSS 3 s after the client closed them, minus its RSS before (memory the process keeps for reuse: V8 shrinks its heap only after a major collection, which an idle server never runs, and malloc keeps freed arenas). Cold start: from spawning the process to its first successful answer to `GET /plaintext` (or its first scenario).');
 
   // ---- what did not run, and why
   const problems = [];

@@ -5,7 +5,7 @@
  * picking from a list of plausible words that the pattern accepts.
  */
 
-import type { AppIR, TypeIR } from '../../compiler/ir.ts';
+import type { AppIR, TypeIR } from '../../ir/ir.ts';
 
 type Types = AppIR['types'];
 

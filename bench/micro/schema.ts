@@ -5,7 +5,7 @@
  * Named types go under `definitions` and are referenced with `$ref`.
  */
 
-import type { AppIR, TypeIR } from '../../compiler/ir.ts';
+import type { AppIR, TypeIR } from '../../ir/ir.ts';
 
 type Schema = Record<string, unknown>;
 

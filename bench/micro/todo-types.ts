@@ -4,7 +4,7 @@
  * when the real fixtures/todo-app cannot be compiled.
  */
 
-import type { AppIR, PropertyIR, TypeIR } from '../../compiler/ir.ts';
+import type { AppIR, PropertyIR, TypeIR } from '../../ir/ir.ts';
 
 const int = (extra: Partial<TypeIR & { kind: 'number' }> = {}): TypeIR => ({ kind: 'number', integer: true, ...extra });
 const prop = (name: string, type: TypeIR, optional = false): PropertyIR => ({ name, type, optional });

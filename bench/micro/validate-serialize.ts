@@ -29,7 +29,7 @@
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { AppIR, BodyParamIR, TypeIR } from '../../compiler/ir.ts';
+import type { AppIR, BodyParamIR, TypeIR } from '../../ir/ir.ts';
 import { NameTable } from '../../codegen/code.ts';
 import { SerializerGen } from '../../codegen/serialize/index.ts';
 import { Sampler, rng, spoil } from './data.ts';

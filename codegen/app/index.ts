@@ -9,8 +9,9 @@
  */
 import Handlebars from 'handlebars';
 import { readTemplate } from '../../templates/index.ts';
-import type { AppIR, RouteIR } from '../../compiler/ir.ts';
-import { code, isIdentifier, join, literal, Name, NameTable, raw, type Code } from '../code.ts';
+import type { AppIR, RouteIR } from '../../ir/ir.ts';
+import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw, type Code } from '../code.ts';
+import { declaration, Scope, type Declaration } from '../scope.ts';
 import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
@@ -31,6 +32,10 @@ export interface EmittedApp {
   headerNames: string[];
   /** Route id → the names of its dispatch and reply functions (for `covet inspect`). */
   routeFunctions: Record<string, { route: string; reply: string }>;
+  /** The module's top-level declarations in source order, each with the names it uses (for `covet inspect`). */
+  declarations: Declaration[];
+  /** The router's declaration name. */
+  router: string;
 }
 
 let frames: { server: Handlebars.TemplateDelegate; header: Handlebars.TemplateDelegate } | null = null;
@@ -72,38 +77,38 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     return code`import { ${join(specifiers, ', ')} } from ${literal(`covet:app/${file}`)};`;
   });
 
-  const validators = new ValidatorGen(ir.types, names);
-  const serializers = new SerializerGen(ir.types, names);
+  const scope = new Scope(names);
+  const validators = new ValidatorGen(ir.types, scope);
+  const serializers = new SerializerGen(ir.types, scope);
 
   const routeFns = new Map<string, Name>();
   const routeFunctions: EmittedApp['routeFunctions'] = {};
-  const routeCode: Code[] = [
-    code`const ${jsonHeaders} = ${rt}.prepareHeaders(${rt}.JSON_HEADER_PAIRS);`,
-    code`const ${emptyHeaders} = ${rt}.prepareHeaders(${rt}.EMPTY_HEADER_PAIRS);`,
+  const routeDecls: Declaration[] = [
+    declaration(jsonHeaders, code`const ${jsonHeaders} = ${rt}.prepareHeaders(${rt}.JSON_HEADER_PAIRS);`),
+    declaration(emptyHeaders, code`const ${emptyHeaders} = ${rt}.prepareHeaders(${rt}.EMPTY_HEADER_PAIRS);`),
   ];
-  if (usesText) routeCode.push(code`const ${textHeaders} = ${rt}.prepareHeaders(${rt}.TEXT_HEADER_PAIRS);`);
+  if (usesText) routeDecls.push(declaration(textHeaders, code`const ${textHeaders} = ${rt}.prepareHeaders(${rt}.TEXT_HEADER_PAIRS);`));
   for (const route of ir.routes) {
     const routeFn = names.fresh(`route_${route.id}`);
-    const replyFn = names.fresh(`reply_${route.id}`);
     routeFns.set(route.id, routeFn);
-    routeFunctions[route.id] = { route: routeFn.text, reply: replyFn.text };
-    routeCode.push(
-      emitRoute(route, {
-        validators,
-        serializers,
-        handler: handlerOf.get(route.id)!,
-        routeFn,
-        replyFn,
-        rt,
-        jsonHeaders,
-        emptyHeaders,
-        textHeaders,
-      }),
-    );
+    const emitted = emitRoute(route, {
+      validators,
+      serializers,
+      scope,
+      handler: handlerOf.get(route.id)!,
+      routeFn,
+      rt,
+      jsonHeaders,
+      emptyHeaders,
+      textHeaders,
+    });
+    routeFunctions[route.id] = { route: routeFn.text, reply: emitted.replyFn.text };
+    routeDecls.push(...emitted.declarations);
   }
 
+  const match = new Name('__covet_match');
   const router = emitRouter(ir.routes, {
-    name: new Name('__covet_match'),
+    name: match,
     routeFns,
     notFound: code`${rt}.notFound`,
     methodNotAllowed: code`${rt}.methodNotAllowed`,
@@ -111,17 +116,15 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
   });
 
   const headerNames = collectHeaderNames(ir.routes);
-  const entry = code`function __covet_handle(req, res) {
-  const url = req.url;
-  const q = url.indexOf("?");
-  try {
-    __covet_match(req.method, q === -1 ? url : url.slice(0, q), req, res);
-  } catch (err) {
-    ${rt}.internalError(res, err);
-  }
-}
-
-${rt}.serve(__covet_engine, __covet_handle, { headerNames: ${literal(headerNames)} });`;
+  const handle = new Block().line(raw('const url = req.url;'), raw('const q = url.indexOf("?");'));
+  handle.open(raw('try')).line(code`${match}(req.method, q === -1 ? url : url.slice(0, q), req, res);`);
+  handle.reopenWith(raw('} catch (err) {')).line(code`${rt}.internalError(res, err);`).close();
+  const handleName = new Name('__covet_handle');
+  const entry = declaration(handleName, functionDecl(handleName, [raw('req'), raw('res')], handle));
+  const serve = code`${rt}.serve(__covet_engine, ${handleName}, { headerNames: ${literal(headerNames)} });`;
+  const serializerDecls = serializers.declarations();
+  const validatorDecls = validators.declarations();
+  const routerDecl = declaration(match, router);
 
   const { server, header } = loadFrames();
   const summary = `${ir.routes.length} route${ir.routes.length === 1 ? '' : 's'}, ${Object.keys(ir.types).length} named type${
@@ -131,13 +134,18 @@ ${rt}.serve(__covet_engine, __covet_handle, { headerNames: ${literal(headerNames
     header: header({ version: options.version, summary }).trimEnd(),
     imports: join(imports).text,
     engine: literal(options.engine).text,
-    serializers: serializers.code().text,
-    validators: validators.code().text,
-    routes: join(routeCode, '\n\n').text,
+    serializers: texts(serializerDecls),
+    validators: texts(validatorDecls),
+    routes: texts(routeDecls),
     router: router.text,
-    entry: entry.text,
+    entry: join([entry.code, serve], '\n\n').text,
   });
-  return { source, headerNames, routeFunctions };
+  const declarations = [...serializerDecls, ...validatorDecls, ...routeDecls, routerDecl, entry];
+  return { source, headerNames, routeFunctions, declarations, router: match.text };
+}
+
+function texts(decls: readonly Declaration[]): string {
+  return join(decls.map((d) => d.code), '\n\n').text;
 }
 
 function collectHeaderNames(routes: readonly RouteIR[]): string[] {
@@ -150,28 +158,4 @@ function collectHeaderNames(routes: readonly RouteIR[]): string[] {
     }
   }
   return [...set].sort();
-}
-
-/** A short table of the app's routes for `covet routes`. */
-export function routeRows(ir: AppIR): string[][] {
-  return ir.routes.map((r) => [
-    r.method,
-    r.path,
-    r.handler.exportName,
-    `${r.handler.file}:${r.handler.line}`,
-    describeParams(r),
-    String(r.status),
-  ]);
-}
-
-/** `path: id · query: limit, offset · body` */
-function describeParams(route: RouteIR): string {
-  const groups = new Map<string, string[]>();
-  for (const p of route.params) {
-    const list = groups.get(p.kind) ?? [];
-    const label = p.kind === 'body' || p.kind === 'ctx' ? p.name : p.name === p.key ? p.name : `${p.name} (${p.key})`;
-    list.push(label);
-    groups.set(p.kind, list);
-  }
-  return [...groups.entries()].map(([kind, list]) => `${kind}: ${list.join(', ')}`).join(' · ');
 }

@@ -4,8 +4,9 @@
  * function (`reply_<id>`), so that async handlers answer through a named
  * function instead of a per-request closure.
  */
-import type { RouteIR, ScalarParamIR } from '../../compiler/ir.ts';
-import { code, comment, indent, join, literal, NameTable, raw, type Code, type Name } from '../code.ts';
+import type { RouteIR, ScalarParamIR } from '../../ir/ir.ts';
+import { Block, code, comment, functionDecl, join, literal, NameTable, raw, type Code, type Name } from '../code.ts';
+import { declaration, type Declaration, type Scope } from '../scope.ts';
 import type { SerializerGen } from '../serialize/index.ts';
 import type { ValidatorGen } from '../validate/index.ts';
 
@@ -14,9 +15,10 @@ export interface RouteContext {
   serializers: SerializerGen;
   /** The handler's import binding. */
   handler: Name;
-  /** The names reserved for this route's functions. */
+  /** The module's scope: a reply function the same as an earlier route's is that one. */
+  scope: Scope;
+  /** The name reserved for this route's function. */
   routeFn: Name;
-  replyFn: Name;
   /** Shared constants (`covet:runtime` namespace, prepared header blocks). */
   rt: Name;
   jsonHeaders: Name;
@@ -39,20 +41,28 @@ export function routeComment(route: RouteIR): Code {
 
 const KIND_ORDER = { path: 0, query: 1, header: 2, cookie: 3, body: 4, ctx: 5 } as const;
 
-export function emitRoute(route: RouteIR, c: RouteContext): Code {
+export interface EmittedRoute {
+  /** The route function, then its reply function unless an earlier route's is the same. */
+  declarations: Declaration[];
+  /** The reply function the route answers through (another route's when theirs is the same). */
+  replyFn: Name;
+}
+
+export function emitRoute(route: RouteIR, c: RouteContext): EmittedRoute {
   const locals = new NameTable(RESERVED_LOCALS);
   const rt = c.rt;
   const label = routeLabel(route);
+  const reply = emitReply(route, c);
 
   // One local per handler parameter, in the handler's order.
   const argNames = route.params.map((p) => locals.fresh(p.name));
   const pathParams = route.segments.filter((s) => s.kind !== 'static').map((s) => (s as { name: string }).name);
   const pathRaw = new Map<string, Name>(pathParams.map((n) => [n, locals.fresh(`path_${n}`)]));
 
-  const lines: Code[] = [];
+  const w = new Block();
   // Routes that read nothing from the request allocate no error list.
   const validates = route.params.some((p) => p.kind !== 'ctx');
-  if (validates) lines.push(code`const errs = [];`);
+  if (validates) w.line(code`const errs = [];`);
 
   // Validation runs in FastAPI's order: path, query, header, cookie, body.
   const order = route.params
@@ -61,9 +71,9 @@ export function emitRoute(route: RouteIR, c: RouteContext): Code {
 
   const queryParams = order.filter((x) => x.p.kind === 'query') as { p: ScalarParamIR; i: number }[];
   const queryRaw = new Map<number, Name>(queryParams.map(({ p, i }) => [i, locals.fresh(`${p.name}_q`)]));
-  if (queryParams.length) lines.push(emitQueryParse(queryParams, queryRaw, c));
+  if (queryParams.length) emitQueryParse(w, queryParams, queryRaw, c);
   const hasCookies = route.params.some((p) => p.kind === 'cookie');
-  if (hasCookies) lines.push(code`const cookies = ${rt}.parseCookies(req.header("cookie"));`);
+  if (hasCookies) w.line(code`const cookies = ${rt}.parseCookies(req.header("cookie"));`);
 
   let ctxName: Name | null = null;
   for (const { p, i } of order) {
@@ -71,34 +81,34 @@ export function emitRoute(route: RouteIR, c: RouteContext): Code {
     switch (p.kind) {
       case 'path': {
         const fn = c.validators.scalar(p, route.id);
-        lines.push(code`const ${local} = ${fn}(${pathRaw.get(p.key) ?? raw('undefined')}, errs);`);
+        w.line(code`const ${local} = ${fn}(${pathRaw.get(p.key) ?? raw('undefined')}, errs);`);
         break;
       }
       case 'query': {
         const fn = c.validators.scalar(p, route.id);
-        lines.push(code`const ${local} = ${fn}(${queryRaw.get(i)!}, errs);`);
+        w.line(code`const ${local} = ${fn}(${queryRaw.get(i)!}, errs);`);
         break;
       }
       case 'header': {
         const fn = c.validators.scalar(p, route.id);
         const read = code`req.header(${p.key})`;
         const input = p.type.kind === 'array' ? code`${rt}.splitHeader(${read})` : read;
-        lines.push(code`const ${local} = ${fn}(${input}, errs);`);
+        w.line(code`const ${local} = ${fn}(${input}, errs);`);
         break;
       }
       case 'cookie': {
         const fn = c.validators.scalar(p, route.id);
         const read = code`cookies.get(${p.key})`;
         const input = p.type.kind === 'array' ? code`${rt}.splitHeader(${read})` : read;
-        lines.push(code`const ${local} = ${fn}(${input}, errs);`);
+        w.line(code`const ${local} = ${fn}(${input}, errs);`);
         break;
       }
       case 'body': {
         const fn = c.validators.body(p, route.id);
         const rawBody = locals.fresh(`${p.name}_json`);
-        lines.push(code`const ${rawBody} = ${rt}.readJson(req, res);`);
-        lines.push(code`if (${rawBody} === ${rt}.ANSWERED) return;`);
-        lines.push(code`const ${local} = ${fn}(${rawBody}, errs);`);
+        w.line(code`const ${rawBody} = ${rt}.readJson(req, res);`);
+        w.line(code`if (${rawBody} === ${rt}.ANSWERED) return;`);
+        w.line(code`const ${local} = ${fn}(${rawBody}, errs);`);
         break;
       }
       case 'ctx':
@@ -106,22 +116,20 @@ export function emitRoute(route: RouteIR, c: RouteContext): Code {
         break;
     }
   }
-  if (validates) lines.push(code`if (errs.length !== 0) {\n  ${rt}.invalid(res, errs);\n  return;\n}`);
-  if (ctxName) lines.push(code`const ${ctxName} = new ${rt}.Context(req, ${route.status});`);
+  if (validates) w.if(raw('errs.length !== 0')).line(code`${rt}.invalid(res, errs);`, raw('return;')).close();
+  if (ctxName) w.line(code`const ${ctxName} = new ${rt}.Context(req, ${route.status});`);
 
   const call = code`${c.handler}(${join(argNames, ', ')})`;
   const ctxArg = ctxName ?? raw('null');
-  const body: Code[] = [];
-  if (route.handler.async) {
-    body.push(code`${rt}.settle(${call}, res, ${ctxArg}, ${c.replyFn}, ${label});`);
-  } else {
-    body.push(code`${c.replyFn}(res, ${call}, ${ctxArg});`);
-  }
-  lines.push(code`try {\n${indent(join(body))}\n} catch (err) {\n  ${rt}.fail(res, err, ${label});\n}`);
+  w.open(raw('try'));
+  if (route.handler.async) w.line(code`${rt}.settle(${call}, res, ${ctxArg}, ${reply.name}, ${label});`);
+  else w.line(code`${reply.name}(res, ${call}, ${ctxArg});`);
+  w.reopenWith(raw('} catch (err) {'));
+  w.line(code`${rt}.fail(res, err, ${label});`).close();
 
   const params = [raw('req'), raw('res'), ...pathParams.map((n) => pathRaw.get(n)!)];
-  const fn = code`${routeComment(route)}\nfunction ${c.routeFn}(${join(params, ', ')}) {\n${indent(join(lines))}\n}`;
-  return join([fn, emitReply(route, c)], '\n\n');
+  const fn = declaration(c.routeFn, join([routeComment(route), functionDecl(c.routeFn, params, w)]));
+  return { declarations: reply.code ? [fn, declaration(reply.name, reply.code)] : [fn], replyFn: reply.name };
 }
 
 /**
@@ -129,55 +137,62 @@ export function emitRoute(route: RouteIR, c: RouteContext): Code {
  * keys this route reads (`+` as space, percent-decoding); repeated keys
  * collect into arrays for array parameters, the last one wins otherwise.
  */
-function emitQueryParse(params: { p: ScalarParamIR; i: number }[], queryRaw: Map<number, Name>, c: RouteContext): Code {
+function emitQueryParse(w: Block, params: { p: ScalarParamIR; i: number }[], queryRaw: Map<number, Name>, c: RouteContext): void {
   const rt = c.rt;
-  const decls: Code[] = [];
-  const cases: Code[] = [];
   for (const { p, i } of params) {
     const q = queryRaw.get(i)!;
-    const isArray = p.type.kind === 'array';
-    decls.push(isArray ? code`const ${q} = [];` : code`let ${q};`);
+    w.line(p.type.kind === 'array' ? code`const ${q} = [];` : code`let ${q};`);
+  }
+  w.line(raw('const url = req.url;'), raw('const qi = url.indexOf("?");'));
+  w.if(raw('qi !== -1')).line(raw('const qs = url.slice(qi + 1);'), raw('let start = 0;'));
+  w.open(raw('while (start < qs.length)'));
+  w.line(raw('let end = qs.indexOf("&", start);'), raw('if (end === -1) end = qs.length;'), raw('let eq = qs.indexOf("=", start);'), raw('if (eq === -1 || eq > end) eq = end;'));
+  w.open(code`switch (${rt}.decodeQuery(qs.slice(start, eq)))`);
+  for (const { p, i } of params) {
+    const q = queryRaw.get(i)!;
     const value = code`${rt}.decodeQuery(qs.slice(eq + 1, end))`;
-    cases.push(code`case ${literal(p.key)}:\n  ${isArray ? code`${q}.push(${value})` : code`${q} = ${value}`};\n  break;`);
+    w.case(code`case ${literal(p.key)}:`);
+    w.line(p.type.kind === 'array' ? code`${q}.push(${value});` : code`${q} = ${value};`, raw('break;'));
+    w.endCase();
   }
-  return code`${join(decls)}
-const url = req.url;
-const qi = url.indexOf("?");
-if (qi !== -1) {
-  const qs = url.slice(qi + 1);
-  let start = 0;
-  while (start < qs.length) {
-    let end = qs.indexOf("&", start);
-    if (end === -1) end = qs.length;
-    let eq = qs.indexOf("=", start);
-    if (eq === -1 || eq > end) eq = end;
-    switch (${rt}.decodeQuery(qs.slice(start, eq))) {
-${indent(join(cases), 6)}
-    }
-    start = end + 1;
-  }
-}`;
+  w.close();
+  w.line(raw('start = end + 1;'));
+  w.close().close();
 }
 
-function emitReply(route: RouteIR, c: RouteContext): Code {
+const RES = raw('res');
+const VALUE = raw('value');
+const CTX = raw('ctx');
+
+/** The reply function: `(res, value, ctx)`, answering with the handler's value. `code` is null when an earlier route's is the same. */
+function emitReply(route: RouteIR, c: RouteContext): { name: Name; code: Code | null } {
   const rt = c.rt;
+  const w = new Block();
   if (route.response === null) {
-    return code`function ${c.replyFn}(res, value, ctx) {
-  if (ctx === null) res.send(${route.status}, ${c.emptyHeaders}, null);
-  else res.send(ctx.status, ctx.responseHeaders(${rt}.EMPTY_HEADER_PAIRS, ${c.emptyHeaders}), null);
-}`;
-  }
-  if (route.response.kind === 'string' && route.response.mediaType === 'text/plain') {
+    w.line(
+      code`if (ctx === null) res.send(${route.status}, ${c.emptyHeaders}, null);`,
+      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.EMPTY_HEADER_PAIRS, ${c.emptyHeaders}), null);`,
+    );
+  } else if (route.response.kind === 'string' && route.response.mediaType === 'text/plain') {
     // PlainText: the string is the body, as is.
-    return code`function ${c.replyFn}(res, value, ctx) {
-  const text = typeof value === "string" ? value : String(value);
-  if (ctx === null) res.send(${route.status}, ${c.textHeaders}, text);
-  else res.send(ctx.status, ctx.responseHeaders(${rt}.TEXT_HEADER_PAIRS, ${c.textHeaders}), text);
-}`;
+    w.line(
+      raw('const text = typeof value === "string" ? value : String(value);'),
+      code`if (ctx === null) res.send(${route.status}, ${c.textHeaders}, text);`,
+      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.TEXT_HEADER_PAIRS, ${c.textHeaders}), text);`,
+    );
+  } else {
+    const ser = c.serializers.forType(route.response, `${route.id}_response`);
+    w.line(
+      code`if (ctx === null) res.send(${route.status}, ${c.jsonHeaders}, ${ser}(value));`,
+      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.JSON_HEADER_PAIRS, ${c.jsonHeaders}), ${ser}(value));`,
+    );
   }
-  const ser = c.serializers.forType(route.response, `${route.id}_response`);
-  return code`function ${c.replyFn}(res, value, ctx) {
-  if (ctx === null) res.send(${route.status}, ${c.jsonHeaders}, ${ser}(value));
-  else res.send(ctx.status, ctx.responseHeaders(${rt}.JSON_HEADER_PAIRS, ${c.jsonHeaders}), ${ser}(value));
-}`;
+  const body = w.code();
+  let made: Code | null = null;
+  const { value: name } = c.scope.shared('reply', body.text, () => {
+    const name = c.scope.names.fresh(`reply_${route.id}`);
+    made = functionDecl(name, [RES, VALUE, CTX], body);
+    return name;
+  });
+  return { name, code: made };
 }

@@ -4,7 +4,7 @@
  * from the return types, named types as components, and the error answers
  * every route can give (422 with FastAPI's body; `{"detail": …}` otherwise).
  */
-import type { AppIR, RouteIR } from '../../compiler/ir.ts';
+import type { AppIR, RouteIR } from '../../ir/ir.ts';
 import { namedSchemas, referencingSchema, type Schema } from '../schema/index.ts';
 
 export interface OpenApiOptions {

@@ -7,11 +7,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import type { HttpMethod, RouteIR, SegmentIR } from '../../compiler/ir.ts';
-import { makeRoute } from './cases.ts';
-import { compileRouter } from './harness.ts';
+import type { HttpMethod, RouteIR, SegmentIR } from '../../ir/ir.ts';
+import { makeRoute } from './testing/cases.ts';
+import { compileRouter } from './testing/harness.ts';
 import { patternKey } from './policy.ts';
-import { createReferenceRouter } from './reference.ts';
+import { createReferenceRouter } from './testing/reference.ts';
 
 const SEED = 20240601;
 const METHODS: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];

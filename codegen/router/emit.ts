@@ -7,8 +7,8 @@
  * alternative when a deeper check fails. A matched pattern switches on the
  * method; params are sliced and decoded only then.
  */
-import type { RouteIR, SegmentIR } from '../../compiler/ir.ts';
-import { code, comment, indent, join, literal, Name, raw, type Code } from '../code.ts';
+import type { RouteIR, SegmentIR } from '../../ir/ir.ts';
+import { and, Block, code, comment, functionDecl, join, literal, Name, or, paren, raw, type Code } from '../code.ts';
 import { checkRoutes, INVALID_ENCODING_MESSAGE, MAX_PARAM_LENGTH, MAX_WILDCARD_LENGTH, tooLongMessage } from './policy.ts';
 import { isEmptyTree, planRouter, type Leaf, type RouterPlan, type TreeNode } from './tree.ts';
 
@@ -74,85 +74,86 @@ function methodMask(em: Emitter, leaf: Leaf): number {
 }
 
 /** `switch (method)` for one pattern; on a miss either answers 405 or records the methods and falls through. */
-function emitLeaf(em: Emitter, leaf: Leaf, slices: readonly Slice[]): Code {
+function emitLeaf(w: Block, em: Emitter, leaf: Leaf, slices: readonly Slice[]): void {
   const { options } = em;
-  const cases: Code[] = [];
   const hasHead = leaf.routes.some((r) => r.method === 'HEAD');
+  w.open(code`switch (${method})`);
   for (const route of leaf.routes) {
     const labels = [code`case ${route.method}:`];
     if (route.method === 'GET' && !hasHead) labels.push(code`case "HEAD":`);
     const fn = options.routeFns.get(route.id)!;
-    const body: Code[] = [routeComment(route)];
+    // Params get a block so that each case has its own `p1`, `p2`, ….
+    if (slices.length > 0) w.line(...labels.slice(0, -1)).open(labels[labels.length - 1]);
+    else w.case(...labels);
+    w.line(routeComment(route));
     const args: Code[] = [];
     slices.forEach((slice, i) => {
       const p = new Name(`p${i + 1}`);
       const segment = route.segments[slice.index] as SegmentIR & { kind: 'param' | 'wildcard' };
       const max = segment.kind === 'param' ? MAX_PARAM_LENGTH : MAX_WILDCARD_LENGTH;
-      body.push(
+      w.line(
         slice.text ? code`let ${p} = ${slice.text};` : code`let ${p} = ${path}.slice(${slice.start!});`,
         code`if (${p}.length > ${max}) return ${options.badRequest}(req, res, ${tooLongMessage(segment)});`,
         code`if (${p}.indexOf("%") !== -1) try { ${p} = decodeURIComponent(${p}); } catch { return ${options.badRequest}(req, res, ${INVALID_ENCODING_MESSAGE}); }`,
       );
       args.push(code`, ${p}`);
     });
-    body.push(code`return ${fn}(req, res${args});`);
-    // Params get a block so that each case has its own `p1`, `p2`, ….
-    cases.push(
-      slices.length > 0
-        ? code`${join(labels)} {\n${indent(join(body))}\n}`
-        : code`${join(labels)}\n${indent(join(body))}`,
-    );
+    w.line(code`return ${fn}(req, res${args});`);
+    if (slices.length > 0) w.close();
+    else w.endCase();
   }
   const allow = leaf.methods.join(', ');
-  if (leaf.overlaps) {
-    cases.push(code`default:\n  ${allowed} |= ${methodMask(em, leaf)}; ${comment(allow)}`);
-  } else {
-    cases.push(code`default:\n  return ${options.methodNotAllowed}(req, res, ${allow});`);
-  }
-  return code`switch (${method}) {\n${indent(join(cases))}\n}`;
+  w.case(raw('default:'));
+  if (leaf.overlaps) w.line(code`${allowed} |= ${methodMask(em, leaf)}; ${comment(allow)}`);
+  else w.line(code`return ${options.methodNotAllowed}(req, res, ${allow});`);
+  w.endCase().close();
 }
 
 /**
  * Code for a tree node. `prev` is the index of the `/` that would start the
  * next segment (or `len` when the path ends here); at the root it is 0.
  */
-function emitNode(em: Emitter, node: TreeNode, prefix: string, prev: Code, slices: readonly Slice[]): Code {
-  const out: Code[] = [];
+function emitNode(w: Block, em: Emitter, node: TreeNode, prefix: string, prev: Code, slices: readonly Slice[]): void {
   const atRoot = node.depth === 0;
   if (node.end) {
-    out.push(code`if (${prev} === ${len}) {\n${indent(emitLeaf(em, node.end, slices))}\n}`);
+    w.if(code`${prev} === ${len}`);
+    emitLeaf(w, em, node.end, slices);
+    w.close();
   }
   if (node.statics.length > 0 || node.param) {
     const d = node.depth + 1;
     const s = new Name(`s${d}`);
     const e = new Name(`e${d}`);
     const t = new Name(`t${d}`);
-    const inner: Code[] = [
+    // At the root the path starts with "/", so a first segment (maybe empty) always exists.
+    if (!atRoot) w.if(code`${prev} !== ${len}`);
+    w.line(
       atRoot ? code`const ${s} = 1;` : code`const ${s} = ${prev} + 1;`,
       code`let ${e} = ${path}.indexOf("/", ${s});`,
       code`if (${e} === -1) ${e} = ${len};`,
       code`const ${t} = ${path}.slice(${s}, ${e});`,
-    ];
+    );
     for (const child of node.statics) {
       const tests = child.forms.map((f) => code`${t} === ${f}`);
-      const cond = tests.length === 1 ? tests[0]! : join(tests.map((t) => code`(${t})`), ' || ');
       const text = `${prefix}/${child.value}`;
-      inner.push(code`if (${cond}) { ${comment(text)}\n${indent(emitNode(em, child.node, text, e, slices))}\n}`);
+      w.if(tests.length === 1 ? tests[0]! : or(...tests.map(paren)), comment(text));
+      emitNode(w, em, child.node, text, e, slices);
+      w.close();
     }
     if (node.param) {
       // A param never matches an empty segment.
       const slice: Slice = { index: node.depth, text: t };
       const text = `${prefix}/:${paramName(node.param)}`;
-      inner.push(code`if (${t} !== "") { ${comment(text)}\n${indent(emitNode(em, node.param, text, e, [...slices, slice]))}\n}`);
+      w.if(code`${t} !== ""`, comment(text));
+      emitNode(w, em, node.param, text, e, [...slices, slice]);
+      w.close();
     }
-    // At the root the path starts with "/", so a first segment (maybe empty) always exists.
-    out.push(atRoot ? join(inner) : code`if (${prev} !== ${len}) {\n${indent(join(inner))}\n}`);
+    if (!atRoot) w.close();
   }
   if (node.wildcard) {
     const start = atRoot ? raw('1') : code`${prev} + 1`;
-    out.push(emitLeaf(em, node.wildcard, [...slices, { index: node.depth, start }]));
+    emitLeaf(w, em, node.wildcard, [...slices, { index: node.depth, start }]);
   }
-  return join(out);
 }
 
 /** For comments: the name of the param that leads to `node`, as the first route below it spells it. */
@@ -202,36 +203,32 @@ export function emitRouter(routes: readonly RouteIR[], options: RouterOptions): 
   checkNames(routes, options);
   const plan = planRouter(routes);
   const em: Emitter = { options, plan };
-  const body: Code[] = [
-    POLICY,
-    code`if (${path}.length > 1 && ${path}.charCodeAt(${path}.length - 1) === 47 && ${path}.charCodeAt(${path}.length - 2) !== 47) {
-  ${path} = ${path}.slice(0, -1);
-}`,
-    code`if (${path}.charCodeAt(0) !== 47) return ${options.notFound}(req, res);`,
-  ];
+  const w = new Block().line(POLICY);
+  w.if(and(code`${path}.length > 1`, code`${path}.charCodeAt(${path}.length - 1) === 47`, code`${path}.charCodeAt(${path}.length - 2) !== 47`));
+  w.line(code`${path} = ${path}.slice(0, -1);`).close();
+  w.line(code`if (${path}.charCodeAt(0) !== 47) return ${options.notFound}(req, res);`);
   const needsMask = plan.leaves.some((l) => l.overlaps);
-  if (needsMask) body.push(code`let ${allowed} = 0;`);
+  if (needsMask) w.line(code`let ${allowed} = 0;`);
 
   if (plan.exact.length > 0) {
-    const cases = plan.exact.map(({ path: p, leaf }) => {
-      const sw = emitLeaf(em, leaf, []);
-      return leaf.overlaps ? code`case ${p}:\n${indent(sw)}\n  break;` : code`case ${p}:\n${indent(sw)}`;
-    });
-    body.push(code`switch (${path}) {\n${indent(join(cases))}\n}`);
+    w.open(code`switch (${path})`);
+    for (const { path: p, leaf } of plan.exact) {
+      w.case(code`case ${p}:`);
+      emitLeaf(w, em, leaf, []);
+      if (leaf.overlaps) w.line(raw('break;'));
+      w.endCase();
+    }
+    w.close();
   }
   if (!isEmptyTree(plan.tree)) {
-    body.push(code`const ${len} = ${path}.length;`, emitNode(em, plan.tree, '', literal(0), []));
+    w.line(code`const ${len} = ${path}.length;`);
+    emitNode(w, em, plan.tree, '', literal(0), []);
   }
   if (needsMask) {
-    const lines = plan.methods.map((m, i) => code`if ((${allowed} & ${1 << i}) !== 0) allow += ${', ' + m};`);
-    body.push(
-      code`if (${allowed} !== 0) {
-  let allow = "";
-${indent(join(lines))}
-  return ${options.methodNotAllowed}(req, res, allow.slice(2));
-}`,
-    );
+    w.if(code`${allowed} !== 0`).line(raw('let allow = "";'));
+    plan.methods.forEach((m, i) => w.line(code`if ((${allowed} & ${1 << i}) !== 0) allow += ${', ' + m};`));
+    w.line(code`return ${options.methodNotAllowed}(req, res, allow.slice(2));`).close();
   }
-  body.push(code`return ${options.notFound}(req, res);`);
-  return code`${headerComment(routes)}\nfunction ${options.name}(${method}, ${path}, req, res) {\n${indent(join(body))}\n}`;
+  w.line(code`return ${options.notFound}(req, res);`);
+  return join([headerComment(routes), functionDecl(options.name, [method, path, raw('req'), raw('res')], w)]);
 }

@@ -17,18 +17,19 @@
  * - A raw (undecoded) `:param` longer than `MAX_PARAM_LENGTH`, or a raw
  *   `*wildcard` longer than `MAX_WILDCARD_LENGTH`, answers 400.
  */
-import type { HttpMethod, RouteIR, SegmentIR } from '../../compiler/ir.ts';
+import type { HttpMethod, RouteIR, SegmentIR } from '../../ir/ir.ts';
+import { APP_ERRORS, paramTooLong } from '../../runtime-min/errors.ts';
 
 /** Longest raw `:param` segment accepted, in UTF-16 code units, before decoding. */
 export const MAX_PARAM_LENGTH = 1024;
 /** Longest raw `*wildcard` remainder accepted, in UTF-16 code units, before decoding. */
 export const MAX_WILDCARD_LENGTH = 4096;
 
-export const INVALID_ENCODING_MESSAGE = 'invalid percent-encoding in path';
+export const INVALID_ENCODING_MESSAGE = APP_ERRORS.PATH_ENCODING.detail;
 
 export function tooLongMessage(segment: SegmentIR & { kind: 'param' | 'wildcard' }): string {
   const max = segment.kind === 'param' ? MAX_PARAM_LENGTH : MAX_WILDCARD_LENGTH;
-  return `path parameter "${segment.name}" is longer than ${max} characters`;
+  return paramTooLong(segment.name, max);
 }
 
 /** Characters a URL parser percent-encodes in a path (besides controls, DEL and non-ASCII). */

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { code, Name } from '../code.ts';
-import { cases, makeRoute, table } from './cases.ts';
+import { cases, makeRoute, table } from './testing/cases.ts';
 import { emitRouter } from './emit.ts';
-import { compileRouter } from './harness.ts';
-import { createReferenceRouter } from './reference.ts';
+import { compileRouter } from './testing/harness.ts';
+import { createReferenceRouter } from './testing/reference.ts';
 import { staticSegmentForms } from './policy.ts';
 
 const show = (s: string) => JSON.stringify(s.length > 60 ? `${s.slice(0, 60)}…(${s.length})` : s);

@@ -5,8 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cases, table } from './cases.ts';
-import { compileRouter } from './harness.ts';
+import { cases, table } from './testing/cases.ts';
+import { compileRouter } from './testing/harness.ts';
 
 const dir = new URL('./__snapshots__/', import.meta.url);
 const update = process.env.UPDATE_SNAPSHOTS === '1';

@@ -4,7 +4,7 @@
  * path with another (so that a method miss there must keep looking before
  * answering 405). Plain data; emit.ts turns it into code.
  */
-import type { HttpMethod, RouteIR, SegmentIR } from '../../compiler/ir.ts';
+import type { HttpMethod, RouteIR, SegmentIR } from '../../ir/ir.ts';
 import { compareStatic, effectiveMethods, isSingleForm, patternKey, staticSegmentForms } from './policy.ts';
 
 /** Routes that match exactly the same paths, by method. */

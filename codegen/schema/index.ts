@@ -17,8 +17,8 @@
  * Plain schemas leave out OpenAPI's `discriminator`; ask for it with
  * `{ openapi: true }`.
  */
-import type { AppIR, JsonValue, TypeIR } from '../../compiler/ir.ts';
-import { INT_MAX, safeBounds } from '../../compiler/ir.ts';
+import type { AppIR, JsonValue, TypeIR } from '../../ir/ir.ts';
+import { INT_MAX, safeBounds } from '../../ir/ir.ts';
 
 type Types = AppIR['types'];
 export type Schema = { [key: string]: unknown };

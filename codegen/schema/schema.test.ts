@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { AppIR, TypeIR } from '../../compiler/ir.ts';
+import type { AppIR, TypeIR } from '../../ir/ir.ts';
 import { jsonSchema, namedSchemas } from './index.ts';
 
 const types: AppIR['types'] = {

@@ -9,35 +9,9 @@
  * `undefined`/functions/symbols written as `null`).
  */
 
-export type HelperId = 'any' | 'str' | 'num' | 'bool' | 'null' | 'date';
+import { HAS_OWN, type Helper } from '../scope.ts';
 
-/** The exact global name of each helper. */
-export const HELPER_NAME: Record<HelperId, string> = {
-  any: '__covet_s_any',
-  str: '__covet_s_str',
-  num: '__covet_s_num',
-  bool: '__covet_s_bool',
-  null: '__covet_s_null',
-  date: '__covet_s_date',
-};
-
-/** Other top-level names the helpers declare (reserved alongside them). */
-export const HELPER_EXTRA_NAMES: Partial<Record<HelperId, string[]>> = {
-  str: ['__covet_s_escapable'],
-};
-
-/** Helpers each helper calls. */
-export const HELPER_DEPS: Record<HelperId, HelperId[]> = {
-  any: [],
-  str: ['any'],
-  num: ['any'],
-  bool: ['any'],
-  null: ['any'],
-  date: ['any'],
-};
-
-/** Emission order (stable golden files). */
-export const HELPER_ORDER: HelperId[] = ['any', 'str', 'num', 'bool', 'null', 'date'];
+export type HelperId = 'hasOwn' | 'any' | 'str' | 'num' | 'bool' | 'null' | 'date';
 
 /**
  * Strings shorter than this are checked with a charCodeAt loop; longer ones
@@ -63,7 +37,7 @@ export const SHORT_STRING = 32;
  * code unit; a matched surrogate may be part of a valid pair, which
  * JSON.stringify then leaves alone — falling back to it is always right.
  */
-export const HELPER_SOURCE: Record<HelperId, string> = {
+const SOURCE: Record<Exclude<HelperId, 'hasOwn'>, string> = {
   any: String.raw`function __covet_s_any(v) {
   const s = JSON.stringify(v);
   return s === undefined ? 'null' : s;
@@ -96,3 +70,20 @@ function __covet_s_str(v) {
   return Number.isFinite(v.getTime()) ? '"' + v.toISOString() + '"' : 'null';
 }`,
 };
+
+const any: Helper = { name: '__covet_s_any', source: SOURCE.any };
+const dep = [any];
+
+/** Each helper, by id; `hasOwn` is the one serializers share with validators. */
+export const SERIALIZER_HELPERS: Record<HelperId, Helper> = {
+  hasOwn: HAS_OWN,
+  any,
+  str: { name: '__covet_s_str', source: SOURCE.str, deps: dep, declares: ['__covet_s_escapable'] },
+  num: { name: '__covet_s_num', source: SOURCE.num, deps: dep },
+  bool: { name: '__covet_s_bool', source: SOURCE.bool, deps: dep },
+  null: { name: '__covet_s_null', source: SOURCE.null, deps: dep },
+  date: { name: '__covet_s_date', source: SOURCE.date, deps: dep },
+};
+
+/** Emission order (stable golden files). */
+export const SERIALIZER_HELPER_ORDER: readonly Helper[] = Object.values(SERIALIZER_HELPERS);

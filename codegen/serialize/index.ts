@@ -29,17 +29,21 @@
  *   names, literal values) only ever enter the code through `literal()`.
  */
 
-import type { AppIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR, ArrayTypeIR } from '../../compiler/ir.ts';
-import { Code, Name, NameTable, code, comment, indent, join, literal, raw, access } from '../code.ts';
-import { HELPER_DEPS, HELPER_EXTRA_NAMES, HELPER_NAME, HELPER_ORDER, HELPER_SOURCE, type HelperId } from './helpers.ts';
-import { describeType } from './describe.ts';
+import type { AppIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR, ArrayTypeIR } from '../../ir/ir.ts';
+import { Block, Code, Name, NameTable, code, comment, functionDecl, join, literal, or, raw, access } from '../code.ts';
+import { declaration, scopeOf, type Declaration, type Scope } from '../scope.ts';
+import { SERIALIZER_HELPERS, SERIALIZER_HELPER_ORDER, type HelperId } from './helpers.ts';
+import { findDiscriminator, isInherited, isRecursive, renderType } from '../../ir/queries.ts';
 
 type Types = AppIR['types'];
 
 interface Fn {
-  name: Name;
-  header: Code;
-  body: Code | null;
+  name: Name | null;
+  /** How many other types or places share it. */
+  also: number;
+  /** The comments above it: what it serializes, one line per type or place that shares it. */
+  header: Code[];
+  body: Block | null;
 }
 
 /** The runtime shape classes a union dispatches on, in test order. */
@@ -47,17 +51,22 @@ type Cls = 'null' | 'string' | 'number' | 'boolean' | 'date' | 'array' | 'object
 const CLASS_ORDER: Cls[] = ['null', 'string', 'number', 'boolean', 'date', 'array', 'object'];
 
 const V = new Name('v');
+const ALSO_SHOWN = 3;
 
 export class SerializerGen {
   private readonly fns: Fn[] = [];
   private readonly named = new Map<string, Name>();
   private readonly anon = new Map<string, Name>();
-  private readonly helperNames = new Map<HelperId, Name>();
+  private readonly scope: Scope;
+  private readonly names: NameTable;
 
   constructor(
     private readonly types: Types,
-    private readonly names: NameTable,
-  ) {}
+    scope: Scope | NameTable,
+  ) {
+    this.scope = scopeOf(scope);
+    this.names = this.scope.names;
+  }
 
   /**
    * The serializer for `type`: a function `(value) → string`. A `ref` gives the
@@ -72,13 +81,17 @@ export class SerializerGen {
 
   /** Every helper and serializer emitted so far, helpers first, then in creation order. */
   code(): Code {
-    const parts: Code[] = [];
-    for (const id of HELPER_ORDER) if (this.helperNames.has(id)) parts.push(raw(HELPER_SOURCE[id]));
+    return join(this.declarations().map((d) => d.code), '\n\n');
+  }
+
+  /** What `code()` joins: each declaration with what it uses (asked once: helpers are handed out once). */
+  declarations(): Declaration[] {
+    const out = this.scope.helperDecls(SERIALIZER_HELPER_ORDER);
     for (const fn of this.fns) {
-      if (!fn.body) throw new Error(`covet internal error: serializer ${fn.name.text} was never completed`);
-      parts.push(join([fn.header, code`function ${fn.name}(v) {`, indent(fn.body), raw('}')]));
+      if (!fn.body || !fn.name) throw new Error(`covet internal error: serializer ${fn.name?.text} was never completed`);
+      out.push(declaration(fn.name, join([...fn.header, functionDecl(fn.name, [V], fn.body)])));
     }
-    return join(parts, '\n\n');
+    return out;
   }
 
   // ── functions ────────────────────────────────────────────────────────────
@@ -88,45 +101,69 @@ export class SerializerGen {
     if (known) return known;
     const named = this.types[typeName];
     if (!named) throw new Error(`covet internal error: reference to unknown type ${JSON.stringify(typeName)}`);
-    const name = this.names.fresh(`serialize_${typeName}`);
-    this.named.set(typeName, name);
     const where = named.source ? `  ←  ${named.source.file}:${named.source.line}` : '';
-    const fn: Fn = { name, header: comment(`${named.display}${where}`), body: null };
-    this.fns.push(fn);
-    fn.body = this.body(named.type, typeName);
+    const header = `${named.display}${where}`;
+    if (isRecursive(this.types, typeName)) {
+      // It calls itself: named before its body, and never shared.
+      const name = this.names.fresh(`serialize_${typeName}`);
+      this.named.set(typeName, name);
+      const fn: Fn = { name, also: 0, header: [comment(header)], body: null };
+      this.fns.push(fn);
+      fn.body = this.body(named.type, typeName);
+      return name;
+    }
+    const name = this.complete(`serialize_${typeName}`, header, () => this.body(named.type, typeName));
+    this.named.set(typeName, name);
     return name;
   }
 
   /**
    * Top-level functions are memoized per (hint, type) so every route gets its
    * own readable name; nested anonymous types per structure, so `string[]`
-   * in ten places is one function named after the first place.
+   * in ten places is one function named after the first place. Either way a
+   * function whose body is one already made is that one.
    */
   private anonFn(type: TypeIR, hint: string, topLevel = false): Name {
     const key = `${topLevel ? hint : ''}\u0000${structuralKey(type)}`;
     const known = this.anon.get(key);
     if (known) return known;
-    const name = this.names.fresh(`serialize_${hint}`);
+    const header = `${hint}: ${renderType(type, { budget: 100, constraints: false })}`;
+    const name = this.complete(`serialize_${hint}`, header, () => this.body(type, hint));
     this.anon.set(key, name);
-    const fn: Fn = { name, header: comment(`${hint}: ${describeType(type)}`), body: null };
-    this.fns.push(fn);
-    fn.body = this.body(type, hint);
     return name;
+  }
+
+  /**
+   * Makes a (non-recursive) function's body, then asks the scope whether the
+   * same body exists: if so that function gets one more header line and its
+   * name is the answer; else this one is named. The slot is taken first so
+   * that a function comes before the ones it calls.
+   */
+  private complete(base: string, header: string, make: () => Block): Name {
+    const fn: Fn = { name: null, also: 0, header: [comment(header)], body: null };
+    this.fns.push(fn);
+    const body = make();
+    const { value, first } = this.scope.shared('serializer', body.code().text, () => {
+      fn.name = this.names.fresh(base);
+      fn.body = body;
+      return fn;
+    });
+    if (!first) {
+      this.fns.splice(this.fns.indexOf(fn), 1);
+      // A few by name, then a count (a thousand routes make no thousand-line comment).
+      value.also++;
+      if (value.also <= ALSO_SHOWN) value.header.push(comment(`also ${header}`));
+      else value.header[ALSO_SHOWN + 1] = comment(`and ${value.also - ALSO_SHOWN} more`);
+    }
+    return value.name!;
   }
 
   private helper(id: HelperId): Name {
-    let name = this.helperNames.get(id);
-    if (!name) {
-      for (const dep of HELPER_DEPS[id]) this.helper(dep);
-      name = this.names.reserve(HELPER_NAME[id]);
-      for (const extra of HELPER_EXTRA_NAMES[id] ?? []) this.names.reserve(extra);
-      this.helperNames.set(id, name);
-    }
-    return name;
+    return this.scope.helper(SERIALIZER_HELPERS[id]);
   }
 
   /** The statements of a serializer function whose parameter is `v`. */
-  private body(type: TypeIR, hint: string): Code {
+  private body(type: TypeIR, hint: string): Block {
     switch (type.kind) {
       case 'object':
         return this.objectBody(type, hint);
@@ -138,7 +175,7 @@ export class SerializerGen {
         if (this.unionHelper(type) === null) return this.unionBody(type, hint);
         break;
     }
-    return code`return ${this.expr(type, V, hint)};`;
+    return new Block().line(code`return ${this.expr(type, V, hint)};`);
   }
 
   // ── expressions ──────────────────────────────────────────────────────────
@@ -184,15 +221,11 @@ export class SerializerGen {
 
   // ── objects ──────────────────────────────────────────────────────────────
 
-  private objectBody(type: ObjectTypeIR, hint: string): Code {
-    const lines: Code[] = [
-      code`if (typeof v !== 'object' || v === null || typeof v.toJSON === 'function') return ${this.helper('any')}(v);`,
-    ];
+  private objectBody(type: ObjectTypeIR, hint: string): Block {
+    const w = new Block();
+    w.line(code`if (${or(raw(`typeof v !== 'object'`), raw('v === null'), raw(`typeof v.toJSON === 'function'`))}) return ${this.helper('any')}(v);`);
     const props = jsonKeyOrder(type.properties);
-    if (props.length === 0 && !type.additionalProperties) {
-      lines.push(raw(`return '{}';`));
-      return join(lines);
-    }
+    if (props.length === 0 && !type.additionalProperties) return w.line(raw(`return '{}';`));
     const locals = new NameTable(['v', 's', 'keys', 'i', 'k', 'x']);
     // What is certainly in `s` so far: nothing but `{`, at least one member, or unknown.
     let state: 'empty' | 'some' | 'maybe' = 'empty';
@@ -204,85 +237,96 @@ export class SerializerGen {
       return code`(s.length === 1 ? ${literal(bare)} : ${literal(`,${bare}`)})`;
     };
     for (const prop of props) {
-      const read = readProperty(prop.name);
+      const read = this.readProperty(prop.name);
       const hintP = `${hint}_${prop.name}`;
       if (!prop.optional) {
         const value = this.expr(prop.type, read, hintP);
         if (!declared) {
           // The first member is written together with the opening brace.
-          lines.push(code`let s = ${literal(`{${JSON.stringify(prop.name)}:`)} + ${value};`);
+          w.line(code`let s = ${literal(`{${JSON.stringify(prop.name)}:`)} + ${value};`);
           declared = true;
         } else {
-          lines.push(code`s += ${keyText(prop.name)} + ${value};`);
+          w.line(code`s += ${keyText(prop.name)} + ${value};`);
         }
         state = 'some';
       } else {
         if (!declared) {
-          lines.push(raw(`let s = '{';`));
+          w.line(raw(`let s = '{';`));
           declared = true;
         }
         const local = locals.fresh(`p_${prop.name}`);
-        lines.push(code`const ${local} = ${read};`);
-        lines.push(code`if (${local} !== undefined) s += ${keyText(prop.name)} + ${this.expr(prop.type, local, hintP)};`);
+        w.line(code`const ${local} = ${read};`);
+        w.line(code`if (${local} !== undefined) s += ${keyText(prop.name)} + ${this.expr(prop.type, local, hintP)};`);
         if (state === 'empty') state = 'maybe';
       }
     }
-    if (!declared) lines.push(raw(`let s = '{';`));
-    if (type.additionalProperties) lines.push(...this.additional(type, hint, state));
-    lines.push(raw(`return s + '}';`));
-    return join(lines);
+    if (!declared) w.line(raw(`let s = '{';`));
+    if (type.additionalProperties) this.additional(w, type, hint, state);
+    return w.line(raw(`return s + '}';`));
   }
 
   /** Own enumerable keys that are not declared properties, after the declared ones. */
-  private additional(type: ObjectTypeIR, hint: string, state: 'empty' | 'some' | 'maybe'): Code[] {
+  private additional(w: Block, type: ObjectTypeIR, hint: string, state: 'empty' | 'some' | 'maybe'): void {
     const x = new Name('x');
     const comma = state === 'some' ? literal(',') : raw(`(s.length === 1 ? '' : ',')`);
     const value = this.expr(type.additionalProperties!, x, `${hint}_value`);
-    const inner: Code[] = [raw('const k = keys[i];')];
+    w.line(raw('const keys = Object.keys(v);'));
+    w.open(raw('for (let i = 0; i < keys.length; i++)'));
+    w.line(raw('const k = keys[i];'));
     if (type.properties.length > 0) {
-      inner.push(raw('switch (k) {'));
-      for (const p of type.properties) inner.push(indent(code`case ${literal(p.name)}:`));
-      inner.push(indent(raw('continue;'), 4), raw('}'));
+      w.open(raw('switch (k)'));
+      for (const p of type.properties) w.line(code`case ${literal(p.name)}:`);
+      w.line(code`  continue;`);
+      w.close();
     }
-    inner.push(
+    w.line(
       raw('const x = v[k];'),
       raw(`if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;`),
       code`s += ${comma} + ${this.helper('str')}(k) + ':' + ${value};`,
     );
-    return [raw('const keys = Object.keys(v);'), raw('for (let i = 0; i < keys.length; i++) {'), indent(join(inner)), raw('}')];
+    w.close();
+  }
+
+  /**
+   * Reading a property. Names that exist on Object.prototype (`__proto__`,
+   * `constructor`, `toString` …) are read only when own, as JSON.stringify does;
+   * otherwise an absent property would read the inherited value.
+   */
+  private readProperty(name: string): Code {
+    if (isInherited(name)) return code`(${this.helper('hasOwn')}.call(v, ${name}) ? ${access(V, name)} : undefined)`;
+    return access(V, name);
   }
 
   // ── arrays and tuples ────────────────────────────────────────────────────
 
-  private arrayBody(type: ArrayTypeIR, hint: string): Code {
+  private arrayBody(type: ArrayTypeIR, hint: string): Block {
     const itemHint = `${hint}_item`;
-    return join([
+    return new Block().line(
       code`if (!Array.isArray(v)) return ${this.helper('any')}(v);`,
       raw('const n = v.length;'),
       raw(`if (n === 0) return '[]';`),
       code`let s = '[' + ${this.expr(type.items, raw('v[0]'), itemHint)};`,
       code`for (let i = 1; i < n; i++) s += ',' + ${this.expr(type.items, raw('v[i]'), itemHint)};`,
       raw(`return s + ']';`),
-    ]);
+    );
   }
 
   /** Exactly `v.length` elements, like JSON.stringify; positions beyond the declared ones use `rest` (or any). */
-  private tupleBody(type: TupleTypeIR, hint: string): Code {
+  private tupleBody(type: TupleTypeIR, hint: string): Block {
     const at = (i: number): TypeIR => type.items[i] ?? type.rest ?? { kind: 'unknown' };
     const hintAt = (i: number) => (i < type.items.length ? `${hint}_${i}` : `${hint}_rest`);
-    const lines: Code[] = [
+    const w = new Block().line(
       code`if (!Array.isArray(v)) return ${this.helper('any')}(v);`,
       raw('const n = v.length;'),
       raw(`if (n === 0) return '[]';`),
       code`let s = '[' + ${this.expr(at(0), raw('v[0]'), hintAt(0))};`,
-    ];
+    );
     for (let i = 1; i < type.items.length; i++) {
-      lines.push(code`if (n > ${i}) s += ',' + ${this.expr(at(i), raw(`v[${i}]`), hintAt(i))};`);
+      w.line(code`if (n > ${i}) s += ',' + ${this.expr(at(i), code`v[${i}]`, hintAt(i))};`);
     }
     const from = Math.max(1, type.items.length);
-    lines.push(code`for (let i = ${from}; i < n; i++) s += ',' + ${this.expr(at(from), raw('v[i]'), hintAt(from))};`);
-    lines.push(raw(`return s + ']';`));
-    return join(lines);
+    w.line(code`for (let i = ${from}; i < n; i++) s += ',' + ${this.expr(at(from), raw('v[i]'), hintAt(from))};`);
+    return w.line(raw(`return s + ']';`));
   }
 
   // ── unions ───────────────────────────────────────────────────────────────
@@ -303,25 +347,25 @@ export class SerializerGen {
    * discriminant property (the IR's, or one found here); several array
    * variants, or objects without a discriminant, use JSON.stringify.
    */
-  private unionBody(type: UnionTypeIR, hint: string): Code {
+  private unionBody(type: UnionTypeIR, hint: string): Block {
     const groups = this.groups(type) as Map<Cls, TypeIR[]>;
     const any = this.helper('any');
     const order = CLASS_ORDER.filter((c) => groups.has(c));
-    const lines: Code[] = [];
+    const w = new Block();
     order.forEach((cls, index) => {
       const last = index === order.length - 1;
       const variants = groups.get(cls)!;
       if (cls === 'object' && variants.length > 1) {
         const disc = this.discriminator(type, variants);
         if (disc) {
-          lines.push(raw(`if (typeof v === 'object' && v !== null) {`));
-          lines.push(indent(code`switch (${access(V, disc.property)}) {`));
+          w.if(raw(`typeof v === 'object' && v !== null`));
+          w.open(code`switch (${access(V, disc.property)})`);
           for (const c of disc.cases) {
             const h = `${hint}_${String(c.value)}`;
-            lines.push(indent(code`case ${literal(c.value)}: return ${this.expr(c.variant, V, h)};`, 4));
+            w.line(code`case ${literal(c.value)}: return ${this.expr(c.variant, V, h)};`);
           }
-          lines.push(indent(raw('}')), raw('}'));
-          if (last) lines.push(code`return ${any}(v);`);
+          w.close().close();
+          if (last) w.line(code`return ${any}(v);`);
           return;
         }
       }
@@ -336,9 +380,9 @@ export class SerializerGen {
       } else {
         value = code`${this.helper(classHelper(cls))}(v)`;
       }
-      lines.push(last ? code`return ${value};` : code`if (${classTest(cls)}) return ${value};`);
+      w.line(last ? code`return ${value};` : code`if (${classTest(cls)}) return ${value};`);
     });
-    return join(lines);
+    return w;
   }
 
   /** Variants grouped by runtime class, or 'any' when one of them accepts anything. */
@@ -382,40 +426,14 @@ export class SerializerGen {
     return visit(type, new Set()) ? groups : 'any';
   }
 
-  /** A property every object variant requires with a distinct literal value. */
+  /** A property every object variant requires with a distinct literal value (the IR's own discriminant tried first). */
   private discriminator(
     union: UnionTypeIR,
     variants: TypeIR[],
   ): { property: string; cases: { value: string | number | boolean; variant: TypeIR }[] } | null {
-    const objects = variants.map((v) => this.resolveObject(v));
-    if (objects.some((o) => o === null)) return null;
-    const candidates = union.discriminator
-      ? [union.discriminator.property]
-      : objects[0]!.properties.filter((p) => !p.optional && p.type.kind === 'literal').map((p) => p.name);
-    for (const property of candidates) {
-      const cases: { value: string | number | boolean; variant: TypeIR }[] = [];
-      const seen = new Set<string>();
-      let ok = true;
-      objects.forEach((o, i) => {
-        const p = o!.properties.find((q) => q.name === property);
-        if (!p || p.optional || p.type.kind !== 'literal') return void (ok = false);
-        const key = `${typeof p.type.value}:${String(p.type.value)}`;
-        if (seen.has(key)) return void (ok = false);
-        seen.add(key);
-        cases.push({ value: p.type.value, variant: variants[i]! });
-      });
-      if (ok) return { property, cases };
-    }
-    return null;
-  }
-
-  private resolveObject(t: TypeIR): ObjectTypeIR | null {
-    if (t.kind === 'object') return t;
-    if (t.kind === 'ref') {
-      const named = this.types[t.name];
-      if (named && named.type.kind === 'object') return named.type;
-    }
-    return null;
+    const found = findDiscriminator(this.types, variants, union.discriminator?.property);
+    if (!found) return null;
+    return { property: found.property, cases: found.mapping.map((m) => ({ value: m.value, variant: variants[m.variant]! })) };
   }
 }
 
@@ -445,27 +463,18 @@ function classHelper(cls: Cls): HelperId {
   }
 }
 
-function classTest(cls: Cls): Code {
-  switch (cls) {
-    case 'null':
-      return raw('v === null');
-    case 'date':
-      return raw('v instanceof Date');
-    case 'array':
-      return raw('Array.isArray(v)');
-    default:
-      return raw(`typeof v === '${cls}'`);
-  }
-}
+const CLASS_TEST: Record<Cls, Code> = {
+  null: raw('v === null'),
+  date: raw('v instanceof Date'),
+  array: raw('Array.isArray(v)'),
+  string: raw(`typeof v === 'string'`),
+  number: raw(`typeof v === 'number'`),
+  boolean: raw(`typeof v === 'boolean'`),
+  object: raw(`typeof v === 'object'`),
+};
 
-/**
- * Reading a property. Names that exist on Object.prototype (`__proto__`,
- * `constructor`, `toString` …) are read only when own, as JSON.stringify does;
- * otherwise an absent property would read the inherited value.
- */
-function readProperty(name: string): Code {
-  if (name in Object.prototype) return code`(Object.hasOwn(v, ${literal(name)}) ? v[${literal(name)}] : undefined)`;
-  return access(V, name);
+function classTest(cls: Cls): Code {
+  return CLASS_TEST[cls];
 }
 
 const NO_OUTPUT_EFFECT = new Set(['description', 'default', 'format', 'minLength', 'maxLength', 'pattern', 'integer', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'maxItems', 'uniqueItems']);

@@ -5,8 +5,8 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SerializerGen } from './index.ts';
 import { NameTable } from '../code.ts';
-import type { AppIR, TypeIR } from '../../compiler/ir.ts';
-import { anyString, anyType, conforming, put, sampleTypes } from './arbitraries.ts';
+import type { AppIR, TypeIR } from '../../ir/ir.ts';
+import { anyString, anyType, conforming, put, sampleTypes } from './testing/arbitraries.ts';
 
 type Types = AppIR['types'];
 type Serialize = (v: unknown) => string;

@@ -13,11 +13,11 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { TypeIR } from '../../compiler/ir.ts';
+import type { TypeIR } from '../../ir/ir.ts';
 import { jsonSchema } from '../schema/index.ts';
 import {
   arr, bodyValidator, bool, date, int, lit, nul, num, obj, prop, ref, sampleTypes, scalarValidator, str, union, unknownT, type Types,
-} from './testkit.ts';
+} from './testing/testkit.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020, formats: string[]) => void;
 

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { NameTable } from '../code.ts';
 import { ValidatorGen } from './index.ts';
-import { arr, bool, date, int, lit, nul, num, obj, prop, ref, sampleTypes, str, union, unknownT } from './testkit.ts';
+import { arr, bool, date, int, lit, nul, num, obj, prop, ref, sampleTypes, str, union, unknownT } from './testing/testkit.ts';
 
 const dir = new URL('./__snapshots__/', import.meta.url);
 const update = process.env.UPDATE_SNAPSHOTS === '1';

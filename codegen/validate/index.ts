@@ -43,7 +43,6 @@ import type {
   AppIR,
   ArrayTypeIR,
   BodyParamIR,
-  JsonValue,
   ObjectTypeIR,
   ScalarParamIR,
   StringTypeIR,
@@ -51,18 +50,17 @@ import type {
   TupleTypeIR,
   TypeIR,
   UnionTypeIR,
-} from '../../compiler/ir.ts';
-import { MAX_DEPTH, safeBounds } from '../../compiler/ir.ts';
-import { Code, Name, NameTable, access, code, comment, indent, join, literal, propertyKey, raw, regexLiteral } from '../code.ts';
-import { HelperSet, type HelperName } from './runtime.ts';
-import { M, describe, variantLabel } from './messages.ts';
+} from '../../ir/ir.ts';
+import { MAX_DEPTH, safeBounds } from '../../ir/ir.ts';
+import { isInherited, isRecursive, renderType as describe, resolve } from '../../ir/queries.ts';
+import { Block, Code, Name, NameTable, access, and, code, comment, functionDecl, join, literal, or, propertyKey, raw, regexLiteral } from '../code.ts';
+import { declaration, scopeOf, type Declaration, type Scope } from '../scope.ts';
+import { VALIDATOR_HELPERS, VALIDATOR_HELPER_ORDER, type HelperName } from './runtime.ts';
+import { M, variantLabel } from './messages.ts';
 
 type Types = AppIR['types'];
 type Mode = 'json' | 'text';
 type Literal = string | number | boolean;
-
-/** Property names that a plain object inherits: read only after an own-property check. */
-const INHERITED = new Set(Object.getOwnPropertyNames(Object.prototype));
 
 /** A failed check: the condition, then the error object to push. */
 interface Check {
@@ -74,43 +72,26 @@ const V = new Name('v');
 const RAW = new Name('raw');
 const ERRS = new Name('errs');
 const DEPTH = new Name('depth');
+const IS_INTEGER = raw('Number.isInteger');
+const IS_SAFE_INTEGER = raw('Number.isSafeInteger');
 
-/** Builds one function body: indented lines, and local names numbered per function. */
-class Writer {
-  private readonly lines: Code[] = [];
-  private level = 1;
+/** Builds one function body: balanced blocks, and local names numbered per function. */
+class Writer extends Block {
   private counter = 0;
   constructor(
     /** Base for constants this function needs (`validate_User` → `validate_User_pattern`). */
     readonly fnBase: string,
     /** True in `validate_<Type>` (depth is a parameter), false in entry functions (depth starts at 0). */
     readonly hasDepth: boolean,
-  ) {}
+  ) {
+    super();
+  }
   local(base: string): Name {
     return new Name(`${base}${++this.counter}`);
-  }
-  line(c: Code): void {
-    this.lines.push(indent(c, this.level * 2));
-  }
-  open(c: Code): void {
-    this.line(c);
-    this.level++;
-  }
-  else(c: Code = raw('} else {')): void {
-    this.level--;
-    this.line(c);
-    this.level++;
-  }
-  close(): void {
-    this.level--;
-    this.line(raw('}'));
   }
   depth(offset: number): Code {
     if (!this.hasDepth) return literal(offset);
     return offset === 0 ? DEPTH : code`${DEPTH} + ${offset}`;
-  }
-  body(): Code {
-    return join(this.lines);
   }
 }
 
@@ -118,43 +99,41 @@ function locCode(loc: readonly Code[]): Code {
   return code`[${join(loc, ', ')}]`;
 }
 
-/** A JavaScript expression that builds a fresh copy of a JSON value (object keys via `propertyKey`, so `__proto__` stays data). */
-export function jsonExpr(value: JsonValue): Code {
-  if (Array.isArray(value)) return code`[${join(value.map(jsonExpr), ', ')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value).map((k) => code`${propertyKey(k)}: ${jsonExpr(value[k]!)}`);
-    return entries.length ? code`{ ${join(entries, ', ')} }` : raw('{}');
-  }
-  return literal(value);
+/** A generated function: its declaration and the comments above it (which can list every user of a shared one). */
+interface Fn {
+  name: Name;
+  header: () => Code[];
+  decl: Code | null;
 }
 
 export class ValidatorGen {
-  private readonly helpers = new HelperSet();
-  private readonly reserved = new Set<string>();
+  private readonly scope: Scope;
+  private readonly names: NameTable;
   private readonly namedFns = new Map<string, Name>();
   private readonly bodyFns = new Map<string, Name>();
   private readonly recursive = new Map<string, boolean>();
-  /** Module-level constants (regular expressions), in creation order. */
-  private readonly consts: Code[] = [];
   /** Functions in creation order (a named type's slot is taken before its body is generated). */
-  private readonly functions: Code[] = [];
+  private readonly functions: Fn[] = [];
 
   constructor(
     private readonly types: Types,
-    private readonly names: NameTable,
-  ) {}
+    scope: Scope | NameTable,
+  ) {
+    this.scope = scopeOf(scope);
+    this.names = this.scope.names;
+  }
 
   /** `function (v, errs)`: validates a parsed JSON body (`undefined` when the request had none); locs start with `"body"`. */
   body(param: BodyParamIR, routeId: string): Name {
-    const fn = this.names.fresh(`validate_${routeId}_body`);
-    const w = new Writer(fn.text, false);
+    const base = `validate_${routeId}_body`;
+    const w = new Writer(base, false);
     const loc = [literal('body')];
-    w.open(code`if (${V} === undefined) {`);
+    w.if(code`${V} === undefined`);
     if (param.required) {
       this.pushErr(w, loc, 'missing', M.missing);
       w.line(raw('return undefined;'));
     } else {
-      w.line(code`return ${param.type.default !== undefined ? jsonExpr(param.type.default) : raw('undefined')};`);
+      w.line(code`return ${param.type.default !== undefined ? literal(param.type.default) : raw('undefined')};`);
     }
     w.close();
     const t = param.type;
@@ -164,49 +143,63 @@ export class ValidatorGen {
       const r = this.emit(w, t, V, loc, 0, 'json');
       w.line(code`return ${r};`);
     }
-    const header = [comment(`request body of ${routeId} (parameter ${param.name}): ${describe(param.type)}`)];
-    this.functions.push(join([...header, code`function ${fn}(${V}, ${ERRS}) {`, w.body(), raw('}')]));
-    return fn;
+    const header = (users: string[]) => [comment(`request body of ${listed(users)}: ${describe(param.type)}`)];
+    return this.entry(base, [V, ERRS], w, header, `${routeId} (parameter ${param.name})`);
   }
 
   /** `function (raw, errs)`: coerces one text parameter (`string | undefined`; `string[]` for array types, `[]` when absent); locs `[kind, key, …]`. */
   scalar(param: ScalarParamIR, routeId: string): Name {
-    const fn = this.names.fresh(`validate_${routeId}_${param.name}`);
-    const w = new Writer(fn.text, false);
+    const base = `validate_${routeId}_${param.name}`;
+    const w = new Writer(base, false);
     const loc = [literal(param.kind), literal(param.key)];
     const isArray = this.resolve(param.type).kind === 'array';
-    w.open(isArray ? code`if (${RAW}.length === 0) {` : code`if (${RAW} === undefined) {`);
+    w.if(isArray ? code`${RAW}.length === 0` : code`${RAW} === undefined`);
     const def = param.default !== undefined ? param.default : param.type.default;
     if (param.required) {
       this.pushErr(w, loc, 'missing', M.missing);
       w.line(raw('return undefined;'));
     } else {
-      w.line(code`return ${def !== undefined ? jsonExpr(def) : raw('undefined')};`);
+      w.line(code`return ${def !== undefined ? literal(def) : raw('undefined')};`);
     }
     w.close();
     const r = this.emit(w, param.type, RAW, loc, 0, 'text');
     w.line(code`return ${r};`);
-    const header = [comment(`${param.kind} parameter ${JSON.stringify(param.key)} of ${routeId}: ${describe(param.type)}`)];
-    this.functions.push(join([...header, code`function ${fn}(${RAW}, ${ERRS}) {`, w.body(), raw('}')]));
-    return fn;
+    const header = (users: string[]) => [comment(`${param.kind} parameter ${JSON.stringify(param.key)} of ${listed(users)}: ${describe(param.type)}`)];
+    return this.entry(base, [RAW, ERRS], w, header, routeId);
   }
 
   /** Helpers, then constants, then functions in creation order; self-contained. */
   code(): Code {
-    return join([...this.helpers.code(), ...this.consts, ...this.functions], '\n\n');
+    return join(this.declarations().map((d) => d.code), '\n\n');
+  }
+
+  /** What `code()` joins: each declaration with what it uses (asked once: helpers and constants are handed out once). */
+  declarations(): Declaration[] {
+    const fns = this.functions.map((f) => declaration(f.name, join([...f.header(), f.decl!])));
+    return [...this.scope.helperDecls(VALIDATOR_HELPER_ORDER), ...this.scope.constantDecls(), ...fns];
   }
 
   // ───────────────────────────── names and types ─────────────────────────────
 
+  /**
+   * An entry function, shared by every route whose one is the same (same
+   * parameters, same body: the same kind, key and type): named after the first.
+   */
+  private entry(base: string, params: Name[], w: Writer, header: (users: string[]) => Code[], user: string): Name {
+    const body = w.code();
+    const key = `${params.map((p) => p.text).join(',')}\n${body.text}`;
+    const { value } = this.scope.shared('validator', key, () => {
+      const name = this.names.fresh(base);
+      const users: string[] = [];
+      this.functions.push({ name, header: () => header(users), decl: functionDecl(name, params, body) });
+      return { name, users };
+    });
+    value.users.push(user);
+    return value.name;
+  }
+
   private h(name: HelperName): Name {
-    this.helpers.use(name);
-    for (const n of this.helpers.names()) {
-      if (!this.reserved.has(n)) {
-        this.names.reserve(n);
-        this.reserved.add(n);
-      }
-    }
-    return new Name(`__covet_v_${name}`);
+    return this.scope.helper(VALIDATOR_HELPERS[name]);
   }
 
   /**
@@ -222,10 +215,11 @@ export class ValidatorGen {
     if (!nt) throw new Error(`covet internal error: reference to unknown type ${JSON.stringify(typeName)}`);
     const fn = this.names.fresh(`validate_${typeName}`);
     fns.set(typeName, fn);
-    const slot = this.functions.push(raw('')) - 1;
+    const slot: Fn = { name: fn, header: () => [], decl: null };
+    this.functions.push(slot);
     const w = new Writer(fn.text, true);
     if (this.isRecursive(typeName)) {
-      w.open(code`if (${DEPTH} > ${MAX_DEPTH}) {`);
+      w.if(code`${DEPTH} > ${MAX_DEPTH}`);
       this.pushErr(w, [], 'recursion_loop', M.recursion_loop(MAX_DEPTH));
       w.line(raw('return undefined;'));
       w.close();
@@ -236,36 +230,15 @@ export class ValidatorGen {
     const header = [comment(`${typeName}: ${nt.display}${where}`)];
     if (nt.description) header.push(comment(nt.description));
     if (asBody) header.push(comment('as a request body: every loc starts with "body"'));
-    this.functions[slot] = join([...header, code`function ${fn}(${V}, ${ERRS}, ${DEPTH}) {`, w.body(), raw('}')]);
+    slot.header = () => header;
+    slot.decl = functionDecl(fn, [V, ERRS, DEPTH], w);
     return fn;
   }
 
   /** True when the named type can reach itself through refs (only those need the depth guard). */
   private isRecursive(name: string): boolean {
-    const memo = this.recursive.get(name);
-    if (memo !== undefined) return memo;
-    const seen = new Set<string>();
-    const reaches = (t: TypeIR): boolean => {
-      switch (t.kind) {
-        case 'ref':
-          if (t.name === name) return true;
-          if (seen.has(t.name)) return false;
-          seen.add(t.name);
-          return this.types[t.name] ? reaches(this.types[t.name]!.type) : false;
-        case 'array':
-          return reaches(t.items);
-        case 'tuple':
-          return t.items.some(reaches) || (t.rest !== undefined && reaches(t.rest));
-        case 'object':
-          return t.properties.some((p) => reaches(p.type)) || (t.additionalProperties !== undefined && reaches(t.additionalProperties));
-        case 'union':
-          return t.variants.some(reaches);
-        default:
-          return false;
-      }
-    };
-    const r = reaches(this.types[name]!.type);
-    this.recursive.set(name, r);
+    let r = this.recursive.get(name);
+    if (r === undefined) this.recursive.set(name, (r = isRecursive(this.types, name)));
     return r;
   }
 
@@ -287,14 +260,8 @@ export class ValidatorGen {
     }
   }
 
-  /** Follows refs (stops on a cycle of refs that never reaches a real type). */
   private resolve(t: TypeIR): TypeIR {
-    const seen = new Set<string>();
-    while (t.kind === 'ref' && !seen.has(t.name) && this.types[t.name]) {
-      seen.add(t.name);
-      t = this.types[t.name]!.type;
-    }
-    return t;
+    return resolve(this.types, t);
   }
 
   /** Does validation return its input unchanged (so no copy is needed)? */
@@ -337,8 +304,8 @@ export class ValidatorGen {
   /** `if (c1) push e1; else if (c2) push e2; … else { ok() }`. */
   private chain(w: Writer, checks: readonly Check[], ok?: () => void): void {
     checks.forEach((c, i) => {
-      if (i === 0) w.open(code`if (${c.cond}) {`);
-      else w.else(code`} else if (${c.cond}) {`);
+      if (i === 0) w.if(code`${c.cond}`);
+      else w.elseIf(code`${c.cond}`);
       w.line(code`${ERRS}.push(${c.err});`);
     });
     if (ok) {
@@ -410,15 +377,15 @@ export class ValidatorGen {
     if (t.minLength !== undefined && t.minLength > 0) {
       const m = t.minLength;
       // Code points ≤ UTF-16 units ≤ 2 × code points: only count when the length alone cannot decide.
-      checks.push(this.check(loc, code`${x}.length < ${m} || (${x}.length < ${2 * m} && ${this.h('cpLen')}(${x}) < ${m})`, 'string_too_short', M.string_too_short(m)));
+      checks.push(this.check(loc, or(code`${x}.length < ${m}`, and(code`${x}.length < ${2 * m}`, code`${this.h('cpLen')}(${x}) < ${m}`)), 'string_too_short', M.string_too_short(m)));
     }
     if (t.maxLength !== undefined) {
       const m = t.maxLength;
-      checks.push(this.check(loc, code`${x}.length > ${m} && (${x}.length > ${2 * m} || ${this.h('cpLen')}(${x}) > ${m})`, 'string_too_long', M.string_too_long(m)));
+      checks.push(this.check(loc, and(code`${x}.length > ${m}`, or(code`${x}.length > ${2 * m}`, code`${this.h('cpLen')}(${x}) > ${m}`)), 'string_too_long', M.string_too_long(m)));
     }
     if (t.pattern !== undefined) {
-      const re = this.names.fresh(`${w.fnBase}_pattern`);
-      this.consts.push(join([comment(`pattern of ${w.fnBase}`), code`const ${re} = ${regexLiteral(t.pattern)};`]));
+      const value = regexLiteral(t.pattern);
+      const re = this.scope.constant(`${w.fnBase}_pattern`, value, (name) => join([comment(`pattern of ${w.fnBase}`), code`const ${name} = ${value};`]));
       checks.push(this.check(loc, code`!${re}.test(${x})`, 'string_pattern_mismatch', M.string_pattern_mismatch(t.pattern)));
     }
     switch (t.format) {
@@ -437,7 +404,7 @@ export class ValidatorGen {
         checks.push(this.check(loc, code`Number.isNaN(${this.h('dateTime')}(${x}))`, 'datetime_parsing', M.datetime_parsing));
         break;
       case 'date':
-        checks.push(this.check(loc, code`${x}.length !== 10 || !${this.h('date')}(${x})`, 'date_parsing', M.date_parsing));
+        checks.push(this.check(loc, or(code`${x}.length !== 10`, code`!${this.h('date')}(${x})`), 'date_parsing', M.date_parsing));
         break;
     }
     this.chain(w, checks);
@@ -487,7 +454,7 @@ export class ValidatorGen {
     }
     const checks = guarded ? [] : [this.check(loc, code`typeof ${x} !== "number"`, t.integer ? 'int_type' : 'float_type', t.integer ? M.int_type : M.float_type)];
     if (!t.integer) checks.push(this.check(loc, code`!Number.isFinite(${x})`, 'finite_number', M.finite_number));
-    else checks.push({ cond: code`!${raw(closed ? 'Number.isInteger' : 'Number.isSafeInteger')}(${x})`, err: code`${this.h('intError')}(${locCode(loc)}, ${x}, false)` });
+    else checks.push({ cond: code`!${closed ? IS_INTEGER : IS_SAFE_INTEGER}(${x})`, err: code`${this.h('intError')}(${locCode(loc)}, ${x}, false)` });
     this.chain(w, [...checks, ...this.numberChecks(t, x, loc)]);
     return x;
   }
@@ -496,7 +463,7 @@ export class ValidatorGen {
   private emitChoice(w: Writer, values: readonly Literal[], x: Name, loc: Code[], mode: Mode, type: string): Code {
     const msg = M.literal(values);
     if (mode === 'json') {
-      this.chain(w, [this.check(loc, join(values.map((v) => code`${x} !== ${v}`), ' && '), type, msg)]);
+      this.chain(w, [this.check(loc, and(...values.map((v) => code`${x} !== ${v}`)), type, msg)]);
       return x;
     }
     const o = w.local('o');
@@ -505,20 +472,20 @@ export class ValidatorGen {
     const strs = values.filter((v) => typeof v === 'string');
     const nums = values.filter((v) => typeof v === 'number');
     const bools = values.filter((v) => typeof v === 'boolean');
-    if (strs.length) branches.push({ cond: join(strs.map((v) => code`${x} === ${v}`), ' || '), value: x });
+    if (strs.length) branches.push({ cond: or(...strs.map((v) => code`${x} === ${v}`)), value: x });
     if (nums.length) {
       const n = w.local('n');
       w.line(code`const ${n} = ${this.h('parseNumber')}(${x});`);
-      branches.push({ cond: join(nums.map((v) => code`${n} === ${v}`), ' || '), value: n });
+      branches.push({ cond: or(...nums.map((v) => code`${n} === ${v}`)), value: n });
     }
     if (bools.length) {
       const b = w.local('b');
       w.line(code`const ${b} = ${this.h('parseBool')}(${x});`);
-      branches.push({ cond: join(bools.map((v) => code`${b} === ${v}`), ' || '), value: b });
+      branches.push({ cond: or(...bools.map((v) => code`${b} === ${v}`)), value: b });
     }
     branches.forEach((br, i) => {
-      if (i === 0) w.open(code`if (${br.cond}) {`);
-      else w.else(code`} else if (${br.cond}) {`);
+      if (i === 0) w.if(code`${br.cond}`);
+      else w.elseIf(code`${br.cond}`);
       w.line(code`${o} = ${br.value};`);
     });
     w.else();
@@ -550,7 +517,7 @@ export class ValidatorGen {
     this.chain(w, checks, () => {
       if (!identity) w.line(code`${o} = [];`);
       const i = w.local('i');
-      w.open(code`for (let ${i} = 0; ${i} < ${x}.length; ${i}++) {`);
+      w.open(code`for (let ${i} = 0; ${i} < ${x}.length; ${i}++)`);
       const xi = w.local('x');
       w.line(code`const ${xi} = ${x}[${i}];`);
       const r = this.emit(w, t.items, xi, [...loc, i], level + 1, mode);
@@ -560,7 +527,7 @@ export class ValidatorGen {
         // JSON equality of the input items (text parameters: of the parsed values).
         const d = w.local('d');
         w.line(code`const ${d} = ${this.h('duplicate')}(${mode === 'json' ? x : o});`);
-        w.open(code`if (${d} >= 0) {`);
+        w.if(code`${d} >= 0`);
         this.pushErr(w, loc, 'value_error', code`${M.unique_items} + ${d}`);
         w.close();
       }
@@ -579,7 +546,7 @@ export class ValidatorGen {
       if (!identity) w.line(code`${o} = [];`);
       t.items.forEach((item, k) => {
         const optional = k >= t.minItems;
-        if (optional) w.open(code`if (${x}.length > ${k}) {`);
+        if (optional) w.if(code`${x}.length > ${k}`);
         const xk = w.local('x');
         w.line(code`const ${xk} = ${x}[${k}];`);
         const r = this.emit(w, item, xk, [...loc, literal(k)], level + 1, 'json');
@@ -588,7 +555,7 @@ export class ValidatorGen {
       });
       if (t.rest) {
         const i = w.local('i');
-        w.open(code`for (let ${i} = ${t.items.length}; ${i} < ${x}.length; ${i}++) {`);
+        w.open(code`for (let ${i} = ${t.items.length}; ${i} < ${x}.length; ${i}++)`);
         const xi = w.local('x');
         w.line(code`const ${xi} = ${x}[${i}];`);
         const r = this.emit(w, t.rest, xi, [...loc, i], level + 1, 'json');
@@ -611,17 +578,17 @@ export class ValidatorGen {
       for (const p of t.properties) {
         w.line(comment(`${JSON.stringify(p.name)}${p.optional ? '?' : ''}: ${describe(p.type)}`));
         const v = w.local('v');
-        const read = INHERITED.has(p.name)
+        const read = isInherited(p.name)
           ? code`${this.h('hasOwn')}.call(${x}, ${p.name}) ? ${access(x, p.name)} : undefined`
           : access(x, p.name);
         w.line(code`let ${v} = ${read};`);
         const def = p.type.default;
         const mayBeAbsent = p.optional && def === undefined;
         if (mayBeAbsent) {
-          w.open(code`if (${v} !== undefined) {`);
+          w.if(code`${v} !== undefined`);
         } else {
-          w.open(code`if (${v} === undefined) {`);
-          if (def !== undefined) w.line(code`${v} = ${jsonExpr(def)};`);
+          w.if(code`${v} === undefined`);
+          if (def !== undefined) w.line(code`${v} = ${literal(def)};`);
           else this.pushErr(w, [...loc, literal(p.name)], 'missing', M.missing);
           w.else();
         }
@@ -641,9 +608,9 @@ export class ValidatorGen {
       }
       if (t.additionalProperties) {
         const k = w.local('k');
-        w.open(code`for (const ${k} in ${x}) {`);
-        const declared = t.properties.map((p) => code` || ${k} === ${p.name}`);
-        w.line(code`if (!${this.h('hasOwn')}.call(${x}, ${k})${declared}) continue;`);
+        w.open(code`for (const ${k} in ${x})`);
+        const skip = or(code`!${this.h('hasOwn')}.call(${x}, ${k})`, ...t.properties.map((p) => code`${k} === ${p.name}`));
+        w.line(code`if (${skip}) continue;`);
         const xv = w.local('x');
         w.line(code`const ${xv} = ${x}[${k}];`);
         const r = this.emit(w, t.additionalProperties, xv, [...loc, k], level + 1, 'json');
@@ -700,9 +667,9 @@ export class ValidatorGen {
       const o = identity ? x : w.local('o');
       if (!identity) w.line(code`let ${o};`);
       if (identity) {
-        w.open(code`if (${x} !== null) {`);
+        w.if(code`${x} !== null`);
       } else {
-        w.open(code`if (${x} === null) {`);
+        w.if(code`${x} === null`);
         w.line(code`${o} = null;`);
         w.else();
       }
@@ -726,16 +693,17 @@ export class ValidatorGen {
     const n = w.local('n');
     const label = w.local('u');
     w.line(code`const ${n} = ${ERRS}.length;`);
-    w.open(code`${label}: {`);
+    w.open(code`${label}:`);
     const fallback: Check[] = [];
     variants.forEach((variant, i) => {
       w.line(comment(`variant ${labels[i]}: ${describe(variant)}`));
       const guard = mode === 'json' ? this.guard(variant, x) : null;
-      w.open(guard ? code`if (${guard}) {` : raw('{'));
+      if (guard) w.if(guard);
+      else w.open();
       const m = w.local('m');
       w.line(code`const ${m} = ${ERRS}.length;`);
       const r = this.emit(w, variant, x, [...loc, literal(labels[i]!)], level, mode, undefined, guard !== null);
-      w.open(code`if (${ERRS}.length === ${m}) {`);
+      w.if(code`${ERRS}.length === ${m}`);
       w.line(code`${ERRS}.length = ${n};`);
       if (!identity) w.line(code`${o} = ${r};`);
       w.line(code`break ${label};`);
@@ -748,7 +716,7 @@ export class ValidatorGen {
     });
     if (mode === 'json' && fallback.length === variants.length) {
       // No variant fits the input's JSON type: report each variant's type error.
-      w.open(code`if (${ERRS}.length === ${n}) {`);
+      w.if(code`${ERRS}.length === ${n}`);
       for (const f of fallback) w.line(code`${ERRS}.push(${f.err});`);
       w.close();
     }
@@ -764,19 +732,19 @@ export class ValidatorGen {
     this.chain(w, [notObject], () => {
       const tag = w.local('tag');
       w.line(code`const ${tag} = ${this.h('hasOwn')}.call(${x}, ${property}) ? ${access(x, property)} : undefined;`);
-      w.open(code`switch (${tag}) {`);
+      w.open(code`switch (${tag})`);
       for (const { value, variant } of mapping) {
         const vt = t.variants[variant];
         if (!vt) throw new Error(`covet internal error: discriminator maps to missing variant ${variant}`);
-        w.open(code`case ${value}: {`);
+        w.open(code`case ${value}:`);
         const r = this.emit(w, vt, x, [...loc, literal(String(value))], level, 'json');
         w.line(code`${o} = ${r};`);
         w.line(raw('break;'));
         w.close();
       }
-      w.open(raw('default: {'));
+      w.open(raw('default:'));
       const [before, after] = M.union_tag_invalid(property, mapping.map((m) => m.value));
-      w.open(code`if (${tag} === undefined) {`);
+      w.if(code`${tag} === undefined`);
       this.pushErr(w, loc, 'union_tag_not_found', M.union_tag_not_found(property));
       w.else();
       this.pushErr(w, loc, 'union_tag_invalid', code`${before} + ${this.h('repr')}(${tag}) + ${after}`);
@@ -846,6 +814,12 @@ export class ValidatorGen {
         throw new Error(`covet internal error: no type error for ${r.kind}`);
     }
   }
+}
+
+/** The users of a shared function, for its comment: a few by name, then how many more (a thousand routes make no thousand-name line). */
+function listed(users: readonly string[], shown = 4): string {
+  if (users.length <= shown + 1) return users.join(', ');
+  return `${users.slice(0, shown).join(', ')} and ${users.length - shown} more`;
 }
 
 /** Variant labels, made unique by a ` #2` suffix on repeats. */

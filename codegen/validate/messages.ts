@@ -3,8 +3,8 @@
  * its 422 bodies). Pure functions of compile-time values: the generator pastes
  * the results into generated code as string literals.
  */
-import type { TypeIR } from '../../compiler/ir.ts';
-import { INT_MAX } from '../../compiler/ir.ts';
+import type { TypeIR } from '../../ir/ir.ts';
+import { INT_MAX } from '../../ir/ir.ts';
 
 /** Python-repr-like rendering of a literal for messages: 'a', 1, true. */
 export function repr(v: string | number | boolean): string {
@@ -66,63 +66,6 @@ export const M = {
     [`Input tag `, ` found using '${prop}' does not match any of the expected tags: ${tags.map(repr).join(', ')}`] as const,
   unique_items: 'Value error, List should have unique items; a duplicate is at index ',
 };
-
-/** A short TypeScript-like rendering of a type, for comments and union labels. */
-export function describe(t: TypeIR, budget = 80): string {
-  const s = render(t);
-  return s.length > budget ? `${s.slice(0, budget - 1)}…` : s;
-}
-
-function render(t: TypeIR): string {
-  switch (t.kind) {
-    case 'string': {
-      const tags: string[] = [];
-      if (t.format) tags.push(t.format);
-      if (t.minLength !== undefined) tags.push(`MinLength<${t.minLength}>`);
-      if (t.maxLength !== undefined) tags.push(`MaxLength<${t.maxLength}>`);
-      if (t.pattern !== undefined) tags.push('Pattern');
-      return ['string', ...tags].join(' & ');
-    }
-    case 'number': {
-      const tags: string[] = [];
-      if (t.integer) tags.push('Int');
-      if (t.minimum !== undefined) tags.push(`Min<${t.minimum}>`);
-      if (t.maximum !== undefined) tags.push(`Max<${t.maximum}>`);
-      if (t.exclusiveMinimum !== undefined) tags.push(`ExclusiveMin<${t.exclusiveMinimum}>`);
-      if (t.exclusiveMaximum !== undefined) tags.push(`ExclusiveMax<${t.exclusiveMaximum}>`);
-      if (t.multipleOf !== undefined) tags.push(`MultipleOf<${t.multipleOf}>`);
-      return ['number', ...tags].join(' & ');
-    }
-    case 'boolean':
-    case 'null':
-    case 'unknown':
-      return t.kind;
-    case 'date':
-      return 'Date';
-    case 'literal':
-      return JSON.stringify(t.value);
-    case 'enum':
-      return t.values.map((v) => JSON.stringify(v)).join(' | ');
-    case 'array': {
-      const inner = render(t.items);
-      return t.items.kind === 'union' ? `(${inner})[]` : `${inner}[]`;
-    }
-    case 'tuple': {
-      const items = t.items.map((it, i) => render(it) + (i >= t.minItems ? '?' : ''));
-      if (t.rest) items.push(`...${render(t.rest)}[]`);
-      return `[${items.join(', ')}]`;
-    }
-    case 'object': {
-      const props = t.properties.map((p) => `${JSON.stringify(p.name).slice(1, -1)}${p.optional ? '?' : ''}`);
-      if (t.additionalProperties) props.push(`[key: string]: ${render(t.additionalProperties)}`);
-      return `{ ${props.join('; ')} }`;
-    }
-    case 'union':
-      return t.variants.map(render).join(' | ');
-    case 'ref':
-      return t.name;
-  }
-}
 
 /**
  * The label of a union variant in an error's loc (pydantic puts the variant

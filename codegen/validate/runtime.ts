@@ -6,8 +6,8 @@
  * Every helper is allocation-free on the success path, except `duplicate`
  * (a `Set` for long arrays of scalars) and `url` (the WHATWG `URL` parser).
  */
-import { MAX_DEPTH } from '../../compiler/ir.ts';
-import { raw, type Code } from '../code.ts';
+import { MAX_DEPTH } from '../../ir/ir.ts';
+import { HAS_OWN, type Helper } from '../scope.ts';
 import { M } from './messages.ts';
 
 export const HELPER_PREFIX = '__covet_v_';
@@ -17,8 +17,8 @@ function errLiteral(type: string, msg: string): string {
   return `{ loc, msg: ${JSON.stringify(msg)}, type: ${JSON.stringify(type)} }`;
 }
 
-interface Helper {
-  deps: readonly HelperName[];
+interface Source {
+  deps: readonly (HelperName | 'hasOwn')[];
   source: string;
 }
 
@@ -45,11 +45,7 @@ export type HelperName =
   | 'tooDeep';
 
 /** In emission order (a helper comes after the helpers it uses, for readers). */
-const HELPERS: Record<HelperName, Helper> = {
-  hasOwn: {
-    deps: [],
-    source: `const __covet_v_hasOwn = Object.prototype.hasOwnProperty;`,
-  },
+const SOURCES: Record<Exclude<HelperName, 'hasOwn'>, Source> = {
   prefix: {
     deps: [],
     source: `/** Error path only: puts \`prefix\` in front of the loc of every error pushed since index \`n\` (a new array: \`unshift\` is slower). */
@@ -111,7 +107,7 @@ function __covet_v_equal(a, b) {
       const kx = Object.keys(x);
       if (kx.length !== Object.keys(y).length) return false;
       for (const k of kx) {
-        if (!__covet_v_hasOwn.call(y, k)) return false;
+        if (!__covet_hasOwn.call(y, k)) return false;
         stack.push(x[k], y[k]);
       }
     }
@@ -381,32 +377,18 @@ function __covet_v_tooDeep(v, depth) {
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) if (__covet_v_tooDeep(v[i], depth + 1)) return true;
   } else {
-    for (const k in v) if (__covet_v_hasOwn.call(v, k) && __covet_v_tooDeep(v[k], depth + 1)) return true;
+    for (const k in v) if (__covet_hasOwn.call(v, k) && __covet_v_tooDeep(v[k], depth + 1)) return true;
   }
   return false;
 }`,
   },
 };
 
-const ORDER = Object.keys(HELPERS) as HelperName[];
-
-/** Tracks which helpers generated code uses; emits them (with their dependencies) once, in a fixed order. */
-export class HelperSet {
-  private readonly used = new Set<HelperName>();
-
-  use(name: HelperName): string {
-    if (!this.used.has(name)) {
-      this.used.add(name);
-      for (const d of HELPERS[name].deps) this.use(d);
-    }
-    return HELPER_PREFIX + name;
-  }
-
-  names(): string[] {
-    return ORDER.filter((n) => this.used.has(n)).map((n) => HELPER_PREFIX + n);
-  }
-
-  code(): Code[] {
-    return ORDER.filter((n) => this.used.has(n)).map((n) => raw(HELPERS[n].source));
-  }
+/** Each helper, by its short name; `hasOwn` is the one validators share with serializers. */
+export const VALIDATOR_HELPERS = { hasOwn: HAS_OWN } as Record<HelperName, Helper>;
+for (const [name, src] of Object.entries(SOURCES) as [Exclude<HelperName, 'hasOwn'>, Source][]) {
+  VALIDATOR_HELPERS[name] = { name: HELPER_PREFIX + name, source: src.source, deps: src.deps.map((d) => VALIDATOR_HELPERS[d]) };
 }
+
+/** Emission order (a helper comes after the helpers it uses, for readers). */
+export const VALIDATOR_HELPER_ORDER: readonly Helper[] = Object.values(VALIDATOR_HELPERS);

@@ -1,8 +1,8 @@
 // Hostile input: prototype pollution, deep nesting, hostile property names.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_DEPTH } from '../../compiler/ir.ts';
-import { arr, bodyValidator, int, obj, prop, ref, str, unknownT, type Types } from './testkit.ts';
+import { MAX_DEPTH } from '../../ir/ir.ts';
+import { arr, bodyValidator, int, obj, prop, ref, str, unknownT, type Types } from './testing/testkit.ts';
 
 const payload = '{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":2}},"name":"x"}';
 

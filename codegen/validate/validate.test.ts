@@ -2,11 +2,11 @@
 // "spoilers" — a mutation and the exact error (loc + type) it must produce.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { TypeIR } from '../../compiler/ir.ts';
+import type { TypeIR } from '../../ir/ir.ts';
 import {
   arr, bodyValidator, bool, clone, date, int, lit, nul, num, obj, prop, ref, sampleTypes, scalarValidator, str, union, unknownT,
   type Run,
-} from './testkit.ts';
+} from './testing/testkit.ts';
 
 type Spoiler = [what: string, mutate: (v: any) => unknown, loc: (string | number)[], type: string];
 

@@ -1,3 +1,5 @@
+const __covet_hasOwn = Object.prototype.hasOwnProperty;
+
 function __covet_s_any(v) {
   const s = JSON.stringify(v);
   return s === undefined ? 'null' : s;
@@ -22,7 +24,7 @@ function __covet_s_num(v) {
   return Number.isFinite(v) ? '' + v : 'null';
 }
 
-// it's */ hint: { "it's"?, "*/", "a b "?, __proto__, "\""?, "\\", constructor?, toString, "</script>"?, "${x}", "x`…
+// it's */ hint: { "it's"?; "*/"; "a b "?; __proto__; "\""?; "\\"; constructor?; toString; "</script>"?; "${x}"; "x`…
 function serialize_it_s____hint(v) {
   if (typeof v !== 'object' || v === null || typeof v.toJSON === 'function') return __covet_s_any(v);
   let s = '{';
@@ -33,13 +35,13 @@ function serialize_it_s____hint(v) {
   s += (s.length === 1 ? "\"*/\":" : ",\"*/\":") + __covet_s_str(v["*/"]);
   const p_a_b_ = v["a\u2028b\u2029"];
   if (p_a_b_ !== undefined) s += ",\"a\u2028b\u2029\":" + __covet_s_str(p_a_b_);
-  s += ",\"__proto__\":" + serialize_it_s____hint_it_s((Object.hasOwn(v, "__proto__") ? v["__proto__"] : undefined));
+  s += ",\"__proto__\":" + serialize_it_s____hint_it_s((__covet_hasOwn.call(v, "__proto__") ? v.__proto__ : undefined));
   const p__ = v["\""];
   if (p__ !== undefined) s += ",\"\\\"\":" + __covet_s_str(p__);
   s += ",\"\\\\\":" + __covet_s_str(v["\\"]);
-  const p_constructor = (Object.hasOwn(v, "constructor") ? v["constructor"] : undefined);
+  const p_constructor = (__covet_hasOwn.call(v, "constructor") ? v.constructor : undefined);
   if (p_constructor !== undefined) s += ",\"constructor\":" + serialize_it_s____hint_it_s(p_constructor);
-  s += ",\"toString\":" + __covet_s_str((Object.hasOwn(v, "toString") ? v["toString"] : undefined));
+  s += ",\"toString\":" + __covet_s_str((__covet_hasOwn.call(v, "toString") ? v.toString : undefined));
   const p___script_ = v["</script>"];
   if (p___script_ !== undefined) s += ",\"</script>\":" + __covet_s_str(p___script_);
   s += ",\"${x}\":" + serialize_it_s____hint_it_s(v["${x}"]);
@@ -52,7 +54,7 @@ function serialize_it_s____hint(v) {
   return s + '}';
 }
 
-// it's */ hint_it's: Int[]
+// it's */ hint_it's: (number & Int)[]
 function serialize_it_s____hint_it_s(v) {
   if (!Array.isArray(v)) return __covet_s_any(v);
   const n = v.length;

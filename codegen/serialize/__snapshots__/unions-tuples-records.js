@@ -68,7 +68,7 @@ function serialize_maybeShape_response(v) {
   return __covet_s_any(v);
 }
 
-// anything_response: string | number | boolean | null | Date | Int[] | User
+// anything_response: string | number | boolean | null | Date | (number & Int)[] | User
 function serialize_anything_response(v) {
   if (v === null) return "null";
   if (typeof v === 'string') return __covet_s_str(v);
@@ -79,7 +79,7 @@ function serialize_anything_response(v) {
   return serialize_User(v);
 }
 
-// anything_response_5: Int[]
+// anything_response_5: (number & Int)[]
 function serialize_anything_response_5(v) {
   if (!Array.isArray(v)) return __covet_s_any(v);
   const n = v.length;
@@ -111,7 +111,7 @@ function serialize_User_tags(v) {
   return s + ']';
 }
 
-// row_response: [Date, ...string | null[]]
+// row_response: [Date, ...(string | null)[]]
 function serialize_row_response(v) {
   if (!Array.isArray(v)) return __covet_s_any(v);
   const n = v.length;
@@ -127,7 +127,7 @@ function serialize_row_response_rest(v) {
   return __covet_s_str(v);
 }
 
-// labels_response: { id?, name, [key: string]: string[] }
+// labels_response: { id?; name; [key: string]: string[] }
 function serialize_labels_response(v) {
   if (typeof v !== 'object' || v === null || typeof v.toJSON === 'function') return __covet_s_any(v);
   let s = '{';

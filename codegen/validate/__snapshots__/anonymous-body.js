@@ -1,4 +1,4 @@
-const __covet_v_hasOwn = Object.prototype.hasOwnProperty;
+const __covet_hasOwn = Object.prototype.hasOwnProperty;
 
 /** `o[k] = v` for a key from the input; `__proto__` becomes an own data property, never the prototype. */
 function __covet_v_setKey(o, k, v) {
@@ -39,7 +39,7 @@ function __covet_v_equal(a, b) {
       const kx = Object.keys(x);
       if (kx.length !== Object.keys(y).length) return false;
       for (const k of kx) {
-        if (!__covet_v_hasOwn.call(y, k)) return false;
+        if (!__covet_hasOwn.call(y, k)) return false;
         stack.push(x[k], y[k]);
       }
     }
@@ -161,7 +161,7 @@ function __covet_v_tooDeep(v, depth) {
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) if (__covet_v_tooDeep(v[i], depth + 1)) return true;
   } else {
-    for (const k in v) if (__covet_v_hasOwn.call(v, k) && __covet_v_tooDeep(v[k], depth + 1)) return true;
+    for (const k in v) if (__covet_hasOwn.call(v, k) && __covet_v_tooDeep(v[k], depth + 1)) return true;
   }
   return false;
 }
@@ -303,7 +303,7 @@ function validate_createTodo_body(v, errs) {
     o1.value = v10;
     if (v17 !== undefined) o1.meta = v17;
     for (const k18 in v) {
-      if (!__covet_v_hasOwn.call(v, k18) || k18 === "title" || k18 === "due" || k18 === "point" || k18 === "value" || k18 === "meta") continue;
+      if (!__covet_hasOwn.call(v, k18) || k18 === "title" || k18 === "due" || k18 === "point" || k18 === "value" || k18 === "meta") continue;
       const x19 = v[k18];
       if (!Array.isArray(x19)) {
         errs.push({ loc: ["body", k18], msg: "Input should be a valid list", type: "list_type" });

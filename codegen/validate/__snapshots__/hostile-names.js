@@ -1,4 +1,4 @@
-const __covet_v_hasOwn = Object.prototype.hasOwnProperty;
+const __covet_hasOwn = Object.prototype.hasOwnProperty;
 
 /** `o[k] = v` for a key from the input; `__proto__` becomes an own data property, never the prototype. */
 function __covet_v_setKey(o, k, v) {
@@ -15,7 +15,7 @@ function __covet_v_intError(loc, n, text) {
   return unsafe;
 }
 
-// request body of hostile (parameter body): { '; */?;  ; __proto__?; constructor; [key: string]: string }
+// request body of hostile (parameter body): { "'"; "*/"?; " "; __proto__?; constructor; [key: string]: string }
 function validate_hostile_body(v, errs) {
   if (v === undefined) {
     errs.push({ loc: ["body"], msg: "Field required", type: "missing" });
@@ -53,14 +53,14 @@ function validate_hostile_body(v, errs) {
       }
     }
     // "__proto__"?: string
-    let v5 = __covet_v_hasOwn.call(v, "__proto__") ? v.__proto__ : undefined;
+    let v5 = __covet_hasOwn.call(v, "__proto__") ? v.__proto__ : undefined;
     if (v5 !== undefined) {
       if (typeof v5 !== "string") {
         errs.push({ loc: ["body", "__proto__"], msg: "Input should be a valid string", type: "string_type" });
       }
     }
     // "constructor": string
-    let v6 = __covet_v_hasOwn.call(v, "constructor") ? v.constructor : undefined;
+    let v6 = __covet_hasOwn.call(v, "constructor") ? v.constructor : undefined;
     if (v6 === undefined) {
       errs.push({ loc: ["body", "constructor"], msg: "Field required", type: "missing" });
     } else {
@@ -74,7 +74,7 @@ function validate_hostile_body(v, errs) {
     if (v5 !== undefined) __covet_v_setKey(o1, "__proto__", v5);
     o1.constructor = v6;
     for (const k7 in v) {
-      if (!__covet_v_hasOwn.call(v, k7) || k7 === "'" || k7 === "*/" || k7 === "\u2028" || k7 === "__proto__" || k7 === "constructor") continue;
+      if (!__covet_hasOwn.call(v, k7) || k7 === "'" || k7 === "*/" || k7 === "\u2028" || k7 === "__proto__" || k7 === "constructor") continue;
       const x8 = v[k7];
       if (typeof x8 !== "string") {
         errs.push({ loc: ["body", k7], msg: "Input should be a valid string", type: "string_type" });

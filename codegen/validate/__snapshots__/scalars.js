@@ -159,7 +159,7 @@ function validate_listTodos_status(raw, errs) {
   return o1;
 }
 
-// query parameter "tag" of listTodos: string & MaxLength<20>[]
+// query parameter "tag" of listTodos: (string & MaxLength<20>)[]
 function validate_listTodos_tags(raw, errs) {
   if (raw.length === 0) {
     return undefined;

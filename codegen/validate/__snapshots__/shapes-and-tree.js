@@ -1,4 +1,4 @@
-const __covet_v_hasOwn = Object.prototype.hasOwnProperty;
+const __covet_hasOwn = Object.prototype.hasOwnProperty;
 
 /** Error path only: puts `prefix` in front of the loc of every error pushed since index `n` (a new array: `unshift` is slower). */
 function __covet_v_prefix(errs, n, prefix) {
@@ -18,7 +18,7 @@ function validate_Shape(v, errs, depth) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     errs.push({ loc: [], msg: "Input should be a valid dictionary or object to extract fields from", type: "model_type" });
   } else {
-    const tag2 = __covet_v_hasOwn.call(v, "kind") ? v.kind : undefined;
+    const tag2 = __covet_hasOwn.call(v, "kind") ? v.kind : undefined;
     switch (tag2) {
       case "circle": {
         const n4 = errs.length;

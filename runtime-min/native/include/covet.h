@@ -107,13 +107,6 @@ enum {
   X(F_HAS_BODY, COVET_F_HAS_BODY) \
   X(MAX_OWED, COVET_MAX_OWED)
 
-/* How requests cross into JavaScript (init's third argument); bench/ compares them. */
-enum {
-  COVET_BOUNDARY_BATCH = 0,   /* one call per read, requests as spans into staging (the default) */
-  COVET_BOUNDARY_REQUEST = 1, /* one call per request, spans as above */
-  COVET_BOUNDARY_EAGER = 2    /* one call per request, url, headers and body as JS values */
-};
-
 /* ------------------------------------------------------------ engine answers (precomputed table) */
 
 typedef enum {
@@ -295,7 +288,6 @@ typedef struct {
   napi_ref on_close;
   napi_ref on_drained; /* set by stop(): called once every connection has closed */
   napi_async_context actx;
-  int boundary; /* COVET_BOUNDARY_* */
   /* Staging and meta: JS ArrayBuffers, replaced when they must grow. */
   napi_ref staging_ref;
   char* staging;
@@ -441,8 +433,8 @@ int covet_head_error(covet_error_t err, int head, uv_buf_t out[3]);
 
 /* ------------------------------------------------------------ addon.c: calls into JavaScript */
 
-/* Hands the first `count` records of meta to JavaScript (count <= COVET_SHARE): one call, or one
- * per request, as S->boundary says. Returns how many were handed out: fewer than `count` when
+/* Hands the first `count` records of meta to JavaScript (count <= COVET_SHARE) in one call.
+ * Returns how many were handed out: fewer than `count` when
  * the connection's answers backed up (covet_conn_full) or too many are owed; the caller defers
  * the rest. */
 uint32_t covet_js_batch(covet_conn_t* conn, uint32_t count);

@@ -138,9 +138,10 @@ static void covet_buffer_args(napi_value* out) {
   }
 }
 
-/* COVET_BOUNDARY_BATCH: onBatch(key, count, staging?, meta?) once per read; it returns how
- * many requests it handed out (it stops early when control[0] is set or too many are owed). */
-static uint32_t covet_js_batch_all(covet_conn_t* c, uint32_t count) {
+/* onBatch(key, count, staging?, meta?) once per read; it returns how many requests it handed
+ * out (it stops early when control[0] is set or too many are owed). The one boundary: a call
+ * per request (spans, or every part made a JS value by C) lost to it, README.md says by how much. */
+uint32_t covet_js_batch(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
   napi_value argv[4];
   napi_create_double(env, covet_conn_key(c), &argv[0]);
@@ -149,82 +150,6 @@ static uint32_t covet_js_batch_all(covet_conn_t* c, uint32_t count) {
   uint32_t taken = count;
   covet_call(S->on_batch, 4, argv, count > 1 ? &taken : NULL); /* a lone request is always taken */
   return taken == 0 || taken > count ? count : taken;
-}
-
-/* The per-request boundaries stop handing out requests where onBatch would: the connection's
- * answers backed up (control[0]), or as many are owed as a connection may owe. */
-static int covet_stop_taking(const covet_conn_t* c, const uint32_t* r) {
-  return S->control[0] != 0 || r[COVET_R_SEQ] - c->next_write_seq >= COVET_MAX_OWED;
-}
-
-/* COVET_BOUNDARY_REQUEST: onBatch(key, 1, staging?, meta?, record) once per request. */
-static uint32_t covet_js_batch_each(covet_conn_t* c, uint32_t count) {
-  napi_env env = S->env;
-  uint32_t rec = 0;
-  for (uint32_t i = 0; i < count; i++) {
-    if (c->state >= COVET_ENDING) return count;
-    if (i > 0 && covet_stop_taking(c, S->meta + rec)) return i;
-    napi_handle_scope scope;
-    if (napi_open_handle_scope(env, &scope) != napi_ok) return count;
-    napi_value argv[5];
-    napi_create_double(env, covet_conn_key(c), &argv[0]);
-    napi_create_uint32(env, 1, &argv[1]);
-    covet_buffer_args(&argv[2]);
-    napi_create_uint32(env, rec, &argv[4]);
-    rec += S->meta[rec + COVET_R_WORDS];
-    covet_call(S->on_batch, 5, argv, NULL);
-    napi_close_handle_scope(env, scope);
-  }
-  return count;
-}
-
-/* COVET_BOUNDARY_EAGER: onRequest(key, seq, flags, url, [name, value, …], body | null) once per
- * request, every part already a JavaScript value (the classic binding, node's own included). */
-static uint32_t covet_js_batch_eager(covet_conn_t* c, uint32_t count) {
-  napi_env env = S->env;
-  uint32_t rec = 0;
-  for (uint32_t i = 0; i < count; i++) {
-    if (c->state >= COVET_ENDING) return count;
-    const uint32_t* r = S->meta + rec;
-    if (i > 0 && covet_stop_taking(c, r)) return i;
-    napi_handle_scope scope;
-    if (napi_open_handle_scope(env, &scope) != napi_ok) return count;
-    const char* base = S->staging + r[COVET_R_BASE];
-    uint32_t nheaders = r[COVET_R_NHEADERS];
-    napi_value argv[6], v;
-    napi_create_double(env, covet_conn_key(c), &argv[0]);
-    napi_create_uint32(env, r[COVET_R_SEQ], &argv[1]);
-    napi_create_uint32(env, r[COVET_R_FLAGS], &argv[2]);
-    napi_create_string_latin1(env, base, r[COVET_R_URL_LEN], &argv[3]);
-    napi_create_array_with_length(env, 2 * nheaders, &argv[4]);
-    for (uint32_t h = 0; h < nheaders; h++) {
-      const uint32_t* span = r + COVET_R_HEADERS + 4 * h;
-      napi_create_string_latin1(env, base + span[0], span[1], &v);
-      napi_set_element(env, argv[4], 2 * h, v);
-      napi_create_string_latin1(env, base + span[2], span[3], &v);
-      napi_set_element(env, argv[4], 2 * h + 1, v);
-    }
-    if (r[COVET_R_FLAGS] & COVET_F_HAS_BODY) {
-      napi_create_buffer_copy(env, r[COVET_R_BODY_LEN], base + r[COVET_R_BODY_OFF], NULL, &argv[5]);
-    } else {
-      napi_get_null(env, &argv[5]);
-    }
-    rec += r[COVET_R_WORDS];
-    covet_call(S->on_batch, 6, argv, NULL);
-    napi_close_handle_scope(env, scope);
-  }
-  return count;
-}
-
-uint32_t covet_js_batch(covet_conn_t* c, uint32_t count) {
-  switch (S->boundary) {
-    case COVET_BOUNDARY_REQUEST:
-      return covet_js_batch_each(c, count);
-    case COVET_BOUNDARY_EAGER:
-      return covet_js_batch_eager(c, count);
-    default:
-      return covet_js_batch_all(c, count);
-  }
 }
 
 void covet_js_closed(double key) {
@@ -251,22 +176,15 @@ void covet_js_drained(void) {
 
 /* ------------------------------------------------------------ exported functions */
 
-/* init(onBatch, onClose, boundary = 0) → [staging, meta, control] (ArrayBuffers)
- * boundary: COVET_BOUNDARY_BATCH (0), COVET_BOUNDARY_REQUEST (1) or COVET_BOUNDARY_EAGER (2). */
+/* init(onBatch, onClose) → [staging, meta, control] (ArrayBuffers) */
 static napi_value covet_init_js(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 2;
+  napi_value argv[2];
   COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   napi_valuetype t0, t1;
   if (argc < 2 || napi_typeof(env, argv[0], &t0) != napi_ok || napi_typeof(env, argv[1], &t1) != napi_ok ||
       t0 != napi_function || t1 != napi_function) {
-    napi_throw_type_error(env, NULL, "covet: init(onBatch, onClose, boundary?) takes two functions");
-    return NULL;
-  }
-  uint32_t boundary = COVET_BOUNDARY_BATCH;
-  if (argc >= 3 && napi_get_value_uint32(env, argv[2], &boundary) != napi_ok) boundary = UINT32_MAX;
-  if (boundary > COVET_BOUNDARY_EAGER) {
-    napi_throw_range_error(env, NULL, "covet: init()'s boundary is 0 (batch), 1 (request) or 2 (eager)");
+    napi_throw_type_error(env, NULL, "covet: init(onBatch, onClose) takes two functions");
     return NULL;
   }
   if (S != NULL && S->on_batch != NULL) {
@@ -279,7 +197,6 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
     S->free_slot = UINT32_MAX;
   }
   S->env = env;
-  S->boundary = (int)boundary;
   COVET_CHECK(napi_get_uv_event_loop(env, &S->loop));
   COVET_CHECK(napi_create_reference(env, argv[0], 1, &S->on_batch));
   COVET_CHECK(napi_create_reference(env, argv[1], 1, &S->on_close));

@@ -8,7 +8,7 @@
  * before a `:param` before a `*wildcard`; a pattern that ends here before a
  * wildcard that would match the empty rest.
  */
-import type { HttpMethod, RouteIR, SegmentIR } from '../../compiler/ir.ts';
+import type { HttpMethod, RouteIR, SegmentIR } from '../../../ir/ir.ts';
 import {
   checkRoutes,
   compareStatic,
@@ -20,7 +20,7 @@ import {
   routeForMethod,
   staticSegmentForms,
   tooLongMessage,
-} from './policy.ts';
+} from '../policy.ts';
 
 export type RouteMatch =
   | { kind: 'route'; id: string; params: string[] }

@@ -6,7 +6,7 @@
  */
 
 import fc from 'fast-check';
-import type { AppIR, ObjectTypeIR, PropertyIR, TypeIR } from '../../compiler/ir.ts';
+import type { AppIR, ObjectTypeIR, PropertyIR, TypeIR } from '../../../ir/ir.ts';
 
 type Types = AppIR['types'];
 

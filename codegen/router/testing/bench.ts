@@ -1,15 +1,15 @@
 /**
  * Micro-benchmark, run by hand (not a test):
- *   node --import tsx codegen/router/bench.ts
+ *   node --import tsx codegen/router/testing/bench.ts
  * The generated router against the reference router on a ~30-route table and
  * a mix of requests (static hits, param hits, deep params, wildcard, 404, 405).
  * The generated router is compiled with route functions that only return a
  * number, so what is measured is the matching (plus param slicing/decoding);
  * `loop` is the cost of the benchmark loop alone. Numbers are ns per request.
  */
-import { code, Name, NameTable } from '../code.ts';
+import { code, Name, NameTable } from '../../code.ts';
 import { table } from './cases.ts';
-import { emitRouter } from './emit.ts';
+import { emitRouter } from '../emit.ts';
 import { compileRouter } from './harness.ts';
 import { createReferenceRouter } from './reference.ts';
 

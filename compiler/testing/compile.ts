@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { compileApp, formatDiagnostic, type CompileOptions, type CompileResult } from './index.ts';
-import type { AppIR, RouteIR } from './ir.ts';
+import { compileApp, formatDiagnostic, type CompileOptions, type CompileResult } from '../index.ts';
+import type { AppIR, RouteIR } from '../../ir/ir.ts';
 
 export function compileFiles(files: Record<string, string>, options: CompileOptions = {}): CompileResult {
   const dir = mkdtempSync(join(tmpdir(), 'covet-test-'));

@@ -4,9 +4,9 @@
  * outcome each must get. router.test.ts runs it against the generated router
  * and the reference router.
  */
-import type { HttpMethod, RouteIR, SegmentIR } from '../../compiler/ir.ts';
+import type { HttpMethod, RouteIR, SegmentIR } from '../../../ir/ir.ts';
 import type { RouteMatch } from './reference.ts';
-import { INVALID_ENCODING_MESSAGE, MAX_PARAM_LENGTH, MAX_WILDCARD_LENGTH } from './policy.ts';
+import { INVALID_ENCODING_MESSAGE, MAX_PARAM_LENGTH, MAX_WILDCARD_LENGTH } from '../policy.ts';
 
 /** `/users/:id/files/*rest` → segments (a segment is static unless it starts with `:` or `*`). */
 export function parsePattern(pattern: string): SegmentIR[] {

@@ -3,9 +3,9 @@
  * (tests only; the build bundles the code instead) with route functions and
  * callbacks that return what was asked of them as a `RouteMatch`.
  */
-import type { RouteIR } from '../../compiler/ir.ts';
-import { code, Name, NameTable } from '../code.ts';
-import { emitRouter } from './emit.ts';
+import type { RouteIR } from '../../../ir/ir.ts';
+import { code, Name, NameTable } from '../../code.ts';
+import { emitRouter } from '../emit.ts';
 import type { RouteMatch } from './reference.ts';
 
 export type CompiledRouter = (method: string, path: string, req: object, res: object) => RouteMatch;

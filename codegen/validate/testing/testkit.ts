@@ -2,9 +2,9 @@
  * Test support (not a test file): compile generated validators into callable
  * functions (with `new Function`, tests only) and a few IR shorthands.
  */
-import type { AppIR, BodyParamIR, ScalarParamIR, TypeIR, PropertyIR } from '../../compiler/ir.ts';
-import { NameTable } from '../code.ts';
-import { ValidatorGen } from './index.ts';
+import type { AppIR, BodyParamIR, ScalarParamIR, TypeIR, PropertyIR } from '../../../ir/ir.ts';
+import { NameTable } from '../../code.ts';
+import { ValidatorGen } from '../index.ts';
 
 export type Types = AppIR['types'];
 export interface Err {

@@ -1,0 +1,60 @@
+/**
+ * What `covet routes` and `covet openapi` print: both are read off the App IR
+ * alone. Nothing here generates the server module (codegen/app and the
+ * router, validator and serializer stages are not imported; test/cli.test.ts
+ * checks that this module's bundle holds none of them).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { compileApp, type CompileResult } from '../compiler/index.ts';
+import type { AppIR, RouteIR } from '../ir/ir.ts';
+import { openApiDocument } from '../codegen/openapi/index.ts';
+
+/** The app's IR and diagnostics, without codegen (the IR is null when there is an error). */
+export function readApp(appDir: string, options: { tsconfig?: string; typecheck?: boolean } = {}): Pick<CompileResult, 'ir' | 'diagnostics'> {
+  const { ir, diagnostics } = compileApp(path.resolve(appDir), options);
+  return { ir, diagnostics };
+}
+
+/** A short table of the app's routes for `covet routes`. */
+export function routeRows(ir: AppIR): string[][] {
+  return ir.routes.map((r) => [
+    r.method,
+    r.path,
+    r.handler.exportName,
+    `${r.handler.file}:${r.handler.line}`,
+    describeParams(r),
+    String(r.status),
+  ]);
+}
+
+/** `path: id · query: limit, offset · body` */
+function describeParams(route: RouteIR): string {
+  const groups = new Map<string, string[]>();
+  for (const p of route.params) {
+    const list = groups.get(p.kind) ?? [];
+    const label = p.kind === 'body' || p.kind === 'ctx' ? p.name : p.name === p.key ? p.name : `${p.name} (${p.key})`;
+    list.push(label);
+    groups.set(p.kind, list);
+  }
+  return [...groups.entries()].map(([kind, list]) => `${kind}: ${list.join(', ')}`).join(' · ');
+}
+
+/** The app's OpenAPI document; title and version from the app's package.json when it has one. */
+export function openApi(ir: AppIR, appDir: string) {
+  let title = path.basename(path.resolve(appDir));
+  let version = '0.0.0';
+  let description: string | undefined;
+  const pkgFile = path.join(appDir, 'package.json');
+  if (existsSync(pkgFile)) {
+    try {
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string; description?: string };
+      title = pkg.name ?? title;
+      version = pkg.version ?? version;
+      description = pkg.description;
+    } catch {
+      /* an unreadable package.json only loses the title */
+    }
+  }
+  return openApiDocument(ir, { title, version, description });
+}
