@@ -5,6 +5,8 @@
       "sources": [
         "src/addon.c",
         "src/conn.c",
+        "src/head.c",
+        "src/parse.c",
         "src/write.c",
         "src/llhttp/api.c",
         "src/llhttp/http.c",

@@ -166,6 +166,21 @@ typedef struct {
   int error;         /* a covet_error_t set by a callback, or -1 */
 } covet_msg_t;
 
+/* The parse of one read (or of kept input) on one connection: on covet_feed's stack, in
+ * llhttp_t.data while llhttp runs, and in the connection's `parsing` meanwhile (so that closing
+ * it mid-parse detaches its partial from the parse). */
+typedef struct covet_parse_s {
+  covet_conn_t* conn;
+  covet_msg_t* msg;                /* the message being parsed */
+  struct covet_partial_s* into;    /* where it is staged when it began in an earlier read (its
+                                    * partial's buffers); NULL: in staging and meta */
+  uint32_t completed;              /* requests completed by this read */
+  const char* read_start;          /* the bytes being parsed */
+  const char* read_end;
+  const char* head_from;           /* the current head's (or trailer section's) bytes not yet
+                                    * scanned, in this read; NULL: none */
+} covet_parse_t;
+
 /* A request that straddles reads: its parser, and its bytes and record staged so far in buffers
  * of its own. Later reads append to them (capacity grows by half, never past msg.total:
  * amortised O(1) per byte received); the request is copied into staging once, when it
@@ -218,6 +233,7 @@ struct covet_conn_s {
   covet_partial_t* partial; /* NULL when idle between requests */
   covet_parked_t* parked;   /* sorted by seq */
   covet_deferred_t* deferred; /* requests not handed to JavaScript yet, or NULL */
+  covet_parse_t* parsing;   /* the parse in progress on it, or NULL */
   size_t parked_bytes;      /* bytes in parked */
   uint64_t head_start;      /* loop ms when the current head began, 0 when none */
   uint64_t req_start;       /* loop ms when the current request began, 0 when none */
@@ -229,12 +245,26 @@ struct covet_conn_s {
   uint32_t gen;
   uint32_t next_req_seq;   /* seq of the next request (or engine answer) */
   uint32_t next_write_seq; /* seq of the next response to write */
-  uint8_t reading;         /* uv_read_start is on */
-  uint8_t no_more;         /* no further request is read (close requested, error) */
-  uint8_t ending;          /* the last response is out: shut down once written */
-  uint8_t shutdown;        /* uv_shutdown started */
-  uint8_t closing;         /* uv_close started */
+  uint8_t state;           /* a covet_state_t */
+  uint8_t reading;         /* uv_read_start is on (in any state before COVET_CLOSING) */
 };
+
+/* Where a connection's life is at. It only moves forward (covet_conn_reach), so each state
+ * implies the ones before it; only COVET_CLOSING is reached from any of them (an error, a
+ * timeout, the client's reset). */
+typedef enum {
+  COVET_OPEN = 0, /* requests are read, parsed and handed out */
+  COVET_NO_MORE,  /* no further request is read (one asked to close, a parse error, stop()); what
+                   * is owed is still answered, with `connection: close` */
+  COVET_ENDING,   /* the last response is out: the connection shuts down once it is written */
+  COVET_SHUTDOWN, /* uv_shutdown started: lingering, what the client still sends is read and
+                   * dropped until its end, or COVET_ENDING_MS */
+  COVET_CLOSING   /* uv_close started: the slot is free and the key names nothing */
+} covet_state_t;
+
+static inline void covet_conn_reach(covet_conn_t* c, covet_state_t s) {
+  if (c->state < s) c->state = (uint8_t)s;
+}
 
 typedef struct {
   covet_conn_t* conn; /* NULL when free */
@@ -311,11 +341,32 @@ typedef struct {
   uint64_t date_until; /* loop ms */
   char read_buf[COVET_READ_SIZE];
   int read_busy;
+  /* The parser and message of connections without a partial request (one read at a time). */
+  llhttp_t parser;
+  covet_msg_t msg;
 } covet_server_t;
 
 extern covet_server_t* covet_server;
 
-/* ------------------------------------------------------------ conn.c: sockets and parsing */
+/* ------------------------------------------------------------ parse.c: llhttp callbacks into staging */
+
+/* llhttp's settings with Covet's callbacks (made on first use); llhttp_t.data is a covet_parse_t. */
+const llhttp_settings_t* covet_parse_settings(void);
+/* Scans what this read holds of the current head or trailer section (RFC 9112 §2.2, §5.2): 1 when
+ * its empty line was reached, 0 when the bytes end inside it, -1 on a bare LF or obs-fold. */
+int covet_scan_head_part(covet_parse_t* x, const char* end);
+/* Grows a partial's buffer of `*cap` elements of `elem` bytes to hold `need`, by half at least
+ * and not past `limit` (0: none) when that is enough; returns 0, UV_EOVERFLOW or UV_ENOMEM. */
+int covet_partial_grow(void** data, uint32_t* cap, size_t elem, uint64_t need, uint64_t limit);
+/* Counts `n` more body bytes held by a partial (on the server's list of unfinished bodies). */
+void covet_count_body(covet_partial_t* pa, uint32_t n);
+/* Gives a partial's buffers back and takes its body off the list. */
+void covet_partial_release(covet_partial_t* pa);
+/* Puts saved bytes and records (rebased to 0) at the start of staging and meta; returns 0 or
+ * COVET_ERR_NAPI. */
+int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len);
+
+/* ------------------------------------------------------------ conn.c: connections */
 
 /* Binds and listens on host:port (IPv4 or IPv6 literal, or a name resolved
  * synchronously). Returns 0 and the bound port in *port_out, or a libuv error. */
@@ -339,7 +390,7 @@ void covet_conn_maybe_resume(covet_conn_t* conn);
 int covet_conn_full(const covet_conn_t* conn);
 void covet_free_deferred(covet_conn_t* conn);
 
-/* ------------------------------------------------------------ write.c: responses */
+/* ------------------------------------------------------------ write.c: output */
 
 /* Writes bytes in order (corked during the connection's batch); returns 0 or a libuv error. */
 int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
@@ -367,6 +418,19 @@ void covet_update_date(void);
 int covet_buf_reserve(covet_buf_t* b, size_t extra);
 void covet_free_parked(covet_conn_t* conn);
 
+/* ------------------------------------------------------------ head.c: response heads */
+
+/* Bytes of a handler's answer's head besides its prepared headers, at most (status line, server,
+ * date, content-length, connection, keep-alive). */
+#define COVET_HEAD_FIXED 224
+/* Writes a handler's answer's head at `w` (room: COVET_HEAD_FIXED + headers_len): status line,
+ * server and date, the prepared headers, content-length (unless body_len < 0: 204, 304) and the
+ * connection header; returns its end. The date is the one covet_update_date made last. */
+char* covet_head_put(char* w, int status, const char* headers, size_t headers_len, int64_t body_len, int close);
+/* The engine's answer `err` (precomputed on first use) as three buffers: head, date, blank line
+ * and body (`head`: without the body). Returns 0 or UV_ENOMEM. */
+int covet_head_error(covet_error_t err, int head, uv_buf_t out[3]);
+
 /* ------------------------------------------------------------ addon.c: calls into JavaScript */
 
 /* Hands the first `count` records of meta to JavaScript (count <= COVET_SHARE) in one call.
@@ -374,6 +438,10 @@ void covet_free_parked(covet_conn_t* conn);
  * the connection's answers backed up (covet_conn_full) or too many are owed; the caller defers
  * the rest. */
 uint32_t covet_js_batch(covet_conn_t* conn, uint32_t count);
+/* Opens a handle scope for the JavaScript values made from a libuv callback (growing staging
+ * and meta, handing out a batch) until covet_js_leave; returns 0 or COVET_ERR_NAPI. */
+int covet_js_enter(void** scope);
+void covet_js_leave(void* scope);
 /* Tells JavaScript that a connection with responses still owed has closed. */
 void covet_js_closed(double key);
 /* Tells JavaScript that a stopping server has no connection left. */

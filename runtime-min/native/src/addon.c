@@ -1,4 +1,5 @@
-/* The N-API surface: init, listen, send, stop, closeAll, peer, stats; calls into JavaScript. */
+/* The N-API binding, the only file that calls napi_*: init, listen, send, stop, closeAll, peer, stats,
+ * methods, layout; the calls into JavaScript and the JavaScript-owned buffers they need. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,14 @@ int covet_grow_meta(size_t need) {
 }
 
 /* ------------------------------------------------------------ calls into JavaScript */
+
+int covet_js_enter(void** scope) {
+  return napi_open_handle_scope(S->env, (napi_handle_scope*)scope) == napi_ok ? 0 : COVET_ERR_NAPI;
+}
+
+void covet_js_leave(void* scope) {
+  napi_close_handle_scope(S->env, (napi_handle_scope)scope);
+}
 
 /* Calls a JS callback through node's MakeCallback (microtasks run when it returns). When
  * `result` is not NULL, the callback's return value is stored there if it is a uint32 (left

@@ -1,4 +1,5 @@
-/* Listening, accepting, reading and parsing; timeouts; closing. */
+/* Connections: slots, listening, accepting (EMFILE), reads fed to the parser (parse.c), partial and
+ * deferred requests, the turn queue, timeouts, closing. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,500 +11,7 @@
 covet_server_t* covet_server;
 #define S covet_server
 
-static llhttp_settings_t covet_settings;
-static llhttp_t covet_shared_parser; /* parses for connections without a partial request */
-static covet_msg_t covet_shared_msg;
-static covet_msg_t* covet_cur;      /* the message being parsed */
-static uint32_t covet_completed;    /* requests completed by the current read */
 static int covet_reserve_fd = -1;   /* spare descriptor for accepting past EMFILE */
-static const char* covet_read_start; /* the bytes being parsed */
-static const char* covet_head_from;  /* the current head's bytes not yet scanned, in this read; NULL: none */
-static const char* covet_read_end;   /* their end */
-
-#define COVET_CONN(p) ((covet_conn_t*)(p)->data)
-
-/* ------------------------------------------------------------ staging */
-
-/* Where the request being parsed is staged: in staging and meta, or, when it began in an
- * earlier read, in its partial's own buffers (covet_into), so that a read appends only what it
- * brought instead of copying the whole request back and forth. */
-static covet_partial_t* covet_into;
-
-/* Grows a partial's buffer (`size` bytes of `elem` each, `cap` of them) to hold `need`: by half
- * at least (amortised O(1) per append), but never past `limit` (0: none) when that is enough,
- * so a body whose Content-Length is known holds about what it has received. Returns 0,
- * UV_EOVERFLOW (past 2^32 elements) or UV_ENOMEM. */
-static int covet_partial_grow(void** data, uint32_t* cap, size_t elem, uint64_t need, uint64_t limit) {
-  if (need <= *cap) return 0;
-  uint64_t n = (uint64_t)*cap + *cap / 2;
-  if (n < 64) n = 64;
-  if (n < need) n = need;
-  if (limit >= need && n > limit) n = limit;
-  if (n > UINT32_MAX) return UV_EOVERFLOW;
-  void* d = realloc(*data, (size_t)n * elem);
-  if (d == NULL) return UV_ENOMEM;
-  *data = d;
-  *cap = (uint32_t)n;
-  return 0;
-}
-
-/* Appends to the current request's bytes; returns where they went, or NULL (out of memory). */
-static char* covet_stage(const char* at, size_t len) {
-  covet_partial_t* pa = covet_into;
-  char* to;
-  if (pa != NULL) {
-    if (covet_partial_grow((void**)&pa->data, &pa->data_cap, 1, (uint64_t)pa->data_len + len, pa->msg.total) != 0)
-      return NULL;
-    to = pa->data + pa->data_len;
-    pa->data_len += (uint32_t)len;
-  } else {
-    if (S->staging_len + len > S->staging_cap && covet_grow_staging(S->staging_len + len) != 0) return NULL;
-    to = S->staging + S->staging_len;
-    S->staging_len += len;
-  }
-  if (len > 0) memcpy(to, at, len);
-  return to;
-}
-
-/* Appends `n` zero words to the current request's record; returns them, or NULL. */
-static uint32_t* covet_stage_words(uint32_t n) {
-  covet_partial_t* pa = covet_into;
-  uint32_t* to;
-  if (pa != NULL) {
-    if (covet_partial_grow((void**)&pa->meta, &pa->meta_cap, sizeof(uint32_t), (uint64_t)pa->meta_len + n, 0) != 0)
-      return NULL;
-    to = pa->meta + pa->meta_len;
-    pa->meta_len += n;
-  } else {
-    if (S->meta_len + n > S->meta_cap && covet_grow_meta(S->meta_len + n) != 0) return NULL;
-    to = S->meta + S->meta_len;
-    S->meta_len += n;
-  }
-  memset(to, 0, n * sizeof(uint32_t));
-  return to;
-}
-
-/* The current request's bytes, how many are staged so far, and its record. */
-static char* covet_req(void) {
-  return covet_into != NULL ? covet_into->data : S->staging + covet_cur->base;
-}
-
-static uint32_t covet_req_len(void) {
-  return covet_into != NULL ? covet_into->data_len : (uint32_t)(S->staging_len - covet_cur->base);
-}
-
-static uint32_t* covet_rec(void) {
-  return covet_into != NULL ? covet_into->meta : S->meta + covet_cur->rec;
-}
-
-static uint32_t* covet_header_span(void) {
-  return covet_rec() + COVET_R_HEADERS + 4 * (covet_cur->nheaders - 1);
-}
-
-static int covet_fail(covet_error_t err) {
-  covet_cur->error = (int)err;
-  return -1;
-}
-
-static int covet_count_head(size_t len) {
-  covet_cur->head_bytes += (uint32_t)len;
-  return covet_cur->head_bytes >= COVET_MAX_HEAD ? covet_fail(COVET_E_HEADERS_TOO_BIG) : 0;
-}
-
-/* Puts saved bytes and records (a completed partial request or deferred requests, rebased to 0)
- * at the start of staging and meta, growing them when needed; returns 0 or COVET_ERR_NAPI. */
-static int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len) {
-  if ((data_len > S->staging_cap && covet_grow_staging(data_len) != 0) ||
-      (meta_len > S->meta_cap && covet_grow_meta(meta_len) != 0))
-    return COVET_ERR_NAPI;
-  if (data_len > 0) memcpy(S->staging, data, data_len);
-  if (meta_len > 0) memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
-  S->staging_len = data_len;
-  S->meta_len = meta_len;
-  return 0;
-}
-
-/* ------------------------------------------------------------ unfinished bodies */
-
-/* Counts `n` more body bytes held by a partial; the first ones put it on the list (newest). */
-static void covet_count_body(covet_partial_t* pa, uint32_t n) {
-  if (n == 0) return;
-  if (pa->counted == 0) {
-    pa->older = S->bodies_newest;
-    pa->newer = NULL;
-    if (S->bodies_newest != NULL) S->bodies_newest->newer = pa;
-    else S->bodies_oldest = pa;
-    S->bodies_newest = pa;
-  }
-  pa->counted += n;
-  S->body_bytes += n;
-}
-
-/* Gives a partial's buffers back and takes its body off the list. */
-static void covet_partial_release(covet_partial_t* pa) {
-  if (pa->counted > 0) {
-    if (pa->older != NULL) pa->older->newer = pa->newer;
-    else S->bodies_oldest = pa->newer;
-    if (pa->newer != NULL) pa->newer->older = pa->older;
-    else S->bodies_newest = pa->older;
-    pa->older = pa->newer = NULL;
-    S->body_bytes -= pa->counted;
-    pa->counted = 0;
-  }
-  free(pa->data);
-  free(pa->meta);
-  pa->data = NULL;
-  pa->meta = NULL;
-  pa->data_len = pa->data_cap = pa->meta_len = pa->meta_cap = 0;
-}
-
-/* ------------------------------------------------------------ llhttp callbacks */
-
-static int covet_on_message_begin(llhttp_t* p) {
-  covet_conn_t* c = COVET_CONN(p);
-  covet_msg_t* m = covet_cur;
-  memset(m, 0, sizeof *m);
-  m->error = -1;
-  m->started = 1;
-  m->in_head = 1;
-  covet_head_from = NULL;
-  /* A request begins in staging (covet_into is NULL: a partial's request has completed). */
-  m->base = (uint32_t)S->staging_len;
-  m->rec = (uint32_t)S->meta_len;
-  if (covet_stage_words(COVET_R_HEADERS) == NULL) return covet_fail(COVET_E_BAD_REQUEST);
-  uint64_t now = uv_now(S->loop);
-  if (c->head_start == 0) c->head_start = now;
-  c->req_start = now;
-  return 0;
-}
-
-static int covet_on_url(llhttp_t* p, const char* at, size_t len) {
-  (void)p;
-  if (covet_head_from == NULL) covet_head_from = at; /* the method before it is a token llhttp checked */
-  if (covet_count_head(len) != 0) return -1;
-  covet_cur->url_len += (uint32_t)len;
-  return covet_stage(at, len) != NULL ? 0 : covet_fail(COVET_E_BAD_REQUEST);
-}
-
-static int covet_on_header_field(llhttp_t* p, const char* at, size_t len) {
-  (void)p;
-  covet_msg_t* m = covet_cur;
-  if (covet_count_head(len) != 0) return -1;
-  if (!m->in_field) {
-    uint32_t* h = covet_stage_words(4);
-    if (h == NULL) return covet_fail(COVET_E_BAD_REQUEST);
-    h[0] = covet_req_len();
-    m->nheaders++;
-    m->in_field = 1;
-  }
-  char* name = covet_stage(at, len);
-  if (name == NULL) return covet_fail(COVET_E_BAD_REQUEST);
-  for (char* s = name; s < name + len; s++)
-    if (*s >= 'A' && *s <= 'Z') *s += 32;
-  covet_header_span()[1] += (uint32_t)len;
-  return 0;
-}
-
-static int covet_on_header_field_complete(llhttp_t* p) {
-  (void)p;
-  covet_cur->in_field = 0;
-  return 0;
-}
-
-static int covet_on_header_value(llhttp_t* p, const char* at, size_t len) {
-  (void)p;
-  covet_msg_t* m = covet_cur;
-  if (covet_count_head(len) != 0) return -1;
-  if (m->nheaders == 0 || len == 0) return 0; /* an empty value is an empty span after the line */
-  if (!m->in_value) {
-    covet_header_span()[2] = covet_req_len();
-    m->in_value = 1;
-  }
-  if (covet_stage(at, len) == NULL) return covet_fail(COVET_E_BAD_REQUEST);
-  covet_header_span()[3] += (uint32_t)len;
-  return 0;
-}
-
-static int covet_name_is(const char* name, uint32_t len, const char* lit, uint32_t lit_len) {
-  return len == lit_len && memcmp(name, lit, len) == 0;
-}
-
-/* node:http's /(?:^|\W)100-continue(?:$|\W)/i */
-static int covet_is_continue(const char* v, uint32_t len) {
-  static const char token[] = "100-continue";
-  for (uint32_t i = 0; i + 12 <= len; i++) {
-    uint32_t k = 0;
-    while (k < 12) {
-      char ch = v[i + k];
-      if (ch >= 'A' && ch <= 'Z') ch += 32;
-      if (ch != token[k]) break;
-      k++;
-    }
-    if (k < 12) continue;
-#define COVET_WORD(ch) (((ch) >= '0' && (ch) <= '9') || ((ch) >= 'a' && (ch) <= 'z') || ((ch) >= 'A' && (ch) <= 'Z') || (ch) == '_')
-    if ((i == 0 || !COVET_WORD(v[i - 1])) && (i + 12 == len || !COVET_WORD(v[i + 12]))) return 1;
-  }
-  return 0;
-}
-
-static int covet_on_header_value_complete(llhttp_t* p) {
-  (void)p;
-  covet_msg_t* m = covet_cur;
-  if (m->nheaders == 0) return 0;
-  uint32_t* h = covet_header_span();
-  if (!m->in_value) h[2] = covet_req_len();
-  m->in_value = 0;
-  const char* base = covet_req();
-  while (h[3] > 0 && (base[h[2] + h[3] - 1] == ' ' || base[h[2] + h[3] - 1] == '\t')) h[3]--;
-  const char* name = base + h[0];
-  if (!m->in_head) {
-    /* A trailer field: not handed out (see on_message_complete). An empty name is refused as in
-     * the head, and so is Content-Length (RFC 9110 §6.5.1: a framing field may not be a trailer;
-     * node's llhttp 9 refuses it there, llhttp 8 does not). */
-    return h[1] == 0 || covet_name_is(name, h[1], "content-length", 14) ? covet_fail(COVET_E_BAD_REQUEST) : 0;
-  }
-  switch (h[1]) {
-    case 0: /* `: value` — llhttp 8 reports an empty name */
-      return covet_fail(COVET_E_BAD_REQUEST);
-    case 4:
-      if (covet_name_is(name, h[1], "host", 4)) {
-        m->hosts++;
-        m->host_off = h[2];
-        m->host_len = h[3];
-      }
-      break;
-    case 6:
-      if (covet_name_is(name, h[1], "expect", 6) && m->expect == 0) m->expect = covet_is_continue(base + h[2], h[3]) ? 1 : 2;
-      break;
-    case 14:
-      if (covet_name_is(name, h[1], "content-length", 14)) m->has_body = 1;
-      break;
-    case 17:
-      if (covet_name_is(name, h[1], "transfer-encoding", 17)) m->has_body = m->has_te = 1;
-      break;
-  }
-  return 0;
-}
-
-/* RFC 9112 §2.2 and §5.2 on the raw bytes of a request head, where llhttp 8 is lenient: every line
- * ends in CRLF (a bare LF is 400) and no line begins with a space or a tab (obs-fold is 400, on every
- * header: a folded Transfer-Encoding or Content-Length would frame the body differently from a proxy
- * that unfolds it). Scans [s, e), where `prev1` and `prev2` are the two bytes before `s` (from the
- * previous read when `s` starts one), up to the empty line that ends the head. Returns 1 when that
- * line was reached, 0 when the bytes end inside the head, -1 on a bare LF or a folded line. */
-static int covet_scan_head(const char* s, const char* e, char prev2, char prev1) {
-  if (s < e && prev1 == '\n' && (*s == ' ' || *s == '\t')) return -1;
-  for (const char* p = s; p < e;) {
-    const char* lf = memchr(p, '\n', (size_t)(e - p));
-    if (lf == NULL) return 0;
-    size_t at = (size_t)(lf - s);
-    char before = at >= 1 ? lf[-1] : prev1;
-    if (before != '\r') return -1;
-    char line_start = at >= 2 ? lf[-2] : at == 1 ? prev1 : prev2;
-    if (line_start == '\n') return 1; /* an empty line: the head ends here */
-    if (lf + 1 < e && (lf[1] == ' ' || lf[1] == '\t')) return -1;
-    p = lf + 1;
-  }
-  return 0;
-}
-
-/* Scans what this read holds of the current head (or trailer section), from covet_head_from to `end`. */
-static int covet_scan_head_part(const char* end) {
-  const char* from = covet_head_from;
-  covet_head_from = NULL;
-  if (from == NULL || from >= end) return 0;
-  char prev1 = from > covet_read_start ? from[-1] : covet_cur->last_byte;
-  char prev2 = from - 1 > covet_read_start ? from[-2] : from > covet_read_start ? covet_cur->last_byte : covet_cur->last_byte2;
-  return covet_scan_head(from, end, prev2, prev1);
-}
-
-/* Classes of the bytes of a Host value (RFC 3986 §3.2.2): 1 for unreserved and sub-delims, 2 for
- * '%' (then two hex digits), 3 for ':' (then the port), 0 for anything else. */
-static uint8_t covet_host_chars[256];
-
-static void covet_host_chars_init(void) {
-  for (int ch = 1; ch < 256; ch++)
-    covet_host_chars[ch] = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                           strchr("-._~!$&'()*+,;=", ch) != NULL;
-  covet_host_chars['%'] = 2;
-  covet_host_chars[':'] = 3;
-}
-
-static int covet_is_hex(unsigned char ch) {
-  return (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'f');
-}
-
-/* Four dec-octets, 0 to 255 without leading zeros, separated by dots: all of [s, s + n). */
-static int covet_ipv4_ok(const unsigned char* s, uint32_t n) {
-  uint32_t i = 0;
-  for (int octet = 0; octet < 4; octet++) {
-    if (octet > 0 && (i >= n || s[i++] != '.')) return 0;
-    uint32_t start = i, v = 0;
-    while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3) v = v * 10 + (uint32_t)(s[i++] - '0');
-    if (i == start || v > 255 || (i - start > 1 && s[start] == '0')) return 0;
-  }
-  return i == n;
-}
-
-/* RFC 3986's IPv6address: eight groups of 1 to 4 hex digits separated by ':', one '::' standing
- * for one or more groups of zeros (then at most seven are written), the last two groups possibly
- * written as an IPv4 address. No zone identifier. All of [s, s + n). */
-static int covet_ipv6_ok(const unsigned char* s, uint32_t n) {
-  uint32_t i = 0, groups = 0;
-  int gap = 0;
-  if (n >= 2 && s[0] == ':' && s[1] == ':') {
-    gap = 1;
-    i = 2;
-  }
-  while (i < n) {
-    uint32_t start = i;
-    while (i < n && covet_is_hex(s[i]) && i - start < 4) i++;
-    if (i < n && s[i] == '.') { /* the IPv4 form: the last piece */
-      if (!covet_ipv4_ok(s + start, n - start)) return 0;
-      groups += 2;
-      break;
-    }
-    if (i == start) return 0;
-    groups++;
-    if (i == n) break;
-    if (s[i++] != ':' || i == n) return 0; /* a fifth digit, another byte, or a trailing ':' */
-    if (s[i] == ':') {
-      if (gap) return 0;
-      gap = 1;
-      i++;
-    }
-  }
-  return gap ? groups <= 7 : groups == 8;
-}
-
-/* What is between the brackets of an IP-literal: IPv6address, or IPvFuture
- * ("v" 1*HEXDIG "." 1*( unreserved / sub-delims / ":" )). */
-static int covet_ip_literal_ok(const unsigned char* s, uint32_t n) {
-  if (n == 0 || (s[0] | 32) != 'v') return covet_ipv6_ok(s, n);
-  uint32_t i = 1;
-  while (i < n && covet_is_hex(s[i])) i++;
-  if (i == 1 || i >= n || s[i] != '.' || i + 1 == n) return 0;
-  for (i++; i < n; i++)
-    if (covet_host_chars[s[i]] != 1 && s[i] != ':') return 0;
-  return 1;
-}
-
-/* Host = uri-host [":" port] (RFC 9112 §3.2, RFC 3986 §3.2.2): an IP-literal in brackets, or a
- * reg-name (an IPv4 address is one) of unreserved characters, sub-delims and %HH; the port is
- * digits, possibly none. An empty value is valid (a target without authority). The same rule as
- * isValidHost in runtime-min/http-syntax.ts; cases/host.md holds both engines to it. Returns 1
- * when `v` is one. */
-static int covet_host_ok(const unsigned char* v, uint32_t len) {
-  uint32_t i = 0;
-  if (len > 0 && v[0] == '[') {
-    const unsigned char* close = memchr(v, ']', len);
-    if (close == NULL || !covet_ip_literal_ok(v + 1, (uint32_t)(close - v - 1))) return 0;
-    i = (uint32_t)(close - v) + 1;
-  } else {
-    for (;;) {
-      while (i < len && covet_host_chars[v[i]] == 1) i++;
-      if (i == len || covet_host_chars[v[i]] != 2) break;
-      if (i + 2 >= len || !covet_is_hex(v[i + 1]) || !covet_is_hex(v[i + 2])) return 0;
-      i += 3;
-    }
-  }
-  if (i == len) return 1;
-  if (v[i] != ':') return 0;
-  for (i++; i < len; i++)
-    if (v[i] < '0' || v[i] > '9') return 0;
-  return 1;
-}
-
-static int covet_on_headers_complete(llhttp_t* p) {
-  covet_conn_t* c = COVET_CONN(p);
-  covet_msg_t* m = covet_cur;
-  c->head_start = 0;
-  m->head_headers = m->nheaders;
-  m->body_off = covet_req_len();
-  m->in_head = 0;
-  /* The head's last bytes are in this read: its empty line is what made llhttp call here. */
-  if (covet_scan_head_part(covet_read_end) != 1) return covet_fail(COVET_E_BAD_REQUEST);
-  /* The node engine's order: another expectation (HTTP/1.1 only), then its refusals, then 413. */
-  if (m->expect == 2 && p->http_major == 1 && p->http_minor == 1) return covet_fail(COVET_E_EXPECTATION);
-  if (p->http_major != 1) return covet_fail(COVET_E_VERSION);
-  if (m->url_len > COVET_MAX_URL) return covet_fail(COVET_E_URI_TOO_LONG);
-  if (p->http_minor == 1 && m->hosts != 1) return covet_fail(m->hosts == 0 ? COVET_E_NO_HOST : COVET_E_TWO_HOSTS);
-  if (m->hosts == 1 && !covet_host_ok((const unsigned char*)covet_req() + m->host_off, m->host_len))
-    return covet_fail(COVET_E_BAD_HOST);
-  if (p->http_minor == 0 && m->has_te) return covet_fail(COVET_E_TE_HTTP10);
-  if (m->has_body) {
-    if (!m->has_te && p->content_length > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
-    if (!m->has_te && m->body_off + p->content_length <= UINT32_MAX) m->total = m->body_off + (uint32_t)p->content_length;
-    if (m->expect == 1 && p->http_minor == 1) covet_write_continue(c);
-  }
-  return 0;
-}
-
-/* The last chunk's size line is parsed: its trailer section follows, held to the head's rule
- * (covet_scan_head). llhttp tells a callback no position, so the parser pauses here and
- * covet_feed starts the scan where it stopped (the trailer section's first byte). */
-static int covet_on_chunk_header(llhttp_t* p) {
-  if (p->content_length != 0) return 0;
-  covet_cur->in_trailer = 1;
-  return HPE_PAUSED;
-}
-
-static int covet_on_body(llhttp_t* p, const char* at, size_t len) {
-  (void)p;
-  covet_msg_t* m = covet_cur;
-  if ((uint64_t)m->body_len + len > S->max_body) return covet_fail(COVET_E_TOO_LARGE);
-  m->body_len += (uint32_t)len;
-  if (covet_stage(at, len) == NULL) return covet_fail(COVET_E_TOO_LARGE);
-  if (covet_into != NULL) covet_count_body(covet_into, (uint32_t)len);
-  return 0;
-}
-
-static int covet_on_message_complete(llhttp_t* p) {
-  covet_conn_t* c = COVET_CONN(p);
-  covet_msg_t* m = covet_cur;
-  /* A trailer section's last bytes are in this read, as a head's are at on_headers_complete. */
-  if (m->in_trailer && covet_scan_head_part(covet_read_end) != 1) return covet_fail(COVET_E_BAD_REQUEST);
-  if (covet_into != NULL) {
-    /* Begun in an earlier read: copied into staging now, once (it is the read's first request,
-     * so staging is empty), and its partial's buffers are given back. */
-    covet_partial_t* pa = covet_into;
-    if (covet_restore_staged(pa->data, pa->data_len, pa->meta, pa->meta_len) != 0) return covet_fail(COVET_E_BAD_REQUEST);
-    covet_partial_release(pa);
-    covet_into = NULL;
-  }
-  uint32_t* r = S->meta + m->rec;
-  /* Trailer fields are not headers (RFC 9110 §6.5.2; node:http keeps them apart too): their
-   * spans are dropped from the record (their bytes stay in staging, after the body). */
-  m->nheaders = m->head_headers;
-  S->meta_len = m->rec + COVET_R_HEADERS + 4 * m->nheaders;
-  int keep_alive = llhttp_should_keep_alive(p);
-  uint32_t flags = p->method;
-  if (p->method == HTTP_HEAD) flags |= COVET_F_HEAD;
-  if (m->has_body) flags |= COVET_F_HAS_BODY;
-  /* CONNECT is not tunnelled: answer it like any request, then close. */
-  if (!keep_alive || p->method == HTTP_CONNECT) flags |= COVET_F_CLOSE;
-  /* node:http's rule: a client that expected 100 Continue and gets a final answer without one
-   * (its request announced no body) may still send one; the connection is not reused. */
-  if (m->expect == 1 && p->http_minor == 1 && !m->has_body) flags |= COVET_F_CLOSE;
-  r[COVET_R_WORDS] = COVET_R_HEADERS + 4 * m->nheaders;
-  r[COVET_R_BASE] = m->base;
-  r[COVET_R_SIZE] = (uint32_t)(S->staging_len - m->base);
-  r[COVET_R_SEQ] = c->next_req_seq++;
-  r[COVET_R_FLAGS] = flags;
-  r[COVET_R_URL_LEN] = m->url_len;
-  r[COVET_R_BODY_OFF] = m->has_body ? m->body_off : 0;
-  r[COVET_R_BODY_LEN] = m->body_len;
-  r[COVET_R_NHEADERS] = m->nheaders;
-  covet_completed++;
-  m->started = 0;
-  c->req_start = 0;
-  if (flags & COVET_F_CLOSE) {
-    c->no_more = 1;
-    return HPE_PAUSED;
-  }
-  /* The connection's share of this turn: the input after it waits (covet_feed). */
-  return covet_completed >= COVET_SHARE ? HPE_PAUSED : 0;
-}
 
 /* ------------------------------------------------------------ connections */
 
@@ -559,7 +67,7 @@ covet_conn_t* covet_conn_from_key(double key) {
 
 static void covet_free_partial(covet_conn_t* c) {
   if (c->partial == NULL) return;
-  if (covet_into == c->partial) covet_into = NULL;
+  if (c->parsing != NULL && c->parsing->into == c->partial) c->parsing->into = NULL;
   covet_partial_release(c->partial);
   free(c->partial);
   c->partial = NULL;
@@ -613,12 +121,8 @@ static void covet_on_conn_closed(uv_handle_t* h) {
   free(h);
 }
 
-void covet_conn_close(covet_conn_t* c) {
-  if (c->closing) return;
-  c->closing = 1;
-  uint32_t owed = c->next_req_seq - c->next_write_seq;
-  double key = covet_conn_key(c);
-  /* Unlink: the slot's generation moves on, so the key no longer names anything. */
+/* Unlinks a connection: its slot's generation moves on, so its key no longer names anything. */
+static void covet_conn_forget(covet_conn_t* c) {
   covet_slot_t* s = &S->slots[c->slot];
   s->conn = NULL;
   s->gen = (s->gen + 1) & ((1u << 28) - 1);
@@ -628,6 +132,14 @@ void covet_conn_close(covet_conn_t* c) {
   else S->conns = c->next;
   if (c->next) c->next->prev = c->prev;
   S->nconns--;
+}
+
+void covet_conn_close(covet_conn_t* c) {
+  if (c->state == COVET_CLOSING) return;
+  c->state = COVET_CLOSING;
+  uint32_t owed = c->next_req_seq - c->next_write_seq;
+  double key = covet_conn_key(c);
+  covet_conn_forget(c);
   if (S->cork_conn == c) S->cork_conn = NULL;
   covet_free_partial(c);
   covet_free_parked(c);
@@ -668,12 +180,12 @@ static int covet_conn_backed_up(const covet_conn_t* c) {
 static int covet_deferred_ready(const covet_conn_t* c);
 
 void covet_conn_maybe_resume(covet_conn_t* c) {
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   if (c->deferred != NULL) {
     if (covet_deferred_ready(c)) covet_turn_push(c->deferred);
     return;
   }
-  if (c->reading || c->no_more || c->ending || covet_conn_backed_up(c)) return;
+  if (c->reading || c->state >= COVET_NO_MORE || covet_conn_backed_up(c)) return;
   if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) != 0) return;
   c->reading = 1;
   /* A request cut by the pause gets its whole headers/request timeout again from now. */
@@ -692,8 +204,7 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
   covet_free_parked(c);
   covet_free_deferred(c);
   c->head_start = c->req_start = 0;
-  c->no_more = 1;
-  c->ending = 1;
+  covet_conn_reach(c, COVET_ENDING);
   c->idle_since = uv_now(S->loop);
   if (owed) {
     c->next_write_seq = c->next_req_seq; /* nothing owed is written any more */
@@ -707,7 +218,7 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
  * `head`: as covet_respond_error's. */
 static void covet_conn_refuse(covet_conn_t* c, covet_error_t err, int head) {
   covet_free_partial(c);
-  c->no_more = 1;
+  covet_conn_reach(c, COVET_NO_MORE);
   c->head_start = c->req_start = 0;
   covet_respond_error(c, err, head);
   covet_conn_end_if_done(c);
@@ -722,17 +233,15 @@ static void covet_limit_body_memory(void) {
   }
 }
 
-static covet_error_t covet_error_of(llhttp_errno_t err) {
-  if (covet_cur->error >= 0) return (covet_error_t)covet_cur->error;
-  (void)err;
-  return COVET_E_BAD_REQUEST;
+static covet_error_t covet_error_of(const covet_msg_t* m) {
+  return m->error >= 0 ? (covet_error_t)m->error : COVET_E_BAD_REQUEST;
 }
 
 /* A request begun by this read is unfinished: its bytes and record (from `bytes` and `rec` on in
  * staging and meta) move to the connection's partial, its parser too unless it is already the
  * partial's (the partial's earlier request completed in this read). Returns 0, UV_ENOMEM or
  * UV_EOVERFLOW. */
-static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, size_t bytes, size_t rec) {
+static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, const covet_msg_t* m, size_t bytes, size_t rec) {
   covet_partial_t* pa = c->partial;
   if (pa == NULL) {
     pa = calloc(1, sizeof *pa);
@@ -740,7 +249,7 @@ static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, size_t bytes, size_t
     c->partial = pa;
     pa->conn = c;
     pa->parser = *p;
-    pa->msg = *covet_cur;
+    pa->msg = *m;
   } else {
     covet_partial_release(pa); /* already given back when its earlier request completed */
   }
@@ -830,7 +339,7 @@ static void covet_drop_input(covet_conn_t* c) {
 static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size_t done_meta) {
   S->control[0] = 0;
   uint32_t taken = covet_js_batch(c, count);
-  if (taken >= count || c->closing || c->ending) return;
+  if (taken >= count || c->state >= COVET_ENDING) return;
   size_t rec = 0;
   for (uint32_t i = 0; i < taken; i++) rec += S->meta[rec + COVET_R_WORDS];
   if (covet_defer(c, rec, done_meta, done_bytes, count - taken) != 0) covet_conn_close(c);
@@ -841,67 +350,65 @@ static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size
  * completed (the parser pauses there); the input after them is kept for the next turns, so a
  * read of ~1,400 pipelined requests costs this turn only the parsing of its share. */
 static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp_t* resume) {
-  napi_env env = S->env;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  void* scope; /* growing staging and meta, and the batch, make JavaScript values */
+  if (covet_js_enter(&scope) != 0) return;
   S->staging_len = 0;
   S->meta_len = 0;
   S->cork_conn = c;
   S->cork.len = 0;
-  covet_completed = 0;
 
+  const char* end = at + len;
+  const char* rest = end; /* the input not parsed: [rest, end) */
+  covet_parse_t x = {.conn = c, .read_start = at, .read_end = end};
   llhttp_t* p;
   covet_partial_t* pa = c->partial;
   if (pa != NULL) {
     /* The request begun by an earlier read goes on in its partial's buffers. */
     p = &pa->parser;
-    covet_cur = &pa->msg;
-    covet_into = pa;
+    x.msg = &pa->msg;
+    x.into = pa;
   } else {
-    p = &covet_shared_parser;
+    p = &S->parser;
     if (resume != NULL) *p = *resume;
-    else llhttp_init(p, HTTP_REQUEST, &covet_settings);
-    covet_cur = &covet_shared_msg;
-    covet_cur->started = 0;
+    else llhttp_init(p, HTTP_REQUEST, covet_parse_settings());
+    x.msg = &S->msg;
+    x.msg->started = 0;
   }
-  p->data = c;
-
-  const char* end = at + len;
-  const char* rest = end; /* the input not parsed: [rest, end) */
-  covet_read_start = at;
-  covet_read_end = end;
-  covet_head_from = covet_cur->started && (covet_cur->in_head || covet_cur->in_trailer) ? at : NULL;
+  covet_msg_t* m = x.msg;
+  p->data = &x;
+  c->parsing = &x;
+  x.head_from = m->started && (m->in_head || m->in_trailer) ? at : NULL;
   llhttp_errno_t err = llhttp_execute(p, at, len);
   while (err != HPE_OK) {
     const char* pos = llhttp_get_error_pos(p);
     if (err == HPE_PAUSED_UPGRADE) {
       /* An Upgrade request is answered as a plain request (there is no upgrade handler); keep parsing. */
       llhttp_resume_after_upgrade(p);
-    } else if (err == HPE_PAUSED && covet_cur->started && covet_cur->in_trailer) {
+    } else if (err == HPE_PAUSED && m->started && m->in_trailer) {
       /* Paused by on_chunk_header (a share's pause comes after its request completed): the
        * trailer section begins at pos. */
       llhttp_resume(p);
-      covet_head_from = pos;
+      x.head_from = pos;
     } else {
       break;
     }
     err = pos != NULL && pos < end ? llhttp_execute(p, pos, (size_t)(end - pos)) : HPE_OK;
   }
   /* A head or trailer section still arriving: scan what this read brought of it. */
-  if (err == HPE_OK && covet_cur->started && (covet_cur->in_head || covet_cur->in_trailer) && covet_scan_head_part(end) != 0) {
-    covet_cur->error = COVET_E_BAD_REQUEST;
+  if (err == HPE_OK && m->started && (m->in_head || m->in_trailer) && covet_scan_head_part(&x, end) != 0) {
+    m->error = COVET_E_BAD_REQUEST;
     err = HPE_USER;
   }
   if (err == HPE_PAUSED) {
-    if (!c->no_more) { /* its share is parsed: the rest waits */
+    if (c->state < COVET_NO_MORE) { /* its share is parsed: the rest waits */
       rest = llhttp_get_error_pos(p);
       llhttp_resume(p);
     } /* else a request that closes the connection: what follows it is not read */
   } else if (err != HPE_OK) {
-    covet_error_t e = covet_error_of(err);
-    int head = covet_cur->started && !covet_cur->in_head && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
-    covet_cur->started = 0;
-    c->no_more = 1;
+    covet_error_t e = covet_error_of(m);
+    int head = m->started && !m->in_head && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
+    m->started = 0;
+    covet_conn_reach(c, COVET_NO_MORE);
     c->head_start = c->req_start = 0;
     covet_respond_error(c, e, head);
   }
@@ -909,44 +416,45 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
 
   /* Where the completed requests' bytes and records end in staging (an unfinished request begun
    * by this read follows them; one begun earlier is still in its partial). */
-  int began_here = covet_cur->started && covet_into == NULL;
-  size_t done_bytes = began_here ? covet_cur->base : S->staging_len;
-  size_t done_meta = began_here ? covet_cur->rec : S->meta_len;
-  covet_into = NULL;
-  if (covet_cur->started && !c->no_more) {
+  int began_here = m->started && x.into == NULL;
+  size_t done_bytes = began_here ? m->base : S->staging_len;
+  size_t done_meta = began_here ? m->rec : S->meta_len;
+  c->parsing = NULL; /* the parse is over: what follows works on the connection */
+  if (m->started && c->state < COVET_NO_MORE) {
     /* Keep the unfinished request (parser and bytes) until the next read. */
-    if (began_here && covet_keep_partial(c, p, done_bytes, done_meta) != 0) goto fail;
-    covet_msg_t* m = &c->partial->msg;
-    m->last_byte2 = len >= 2 ? end[-2] : m->last_byte;
-    m->last_byte = end[-1];
+    if (began_here && covet_keep_partial(c, p, m, done_bytes, done_meta) != 0) goto fail;
+    covet_msg_t* kept = &c->partial->msg;
+    kept->last_byte2 = len >= 2 ? end[-2] : kept->last_byte;
+    kept->last_byte = end[-1];
   } else {
     covet_free_partial(c);
   }
   if (rest == end && resume != NULL) covet_drop_input(c); /* the kept input is all parsed */
 
-  if (covet_completed > 0) {
+  if (x.completed > 0) {
     if (resume == NULL && rest < end && S->read_ns >= COVET_TURN_NS) {
       /* A read with more than its share, when such reads have had their time in this turn:
        * even its first share waits for the check, so that a burst of them (hundreds of clients
        * that pipeline, all at once) cannot hold up the reads of the others, which go first. */
-      if (covet_defer(c, 0, done_meta, done_bytes, covet_completed) != 0) goto fail;
+      if (covet_defer(c, 0, done_meta, done_bytes, x.completed) != 0) goto fail;
     } else if (resume == NULL && rest < end) {
       uint64_t t0 = uv_hrtime();
-      covet_batch(c, covet_completed, done_bytes, done_meta);
+      covet_batch(c, x.completed, done_bytes, done_meta);
       S->read_ns += uv_hrtime() - t0;
       uv_check_start(S->check, covet_on_check); /* which starts the next turn's count */
     } else {
-      covet_batch(c, covet_completed, done_bytes, done_meta);
+      covet_batch(c, x.completed, done_bytes, done_meta);
     }
   }
   covet_uncork();
-  napi_close_handle_scope(env, scope);
-  covet_limit_body_memory(); /* the callers look at c->closing */
+  covet_js_leave(scope);
+  covet_limit_body_memory(); /* the callers look at whether c is closing */
   return;
 
 fail:
+  c->parsing = NULL;
   S->cork_conn = NULL;
-  napi_close_handle_scope(env, scope);
+  covet_js_leave(scope);
   covet_conn_close(c);
 }
 
@@ -959,23 +467,22 @@ static uint32_t covet_owed_taken(const covet_conn_t* c) {
 
 /* A connection with deferred requests that may be handed more now. */
 static int covet_deferred_ready(const covet_conn_t* c) {
-  return !c->closing && !covet_conn_full(c) && covet_owed_taken(c) < COVET_MAX_OWED;
+  return c->state != COVET_CLOSING && !covet_conn_full(c) && covet_owed_taken(c) < COVET_MAX_OWED;
 }
 
 /* Hands out parsed requests that were deferred, as if just read: up to a share of them go back
  * into staging and meta (each is copied out once, however many turns it waits). */
 static void covet_hand_out_parsed(covet_conn_t* c) {
-  napi_env env = S->env;
   covet_deferred_t* d = c->deferred;
   uint32_t n = d->count < COVET_SHARE ? d->count : COVET_SHARE;
   uint32_t end = d->rec;
   for (uint32_t i = 0; i < n; i++) end += d->meta[end + COVET_R_WORDS];
   uint32_t from = d->meta[d->rec + COVET_R_BASE];
   uint32_t to = end < d->meta_len ? d->meta[end + COVET_R_BASE] : d->data_len;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  void* scope;
+  if (covet_js_enter(&scope) != 0) return;
   if (covet_restore_staged(d->data + from, to - from, d->meta + d->rec, end - d->rec) != 0) {
-    napi_close_handle_scope(env, scope);
+    covet_js_leave(scope);
     covet_conn_close(c);
     return;
   }
@@ -985,8 +492,8 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
   S->control[0] = 0;
   uint32_t taken = covet_js_batch(c, n);
   covet_uncork();
-  napi_close_handle_scope(env, scope);
-  if (c->closing || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
+  covet_js_leave(scope);
+  if (c->state == COVET_CLOSING || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
   if (taken < d->count) {
     for (uint32_t i = 0; i < taken; i++) d->rec += d->meta[d->rec + COVET_R_WORDS];
     d->count -= taken;
@@ -1005,7 +512,7 @@ static void covet_dispatch_deferred(covet_conn_t* c) {
   d->turn = S->turn;
   if (d->count > 0) covet_hand_out_parsed(c);
   else covet_feed(c, d->input + d->input_at, d->input_len - d->input_at, &d->parser);
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   covet_deferred_trim(c);
   covet_conn_end_if_done(c);
   covet_conn_maybe_resume(c); /* its next share in the next turn, or reading again */
@@ -1046,10 +553,10 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
     else covet_conn_close(c);
     return;
   }
-  if (nread == 0 || c->no_more || c->closing) return;
+  if (nread == 0 || c->state >= COVET_NO_MORE) return;
   c->idle_since = uv_now(S->loop);
   covet_feed(c, buf->base, (size_t)nread, NULL);
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   covet_deferred_trim(c);
   covet_conn_end_if_done(c);
   if (covet_conn_backed_up(c)) covet_stop_reading(c);
@@ -1075,7 +582,11 @@ static void covet_on_connection(uv_stream_t* server, int status) {
   }
   covet_conn_t* c = covet_conn_new();
   if (c == NULL) return;
-  uv_tcp_init(S->loop, &c->tcp);
+  if (uv_tcp_init(S->loop, &c->tcp) != 0) { /* not a handle yet: nothing for uv_close */
+    covet_conn_forget(c);
+    free(c);
+    return;
+  }
   if (uv_accept(server, (uv_stream_t*)&c->tcp) != 0) {
     covet_conn_close(c);
     return;
@@ -1109,13 +620,13 @@ static void covet_on_tick(uv_timer_t* t) {
       covet_conn_close(c);
       continue;
     }
-    if (c->ending || c->shutdown) {
+    if (c->state >= COVET_ENDING) {
       if (now - c->idle_since >= COVET_ENDING_MS) covet_conn_close(c);
       continue;
     }
     /* Not reading (the client has not read its answers): its request clocks are stopped,
      * and restart when reading resumes. */
-    if (c->no_more || !c->reading) continue;
+    if (c->state >= COVET_NO_MORE || !c->reading) continue;
     int late_head = c->head_start != 0 && now - c->head_start >= S->headers_timeout;
     int late_request = c->req_start != 0 && now - c->req_start >= S->request_timeout;
     if (late_head || late_request) {
@@ -1133,20 +644,6 @@ static void covet_on_handle_freed(uv_handle_t* h) {
 }
 
 int covet_listen(const char* host, int port, int backlog, int reuseport, int* port_out) {
-  if (covet_settings.on_message_begin == NULL) {
-    llhttp_settings_init(&covet_settings);
-    covet_settings.on_message_begin = covet_on_message_begin;
-    covet_settings.on_url = covet_on_url;
-    covet_settings.on_header_field = covet_on_header_field;
-    covet_settings.on_header_field_complete = covet_on_header_field_complete;
-    covet_settings.on_header_value = covet_on_header_value;
-    covet_settings.on_header_value_complete = covet_on_header_value_complete;
-    covet_settings.on_headers_complete = covet_on_headers_complete;
-    covet_settings.on_chunk_header = covet_on_chunk_header;
-    covet_settings.on_body = covet_on_body;
-    covet_settings.on_message_complete = covet_on_message_complete;
-    covet_host_chars_init();
-  }
   if (covet_reserve_fd < 0) covet_reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   struct sockaddr_storage addr;
   int err = uv_ip4_addr(host, port, (struct sockaddr_in*)&addr);
@@ -1187,17 +684,29 @@ int covet_listen(const char* host, int port, int backlog, int reuseport, int* po
   *port_out = ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in*)&bound)->sin_port
                                                : ((struct sockaddr_in6*)&bound)->sin6_port);
   S->listener = tcp;
+  /* The loop's helpers, made once per process (a failed listen may be retried). */
   if (S->check == NULL) {
-    S->check = malloc(sizeof *S->check);
-    S->idle = malloc(sizeof *S->idle);
-    if (S->check == NULL || S->idle == NULL) return UV_ENOMEM;
-    uv_check_init(S->loop, S->check);
-    uv_idle_init(S->loop, S->idle);
-    uv_unref((uv_handle_t*)S->check);
-    uv_unref((uv_handle_t*)S->idle);
+    uv_check_t* check = malloc(sizeof *check);
+    uv_idle_t* idle = malloc(sizeof *idle);
+    if (check == NULL || idle == NULL) {
+      free(check);
+      free(idle);
+      covet_stop();
+      return UV_ENOMEM;
+    }
+    uv_check_init(S->loop, check);
+    uv_idle_init(S->loop, idle);
+    uv_unref((uv_handle_t*)check);
+    uv_unref((uv_handle_t*)idle);
+    S->check = check;
+    S->idle = idle;
   }
   if (S->timer == NULL) {
     S->timer = malloc(sizeof *S->timer);
+    if (S->timer == NULL) {
+      covet_stop();
+      return UV_ENOMEM;
+    }
     uv_timer_init(S->loop, S->timer);
     uint64_t shortest = S->headers_timeout < S->send_timeout ? S->headers_timeout : S->send_timeout;
     uint64_t every = shortest / 4;
@@ -1225,7 +734,7 @@ uint32_t covet_stop(void) {
     covet_drop_input(c);
     covet_deferred_trim(c);
     if (c->next_req_seq == c->next_write_seq && c->queued == 0 && c->deferred == NULL) covet_conn_close(c);
-    else c->no_more = 1;
+    else covet_conn_reach(c, COVET_NO_MORE);
   }
   S->stopping = 1;
   return S->nconns;

@@ -1,12 +1,9 @@
-/* Responses: building, ordering, corking, writing; the engine's own answers; the Date header. */
-#include <stdio.h>
+/* Output: responses in request order (parking the early ones), corking a batch's writes,
+ * uv_try_write then uv_write, shutdown; heads come from head.c. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
-#include <time.h>
 
 #include "covet.h"
-#include "status.h"
 
 #define S covet_server
 
@@ -16,46 +13,7 @@ typedef struct {
   char data[];
 } covet_write_req_t;
 
-/* ------------------------------------------------------------ the engine's answers */
-
-static const struct {
-  int status;
-  const char* detail;
-} covet_errors[COVET_E_COUNT] = {
-    [COVET_E_BAD_REQUEST] = {400, "Bad Request"},
-    [COVET_E_NO_HOST] = {400, "Bad Request: missing Host header"},
-    [COVET_E_TWO_HOSTS] = {400, "Bad Request: more than one Host header"},
-    [COVET_E_BAD_HOST] = {400, "Bad Request: invalid Host header"},
-    [COVET_E_TE_HTTP10] = {400, "Bad Request: Transfer-Encoding in an HTTP/1.0 request"},
-    [COVET_E_TIMEOUT] = {408, "Request Timeout"},
-    [COVET_E_TOO_LARGE] = {413, "Payload Too Large"},
-    [COVET_E_URI_TOO_LONG] = {414, "URI Too Long"},
-    [COVET_E_EXPECTATION] = {417, "Expectation Failed"},
-    [COVET_E_HEADERS_TOO_BIG] = {431, "Request Header Fields Too Large"},
-    [COVET_E_UNAVAILABLE] = {503, "Service Unavailable"},
-    [COVET_E_VERSION] = {505, "HTTP Version Not Supported"},
-};
-
-/* Precomputed on first use: everything before the date, and everything after it. */
-static char* covet_error_head[COVET_E_COUNT];
-static char* covet_error_tail[COVET_E_COUNT];
-
-static void covet_errors_init(void) {
-  for (int i = 0; i < COVET_E_COUNT; i++) {
-    char body[160];
-    int blen = snprintf(body, sizeof body, "{\"detail\":\"%s\"}", covet_errors[i].detail);
-    char head[256];
-    snprintf(head, sizeof head,
-             "%sserver: covet\r\ncontent-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\ndate: ",
-             covet_status_lines[covet_errors[i].status], blen);
-    char tail[200];
-    snprintf(tail, sizeof tail, "\r\n\r\n%s", body);
-    covet_error_head[i] = strdup(head);
-    covet_error_tail[i] = strdup(tail);
-  }
-}
-
-/* ------------------------------------------------------------ buffers and the date */
+/* ------------------------------------------------------------ buffers */
 
 int covet_buf_reserve(covet_buf_t* b, size_t extra) {
   if (b->len + extra <= b->cap) return 0;
@@ -83,22 +41,6 @@ static void covet_buf_trim(covet_buf_t* b) {
   }
 }
 
-void covet_update_date(void) {
-  uint64_t now = uv_now(S->loop);
-  if (now < S->date_until && S->date[0] != 0) return;
-  static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  struct timeval tv;
-  struct tm tm;
-  gettimeofday(&tv, NULL);
-  time_t t = tv.tv_sec;
-  gmtime_r(&t, &tm);
-  snprintf(S->date, sizeof S->date, "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday], tm.tm_mday,
-           months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  S->date_until = now + (uint64_t)(1000 - tv.tv_usec / 1000);
-}
-
 /* ------------------------------------------------------------ writing */
 
 int covet_conn_full(const covet_conn_t* c) {
@@ -117,7 +59,7 @@ static void covet_on_write(uv_write_t* req, int status) {
   c->queued -= w->len;
   c->write_since = uv_now(S->loop); /* progress: the send timeout starts over */
   free(w);
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   if (status < 0) {
     covet_conn_close(c);
     return;
@@ -126,7 +68,7 @@ static void covet_on_write(uv_write_t* req, int status) {
 }
 
 int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
-  if (c->closing) return UV_ECANCELED;
+  if (c->state == COVET_CLOSING) return UV_ECANCELED;
   size_t total = 0;
   for (unsigned i = 0; i < nbufs; i++) total += bufs[i].len;
   if (S->cork_conn == c) {
@@ -187,7 +129,7 @@ void covet_uncork(void) {
 static void covet_on_shutdown(uv_shutdown_t* req, int status) {
   covet_conn_t* c = (covet_conn_t*)req->handle;
   free(req);
-  if (c->closing) return;
+  if (c->state == COVET_CLOSING) return;
   /* Lingering close: wait for the client's end (read and discarded) so that unread
    * bytes do not turn the close into a reset; the tick cuts it after COVET_ENDING_MS. */
   if (status < 0 || !c->reading) covet_conn_close(c);
@@ -195,8 +137,8 @@ static void covet_on_shutdown(uv_shutdown_t* req, int status) {
 }
 
 void covet_conn_end_if_done(covet_conn_t* c) {
-  if (!c->ending || c->shutdown || c->closing || S->cork_conn == c) return;
-  c->shutdown = 1;
+  if (c->state != COVET_ENDING || S->cork_conn == c) return;
+  covet_conn_reach(c, COVET_SHUTDOWN);
   uv_shutdown_t* req = malloc(sizeof *req);
   if (req == NULL || uv_shutdown(req, (uv_stream_t*)&c->tcp, covet_on_shutdown) != 0) {
     free(req);
@@ -222,8 +164,7 @@ static void covet_advance(covet_conn_t* c, int close) {
   for (;;) {
     c->idle_since = uv_now(S->loop);
     if (close) {
-      c->ending = 1;
-      c->no_more = 1;
+      covet_conn_reach(c, COVET_ENDING);
       covet_free_parked(c);
       covet_free_deferred(c);
       return;
@@ -237,7 +178,7 @@ static void covet_advance(covet_conn_t* c, int close) {
     uv_buf_t b = uv_buf_init(p->data, (unsigned)p->len);
     covet_conn_write(c, &b, 1);
     free(p);
-    if (c->closing) return;
+    if (c->state == COVET_CLOSING) return;
     if (!interim) c->next_write_seq++;
   }
 }
@@ -270,7 +211,7 @@ static int covet_park(covet_conn_t* c, uint32_t seq, int close, int interim, con
 static void covet_deliver(covet_conn_t* c, uint32_t seq, int close, const uv_buf_t* bufs, unsigned nbufs) {
   if (seq == c->next_write_seq) {
     covet_conn_write(c, bufs, nbufs);
-    if (c->closing) return;
+    if (c->state == COVET_CLOSING) return;
     covet_advance(c, close);
     covet_conn_end_if_done(c);
     covet_conn_maybe_resume(c);
@@ -281,36 +222,9 @@ static void covet_deliver(covet_conn_t* c, uint32_t seq, int close, const uv_buf
 
 /* ------------------------------------------------------------ responses */
 
-static size_t covet_put_status(char* out, int status) {
-  const char* line = status >= 0 && status < 512 ? covet_status_lines[status] : NULL;
-  if (line != NULL) {
-    size_t n = strlen(line);
-    memcpy(out, line, n);
-    return n;
-  }
-  return (size_t)sprintf(out, "HTTP/1.1 %d unknown\r\n", status);
-}
-
-/* `content-length: N\r\n` (what sprintf would write, without its cost on every response). */
-static char* covet_put_content_length(char* w, size_t n) {
-  static const char name[] = "content-length: ";
-  memcpy(w, name, sizeof name - 1);
-  w += sizeof name - 1;
-  char digits[24];
-  int k = 0;
-  do {
-    digits[k++] = (char)('0' + n % 10);
-    n /= 10;
-  } while (n != 0);
-  while (k > 0) *w++ = digits[--k];
-  *w++ = '\r';
-  *w++ = '\n';
-  return w;
-}
-
 int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len) {
-  if (c->ending || c->closing) return COVET_ERR_ENDING;
+  if (c->state >= COVET_ENDING) return COVET_ERR_ENDING;
   /* Only a request that was handed out and not yet answered. */
   if ((int32_t)(seq - c->next_write_seq) < 0 || (int32_t)(seq - c->next_req_seq) >= 0) return COVET_ERR_NOT_OWED;
   for (covet_parked_t* p = c->parked; p != NULL; p = p->next)
@@ -324,33 +238,12 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   if (!in_cork) out->len = 0;
   /* Bodies copied along with the head: corked ones, parked ones and small ones. */
   int copy_body = send_body && (in_cork || seq != c->next_write_seq || body_len <= 16384);
-  if (covet_buf_reserve(out, 160 + 64 + headers_len + (copy_body ? body_len : 0)) != 0) {
+  if (covet_buf_reserve(out, COVET_HEAD_FIXED + headers_len + (copy_body ? body_len : 0)) != 0) {
     covet_conn_close(c);
     return UV_ENOMEM;
   }
   size_t start = out->len;
-  char* w = out->data + out->len;
-  w += covet_put_status(w, status);
-  memcpy(w, "server: covet\r\ndate: ", 21);
-  w += 21;
-  memcpy(w, S->date, 29);
-  w += 29;
-  *w++ = '\r';
-  *w++ = '\n';
-  if (headers_len > 0) memcpy(w, headers, headers_len); /* an empty Buffer may have no data pointer */
-  w += headers_len;
-  if (!no_body) w = covet_put_content_length(w, body_len);
-  /* Like node:http: keep-alive is said, with the idle timeout, so that clients (undici among
-   * them) stop reusing a connection before the server closes it. */
-  static const char ka[] = "connection: keep-alive\r\nkeep-alive: timeout=" COVET_STR(COVET_KEEP_ALIVE_S) "\r\n\r\n";
-  static const char cl[] = "connection: close\r\n\r\n";
-  if (close) {
-    memcpy(w, cl, sizeof cl - 1);
-    w += sizeof cl - 1;
-  } else {
-    memcpy(w, ka, sizeof ka - 1);
-    w += sizeof ka - 1;
-  }
+  char* w = covet_head_put(out->data + out->len, status, headers, headers_len, no_body ? -1 : (int64_t)body_len, close);
   if (copy_body) {
     memcpy(w, body, body_len);
     w += body_len;
@@ -372,16 +265,13 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
 }
 
 void covet_respond_error(covet_conn_t* c, covet_error_t err, int head) {
-  if (c->ending || c->closing) return;
-  if (covet_error_head[0] == NULL) covet_errors_init();
-  covet_update_date();
+  if (c->state >= COVET_ENDING) return;
+  uv_buf_t bufs[3];
+  if (covet_head_error(err, head, bufs) != 0) {
+    covet_conn_close(c); /* out of memory: the client gets a close instead of an answer */
+    return;
+  }
   uint32_t seq = c->next_req_seq++;
-  uv_buf_t bufs[3] = {
-      uv_buf_init(covet_error_head[err], (unsigned)strlen(covet_error_head[err])),
-      uv_buf_init(S->date, 29),
-      /* "\r\n\r\n" and the body, or the blank line alone */
-      uv_buf_init(covet_error_tail[err], head ? 4 : (unsigned)strlen(covet_error_tail[err])),
-  };
   covet_deliver(c, seq, 1, bufs, 3);
 }
 
