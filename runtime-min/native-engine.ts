@@ -138,6 +138,8 @@ interface Shared {
   addon: NativeAddon;
   /** Requests answered after their handler returned, per connection key: told when it closes. */
   pending: Map<number, Set<Exchange>>;
+  /** The addon's control word (control[0] != 0: hand out no more of this batch's requests). */
+  control: Int32Array;
 }
 
 /**
@@ -150,8 +152,6 @@ abstract class Exchange implements EngineRequest, EngineResponse {
   private sent = false;
   private gone = false;
   private tracked = false;
-  /** Sent as the connection's last answer: the requests after it are not run. */
-  closes = false;
   private controller: AbortController | null = null;
 
   constructor(
@@ -199,10 +199,15 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     }
     // Throws (bad status, headers not from engine.headers()) before anything is written.
     if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
-    // C closes after a response whose flags say so, as after a request that asked to close.
-    this.shared.addon.send(this.key, this.seq, close === true ? this.flags | F_CLOSE : this.flags, status | 0, headers as Buffer, body);
+    let flags = this.flags;
+    if (close === true) {
+      // C closes after a response whose flags say so, as after a request that asked to close;
+      // the rest of the batch, if this is in one, is not run (C drops it: the connection ends).
+      flags |= F_CLOSE;
+      this.shared.control[0] = 1;
+    }
+    this.shared.addon.send(this.key, this.seq, flags, status | 0, headers as Buffer, body);
     this.sent = true;
-    if (close === true) this.closes = true;
     if (this.tracked) {
       const set = this.shared.pending.get(this.key);
       if (set !== undefined) {
@@ -317,11 +322,11 @@ const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
 const INTERNAL_BODY = errorBody(APP_ERRORS.INTERNAL);
 
 export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
-  const shared: Shared = { addon, pending: new Map() };
+  let control = new Int32Array(1);
+  const shared: Shared = { addon, pending: new Map(), control };
   let handler: RequestHandler | null = null;
   let staging: Bytes;
   let meta: Uint32Array;
-  let control = new Int32Array(1);
   let methods: string[] = [];
   let listening = false;
 
@@ -351,9 +356,8 @@ export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
       m += meta[m]!;
       run(x);
       // The connection's answers backed up (C says so), or too many are still being worked
-      // on: the rest of the batch waits in C until they drain. After a last answer, the rest
-      // is not run at all (C drops it: the connection is ending).
-      if (i + 1 < count && (control[0] !== 0 || x.closes || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
+      // on: the rest of the batch waits in C until they drain (or, after a last answer, is dropped).
+      if (i + 1 < count && (control[0] !== 0 || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
     }
     return count;
   };
@@ -382,7 +386,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
           const [s, mm, ctl] = addon.init(onBatch, onClose);
           staging = Buffer.from(s) as Bytes;
           meta = new Uint32Array(mm);
-          control = new Int32Array(ctl);
+          shared.control = control = new Int32Array(ctl);
           methods = addon.methods();
         }
         handler = h;
