@@ -731,6 +731,9 @@ function refusal(req: http.IncomingMessage): ErrorAnswer | null {
   if (!validHosts) return ENGINE_ERRORS.BAD_HOST;
   // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 request means faulty framing.
   if (req.httpVersionMinor === 0 && transferEncoding) return ENGINE_ERRORS.TE_HTTP10;
+  // RFC 9112 §6.1: both framings at once. llhttp refuses it for a Transfer-Encoding it reads,
+  // not for one with no value; a proxy may take that one as present.
+  if (transferEncoding && firstContentLength !== undefined) return ENGINE_ERRORS.BAD_REQUEST;
   return null;
 }
 

@@ -74,16 +74,7 @@ export const ALLOWED = [
  * "Differential fuzz", and in issue 8's closing note). Fixing one removes its entry; a
  * difference no entry matches is a failure.
  */
-export const PENDING = [
-  {
-    id: 'new-native-empty-transfer-encoding',
-    why:
-      'found here (hidden until now by the node rule for answers dropped before a parse error): an empty `Transfer-Encoding:` ' +
-      "with a Content-Length is framed by the Content-Length by the native engine's llhttp 8.1; node's llhttp refuses it (400)",
-    match: (c, node, native, at) =>
-      /\ntransfer-encoding:[ \t]*\r?\n/i.test(c.bytes.toString('latin1')) && /\ncontent-length:/i.test(c.bytes.toString('latin1')) && parseError(node.answers[at]),
-  },
-];
+export const PENDING = [];
 
 // ---------------------------------------------------------------- arguments
 

@@ -161,6 +161,7 @@ typedef struct {
   uint8_t expect;    /* 0 none, 1 100-continue, 2 another expectation */
   uint8_t has_body;  /* Content-Length or Transfer-Encoding present */
   uint8_t has_te;    /* Transfer-Encoding present */
+  uint8_t has_cl;    /* Content-Length present */
   char last_byte;    /* the last two bytes of the previous read (the head scan's look-behind) */
   char last_byte2;
   int error;         /* a covet_error_t set by a callback, or -1 */

@@ -259,7 +259,7 @@ static int covet_on_header_value_complete(llhttp_t* p) {
       if (covet_name_is(name, h[1], "expect", 6) && m->expect == 0) m->expect = covet_is_continue(base + h[2], h[3]) ? 1 : 2;
       break;
     case 14:
-      if (covet_name_is(name, h[1], "content-length", 14)) m->has_body = 1;
+      if (covet_name_is(name, h[1], "content-length", 14)) m->has_body = m->has_cl = 1;
       break;
     case 17:
       if (covet_name_is(name, h[1], "transfer-encoding", 17)) m->has_body = m->has_te = 1;
@@ -415,6 +415,9 @@ static int covet_on_headers_complete(llhttp_t* p) {
   if (m->hosts == 1 && !covet_host_ok((const unsigned char*)covet_req(x) + m->host_off, m->host_len))
     return covet_fail(x, COVET_E_BAD_HOST);
   if (p->http_minor == 0 && m->has_te) return covet_fail(x, COVET_E_TE_HTTP10);
+  /* RFC 9112 §6.1: both framings at once. llhttp 8 refuses it only for a Transfer-Encoding it
+   * reads, not for one with no value, which it ignores and frames by the Content-Length. */
+  if (m->has_te && m->has_cl) return covet_fail(x, COVET_E_BAD_REQUEST);
   if (m->has_body) {
     if (!m->has_te && p->content_length > S->max_body) return covet_fail(x, COVET_E_TOO_LARGE);
     if (!m->has_te && m->body_off + p->content_length <= UINT32_MAX) m->total = m->body_off + (uint32_t)p->content_length;
