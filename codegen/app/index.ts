@@ -17,7 +17,9 @@ import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
 import { emitRoute } from './route.ts';
 
-export type EngineName = 'node' | 'native';
+/** The engine a server is generated for: runtime-min/engine.ts names them. */
+export type { EngineName } from '../../runtime-min/engine.ts';
+import type { EngineName } from '../../runtime-min/engine.ts';
 
 export interface EmitOptions {
   engine: EngineName;
