@@ -19,6 +19,8 @@ const DEBIAN = {
   wrk: { command: 'wrk' },
   // llhttp's C sources, compiled into the native engine (runtime-min/native).
   'node-llhttp': { file: '/usr/share/llhttp/llhttp.c' },
+  // The browser the docs page tests drive (playwright-core, never its own download).
+  chromium: { command: 'chromium' },
 };
 
 function have(cmd) {
