@@ -181,9 +181,9 @@ test('inspect METHOD path prints that route, its validators and serializers, wit
   const r = covet('inspect', 'fixtures/todo-app', 'GET', '/todos/:id');
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /\/\/ GET \/todos\/:id {2}← {2}todos\.ts:\d+ getTodo\nfunction route_getTodo\(req, res, path_id\)/);
-  assert.match(r.out, /function reply_getTodo\(/);
+  assert.match(r.out, /function reply_200_Todo\(/);
   assert.match(r.out, /function serialize_Todo\(/);
-  assert.match(r.out, /function validate_getTodo_id\(/);
+  assert.match(r.out, /function validate_path_id\(/);
   assert.not.match(r.out, /function route_listTodos\(/, 'only the route asked for');
 });
 

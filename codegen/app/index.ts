@@ -11,7 +11,7 @@ import Handlebars from 'handlebars';
 import { readTemplate } from '../../templates/index.ts';
 import type { AppIR, RouteIR } from '../../ir/ir.ts';
 import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw } from '../code.ts';
-import { declaration, Scope, type Declaration } from '../scope.ts';
+import { declaration, Scope, type Declaration, type Survey } from '../scope.ts';
 import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
@@ -53,7 +53,22 @@ function loadFrames() {
 /** Names the generated module reserves; user-derived names are numbered around them. */
 const RESERVED = ['__covet_rt', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
 
+/**
+ * The module, generated twice: the first pass only surveys how many users
+ * each shared function gets, so that the second can name a shared one after
+ * what it is and one with a single user after that user (see codegen/scope.ts).
+ * Both passes make the same things in the same order; only names differ.
+ */
 export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
+  const survey = generate(ir, options, null).scope.survey();
+  const { app, scope } = generate(ir, options, survey);
+  if (JSON.stringify(scope.survey()) !== JSON.stringify(survey)) {
+    throw new Error('covet internal error: the second codegen pass shared functions differently from the first');
+  }
+  return app;
+}
+
+function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { app: EmittedApp; scope: Scope } {
   const names = new NameTable(RESERVED);
   const rt = new Name('__covet_rt');
   const jsonHeaders = new Name('__covet_H_json');
@@ -79,7 +94,7 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     return code`import { ${join(specifiers, ', ')} } from ${literal(`covet:app/${file}`)};`;
   });
 
-  const scope = new Scope(names);
+  const scope = new Scope(names, forecast);
   const validators = new ValidatorGen(ir.types, scope);
   const serializers = new SerializerGen(ir.types, scope);
 
@@ -143,7 +158,7 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     entry: join([entry.code, serve], '\n\n').text,
   });
   const declarations = [...serializerDecls, ...validatorDecls, ...routeDecls, routerDecl, entry];
-  return { source, headerNames, routeFunctions, declarations, router: match.text };
+  return { app: { source, headerNames, routeFunctions, declarations, router: match.text }, scope };
 }
 
 function texts(decls: readonly Declaration[]): string {

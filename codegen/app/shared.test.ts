@@ -53,6 +53,20 @@ test('no two generated functions in the todo-app module have the same body', () 
   assert.equal(constants, [], 'constants with the same value as an earlier one');
 });
 
+test('a function several routes share is named after what it is; one with a single user after that user', () => {
+  const source = generated('todo-app');
+  const fns = [...source.matchAll(/^function (\w+)\(/gm)].map((m) => m[1]);
+  // The path validator of getTodo … deleteUser, and the replies several routes answer through.
+  for (const shared of ['validate_path_id', 'validate_query_limit', 'reply_200_Todo', 'reply_204_empty']) assert.ok(fns.includes(shared), shared);
+  for (const firstUser of ['validate_getTodo_id', 'validate_listTodos_limit', 'reply_getTodo', 'reply_signOut']) assert.not.ok(fns.includes(firstUser), firstUser);
+  // Used once: named after its route.
+  assert.ok(fns.includes('validate_listTodos_done'));
+  assert.ok(fns.includes('reply_listTodos'));
+  // Equal bodies for parameters of different kinds and keys: named after the type, not after one of them.
+  const params = generated('params');
+  assert.match(params, /\/\/ parameters of headers, cookies, [^\n]*\nfunction validate_optional_string\(/);
+});
+
 const apps = readdirSync(fixtures, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(path.join(fixtures, d.name, 'expected', 'ir.json')))
   .map((d) => d.name)
