@@ -61,6 +61,8 @@ export type Survey = readonly (readonly string[])[];
 
 export class Scope {
   private readonly helpers = new Map<string, Helper>();
+  /** The sections (generators) that asked for each helper, directly or through another helper. */
+  private readonly askedBy = new Map<string, Set<string>>();
   private readonly emitted = new Set<string>();
   private readonly constants = new Map<string, { name: Name; decl: Code; taken: boolean }>();
   private readonly memo = new Map<string, { value: unknown; index: number }>();
@@ -73,26 +75,31 @@ export class Scope {
     private readonly forecast: Survey | null = null,
   ) {}
 
-  /** The helper's name; it (and what it calls) will be emitted once. */
-  helper(h: Helper): Name {
+  /** The helper's name, for a generator's `section`; it (and what it calls) will be emitted once. */
+  helper(h: Helper, section: string): Name {
     if (!this.helpers.has(h.name)) {
-      for (const d of h.deps ?? []) this.helper(d);
       this.names.reserve(h.name);
       for (const extra of h.declares ?? []) this.names.reserve(extra);
       this.helpers.set(h.name, h);
+      this.askedBy.set(h.name, new Set());
+    }
+    const by = this.askedBy.get(h.name)!;
+    if (!by.has(section)) {
+      by.add(section);
+      for (const d of h.deps ?? []) this.helper(d, section);
     }
     return new Name(h.name);
   }
 
   /**
-   * The source of the helpers used so far that `table` lists, in its order,
-   * leaving out any an earlier call emitted (a helper two generators share is
-   * emitted with the first section).
+   * The source of the helpers `section` used so far that `table` lists, in
+   * its order, leaving out any an earlier call emitted: a helper two sections
+   * share is emitted with the first, one section uses only with that one.
    */
-  helperDecls(table: readonly Helper[]): Declaration[] {
+  helperDecls(table: readonly Helper[], section: string): Declaration[] {
     const out: Declaration[] = [];
     for (const h of table) {
-      if (!this.helpers.has(h.name) || this.emitted.has(h.name)) continue;
+      if (!this.askedBy.get(h.name)?.has(section) || this.emitted.has(h.name)) continue;
       this.emitted.add(h.name);
       out.push({ name: h.name, code: raw(h.source), uses: new Set((h.deps ?? []).map((d) => d.name)) });
     }

@@ -67,6 +67,25 @@ test('a function several routes share is named after what it is; one with a sing
   assert.match(params, /\/\/ parameters of headers, cookies, [^\n]*\nfunction validate_optional_string\(/);
 });
 
+/** The text of one `// ---- name` section of a generated module. */
+function section(source: string, name: string): string {
+  const start = source.indexOf(` ${name}\n`, source.indexOf('// ----'));
+  const end = source.indexOf('\n// ----', start);
+  return source.slice(start, end === -1 ? undefined : end);
+}
+
+test('a helper is emitted in the section of its first user, and only when used: __covet_hasOwn', () => {
+  const HAS_OWN = 'const __covet_hasOwn = ';
+  // todo-app: only validators read inherited names.
+  const todo = generated('todo-app');
+  assert.not.ok(section(todo, 'serializers').includes(HAS_OWN), 'not among the serializers, which do not use it');
+  assert.ok(section(todo, 'validators').includes(HAS_OWN));
+  // hostile-names: serializers use it too, so it comes with them, once.
+  const hostile = generated('hostile-names');
+  assert.ok(section(hostile, 'serializers').includes(HAS_OWN));
+  assert.is(hostile.split(HAS_OWN).length, 2);
+});
+
 const apps = readdirSync(fixtures, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(path.join(fixtures, d.name, 'expected', 'ir.json')))
   .map((d) => d.name)

@@ -86,7 +86,7 @@ export class SerializerGen {
 
   /** What `code()` joins: each declaration with what it uses (asked once: helpers are handed out once). */
   declarations(): Declaration[] {
-    const out = this.scope.helperDecls(SERIALIZER_HELPER_ORDER);
+    const out = this.scope.helperDecls(SERIALIZER_HELPER_ORDER, 'serializers');
     for (const fn of this.fns) {
       if (!fn.body || !fn.name) throw new Error(`covet internal error: serializer ${fn.name?.text} was never completed`);
       out.push(declaration(fn.name, join([...fn.header, functionDecl(fn.name, [V], fn.body)])));
@@ -161,7 +161,7 @@ export class SerializerGen {
   }
 
   private helper(id: HelperId): Name {
-    return this.scope.helper(SERIALIZER_HELPERS[id]);
+    return this.scope.helper(SERIALIZER_HELPERS[id], 'serializers');
   }
 
   /** The statements of a serializer function whose parameter is `v`. */

@@ -184,7 +184,7 @@ export class ValidatorGen {
   /** What `code()` joins: each declaration with what it uses (asked once: helpers and constants are handed out once). */
   declarations(): Declaration[] {
     const fns = this.functions.map((f) => declaration(f.name, join([...f.header(), f.decl!])));
-    return [...this.scope.helperDecls(VALIDATOR_HELPER_ORDER), ...this.scope.constantDecls(), ...fns];
+    return [...this.scope.helperDecls(VALIDATOR_HELPER_ORDER, 'validators'), ...this.scope.constantDecls(), ...fns];
   }
 
   // ───────────────────────────── names and types ─────────────────────────────
@@ -223,7 +223,7 @@ export class ValidatorGen {
   }
 
   private h(name: HelperName): Name {
-    return this.scope.helper(VALIDATOR_HELPERS[name]);
+    return this.scope.helper(VALIDATOR_HELPERS[name], 'validators');
   }
 
   /**
