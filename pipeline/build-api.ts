@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { diagnosticAt, didYouMean, formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
 import type * as Public from './covet-build.d.ts';
+import { ENGINE_NAMES, type EngineName } from '../runtime-min/engine.ts';
 import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy } from './build.ts';
 
 type Diagnostic = Public.Diagnostic;
@@ -24,7 +25,17 @@ const OPTION_TYPES: Record<keyof Public.BuildOptions, 'string' | 'boolean'> = {
   typecheck: 'boolean',
   cwd: 'string',
 };
-const ENGINES: readonly Public.EngineName[] = ['native', 'node'];
+const ENGINES: readonly Public.EngineName[] = [...ENGINE_NAMES].sort();
+
+/**
+ * The shipped declaration spells the engine union out rather than importing
+ * it from runtime-min/engine.ts: an import would put covet's runtime source
+ * (and node:http's types) under the build script's compiler options. This
+ * makes `npm run typecheck` fail when the two spellings part.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const engineNamesAgree: Same<Public.EngineName, EngineName> = true;
+void engineNamesAgree;
 
 export const build: typeof Public.build = async (options) => {
   const started = performance.now();

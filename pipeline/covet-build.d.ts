@@ -20,7 +20,10 @@
  * against it.
  */
 
-/** The HTTP engine of the generated server. */
+/**
+ * The HTTP engine of the generated server: runtime-min/engine.ts's
+ * ENGINE_NAMES (pipeline/build-api.ts fails to type-check when they part).
+ */
 export type EngineName = 'native' | 'node';
 
 /** The options of `covet build`, by the names of the CLI's flags. */
