@@ -75,7 +75,7 @@ test('npm pack: the CLI, the runtime covet build bundles, the handler API and it
   });
   const list = entries.map((e) => e.file);
   for (const needed of [
-    'package.json', 'README.md', 'bin/covet.mjs', 'lib/cli.mjs', 'lib/api.mjs', 'lib/build.mjs', 'lib/build.d.ts',
+    'package.json', 'README.md', 'LICENSE', 'bin/covet.mjs', 'lib/cli.mjs', 'lib/api.mjs', 'lib/build.mjs', 'lib/build.d.ts',
     'runtime-min/api.ts', 'runtime-min/index.ts', 'runtime-min/supervisor.ts', 'runtime-min/native-engine.ts', 'runtime-min/node-engine.ts',
     'templates/server.hbs', 'templates/header.hbs', 'templates/init/tsconfig.json', 'templates/init/src/notes.ts',
     'runtime-min/native/binding.gyp', 'runtime-min/native/include/covet.h', 'runtime-min/native/src/conn.c', 'runtime-min/native/src/llhttp/llhttp.c',
