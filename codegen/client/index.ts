@@ -17,7 +17,9 @@ import { isInherited } from '../../ir/queries.ts';
 import type { AppIR, ParamIR, RouteIR, ScalarParamIR, TypeIR } from '../../ir/ir.ts';
 import { access, Block, code, type Code, comment, docComment, isIdentifier, join, literal, Name, NameTable, propertyKey, raw } from '../code.ts';
 import { routeComment } from '../app/route.ts';
-import { CLIENT_RESERVED, CLIENT_RUNTIME, ERROR_TYPES } from './runtime.ts';
+import { CLIENT_RESERVED, CLIENT_RUNTIME, ERROR_TYPES, OWN, SEGMENT, WILDCARD } from './runtime.ts';
+
+type HelperUse = Set<'segment' | 'wildcard' | 'own'>;
 
 export interface ClientOptions {
   /** The app's name (the OpenAPI document's title), written in the header. */
@@ -53,6 +55,7 @@ export function emitClient(ir: AppIR, options: ClientOptions): string {
     parts.push(doc ? join([docComment(doc), decl]) : decl);
   }
   parts.push(fill(ERROR_TYPES), fill(CLIENT_RUNTIME));
+  const used: HelperUse = new Set();
 
   // ---- the interface: one method per route, its types written out once
   const methods = new Block();
@@ -61,7 +64,7 @@ export function emitClient(ir: AppIR, options: ClientOptions): string {
   impls.open(raw('export function createClient(options: CovetClientOptions): CovetClient'));
   impls.open(raw('return'));
   for (const route of ir.routes) {
-    const sig = signature(route, t);
+    const sig = signature(route, t, used);
     methods.line(routeComment(route));
     const doc = routeDoc(route);
     if (doc) methods.line(docComment(doc));
@@ -70,6 +73,9 @@ export function emitClient(ir: AppIR, options: ClientOptions): string {
   }
   methods.close();
   impls.close().close();
+  if (used.has('segment')) parts.push(raw(SEGMENT));
+  if (used.has('wildcard')) parts.push(raw(WILDCARD));
+  if (used.has('own')) parts.push(raw(OWN));
   parts.push(methods.code(), impls.code());
   return join(parts, '\n\n').text + '\n';
 }
@@ -89,7 +95,7 @@ interface Signature {
   call: Code;
 }
 
-function signature(route: RouteIR, t: TypeWriter): Signature {
+function signature(route: RouteIR, t: TypeWriter, used: HelperUse): Signature {
   const params = route.params.filter((p): p is Exclude<ParamIR, { kind: 'ctx' }> => p.kind !== 'ctx');
   const a = new Name('args');
   const members: Code[] = [];
@@ -119,7 +125,8 @@ function signature(route: RouteIR, t: TypeWriter): Signature {
     }
     pieces.push(literal(staticText));
     staticText = '';
-    const v = argAccess(a, s.name, route);
+    const v = argAccess(a, s.name, route, used);
+    used.add(s.kind === 'param' ? 'segment' : 'wildcard');
     pieces.push(s.kind === 'param' ? code`__covet_segment(${v})` : code`__covet_wildcard(${v})`);
   }
   if (staticText || pieces.length === 0) pieces.push(literal(staticText || '/'));
@@ -129,26 +136,28 @@ function signature(route: RouteIR, t: TypeWriter): Signature {
     const list = params.filter((p): p is ScalarParamIR => p.kind === kind);
     if (!list.length) return raw('null');
     return code`[${join(
-      list.map((p) => code`[${literal(p.key)}, ${argument(a, p.name)}]`),
+      list.map((p) => code`[${literal(p.key)}, ${argument(a, p.name, used)}]`),
       ', ',
     )}]`;
   };
   const body = params.find((p) => p.kind === 'body');
   const expect = route.response === null ? 'none' : route.response.kind === 'string' && route.response.mediaType ? 'text' : 'json';
   const result = route.response === null ? raw('void') : t.type(route.response);
-  const call = code`__covet_send(options, init, ${literal(route.id)}, ${literal(route.method)}, ${path}, ${entries('query')}, ${entries('header')}, ${entries('cookie')}, ${body ? argument(a, body.name) : raw('undefined')}, ${literal(expect)})`;
+  const call = code`__covet_send(options, init, ${literal(route.id)}, ${literal(route.method)}, ${path}, ${entries('query')}, ${entries('header')}, ${entries('cookie')}, ${body ? argument(a, body.name, used) : raw('undefined')}, ${literal(expect)})`;
   return { args, argsDefault, result, call };
 }
 
 /** The argument a path segment names (the handler parameter bound to it). */
-function argAccess(a: Name, segmentName: string, route: RouteIR): Code {
+function argAccess(a: Name, segmentName: string, route: RouteIR, used: HelperUse): Code {
   const p = route.params.find((q) => q.kind === 'path' && q.key === segmentName);
-  return argument(a, p ? p.name : segmentName);
+  return argument(a, p ? p.name : segmentName, used);
 }
 
 /** `args.x`, `args["x-y"]`; through an own-property check for a name a plain object inherits (an absent `toString` is not the function). */
-function argument(a: Name, name: string): Code {
-  return isInherited(name) ? code`__covet_own(${a}, ${literal(name)})` : access(a, name);
+function argument(a: Name, name: string, used: HelperUse): Code {
+  if (!isInherited(name)) return access(a, name);
+  used.add('own');
+  return code`__covet_own(${a}, ${literal(name)})`;
 }
 
 /** A property name in a type: bare when an identifier, a string literal otherwise (`__proto__` is harmless in a type). */

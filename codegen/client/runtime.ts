@@ -28,7 +28,8 @@ export const CLIENT_RESERVED = [
   'Error',
   'Object',
   'Headers',
-  'HeadersInit',
+  'ConstructorParameters',
+  'CovetHeaders',
   'JSON',
   'Omit',
   'Promise',
@@ -69,8 +70,11 @@ export interface CovetClientOptions {
   /** The fetch to use (default: the global one): a test double, a fetch with retries, undici's. */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** Headers sent with every request (an auth token, say); a function is called before each request. */
-  headers?: HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+  headers?: CovetHeaders | (() => CovetHeaders | Promise<CovetHeaders>);
 }
+
+/** What \`new Headers(…)\` takes (HeadersInit in lib.dom; @types/node has no such name). */
+export type CovetHeaders = ConstructorParameters<typeof Headers>[0];
 
 /** Per-call options: extra headers, an AbortSignal, credentials … (method and body come from the route). */
 export type CovetRequestOptions = Omit<RequestInit, 'method' | 'body'>;
@@ -134,18 +138,6 @@ async function __covet_error(operation: string, response: Response): Promise<Cov
   return new CovetError(operation, response, body);
 }
 
-/** A path parameter: one whole segment, so \`/\` and every other reserved character is escaped. */
-function __covet_segment(value: string | number | boolean | undefined): string {
-  if (value === undefined) throw new TypeError('covet client: a path parameter is missing');
-  return encodeURIComponent(String(value));
-}
-
-/** A \`*wildcard\`: the rest of the path, its \`/\` kept. */
-function __covet_wildcard(value: string | undefined): string {
-  if (value === undefined) throw new TypeError('covet client: a path parameter is missing');
-  return value.split('/').map(encodeURIComponent).join('/');
-}
-
 async function __covet_send<T>(
   options: CovetClientOptions,
   init: CovetRequestOptions | undefined,
@@ -188,16 +180,30 @@ async function __covet_send<T>(
     headers.set('content-type', 'application/json');
   }
   const doFetch = options.fetch ?? fetch;
-  const response = await doFetch(url, { ...init, method, headers, body: payload });
+  const response = await doFetch(url, { ...init, method, headers, body: payload ?? null });
   if (!response.ok) throw await __covet_error(operation, response);
   // The body is the route's type: the server's serializer wrote it from that type.
   if (expect === 'json') return (await response.json()) as T;
   if (expect === 'text') return (await response.text()) as T;
   await response.body?.cancel();
   return undefined as T;
-}
+}`;
 
-/** An argument whose name a plain object inherits (\`constructor\`, \`toString\` …): only an own property is an argument. */
+
+/** Helpers a client declares only when a route calls them (an unused function is an error under noUnusedLocals). */
+export const SEGMENT = `/** A path parameter: one whole segment, so \`/\` and every other reserved character is escaped. */
+function __covet_segment(value: string | number | boolean | undefined): string {
+  if (value === undefined) throw new TypeError('covet client: a path parameter is missing');
+  return encodeURIComponent(String(value));
+}`;
+
+export const WILDCARD = `/** A \`*wildcard\`: the rest of the path, its \`/\` kept. */
+function __covet_wildcard(value: string | undefined): string {
+  if (value === undefined) throw new TypeError('covet client: a path parameter is missing');
+  return value.split('/').map(encodeURIComponent).join('/');
+}`;
+
+export const OWN = `/** An argument whose name a plain object inherits (\`constructor\`, \`toString\` …): only an own property is an argument. */
 function __covet_own<A extends object, K extends keyof A>(args: A, key: K): A[K] | undefined {
   return Object.prototype.hasOwnProperty.call(args, key) ? args[key] : undefined;
 }`;
