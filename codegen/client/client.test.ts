@@ -63,6 +63,22 @@ const collisions: AppIR = {
 };
 const collided = emitClient(collisions, { title: 'collisions */ \u2028' });
 
+/** The IR of test/big-app.ts's app (what bench/client-tsc.ts times), written out: 1,000 routes, no compile. */
+const BIG = 1000;
+const big = emitClient(
+  {
+    version: 1,
+    types: { Item: { display: 'Item', type: { kind: 'object', properties: [{ name: 'id', type: { kind: 'number' }, optional: false }, { name: 'name', type: { kind: 'string' }, optional: false }, { name: 'tags', type: { kind: 'array', items: { kind: 'string' } }, optional: false }] } } },
+    routes: Array.from({ length: BIG }, (_, i) =>
+      route(`r${i}`, `/r${i}/:id`, {
+        params: [{ kind: 'path', name: 'id', key: 'id', type: { kind: 'number' }, required: true }, { kind: 'query', name: 'q', key: 'q', type: { kind: 'string' }, required: false }],
+        response: { kind: 'ref', name: 'Item' },
+      }),
+    ),
+  },
+  { title: 'big' },
+);
+
 test('golden: fixtures/todo-app/expected/client.ts', () => {
   const golden = path.join(fixtures, 'todo-app', 'expected', 'client.ts');
   if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(golden, todo);
@@ -101,14 +117,15 @@ test('user types named like the client\'s names or the globals it uses are numbe
   assert.match(collided, /\["__proto__"\]: \(args, init\)/, '__proto__ as a computed key, so the object keeps its prototype');
 });
 
-test('each client type-checks with tsc --strict (and the stricter flags), with lib.dom and with @types/node', () => {
+test(`each client type-checks with tsc --strict (and the stricter flags), with lib.dom and with @types/node; so does a ${BIG}-route client`, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'covet-client-'));
   try {
     writeFileSync(path.join(dir, 'todo.ts'), todo);
     writeFileSync(path.join(dir, 'hostile.ts'), hostile);
     writeFileSync(path.join(dir, 'collided.ts'), collided);
+    writeFileSync(path.join(dir, 'big.ts'), big);
     for (const [lib, flags] of Object.entries(LIBS)) {
-      const r = tsc(dir, ['todo.ts', 'hostile.ts', 'collided.ts'], [...STRICT_FLAGS, ...flags]);
+      const r = tsc(dir, ['todo.ts', 'hostile.ts', 'collided.ts', ...(lib === 'dom' ? ['big.ts'] : [])], [...STRICT_FLAGS, ...flags]);
       assert.is(r.code, 0, `${lib}:\n${r.out}`);
     }
   } finally {
