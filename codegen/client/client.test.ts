@@ -117,15 +117,19 @@ test('user types named like the client\'s names or the globals it uses are numbe
   assert.match(collided, /\["__proto__"\]: \(args, init\)/, '__proto__ as a computed key, so the object keeps its prototype');
 });
 
-test(`each client type-checks with tsc --strict (and the stricter flags), with lib.dom and with @types/node; so does a ${BIG}-route client`, () => {
+/** Every fixture with an IR golden: between them every TypeIR kind (tuples, recursion, enums, discriminated unions, wildcards …). */
+const FIXTURES = ['async', 'conformance', 'errors', 'params', 'routing', 'types'];
+
+test(`each client type-checks with tsc --strict (and the stricter flags), with lib.dom and with @types/node; so do every fixture's and a ${BIG}-route client`, () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'covet-client-'));
   try {
     writeFileSync(path.join(dir, 'todo.ts'), todo);
     writeFileSync(path.join(dir, 'hostile.ts'), hostile);
     writeFileSync(path.join(dir, 'collided.ts'), collided);
     writeFileSync(path.join(dir, 'big.ts'), big);
+    for (const f of FIXTURES) writeFileSync(path.join(dir, `${f}.ts`), emitClient(readIr(f), { title: f }));
     for (const [lib, flags] of Object.entries(LIBS)) {
-      const r = tsc(dir, ['todo.ts', 'hostile.ts', 'collided.ts', ...(lib === 'dom' ? ['big.ts'] : [])], [...STRICT_FLAGS, ...flags]);
+      const r = tsc(dir, ['todo.ts', 'hostile.ts', 'collided.ts', ...FIXTURES.map((f) => `${f}.ts`), ...(lib === 'dom' ? ['big.ts'] : [])], [...STRICT_FLAGS, ...flags]);
       assert.is(r.code, 0, `${lib}:\n${r.out}`);
     }
   } finally {
