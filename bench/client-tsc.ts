@@ -42,7 +42,7 @@ interface Run {
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 function run(dir: string, files: string[]) {
-  const argv = [TSC, '--noEmit', ...flags, ...files];
+  const argv = [TSC, '--noEmit', '--pretty', 'false', ...flags, ...files];
   const t0 = performance.now();
   const r = GNU_TIME ? spawnSync(GNU_TIME, ['-f', 'covet-cpu %U %S', ...argv], { cwd: dir, encoding: 'utf8' }) : spawnSync(argv[0]!, argv.slice(1), { cwd: dir, encoding: 'utf8' });
   const ms = performance.now() - t0;

@@ -36,6 +36,7 @@ export const LIBS = {
 /** Runs `tsc --noEmit` on `files` in `cwd` (a folder without a tsconfig.json); resolves to its exit code and output. */
 export function tsc(cwd: string, files: readonly string[], flags: readonly string[] = [...STRICT_FLAGS, ...LIBS.dom]): { code: number | null; out: string; ms: number } {
   const t0 = performance.now();
-  const r = spawnSync(TSC, ['--noEmit', ...flags, ...files], { cwd, encoding: 'utf8' });
+  // --pretty false: the output is parsed (and tsc 7 colours it when FORCE_COLOR is set at all, even to 0).
+  const r = spawnSync(TSC, ['--noEmit', '--pretty', 'false', ...flags, ...files], { cwd, encoding: 'utf8' });
   return { code: r.status, out: `${r.stdout}${r.stderr}`, ms: performance.now() - t0 };
 }
