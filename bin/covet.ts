@@ -20,6 +20,8 @@ const buildApi = () => import('../pipeline/build-api.ts');
 const inspect = () => import('../pipeline/inspect.ts');
 // `routes` and `openapi` read the IR only: they load neither codegen nor esbuild.
 const describe = () => import('../pipeline/describe.ts');
+// `client` reads the IR and generates the client only.
+const client = () => import('../pipeline/client.ts');
 
 const EXIT = { ok: 0, appErrors: 1, usage: 2 } as const;
 const EXIT_CODES = `
@@ -69,10 +71,11 @@ program
   .option('--tsconfig <file>', 'tsconfig to read the app with (default: <app>/tsconfig.json, else strict defaults)', fileArg)
   .option('--minify', 'minify the bundle', false)
   .option('--no-typecheck', "build without failing on TypeScript's errors in the app's files (imports must still resolve)")
+  .option('--client <file>', 'also write the typed TypeScript client of the app to <file> (as `covet client` does)')
   .addHelpText('after', '\nThe same build from a script: import { build } from \'covet/build\' (see the README).')
-  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean; typecheck: boolean }) => {
+  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean; typecheck: boolean; client?: string }) => {
     const { build, formatDiagnostics } = await buildApi();
-    const report = await build({ app: appDir, out: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify, typecheck: opts.typecheck });
+    const report = await build({ app: appDir, out: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify, typecheck: opts.typecheck, client: opts.client });
     process.stderr.write(formatDiagnostics(report));
     if (!report.ok) {
       process.exitCode = EXIT.appErrors;
@@ -186,6 +189,24 @@ program
       return;
     }
     const text = JSON.stringify(openApi(ir, appDir), null, 2) + '\n';
+    if (opts.out) writeFileSync(opts.out, text);
+    else process.stdout.write(text);
+  });
+
+program
+  .command('client')
+  .description('write a typed TypeScript client of <app>: createClient({ baseUrl }) with one method per route, on fetch, no dependencies')
+  .argument('<app>', 'folder with the handler modules', appDirArg)
+  .option('-o, --out <file>', 'write to a file instead of stdout')
+  .action(async (appDir: string, opts: { out?: string }) => {
+    const [{ readApp }, { clientSource }] = await Promise.all([describe(), client()]);
+    const { ir, diagnostics } = readApp(appDir);
+    if (!ir) {
+      await printDiagnostics(diagnostics, appDir);
+      process.exitCode = EXIT.appErrors;
+      return;
+    }
+    const text = clientSource(ir, appDir);
     if (opts.out) writeFileSync(opts.out, text);
     else process.stdout.write(text);
   });

@@ -24,6 +24,7 @@ const OPTION_TYPES: Record<keyof Public.BuildOptions, 'string' | 'boolean'> = {
   minify: 'boolean',
   typecheck: 'boolean',
   cwd: 'string',
+  client: 'string',
 };
 const ENGINES: readonly Public.EngineName[] = [...ENGINE_NAMES].sort();
 
@@ -56,6 +57,7 @@ export const build: typeof Public.build = async (options) => {
     tsconfig: options.tsconfig === undefined ? undefined : path.resolve(cwd, options.tsconfig),
     minify: options.minify ?? false,
     typecheck: options.typecheck ?? true,
+    client: options.client === undefined ? undefined : path.resolve(cwd, options.client),
   });
   diagnostics.push(...result.diagnostics);
   for (const n of result.notices) diagnostics.push({ ...n, severity: 'warning', file: '', line: 0, column: 0 });

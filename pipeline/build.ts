@@ -22,6 +22,7 @@ import { compose, diagnosticAt, type Diagnostic } from '../compiler/diagnostics.
 import type { AppIR } from '../ir/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
 import { openApi } from './describe.ts';
+import { clientSource } from './client.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
 
 import { covetRoot, covetVersion } from '../templates/index.ts';
@@ -36,6 +37,8 @@ export interface BuildOptions {
   minify?: boolean;
   /** Fail on TypeScript's errors in the app's own files (default true; the CLI's `--no-typecheck` sets false). */
   typecheck?: boolean;
+  /** Also write the app's typed client (codegen/client) to this file. */
+  client?: string;
 }
 
 export interface BuildResult {
@@ -159,7 +162,12 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   writeDistPackage(outDir, places, externals, notices);
   writeFileSync(outFile, loader(engine, [...externals.keys()]));
-  writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(openApi(gen.ir, appDir), null, 2) + '\n');
+  const document = openApi(gen.ir, appDir);
+  writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(document, null, 2) + '\n');
+  if (options.client) {
+    mkdirSync(path.dirname(options.client), { recursive: true });
+    writeFileSync(options.client, clientSource(gen.ir, appDir));
+  }
   return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices };
 }
 

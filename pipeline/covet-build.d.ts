@@ -53,6 +53,8 @@ export interface BuildOptions {
   typecheck?: boolean;
   /** The folder relative paths start from; default `process.cwd()`. */
   cwd?: string;
+  /** Also write the app's typed TypeScript client to this file (`--client`). Relative to `cwd`. */
+  client?: string;
 }
 
 /** One finding, with a stable id, where it is and what to do about it. */
