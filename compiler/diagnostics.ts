@@ -458,6 +458,16 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET910: {
+    severity: 'error',
+    about: 'a route at a path the docs routes answer (/openapi.json, /docs and its assets)',
+    texts: {
+      docsPath: text<{ method: string; path: string; what: string }>(
+        (v) => `${v.method} ${v.path} is at the path of ${v.what}, which the server answers itself`,
+        () => 'move the route, or move the docs (--docs-path, --openapi-path; docsPath, openapiPath in build()), or turn them off (--no-docs; docs: false)',
+      ),
+    },
+  },
 } as const satisfies Record<`COVET${number}`, Entry>;
 
 function q(s: string): string {

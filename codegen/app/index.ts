@@ -16,6 +16,7 @@ import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
 import { emitRoute } from './route.ts';
+import { docsFiles, docsRoutes, type DocsOptions } from './docs.ts';
 
 /** The engine a server is generated for: runtime-min/engine.ts names them. */
 export type { EngineName } from '../../runtime-min/engine.ts';
@@ -25,6 +26,8 @@ export interface EmitOptions {
   engine: EngineName;
   /** Covet's version, written in the header. */
   version: string;
+  /** Serve the OpenAPI document and the Swagger UI page (codegen/app/docs.ts) at these paths; absent: no docs routes. */
+  docs?: DocsOptions;
 }
 
 export interface EmittedApp {
@@ -51,7 +54,7 @@ function loadFrames() {
 }
 
 /** Names the generated module reserves; user-derived names are numbered around them. */
-const RESERVED = ['__covet_rt', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
+const RESERVED = ['__covet_rt', '__covet_docs', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
 
 export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
   const names = new NameTable(RESERVED);
@@ -78,6 +81,9 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     const specifiers = list.map((e) => code`${isIdentifier(e.exportName) ? raw(e.exportName) : literal(e.exportName)} as ${e.local}`);
     return code`import { ${join(specifiers, ', ')} } from ${literal(`covet:app/${file}`)};`;
   });
+  const docs = options.docs ? docsFiles(options.docs) : [];
+  const docsNs = new Name('__covet_docs');
+  if (docs.length) imports.push(code`import * as ${docsNs} from "covet:docs";`);
 
   const scope = new Scope(names);
   const validators = new ValidatorGen(ir.types, scope);
@@ -108,8 +114,17 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     routeDecls.push(...emitted.declarations);
   }
 
+  // The docs routes: one prepared answer each, called by the router like a route function.
+  const extraRoutes = docsRoutes(docs);
+  docs.forEach((f, i) => {
+    const fn = names.fresh(`__covet_docs_${f.id}`);
+    routeFns.set(extraRoutes[i]!.id, fn);
+    routeDecls.push(declaration(fn, code`const ${fn} = ${docsNs}.file(${literal(f.file)}, ${literal(f.contentType)}, ${literal(f.cacheControl)});`));
+  });
+
   const match = new Name('__covet_match');
-  const router = emitRouter(ir.routes, {
+  const router = emitRouter([...ir.routes, ...extraRoutes], {
+    trailing: new Set(extraRoutes.map((r) => r.id)),
     name: match,
     routeFns,
     notFound: code`${rt}.notFound`,

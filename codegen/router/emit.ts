@@ -23,6 +23,11 @@ export interface RouterOptions {
   methodNotAllowed: Code;
   /** Called as `badRequest(req, res, message)` for an invalid percent-encoding or a too-long param. */
   badRequest: Code;
+  /**
+   * Ids of routes whose exact paths are tried after every other exact path (the docs routes):
+   * the app's own static routes are matched without comparing against them first.
+   */
+  trailing?: ReadonlySet<string>;
 }
 
 /** Locals of the generated function; names passed in must not be one of these. */
@@ -33,8 +38,13 @@ const path = new Name('path');
 const len = new Name('len');
 const allowed = new Name('allowed');
 
+/** Where a route comes from: `file:line handler`, or what covet serves itself (line 0). */
+function routeSource(route: RouteIR): string {
+  return route.handler.line === 0 ? route.handler.exportName : `${route.handler.file}:${route.handler.line} ${route.handler.exportName}`;
+}
+
 function routeComment(route: RouteIR): Code {
-  return comment(`${route.method} ${route.path}  \u2190  ${route.handler.file}:${route.handler.line} ${route.handler.exportName}`);
+  return comment(`${route.method} ${route.path}  \u2190  ${routeSource(route)}`);
 }
 
 function checkNames(routes: readonly RouteIR[], options: RouterOptions): void {
@@ -177,7 +187,7 @@ function headerComment(routes: readonly RouteIR[]): Code {
   const methodWidth = Math.max(0, ...routes.map((r) => r.method.length));
   const pathWidth = Math.max(0, ...routes.map((r) => r.path.length));
   for (const r of routes) {
-    const where = `${r.handler.file}:${r.handler.line} ${r.handler.exportName}`;
+    const where = routeSource(r);
     lines.push(comment(`  ${r.method.padEnd(methodWidth)} ${r.path.padEnd(pathWidth)}  \u2190  ${where}`));
   }
   return join(lines);
@@ -212,7 +222,9 @@ export function emitRouter(routes: readonly RouteIR[], options: RouterOptions): 
 
   if (plan.exact.length > 0) {
     w.open(code`switch (${path})`);
-    for (const { path: p, leaf } of plan.exact) {
+    const trailing = (leaf: Leaf) => leaf.routes.some((r) => options.trailing?.has(r.id) === true);
+    const exact = [...plan.exact.filter((e) => !trailing(e.leaf)), ...plan.exact.filter((e) => trailing(e.leaf))];
+    for (const { path: p, leaf } of exact) {
       w.case(code`case ${p}:`);
       emitLeaf(w, em, leaf, []);
       if (leaf.overlaps) w.line(raw('break;'));
