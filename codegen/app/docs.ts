@@ -1,11 +1,11 @@
 /**
  * The docs routes of a built server: `GET /openapi.json` (the document) and `GET /docs` (Swagger
- * UI, from swagger-ui-dist, with its assets under `/docs/…`). They are routes of the generated
- * router like the app's own, answered by runtime-min/docs.ts from the files the build writes
+ * UI, from swagger-ui-dist, with its assets under `/docs/…`). The generated router tries them
+ * after the app's exact paths and before its patterns (emitDocsMatcher), answered by runtime-min/docs.ts from the files the build writes
  * into dist/docs/ and dist/openapi.json (pipeline/docs.ts): the bundle holds only their names.
  * With docs off, none of this is emitted and runtime-min/docs.ts is not bundled.
  */
-import type { RouteIR } from '../../ir/ir.ts';
+import { Block, code, functionDecl, literal, Name, raw, type Code } from '../code.ts';
 
 export interface DocsOptions {
   /** The Swagger UI page, e.g. `/docs`; its assets are below it. */
@@ -53,21 +53,24 @@ export function docsFiles(options: DocsOptions): DocsFile[] {
   ];
 }
 
-/** The docs files as routes of the router (GET, static paths; HEAD is answered by GET). */
-export function docsRoutes(files: readonly DocsFile[]): RouteIR[] {
-  return files.map((f) => ({
-    id: `__covet_docs_${f.id}`,
-    method: 'GET',
-    path: f.path,
-    segments: f.path.split('/').slice(1).map((value) => ({ kind: 'static', value })),
-    handler: { exportName: `covet docs: ${f.file}`, file: 'covet', line: 0, column: 0, async: false },
-    params: [],
-    status: 200,
-    response: null,
-    tags: [],
-    deprecated: false,
-    throws: [],
-  }));
+/**
+ * `function NAME(method, path, req, res)`: the router's `fixed` matcher (codegen/router/emit.ts)
+ * for the docs files. `path` is the router's (before `?`, one trailing `/` dropped). Answers
+ * and returns true at a docs path (405 with Allow for a method other than GET and HEAD),
+ * returns false anywhere else.
+ */
+export function emitDocsMatcher(files: readonly DocsFile[], name: Name, fns: readonly Name[], methodNotAllowed: Code): Code {
+  const method = new Name('method');
+  const path = new Name('path');
+  const w = new Block().open(code`switch (${path})`);
+  files.forEach((f, i) => {
+    w.case(code`case ${literal(f.path)}:`);
+    w.line(code`if (${method} === "GET" || ${method} === "HEAD") ${fns[i]!}(req, res);`);
+    w.line(code`else ${methodNotAllowed}(req, res, "GET, HEAD");`);
+    w.line(raw('return true;')).endCase();
+  });
+  w.close().line(raw('return false;'));
+  return functionDecl(name, [method, path, raw('req'), raw('res')], w);
 }
 
 /**

@@ -16,7 +16,7 @@ import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
 import { emitRoute } from './route.ts';
-import { docsFiles, docsRoutes, type DocsOptions } from './docs.ts';
+import { docsFiles, emitDocsMatcher, type DocsOptions } from './docs.ts';
 
 /** The engine a server is generated for: runtime-min/engine.ts names them. */
 export type { EngineName } from '../../runtime-min/engine.ts';
@@ -114,19 +114,20 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     routeDecls.push(...emitted.declarations);
   }
 
-  // The docs routes: one prepared answer each, called by the router like a route function.
-  const extraRoutes = docsRoutes(docs);
+  // The docs routes: one prepared answer each, and their matcher, which the router calls.
+  const docsFns = docs.map((f) => names.fresh(`__covet_docs_${f.id}`));
   docs.forEach((f, i) => {
-    const fn = names.fresh(`__covet_docs_${f.id}`);
-    routeFns.set(extraRoutes[i]!.id, fn);
+    const fn = docsFns[i]!;
     routeDecls.push(declaration(fn, code`const ${fn} = ${docsNs}.file(${literal(f.file)}, ${literal(f.contentType)}, ${literal(f.cacheControl)});`));
   });
+  const docsMatch = docs.length ? names.fresh('__covet_docs_match') : undefined;
+  if (docsMatch) routeDecls.push(declaration(docsMatch, emitDocsMatcher(docs, docsMatch, docsFns, code`${rt}.methodNotAllowed`)));
 
   const match = new Name('__covet_match');
-  const router = emitRouter([...ir.routes, ...extraRoutes], {
-    trailing: new Set(extraRoutes.map((r) => r.id)),
+  const router = emitRouter(ir.routes, {
     name: match,
     routeFns,
+    ...(docsMatch ? { fixed: docsMatch } : {}),
     notFound: code`${rt}.notFound`,
     methodNotAllowed: code`${rt}.methodNotAllowed`,
     badRequest: code`${rt}.badRequest`,

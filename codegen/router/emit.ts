@@ -24,10 +24,12 @@ export interface RouterOptions {
   /** Called as `badRequest(req, res, message)` for an invalid percent-encoding or a too-long param. */
   badRequest: Code;
   /**
-   * Ids of routes whose exact paths are tried after every other exact path (the docs routes):
-   * the app's own static routes are matched without comparing against them first.
+   * Covet's own fixed routes (the docs): a function called as `fixed(method, path, req, res)`
+   * when no exact path of the app matched, before its patterns (static paths still win over
+   * params), returning true when it answered. A separate function, so that the app's routes
+   * neither compare against those paths nor run in a bigger router function.
    */
-  trailing?: ReadonlySet<string>;
+  fixed?: Name;
 }
 
 /** Locals of the generated function; names passed in must not be one of these. */
@@ -38,13 +40,8 @@ const path = new Name('path');
 const len = new Name('len');
 const allowed = new Name('allowed');
 
-/** Where a route comes from: `file:line handler`, or what covet serves itself (line 0). */
-function routeSource(route: RouteIR): string {
-  return route.handler.line === 0 ? route.handler.exportName : `${route.handler.file}:${route.handler.line} ${route.handler.exportName}`;
-}
-
 function routeComment(route: RouteIR): Code {
-  return comment(`${route.method} ${route.path}  \u2190  ${routeSource(route)}`);
+  return comment(`${route.method} ${route.path}  \u2190  ${route.handler.file}:${route.handler.line} ${route.handler.exportName}`);
 }
 
 function checkNames(routes: readonly RouteIR[], options: RouterOptions): void {
@@ -54,6 +51,7 @@ function checkNames(routes: readonly RouteIR[], options: RouterOptions): void {
     if (!fn) throw new Error(`covet internal error: no route function for route ${route.id}`);
     names.push(fn.text);
   }
+  if (options.fixed) names.push(options.fixed.text);
   for (const c of [options.notFound, options.methodNotAllowed, options.badRequest]) {
     // Free identifiers of the callback expressions (not property names after a dot).
     for (const m of c.text.matchAll(/(?<![.\w$])[A-Za-z_$][\w$]*/g)) names.push(m[0]);
@@ -187,7 +185,7 @@ function headerComment(routes: readonly RouteIR[]): Code {
   const methodWidth = Math.max(0, ...routes.map((r) => r.method.length));
   const pathWidth = Math.max(0, ...routes.map((r) => r.path.length));
   for (const r of routes) {
-    const where = routeSource(r);
+    const where = `${r.handler.file}:${r.handler.line} ${r.handler.exportName}`;
     lines.push(comment(`  ${r.method.padEnd(methodWidth)} ${r.path.padEnd(pathWidth)}  \u2190  ${where}`));
   }
   return join(lines);
@@ -222,9 +220,7 @@ export function emitRouter(routes: readonly RouteIR[], options: RouterOptions): 
 
   if (plan.exact.length > 0) {
     w.open(code`switch (${path})`);
-    const trailing = (leaf: Leaf) => leaf.routes.some((r) => options.trailing?.has(r.id) === true);
-    const exact = [...plan.exact.filter((e) => !trailing(e.leaf)), ...plan.exact.filter((e) => trailing(e.leaf))];
-    for (const { path: p, leaf } of exact) {
+    for (const { path: p, leaf } of plan.exact) {
       w.case(code`case ${p}:`);
       emitLeaf(w, em, leaf, []);
       if (leaf.overlaps) w.line(raw('break;'));
@@ -232,6 +228,7 @@ export function emitRouter(routes: readonly RouteIR[], options: RouterOptions): 
     }
     w.close();
   }
+  if (options.fixed) w.line(code`if (${options.fixed}(${method}, ${path}, req, res)) return;`);
   if (!isEmptyTree(plan.tree)) {
     w.line(code`const ${len} = ${path}.length;`);
     emitNode(w, em, plan.tree, '', literal(0), []);
