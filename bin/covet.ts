@@ -12,6 +12,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { Diagnostic } from '../compiler/diagnostics.ts';
 import { initProject, InitError, nextSteps } from '../pipeline/init.ts';
 import { covetVersion } from '../templates/index.ts';
+import { docsPathProblem } from '../codegen/app/docs.ts';
 
 // The compiler (ts-morph and TypeScript) and esbuild load when a command needs
 // them: --help, --version, usage errors and init answer without them.
@@ -49,6 +50,12 @@ function fileArg(value: string): string {
   return value;
 }
 
+function docsPathArg(value: string): string {
+  const problem = docsPathProblem(value);
+  if (problem) throw new InvalidArgumentError(`${value} is not a usable path: ${problem}`);
+  return value;
+}
+
 async function printDiagnostics(diagnostics: readonly Diagnostic[], appDir: string): Promise<void> {
   const { formatDiagnostics } = await buildApi();
   process.stderr.write(formatDiagnostics({ diagnostics: [...diagnostics], appDir }));
@@ -72,10 +79,14 @@ program
   .option('--minify', 'minify the bundle', false)
   .option('--no-typecheck', "build without failing on TypeScript's errors in the app's files (imports must still resolve)")
   .option('--client <file>', 'also write the typed TypeScript client of the app to <file> (as `covet client` does)')
+  .option('--no-docs', 'serve neither the OpenAPI document nor the Swagger UI page (<out>/openapi.json is still written)')
+  .option('--docs-path <path>', 'path of the Swagger UI page (default: /docs)', docsPathArg)
+  .option('--openapi-path <path>', 'path of the OpenAPI document (default: /openapi.json)', docsPathArg)
   .addHelpText('after', '\nThe same build from a script: import { build } from \'covet/build\' (see the README).')
-  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean; typecheck: boolean; client?: string }) => {
+  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean; typecheck: boolean; client?: string; docs: boolean; docsPath?: string; openapiPath?: string }) => {
     const { build, formatDiagnostics } = await buildApi();
-    const report = await build({ app: appDir, out: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify, typecheck: opts.typecheck, client: opts.client });
+    const docs = { docs: opts.docs, docsPath: opts.docsPath, openapiPath: opts.openapiPath };
+    const report = await build({ app: appDir, out: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify, typecheck: opts.typecheck, client: opts.client, ...docs });
     process.stderr.write(formatDiagnostics(report));
     if (!report.ok) {
       process.exitCode = EXIT.appErrors;

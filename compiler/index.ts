@@ -87,6 +87,7 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
       response,
       tags: r.tags,
       deprecated: r.deprecated,
+      throws: r.throws,
       found: r,
     };
     if (r.summary) route.summary = r.summary;
@@ -146,6 +147,7 @@ function orderRoute(r: RouteIR): RouteIR {
     response: r.response,
     tags: r.tags,
     deprecated: r.deprecated,
+    throws: r.throws,
   };
   if (r.summary !== undefined) out.summary = r.summary;
   if (r.description !== undefined) out.description = r.description;

@@ -12,6 +12,7 @@ import { diagnosticAt, didYouMean, formatDiagnostic, sortDiagnostics } from '../
 import type * as Public from './covet-build.d.ts';
 import { ENGINE_NAMES, type EngineName } from '../runtime-min/engine.ts';
 import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy } from './build.ts';
+import { DEFAULT_DOCS, docsOptionsProblem, type DocsOptions } from '../codegen/app/docs.ts';
 
 type Diagnostic = Public.Diagnostic;
 
@@ -23,6 +24,9 @@ const OPTION_TYPES: Record<keyof Public.BuildOptions, 'string' | 'boolean'> = {
   tsconfig: 'string',
   minify: 'boolean',
   typecheck: 'boolean',
+  docs: 'boolean',
+  docsPath: 'string',
+  openapiPath: 'string',
   cwd: 'string',
   client: 'string',
 };
@@ -58,6 +62,7 @@ export const build: typeof Public.build = async (options) => {
     minify: options.minify ?? false,
     typecheck: options.typecheck ?? true,
     client: options.client === undefined ? undefined : path.resolve(cwd, options.client),
+    docs: docsOf(options),
   });
   diagnostics.push(...result.diagnostics);
   for (const n of result.notices) diagnostics.push({ ...n, severity: 'warning', file: '', line: 0, column: 0 });
@@ -102,6 +107,12 @@ function nodeEngineFallback(): Diagnostic {
   return diagnosticAt('COVET902', 'nodeFallback', { reason: findNativeAddon().reason ?? 'unknown reason', remedy: nativeRemedy() });
 }
 
+/** The docs routes' paths, or false for none (`docs: false`). */
+function docsOf(options: Public.BuildOptions): DocsOptions | false {
+  if (options.docs === false) return false;
+  return { docsPath: options.docsPath ?? DEFAULT_DOCS.docsPath, openapiPath: options.openapiPath ?? DEFAULT_DOCS.openapiPath };
+}
+
 /** Options of the wrong type are the caller's bug: a TypeError that names the option, before anything is read or written. */
 function checkOptions(options: unknown): asserts options is Public.BuildOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(`covet/build: build() takes an options object, e.g. build({ app: 'src' }); got ${describe(options)}`);
@@ -117,6 +128,9 @@ function checkOptions(options: unknown): asserts options is Public.BuildOptions 
   const { app, engine } = options as Partial<Public.BuildOptions>;
   if (app === undefined || app === '') throw new TypeError("covet/build: option app is required: the folder with the handler modules, e.g. build({ app: 'src' })");
   if (engine !== undefined && !ENGINES.includes(engine)) throw new TypeError(`covet/build: option engine must be ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${describe(engine)}`);
+  const docs = docsOf(options as Public.BuildOptions);
+  const problem = docs && docsOptionsProblem(docs);
+  if (problem) throw new TypeError(`covet/build: ${problem}`);
 }
 
 function describe(value: unknown): string {

@@ -192,7 +192,9 @@ test('dist/ copied where no node_modules reaches: no path of the build machine i
     const machine = [project, root, realpathSync(path.join(root, 'node_modules')), scratch, os.homedir()].filter((p) => p !== '/');
     for (const file of files(deploy)) {
       const text = readFileSync(file, 'latin1');
-      for (const p of machine) assert.not.ok(text.includes(p), `${path.relative(deploy, file)} names ${p}`);
+      // A folder is named with what follows it; the home folder only as one, since /root is also in
+      // the text `</root>` (Swagger UI's bundle in dist/docs/ has it), which names no folder.
+      for (const p of machine) assert.not.ok(text.includes(p === os.homedir() ? `${p}/` : p), `${path.relative(deploy, file)} names ${p}`);
     }
     const before = await startServer(path.join(deploy, 'server.mjs')).then(
       async (app) => (await app.stop(), 'started'),

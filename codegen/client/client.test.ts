@@ -31,6 +31,7 @@ function route(id: string, path: string, extra: Partial<RouteIR> = {}): RouteIR 
     response: { kind: 'ref', name: 'Response' },
     tags: [],
     deprecated: false,
+    throws: [],
     ...extra,
   };
 }
