@@ -17,8 +17,9 @@ import * as assert from 'uvu/assert';
 import { startServer } from './harness.ts';
 import { npmInstall, packCovet, ROOT as root, run, type Ran } from './testing/npm.ts';
 
-/** The tarball's budgets: what a user downloads and unpacks. */
-const BUDGET = { packedBytes: 220_000, unpackedBytes: 700_000, files: 50 };
+/** The tarball's budgets: what a user downloads and unpacks (raised for the docs runtime, the client
+ * generator and LICENSE in session 5: 52 files, 215 kB packed, 690 kB unpacked). */
+const BUDGET = { packedBytes: 250_000, unpackedBytes: 800_000, files: 60 };
 /** A small package with a native addon, prebuilt for linux-x64 inside its tarball (prebuildify, like covet's). */
 const NATIVE_DEP = { name: 'utf-8-validate', version: '6.0.6' };
 
