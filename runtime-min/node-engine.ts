@@ -845,6 +845,10 @@ export function nodeEngine(): Engine {
         // llhttp reads no body after a CONNECT.
         const hasBody = !last && framedBody;
         if (!hasBody) {
+          // Nothing will be read from it: node:http then skips draining it once the response
+          // is out (`_dump`: a resume, two ticks and an 'end' per request for a stream that
+          // is empty; the parser reads the next request either way).
+          (req as http.IncomingMessage & { _consuming: boolean })._consuming = true;
           response.willAnswer = true;
           handler(request, response);
           return;
