@@ -66,6 +66,8 @@ const HPE_PAUSED = 21;
 /** Loop turns in a row in which accepting connections goes before the queued input (`Turns.run`). */
 const ACCEPT_TURNS = 64;
 const EMPTY = Buffer.alloc(0);
+/** `Connection.idleSince` once the last answer owed went out, until the next sweep notes the time. */
+const IDLE = -1;
 
 /** node:http's parser, as far as the engine uses it (its C++ callbacks sit at numeric indices). */
 interface HttpParser {
@@ -222,6 +224,13 @@ class Connection {
   /** The send timeout's view (`checkSend`): bytes sent at the last look, and since when none were. */
   private sentAtCheck = 0;
   private stalledSince = 0;
+  /**
+   * The keep-alive timeout's view (`checkIdle`): 0 while an answer is owed (or none was given
+   * yet), IDLE once the last answer owed was handed to the socket (the sweep then notes the
+   * time), else since when no byte went either way; and the bytes counted at that time.
+   */
+  idleSince = 0;
+  private bytesAtIdleCheck = 0;
   /** Requests handed out in this read or turn (the fair share). */
   turnCount = 0;
   /** The parser was paused at the share: the client error that follows is that pause. */
@@ -387,6 +396,7 @@ class Connection {
   }
 
   owe(response: NodeResponse): void {
+    this.idleSince = 0;
     response.prev = this.tail;
     if (this.tail === null) this.head = response;
     else this.tail.next = response;
@@ -403,6 +413,7 @@ class Connection {
     else next.prev = prev;
     response.prev = response.next = null;
     if (this.head !== null) return;
+    this.idleSince = IDLE;
     if (this.deferredError !== null) this.endWith(this.deferredError);
     else if (this.whenOwedSent !== null) {
       const next = this.whenOwedSent;
@@ -495,6 +506,25 @@ class Connection {
   }
 
   /**
+   * The keep-alive timeout, looked at every sweep: a connection that owes no answer and on
+   * which no byte went either way for `timeoutMs` since its last answer is closed, between
+   * `timeoutMs` and `timeoutMs` + the sweep's interval after it went quiet, as node:http's own
+   * timer would (at `timeoutMs` + 1 s). node:http's timer costs a timer and a bound function
+   * per request; the sweep costs a store per request.
+   */
+  checkIdle(now: number, timeoutMs: number): void {
+    if (this.idleSince === 0 || this.phase !== 'reading') return;
+    const socket = this.socket;
+    const bytes = socket.bytesRead + socket.bytesWritten;
+    if (this.idleSince === IDLE || bytes !== this.bytesAtIdleCheck) {
+      this.idleSince = now;
+      this.bytesAtIdleCheck = bytes;
+    } else if (now - this.idleSince >= timeoutMs) {
+      socket.destroy();
+    }
+  }
+
+  /**
    * Closes the connection after its last answer the way nginx's lingering close does: the
    * write side ends (FIN after the answer), what the client still sends is read and dropped,
    * and the socket closes once the client ends its side, or LINGER_MS after the answer was
@@ -573,6 +603,8 @@ class NodeRequest implements EngineRequest {
  */
 class CovetServerResponse extends http.ServerResponse {
   covet: NodeResponse | null = null;
+  /** node:http's: the `keep-alive: timeout=` it writes (it sets the server's, 0, which says none). */
+  declare _keepAliveTimeout: number;
 
   override emit(event: string | symbol): boolean {
     // eslint-disable-next-line prefer-rest-params
@@ -601,6 +633,7 @@ class NodeResponse implements EngineResponse {
     state.inFlight++;
     connection.owe(this);
     raw.covet = this;
+    raw._keepAliveTimeout = KEEP_ALIVE_MS;
   }
 
   get closed(): boolean {
@@ -812,6 +845,10 @@ export function nodeEngine(): Engine {
         // llhttp reads no body after a CONNECT.
         const hasBody = !last && framedBody;
         if (!hasBody) {
+          // Nothing will be read from it: node:http then skips draining it once the response
+          // is out (`_dump`: a resume, two ticks and an 'end' per request for a stream that
+          // is empty; the parser reads the next request either way).
+          (req as http.IncomingMessage & { _consuming: boolean })._consuming = true;
           response.willAnswer = true;
           handler(request, response);
           return;
@@ -877,7 +914,9 @@ export function nodeEngine(): Engine {
           // How often node:http looks for connections past their timeouts (its default, 30 s,
           // would let a slowloris client hold a connection for up to 30 s more).
           connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))),
-          keepAliveTimeout: KEEP_ALIVE_MS,
+          // The keep-alive timeout is the engine's sweep (`checkIdle`), not a timer per request;
+          // `keep-alive: timeout=5` is still said (NodeResponse sets what node:http writes it from).
+          keepAliveTimeout: 0,
           // Checked by `refusal` so that the answer has Covet's JSON body like every other 400.
           requireHostHeader: false,
           noDelay: true,
@@ -943,12 +982,15 @@ export function nodeEngine(): Engine {
         );
       });
       server = srv;
-      // One sweep for every connection's send timeout; a connection is closed between
-      // sendTimeout and sendTimeout + the sweep's interval after its last byte went out.
+      // One sweep for every connection's send and keep-alive timeouts; a connection is closed
+      // between the timeout and the timeout + the sweep's interval after its last byte went out.
       sendTimer = setInterval(
         () => {
           const now = Date.now();
-          for (const c of connections.values()) c.checkSend(now, sendTimeout);
+          for (const c of connections.values()) {
+            c.checkSend(now, sendTimeout);
+            c.checkIdle(now, KEEP_ALIVE_MS);
+          }
         },
         Math.min(1_000, Math.max(50, Math.floor(sendTimeout / 4))),
       );
