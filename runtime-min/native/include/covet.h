@@ -256,7 +256,11 @@ struct covet_conn_s {
 typedef enum {
   COVET_OPEN = 0, /* requests are read, parsed and handed out */
   COVET_NO_MORE,  /* no further request is read (one asked to close, a parse error, stop()); what
-                   * is owed is still answered, with `connection: close` */
+                   * is owed is still answered, with `connection: close`. Requests read before
+                   * and not handed out yet (deferred) still go to JavaScript. */
+  COVET_LAST,     /* an answer that closes the connection was given (it may wait for earlier
+                   * ones): no request after it reaches JavaScript, what was not handed out yet
+                   * is dropped (covet_conn_last_answer) */
   COVET_ENDING,   /* the last response is out: the connection shuts down once it is written */
   COVET_SHUTDOWN, /* uv_shutdown started: lingering, what the client still sends is read and
                    * dropped until its end, or COVET_ENDING_MS */
@@ -382,6 +386,10 @@ covet_conn_t* covet_conn_from_key(double key);
 double covet_conn_key(const covet_conn_t* conn);
 /* Ends a connection now; pending handlers are told through onClose. */
 void covet_conn_close(covet_conn_t* conn);
+/* An answer after which the connection closes was given (it may wait for earlier ones): what
+ * it has not handed to JavaScript (deferred requests and input) is dropped, never to be served;
+ * a request still arriving is not read further (COVET_LAST is past COVET_NO_MORE). */
+void covet_conn_last_answer(covet_conn_t* conn);
 /* Resumes reading when the connection is below its write and owed limits and has no
  * deferred requests; with deferred requests and below those limits, queues it for its next
  * share instead. */

@@ -117,6 +117,11 @@ void covet_free_deferred(covet_conn_t* c) {
   c->deferred = NULL;
 }
 
+void covet_conn_last_answer(covet_conn_t* c) {
+  covet_conn_reach(c, COVET_LAST);
+  covet_free_deferred(c);
+}
+
 static void covet_on_conn_closed(uv_handle_t* h) {
   free(h);
 }
@@ -339,7 +344,7 @@ static void covet_drop_input(covet_conn_t* c) {
 static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size_t done_meta) {
   S->control[0] = 0;
   uint32_t taken = covet_js_batch(c, count);
-  if (taken >= count || c->state >= COVET_ENDING) return;
+  if (taken >= count || c->state >= COVET_LAST) return; /* all taken, or the rest is never served */
   size_t rec = 0;
   for (uint32_t i = 0; i < taken; i++) rec += S->meta[rec + COVET_R_WORDS];
   if (covet_defer(c, rec, done_meta, done_bytes, count - taken) != 0) covet_conn_close(c);

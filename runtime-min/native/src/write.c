@@ -231,6 +231,8 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
     if (p->seq == seq && !p->interim) return COVET_ERR_NOT_OWED;
   covet_update_date();
   int close = (flags & COVET_F_CLOSE) || S->stopping;
+  /* Whether it goes out now or waits for earlier answers, nothing after it is served. */
+  if (close) covet_conn_last_answer(c);
   int no_body = status == 204 || status == 304;
   int send_body = !no_body && !(flags & COVET_F_HEAD) && body_len > 0;
   int in_cork = S->cork_conn == c && seq == c->next_write_seq;
