@@ -27,6 +27,21 @@
  * A key whose connection has closed no longer matches its slot's generation,
  * so a late send() is dropped: JavaScript never holds a pointer.
  *
+ * Layers, lowest first. A file calls only functions (and uses only data) defined in the files
+ * above it in this list; layers.mjs checks it on the object files (nm), layers.test.ts runs it:
+ *
+ *   server.c  the state every layer shares (covet_server), made by the binding's init
+ *   parse.c   parsing: llhttp callbacks into staging, the head scan, the Host rule
+ *   head.c    response heads: status lines, Date, a handler's answer's head, the engine's answers
+ *   write.c   output: answers in seq order (parking), corking, writes, shutdown
+ *   conn.c    connections: slots, listen, accept, reads fed to the parser, partial and deferred
+ *             requests, the turn queue, timers, close
+ *   addon.c   the N-API binding, the only file that calls napi_*
+ *
+ * Where a lower layer must tell a higher one something (grow the JavaScript-owned staging, a
+ * request awaits 100 Continue, a write failed, an answer went out), it calls a hook of
+ * covet_server->hooks (covet_hooks_t), which the higher layer sets at init.
+ *
  * Every symbol is prefixed covet_. Return codes: 0 is success, a negative
  * number is a libuv error (UV_ENOMEM, UV_EOVERFLOW, …) or one of Covet's own
  * (COVET_ERR_*, below libuv's range); covet_err_name / covet_strerror name both.
@@ -284,7 +299,30 @@ typedef struct {
   size_t cap;
 } covet_buf_t;
 
+/* Calls up the layers (see the top of this file): set once at init, never NULL afterwards. */
 typedef struct {
+  /* Set by the binding (addon.c's init). */
+  int (*grow_staging)(size_t need); /* parse: staging must hold `need` bytes; 0 or COVET_ERR_NAPI */
+  int (*grow_meta)(size_t need);    /* parse: meta must hold `need` words; 0 or COVET_ERR_NAPI */
+  /* conn: a handle scope for the JavaScript values made from a libuv callback (growing staging
+   * and meta, handing out a batch) until js_leave; 0 or COVET_ERR_NAPI. */
+  int (*js_enter)(void** scope);
+  void (*js_leave)(void* scope);
+  /* conn: hands the first `count` records of meta to JavaScript (count <= COVET_SHARE) in one
+   * call; returns how many were handed out: fewer than `count` when the connection's answers
+   * backed up (covet_conn_full) or too many are owed (the caller defers the rest). */
+  uint32_t (*js_batch)(covet_conn_t* conn, uint32_t count);
+  void (*js_closed)(double key); /* conn: a connection with answers still owed has closed */
+  void (*js_drained)(void);      /* conn: a stopping server has no connection left */
+  /* Set by the connections (covet_conn_init). */
+  void (*expect_continue)(covet_conn_t* conn); /* parse: the request being parsed awaits 100 Continue */
+  void (*close)(covet_conn_t* conn);       /* output: a write or shutdown failed (or memory ran out) */
+  void (*may_resume)(covet_conn_t* conn);  /* output: answers went out; it may be read again */
+  void (*last_answer)(covet_conn_t* conn); /* output: an answer that closes it was given */
+} covet_hooks_t;
+
+typedef struct {
+  covet_hooks_t hooks;
   napi_env env;
   uv_loop_t* loop;
   uv_tcp_t* listener; /* NULL when not listening (closed handles are nulled) */
@@ -318,7 +356,6 @@ typedef struct {
   size_t meta_cap; /* words */
   size_t meta_len;
   int buffers_changed;
-  napi_status grow_status; /* napi_ok unless growing failed (out of memory) */
   /* Connections. */
   covet_slot_t* slots;
   uint32_t nslots;
@@ -351,6 +388,8 @@ typedef struct {
   covet_msg_t msg;
 } covet_server_t;
 
+/* ------------------------------------------------------------ server.c: the shared state */
+
 extern covet_server_t* covet_server;
 
 /* ------------------------------------------------------------ parse.c: llhttp callbacks into staging */
@@ -371,8 +410,56 @@ void covet_partial_release(covet_partial_t* pa);
  * COVET_ERR_NAPI. */
 int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len);
 
+/* ------------------------------------------------------------ head.c: response heads */
+
+/* Refreshes the Date header text when its second has passed. */
+void covet_update_date(void);
+/* Bytes of a handler's answer's head besides its prepared headers, at most (status line, server,
+ * date, content-length, connection, keep-alive). */
+#define COVET_HEAD_FIXED 224
+/* Writes a handler's answer's head at `w` (room: COVET_HEAD_FIXED + headers_len): status line,
+ * server and date, the prepared headers, content-length (unless body_len < 0: 204, 304) and the
+ * connection header; returns its end. The date is the one covet_update_date made last. */
+char* covet_head_put(char* w, int status, const char* headers, size_t headers_len, int64_t body_len, int close);
+/* The engine's answer `err` (precomputed on first use) as three buffers: head, date, blank line
+ * and body (`head`: without the body). Returns 0 or UV_ENOMEM. */
+int covet_head_error(covet_error_t err, int head, uv_buf_t out[3]);
+
+/* ------------------------------------------------------------ write.c: output */
+
+/* Grows a buffer to hold `extra` more bytes; returns 0 or UV_ENOMEM. */
+int covet_buf_reserve(covet_buf_t* b, size_t extra);
+/* True when the connection's unsent answers (queued, parked, and corked during its batch)
+ * are past COVET_WRITE_HIGH_WATER: no more of its requests go to JavaScript for now. */
+int covet_conn_full(const covet_conn_t* conn);
+/* Writes bytes in order (corked during the connection's batch); returns 0 or a libuv error. */
+int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
+/* Answers request `seq`: status, prepared header block, body (NULL for none).
+ * Returns 0, or when the response was dropped COVET_ERR_ENDING (the connection is
+ * ending), COVET_ERR_NOT_OWED (`seq` was not handed out or already answered) or
+ * UV_ENOMEM (the connection is closed). HEAD and 204/304 send no body. An answer that closes
+ * the connection calls the last_answer hook as soon as it is given. */
+int covet_respond(covet_conn_t* conn, uint32_t seq, uint32_t flags, int status, const char* headers,
+                  size_t headers_len, const char* body, size_t body_len);
+/* Queues an engine answer (table) with the next seq; the connection closes after it.
+ * `head`: it refuses a HEAD request whose head was parsed, and goes without its body (what
+ * node:http's ServerResponse does). Parse errors (COVET_E_BAD_REQUEST, 431, 408) keep the
+ * body, as the node engine writes those on the raw socket. */
+void covet_respond_error(covet_conn_t* conn, covet_error_t err, int head);
+/* Writes `HTTP/1.1 100 Continue` for the request being parsed (seq `next_req_seq`): now when
+ * nothing is owed before it, else parked until the answers before it are out. */
+void covet_write_continue(covet_conn_t* conn);
+/* Flushes the cork buffer of the current batch. */
+void covet_uncork(void);
+/* Starts the shutdown of an ending connection once nothing more is owed. */
+void covet_conn_end_if_done(covet_conn_t* conn);
+void covet_free_parked(covet_conn_t* conn);
+
 /* ------------------------------------------------------------ conn.c: connections */
 
+/* Sets the hooks of the layers below that the connections answer (expect_continue, close,
+ * may_resume, last_answer). */
+void covet_conn_init(void);
 /* Binds and listens on host:port (IPv4 or IPv6 literal, or a name resolved
  * synchronously). Returns 0 and the bound port in *port_out, or a libuv error. */
 int covet_listen(const char* host, int port, int backlog, int reuseport, int* port_out);
@@ -394,70 +481,8 @@ void covet_conn_last_answer(covet_conn_t* conn);
  * deferred requests; with deferred requests and below those limits, queues it for its next
  * share instead. */
 void covet_conn_maybe_resume(covet_conn_t* conn);
-/* True when the connection's unsent answers (queued, parked, and corked during its batch)
- * are past COVET_WRITE_HIGH_WATER: no more of its requests go to JavaScript for now. */
-int covet_conn_full(const covet_conn_t* conn);
-void covet_free_deferred(covet_conn_t* conn);
 
-/* ------------------------------------------------------------ write.c: output */
-
-/* Writes bytes in order (corked during the connection's batch); returns 0 or a libuv error. */
-int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
-/* Answers request `seq`: status, prepared header block, body (NULL for none).
- * Returns 0, or when the response was dropped COVET_ERR_ENDING (the connection is
- * ending), COVET_ERR_NOT_OWED (`seq` was not handed out or already answered) or
- * UV_ENOMEM (the connection is closed). HEAD and 204/304 send no body. */
-int covet_respond(covet_conn_t* conn, uint32_t seq, uint32_t flags, int status, const char* headers,
-                  size_t headers_len, const char* body, size_t body_len);
-/* Queues an engine answer (table) with the next seq; the connection closes after it.
- * `head`: it refuses a HEAD request whose head was parsed, and goes without its body (what
- * node:http's ServerResponse does). Parse errors (COVET_E_BAD_REQUEST, 431, 408) keep the
- * body, as the node engine writes those on the raw socket. */
-void covet_respond_error(covet_conn_t* conn, covet_error_t err, int head);
-/* Writes `HTTP/1.1 100 Continue` for the request being parsed (seq `next_req_seq`): now when
- * nothing is owed before it, else parked until the answers before it are out. */
-void covet_write_continue(covet_conn_t* conn);
-/* Flushes the cork buffer of the current batch. */
-void covet_uncork(void);
-/* Starts the shutdown of an ending connection once nothing more is owed. */
-void covet_conn_end_if_done(covet_conn_t* conn);
-/* Refreshes the Date header text when its second has passed. */
-void covet_update_date(void);
-/* Grows a buffer to hold `extra` more bytes; returns 0 or UV_ENOMEM. */
-int covet_buf_reserve(covet_buf_t* b, size_t extra);
-void covet_free_parked(covet_conn_t* conn);
-
-/* ------------------------------------------------------------ head.c: response heads */
-
-/* Bytes of a handler's answer's head besides its prepared headers, at most (status line, server,
- * date, content-length, connection, keep-alive). */
-#define COVET_HEAD_FIXED 224
-/* Writes a handler's answer's head at `w` (room: COVET_HEAD_FIXED + headers_len): status line,
- * server and date, the prepared headers, content-length (unless body_len < 0: 204, 304) and the
- * connection header; returns its end. The date is the one covet_update_date made last. */
-char* covet_head_put(char* w, int status, const char* headers, size_t headers_len, int64_t body_len, int close);
-/* The engine's answer `err` (precomputed on first use) as three buffers: head, date, blank line
- * and body (`head`: without the body). Returns 0 or UV_ENOMEM. */
-int covet_head_error(covet_error_t err, int head, uv_buf_t out[3]);
-
-/* ------------------------------------------------------------ addon.c: calls into JavaScript */
-
-/* Hands the first `count` records of meta to JavaScript (count <= COVET_SHARE) in one call.
- * Returns how many were handed out: fewer than `count` when
- * the connection's answers backed up (covet_conn_full) or too many are owed; the caller defers
- * the rest. */
-uint32_t covet_js_batch(covet_conn_t* conn, uint32_t count);
-/* Opens a handle scope for the JavaScript values made from a libuv callback (growing staging
- * and meta, handing out a batch) until covet_js_leave; returns 0 or COVET_ERR_NAPI. */
-int covet_js_enter(void** scope);
-void covet_js_leave(void* scope);
-/* Tells JavaScript that a connection with responses still owed has closed. */
-void covet_js_closed(double key);
-/* Tells JavaScript that a stopping server has no connection left. */
-void covet_js_drained(void);
-/* Grows staging (bytes) or meta (words) to hold `need`; returns 0 or COVET_ERR_NAPI. */
-int covet_grow_staging(size_t need);
-int covet_grow_meta(size_t need);
+/* ------------------------------------------------------------ addon.c: the N-API binding */
 
 /* The name and text of a result code: libuv's, or Covet's own. */
 const char* covet_err_name(int err);
