@@ -304,13 +304,10 @@ typedef struct {
   /* Set by the binding (addon.c's init). */
   int (*grow_staging)(size_t need); /* parse: staging must hold `need` bytes; 0 or COVET_ERR_NAPI */
   int (*grow_meta)(size_t need);    /* parse: meta must hold `need` words; 0 or COVET_ERR_NAPI */
-  /* conn: a handle scope for the JavaScript values made from a libuv callback (growing staging
-   * and meta, handing out a batch) until js_leave; 0 or COVET_ERR_NAPI. */
-  int (*js_enter)(void** scope);
-  void (*js_leave)(void* scope);
   /* conn: hands the first `count` records of meta to JavaScript (count <= COVET_SHARE) in one
    * call; returns how many were handed out: fewer than `count` when the connection's answers
-   * backed up (covet_conn_full) or too many are owed (the caller defers the rest). */
+   * backed up (covet_conn_full) or too many are owed, none when no handle scope could be opened
+   * (the caller defers the rest). Each hook that makes JavaScript values opens its own scope. */
   uint32_t (*js_batch)(covet_conn_t* conn, uint32_t count);
   void (*js_closed)(double key); /* conn: a connection with answers still owed has closed */
   void (*js_drained)(void);      /* conn: a stopping server has no connection left */

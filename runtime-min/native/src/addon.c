@@ -55,14 +55,22 @@ static int covet_require_init(napi_env env) {
 
 /* ------------------------------------------------------------ growing the shared buffers */
 
-/* The grow_staging and grow_meta hooks (covet.h): staging and meta are JavaScript ArrayBuffers. */
-
+/* An ArrayBuffer held by `*ref` (in a handle scope of its own: growing is called from the parse,
+ * outside any JavaScript call). */
 static int covet_new_arraybuffer(size_t bytes, void** data, napi_ref* ref) {
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(S->env, &scope) != napi_ok) return COVET_ERR_NAPI;
   napi_value ab;
-  if (napi_create_arraybuffer(S->env, bytes, data, &ab) != napi_ok) return COVET_ERR_NAPI;
-  if (*ref != NULL) napi_delete_reference(S->env, *ref);
-  return napi_create_reference(S->env, ab, 1, ref) == napi_ok ? 0 : COVET_ERR_NAPI;
+  int err = COVET_ERR_NAPI;
+  if (napi_create_arraybuffer(S->env, bytes, data, &ab) == napi_ok) {
+    if (*ref != NULL) napi_delete_reference(S->env, *ref);
+    if (napi_create_reference(S->env, ab, 1, ref) == napi_ok) err = 0;
+  }
+  napi_close_handle_scope(S->env, scope);
+  return err;
 }
+
+/* The grow_staging and grow_meta hooks (covet.h): staging and meta are JavaScript ArrayBuffers. */
 
 static int covet_grow_staging(size_t need) {
   size_t cap = S->staging_cap * 2;
@@ -100,15 +108,8 @@ static int covet_grow_meta(size_t need) {
 
 /* ------------------------------------------------------------ calls into JavaScript */
 
-/* The js_* hooks (covet.h), through which the connections call JavaScript. */
-
-static int covet_js_enter(void** scope) {
-  return napi_open_handle_scope(S->env, (napi_handle_scope*)scope) == napi_ok ? 0 : COVET_ERR_NAPI;
-}
-
-static void covet_js_leave(void* scope) {
-  napi_close_handle_scope(S->env, (napi_handle_scope)scope);
-}
+/* The js_* hooks (covet.h), through which the connections call JavaScript; called from libuv's
+ * callbacks, each opens a handle scope for the values it makes. */
 
 /* Calls a JS callback through node's MakeCallback (microtasks run when it returns). When
  * `result` is not NULL, the callback's return value is stored there if it is a uint32 (left
@@ -147,12 +148,15 @@ static void covet_buffer_args(napi_value* out) {
  * per request (spans, or every part made a JS value by C) lost to it, README.md says by how much. */
 static uint32_t covet_js_batch(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return 0; /* none handed out: deferred */
   napi_value argv[4];
   napi_create_double(env, covet_conn_key(c), &argv[0]);
   napi_create_uint32(env, count, &argv[1]);
   covet_buffer_args(&argv[2]);
   uint32_t taken = count;
   covet_call(S->on_batch, 4, argv, count > 1 ? &taken : NULL); /* a lone request is always taken */
+  napi_close_handle_scope(env, scope);
   return taken == 0 || taken > count ? count : taken;
 }
 
@@ -203,8 +207,6 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   /* The hooks the layers below call this one and the connections with (covet.h). */
   S->hooks.grow_staging = covet_grow_staging;
   S->hooks.grow_meta = covet_grow_meta;
-  S->hooks.js_enter = covet_js_enter;
-  S->hooks.js_leave = covet_js_leave;
   S->hooks.js_batch = covet_js_batch;
   S->hooks.js_closed = covet_js_closed;
   S->hooks.js_drained = covet_js_drained;

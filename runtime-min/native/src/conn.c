@@ -354,8 +354,6 @@ static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size
  * completed (the parser pauses there); the input after them is kept for the next turns, so a
  * read of ~1,400 pipelined requests costs this turn only the parsing of its share. */
 static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp_t* resume) {
-  void* scope; /* growing staging and meta, and the batch, make JavaScript values */
-  if (S->hooks.js_enter(&scope) != 0) return;
   S->staging_len = 0;
   S->meta_len = 0;
   S->cork_conn = c;
@@ -451,14 +449,12 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
     }
   }
   covet_uncork();
-  S->hooks.js_leave(scope);
   covet_limit_body_memory(); /* the callers look at whether c is closing */
   return;
 
 fail:
   c->parsing = NULL;
   S->cork_conn = NULL;
-  S->hooks.js_leave(scope);
   covet_conn_close(c);
 }
 
@@ -483,10 +479,7 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
   for (uint32_t i = 0; i < n; i++) end += d->meta[end + COVET_R_WORDS];
   uint32_t from = d->meta[d->rec + COVET_R_BASE];
   uint32_t to = end < d->meta_len ? d->meta[end + COVET_R_BASE] : d->data_len;
-  void* scope;
-  if (S->hooks.js_enter(&scope) != 0) return;
   if (covet_restore_staged(d->data + from, to - from, d->meta + d->rec, end - d->rec) != 0) {
-    S->hooks.js_leave(scope);
     covet_conn_close(c);
     return;
   }
@@ -496,7 +489,6 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
   S->control[0] = 0;
   uint32_t taken = S->hooks.js_batch(c, n);
   covet_uncork();
-  S->hooks.js_leave(scope);
   if (c->state == COVET_CLOSING || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
   if (taken < d->count) {
     for (uint32_t i = 0; i < taken; i++) d->rec += d->meta[d->rec + COVET_R_WORDS];

@@ -10,6 +10,15 @@
 
 /* ------------------------------------------------------------ staging */
 
+/* Growing staging and meta is the binding's (hooks); rare, and kept out of line so that the
+ * staging of each part stays small enough to be inlined into the callbacks. */
+static __attribute__((noinline, cold)) int covet_grow_staging(size_t need) {
+  return S->hooks.grow_staging(need);
+}
+
+static __attribute__((noinline, cold)) int covet_grow_meta(size_t need) {
+  return S->hooks.grow_meta(need);
+}
 
 /* Grows a partial's buffer (`size` bytes of `elem` each, `cap` of them) to hold `need`: by half
  * at least (amortised O(1) per append), but never past `limit` (0: none) when that is enough,
@@ -39,7 +48,7 @@ static char* covet_stage(covet_parse_t* x, const char* at, size_t len) {
     to = pa->data + pa->data_len;
     pa->data_len += (uint32_t)len;
   } else {
-    if (S->staging_len + len > S->staging_cap && S->hooks.grow_staging(S->staging_len + len) != 0) return NULL;
+    if (S->staging_len + len > S->staging_cap && covet_grow_staging(S->staging_len + len) != 0) return NULL;
     to = S->staging + S->staging_len;
     S->staging_len += len;
   }
@@ -57,7 +66,7 @@ static uint32_t* covet_stage_words(covet_parse_t* x, uint32_t n) {
     to = pa->meta + pa->meta_len;
     pa->meta_len += n;
   } else {
-    if (S->meta_len + n > S->meta_cap && S->hooks.grow_meta(S->meta_len + n) != 0) return NULL;
+    if (S->meta_len + n > S->meta_cap && covet_grow_meta(S->meta_len + n) != 0) return NULL;
     to = S->meta + S->meta_len;
     S->meta_len += n;
   }
@@ -95,8 +104,8 @@ static int covet_count_head(covet_parse_t* x, size_t len) {
 /* Puts saved bytes and records (a completed partial request or deferred requests, rebased to 0)
  * at the start of staging and meta, growing them when needed; returns 0 or COVET_ERR_NAPI. */
 int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len) {
-  if ((data_len > S->staging_cap && S->hooks.grow_staging(data_len) != 0) ||
-      (meta_len > S->meta_cap && S->hooks.grow_meta(meta_len) != 0))
+  if ((data_len > S->staging_cap && covet_grow_staging(data_len) != 0) ||
+      (meta_len > S->meta_cap && covet_grow_meta(meta_len) != 0))
     return COVET_ERR_NAPI;
   if (data_len > 0) memcpy(S->staging, data, data_len);
   if (meta_len > 0) memcpy(S->meta, meta, meta_len * sizeof(uint32_t));
