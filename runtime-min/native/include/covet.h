@@ -38,9 +38,10 @@
  *             requests, the turn queue, timers, close
  *   addon.c   the N-API binding, the only file that calls napi_*
  *
- * Where a lower layer must tell a higher one something (grow the JavaScript-owned staging, a
- * request awaits 100 Continue, a write failed, an answer went out), it calls a hook of
- * covet_server->hooks (covet_hooks_t), which the higher layer sets at init.
+ * Where a lower layer must call a higher one (grow the JavaScript-owned staging, hand a batch
+ * to JavaScript, a request awaits 100 Continue, a write failed, an answer went out, an answer
+ * that closes was given), it calls a hook of covet_server->hooks (covet_hooks_t), which the
+ * higher layer sets at init.
  *
  * Every symbol is prefixed covet_. Return codes: 0 is success, a negative
  * number is a libuv error (UV_ENOMEM, UV_EOVERFLOW, …) or one of Covet's own
