@@ -427,10 +427,11 @@ static int covet_on_headers_complete(llhttp_t* p) {
   if (p->http_minor == 1 && m->hosts != 1) return covet_fail(x, m->hosts == 0 ? COVET_E_NO_HOST : COVET_E_TWO_HOSTS);
   if (m->hosts == 1 && !covet_host_ok((const unsigned char*)covet_req(x) + m->host_off, m->host_len))
     return covet_fail(x, COVET_E_BAD_HOST);
-  if (p->http_minor == 0 && m->has_te) return covet_fail(x, COVET_E_TE_HTTP10);
   /* RFC 9112 §6.1: both framings at once. llhttp 8 refuses it only for a Transfer-Encoding it
-   * reads, not for one with no value, which it ignores and frames by the Content-Length. */
+   * reads, not for one with no value, which it ignores and frames by the Content-Length. Before
+   * the HTTP/1.0 rule, as node's llhttp 9 refuses both framings whatever the version. */
   if (m->has_te && m->has_cl) return covet_fail(x, COVET_E_BAD_REQUEST);
+  if (p->http_minor == 0 && m->has_te) return covet_fail(x, COVET_E_TE_HTTP10);
   if (m->has_body) {
     if (!m->has_te && p->content_length > S->max_body) return covet_fail(x, COVET_E_TOO_LARGE);
     if (!m->has_te && m->body_off + p->content_length <= UINT32_MAX) m->total = m->body_off + (uint32_t)p->content_length;
