@@ -7,6 +7,7 @@
         "src/conn.c",
         "src/head.c",
         "src/parse.c",
+        "src/server.c",
         "src/write.c",
         "src/llhttp/api.c",
         "src/llhttp/http.c",

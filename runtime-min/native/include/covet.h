@@ -27,6 +27,22 @@
  * A key whose connection has closed no longer matches its slot's generation,
  * so a late send() is dropped: JavaScript never holds a pointer.
  *
+ * Layers, lowest first. A file calls only functions (and uses only data) defined in the files
+ * above it in this list; layers.mjs checks it on the object files (nm), layers.test.ts runs it:
+ *
+ *   server.c  the state every layer shares (covet_server), made by the binding's init
+ *   parse.c   parsing: llhttp callbacks into staging, the head scan, the Host rule
+ *   head.c    response heads: status lines, Date, a handler's answer's head, the engine's answers
+ *   write.c   output: answers in seq order (parking), corking, writes, shutdown
+ *   conn.c    connections: slots, listen, accept, reads fed to the parser, partial and deferred
+ *             requests, the turn queue, timers, close
+ *   addon.c   the N-API binding, the only file that calls napi_*
+ *
+ * Where a lower layer must call a higher one (grow the JavaScript-owned staging, hand a batch
+ * to JavaScript, a request awaits 100 Continue, a write failed, an answer went out, an answer
+ * that closes was given), it calls a hook of covet_server->hooks (covet_hooks_t), which the
+ * higher layer sets at init.
+ *
  * Every symbol is prefixed covet_. Return codes: 0 is success, a negative
  * number is a libuv error (UV_ENOMEM, UV_EOVERFLOW, …) or one of Covet's own
  * (COVET_ERR_*, below libuv's range); covet_err_name / covet_strerror name both.
@@ -256,7 +272,11 @@ struct covet_conn_s {
 typedef enum {
   COVET_OPEN = 0, /* requests are read, parsed and handed out */
   COVET_NO_MORE,  /* no further request is read (one asked to close, a parse error, stop()); what
-                   * is owed is still answered, with `connection: close` */
+                   * is owed is still answered, with `connection: close`. Requests read before
+                   * and not handed out yet (deferred) still go to JavaScript. */
+  COVET_LAST,     /* an answer that closes the connection was given (it may wait for earlier
+                   * ones): no request after it reaches JavaScript, what was not handed out yet
+                   * is dropped (covet_conn_last_answer) */
   COVET_ENDING,   /* the last response is out: the connection shuts down once it is written */
   COVET_SHUTDOWN, /* uv_shutdown started: lingering, what the client still sends is read and
                    * dropped until its end, or COVET_ENDING_MS */
@@ -280,7 +300,27 @@ typedef struct {
   size_t cap;
 } covet_buf_t;
 
+/* Calls up the layers (see the top of this file): set once at init, never NULL afterwards. */
 typedef struct {
+  /* Set by the binding (addon.c's init). */
+  int (*grow_staging)(size_t need); /* parse: staging must hold `need` bytes; 0 or COVET_ERR_NAPI */
+  int (*grow_meta)(size_t need);    /* parse: meta must hold `need` words; 0 or COVET_ERR_NAPI */
+  /* conn: hands the first `count` records of meta to JavaScript (count <= COVET_SHARE) in one
+   * call; returns how many were handed out: fewer than `count` when the connection's answers
+   * backed up (covet_conn_full) or too many are owed, none when no handle scope could be opened
+   * (the caller defers the rest). Each hook that makes JavaScript values opens its own scope. */
+  uint32_t (*js_batch)(covet_conn_t* conn, uint32_t count);
+  void (*js_closed)(double key); /* conn: a connection with answers still owed has closed */
+  void (*js_drained)(void);      /* conn: a stopping server has no connection left */
+  /* Set by the connections (covet_conn_init). */
+  void (*expect_continue)(covet_conn_t* conn); /* parse: the request being parsed awaits 100 Continue */
+  void (*close)(covet_conn_t* conn);       /* output: a write or shutdown failed (or memory ran out) */
+  void (*may_resume)(covet_conn_t* conn);  /* output: answers went out; it may be read again */
+  void (*last_answer)(covet_conn_t* conn); /* output: an answer that closes it was given */
+} covet_hooks_t;
+
+typedef struct {
+  covet_hooks_t hooks;
   napi_env env;
   uv_loop_t* loop;
   uv_tcp_t* listener; /* NULL when not listening (closed handles are nulled) */
@@ -314,7 +354,6 @@ typedef struct {
   size_t meta_cap; /* words */
   size_t meta_len;
   int buffers_changed;
-  napi_status grow_status; /* napi_ok unless growing failed (out of memory) */
   /* Connections. */
   covet_slot_t* slots;
   uint32_t nslots;
@@ -347,6 +386,8 @@ typedef struct {
   covet_msg_t msg;
 } covet_server_t;
 
+/* ------------------------------------------------------------ server.c: the shared state */
+
 extern covet_server_t* covet_server;
 
 /* ------------------------------------------------------------ parse.c: llhttp callbacks into staging */
@@ -367,38 +408,35 @@ void covet_partial_release(covet_partial_t* pa);
  * COVET_ERR_NAPI. */
 int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* meta, uint32_t meta_len);
 
-/* ------------------------------------------------------------ conn.c: connections */
+/* ------------------------------------------------------------ head.c: response heads */
 
-/* Binds and listens on host:port (IPv4 or IPv6 literal, or a name resolved
- * synchronously). Returns 0 and the bound port in *port_out, or a libuv error. */
-int covet_listen(const char* host, int port, int backlog, int reuseport, int* port_out);
-/* Stops accepting and closes idle connections; later responses say
- * `connection: close`. Returns the number of connections still open. */
-uint32_t covet_stop(void);
-/* Closes every connection now (the shutdown deadline). */
-void covet_close_all(void);
-/* The connection a key names, or NULL when it has closed. */
-covet_conn_t* covet_conn_from_key(double key);
-double covet_conn_key(const covet_conn_t* conn);
-/* Ends a connection now; pending handlers are told through onClose. */
-void covet_conn_close(covet_conn_t* conn);
-/* Resumes reading when the connection is below its write and owed limits and has no
- * deferred requests; with deferred requests and below those limits, queues it for its next
- * share instead. */
-void covet_conn_maybe_resume(covet_conn_t* conn);
-/* True when the connection's unsent answers (queued, parked, and corked during its batch)
- * are past COVET_WRITE_HIGH_WATER: no more of its requests go to JavaScript for now. */
-int covet_conn_full(const covet_conn_t* conn);
-void covet_free_deferred(covet_conn_t* conn);
+/* Refreshes the Date header text when its second has passed. */
+void covet_update_date(void);
+/* Bytes of a handler's answer's head besides its prepared headers, at most (status line, server,
+ * date, content-length, connection, keep-alive). */
+#define COVET_HEAD_FIXED 224
+/* Writes a handler's answer's head at `w` (room: COVET_HEAD_FIXED + headers_len): status line,
+ * server and date, the prepared headers, content-length (unless body_len < 0: 204, 304) and the
+ * connection header; returns its end. The date is the one covet_update_date made last. */
+char* covet_head_put(char* w, int status, const char* headers, size_t headers_len, int64_t body_len, int close);
+/* The engine's answer `err` (precomputed on first use) as three buffers: head, date, blank line
+ * and body (`head`: without the body). Returns 0 or UV_ENOMEM. */
+int covet_head_error(covet_error_t err, int head, uv_buf_t out[3]);
 
 /* ------------------------------------------------------------ write.c: output */
 
+/* Grows a buffer to hold `extra` more bytes; returns 0 or UV_ENOMEM. */
+int covet_buf_reserve(covet_buf_t* b, size_t extra);
+/* True when the connection's unsent answers (queued, parked, and corked during its batch)
+ * are past COVET_WRITE_HIGH_WATER: no more of its requests go to JavaScript for now. */
+int covet_conn_full(const covet_conn_t* conn);
 /* Writes bytes in order (corked during the connection's batch); returns 0 or a libuv error. */
 int covet_conn_write(covet_conn_t* conn, const uv_buf_t* bufs, unsigned nbufs);
 /* Answers request `seq`: status, prepared header block, body (NULL for none).
  * Returns 0, or when the response was dropped COVET_ERR_ENDING (the connection is
  * ending), COVET_ERR_NOT_OWED (`seq` was not handed out or already answered) or
- * UV_ENOMEM (the connection is closed). HEAD and 204/304 send no body. */
+ * UV_ENOMEM (the connection is closed). HEAD and 204/304 send no body. An answer that closes
+ * the connection calls the last_answer hook as soon as it is given. */
 int covet_respond(covet_conn_t* conn, uint32_t seq, uint32_t flags, int status, const char* headers,
                   size_t headers_len, const char* body, size_t body_len);
 /* Queues an engine answer (table) with the next seq; the connection closes after it.
@@ -413,43 +451,36 @@ void covet_write_continue(covet_conn_t* conn);
 void covet_uncork(void);
 /* Starts the shutdown of an ending connection once nothing more is owed. */
 void covet_conn_end_if_done(covet_conn_t* conn);
-/* Refreshes the Date header text when its second has passed. */
-void covet_update_date(void);
-/* Grows a buffer to hold `extra` more bytes; returns 0 or UV_ENOMEM. */
-int covet_buf_reserve(covet_buf_t* b, size_t extra);
 void covet_free_parked(covet_conn_t* conn);
 
-/* ------------------------------------------------------------ head.c: response heads */
+/* ------------------------------------------------------------ conn.c: connections */
 
-/* Bytes of a handler's answer's head besides its prepared headers, at most (status line, server,
- * date, content-length, connection, keep-alive). */
-#define COVET_HEAD_FIXED 224
-/* Writes a handler's answer's head at `w` (room: COVET_HEAD_FIXED + headers_len): status line,
- * server and date, the prepared headers, content-length (unless body_len < 0: 204, 304) and the
- * connection header; returns its end. The date is the one covet_update_date made last. */
-char* covet_head_put(char* w, int status, const char* headers, size_t headers_len, int64_t body_len, int close);
-/* The engine's answer `err` (precomputed on first use) as three buffers: head, date, blank line
- * and body (`head`: without the body). Returns 0 or UV_ENOMEM. */
-int covet_head_error(covet_error_t err, int head, uv_buf_t out[3]);
+/* Sets the hooks of the layers below that the connections answer (expect_continue, close,
+ * may_resume, last_answer). */
+void covet_conn_init(void);
+/* Binds and listens on host:port (IPv4 or IPv6 literal, or a name resolved
+ * synchronously). Returns 0 and the bound port in *port_out, or a libuv error. */
+int covet_listen(const char* host, int port, int backlog, int reuseport, int* port_out);
+/* Stops accepting and closes idle connections; later responses say
+ * `connection: close`. Returns the number of connections still open. */
+uint32_t covet_stop(void);
+/* Closes every connection now (the shutdown deadline). */
+void covet_close_all(void);
+/* The connection a key names, or NULL when it has closed. */
+covet_conn_t* covet_conn_from_key(double key);
+double covet_conn_key(const covet_conn_t* conn);
+/* Ends a connection now; pending handlers are told through onClose. */
+void covet_conn_close(covet_conn_t* conn);
+/* An answer after which the connection closes was given (it may wait for earlier ones): what
+ * it has not handed to JavaScript (deferred requests and input) is dropped, never to be served;
+ * a request still arriving is not read further (COVET_LAST is past COVET_NO_MORE). */
+void covet_conn_last_answer(covet_conn_t* conn);
+/* Resumes reading when the connection is below its write and owed limits and has no
+ * deferred requests; with deferred requests and below those limits, queues it for its next
+ * share instead. */
+void covet_conn_maybe_resume(covet_conn_t* conn);
 
-/* ------------------------------------------------------------ addon.c: calls into JavaScript */
-
-/* Hands the first `count` records of meta to JavaScript (count <= COVET_SHARE) in one call.
- * Returns how many were handed out: fewer than `count` when
- * the connection's answers backed up (covet_conn_full) or too many are owed; the caller defers
- * the rest. */
-uint32_t covet_js_batch(covet_conn_t* conn, uint32_t count);
-/* Opens a handle scope for the JavaScript values made from a libuv callback (growing staging
- * and meta, handing out a batch) until covet_js_leave; returns 0 or COVET_ERR_NAPI. */
-int covet_js_enter(void** scope);
-void covet_js_leave(void* scope);
-/* Tells JavaScript that a connection with responses still owed has closed. */
-void covet_js_closed(double key);
-/* Tells JavaScript that a stopping server has no connection left. */
-void covet_js_drained(void);
-/* Grows staging (bytes) or meta (words) to hold `need`; returns 0 or COVET_ERR_NAPI. */
-int covet_grow_staging(size_t need);
-int covet_grow_meta(size_t need);
+/* ------------------------------------------------------------ addon.c: the N-API binding */
 
 /* The name and text of a result code: libuv's, or Covet's own. */
 const char* covet_err_name(int err);

@@ -55,14 +55,24 @@ static int covet_require_init(napi_env env) {
 
 /* ------------------------------------------------------------ growing the shared buffers */
 
+/* An ArrayBuffer held by `*ref` (in a handle scope of its own: growing is called from the parse,
+ * outside any JavaScript call). */
 static int covet_new_arraybuffer(size_t bytes, void** data, napi_ref* ref) {
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(S->env, &scope) != napi_ok) return COVET_ERR_NAPI;
   napi_value ab;
-  if (napi_create_arraybuffer(S->env, bytes, data, &ab) != napi_ok) return COVET_ERR_NAPI;
-  if (*ref != NULL) napi_delete_reference(S->env, *ref);
-  return napi_create_reference(S->env, ab, 1, ref) == napi_ok ? 0 : COVET_ERR_NAPI;
+  int err = COVET_ERR_NAPI;
+  if (napi_create_arraybuffer(S->env, bytes, data, &ab) == napi_ok) {
+    if (*ref != NULL) napi_delete_reference(S->env, *ref);
+    if (napi_create_reference(S->env, ab, 1, ref) == napi_ok) err = 0;
+  }
+  napi_close_handle_scope(S->env, scope);
+  return err;
 }
 
-int covet_grow_staging(size_t need) {
+/* The grow_staging and grow_meta hooks (covet.h): staging and meta are JavaScript ArrayBuffers. */
+
+static int covet_grow_staging(size_t need) {
   size_t cap = S->staging_cap * 2;
   while (cap < need) cap *= 2;
   void* data;
@@ -79,7 +89,7 @@ int covet_grow_staging(size_t need) {
   return 0;
 }
 
-int covet_grow_meta(size_t need) {
+static int covet_grow_meta(size_t need) {
   size_t cap = S->meta_cap * 2;
   while (cap < need) cap *= 2;
   void* data;
@@ -98,13 +108,8 @@ int covet_grow_meta(size_t need) {
 
 /* ------------------------------------------------------------ calls into JavaScript */
 
-int covet_js_enter(void** scope) {
-  return napi_open_handle_scope(S->env, (napi_handle_scope*)scope) == napi_ok ? 0 : COVET_ERR_NAPI;
-}
-
-void covet_js_leave(void* scope) {
-  napi_close_handle_scope(S->env, (napi_handle_scope)scope);
-}
+/* The js_* hooks (covet.h), through which the connections call JavaScript; called from libuv's
+ * callbacks, each opens a handle scope for the values it makes. */
 
 /* Calls a JS callback through node's MakeCallback (microtasks run when it returns). When
  * `result` is not NULL, the callback's return value is stored there if it is a uint32 (left
@@ -141,18 +146,21 @@ static void covet_buffer_args(napi_value* out) {
 /* onBatch(key, count, staging?, meta?) once per read; it returns how many requests it handed
  * out (it stops early when control[0] is set or too many are owed). The one boundary: a call
  * per request (spans, or every part made a JS value by C) lost to it, README.md says by how much. */
-uint32_t covet_js_batch(covet_conn_t* c, uint32_t count) {
+static uint32_t covet_js_batch(covet_conn_t* c, uint32_t count) {
   napi_env env = S->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return 0; /* none handed out: deferred */
   napi_value argv[4];
   napi_create_double(env, covet_conn_key(c), &argv[0]);
   napi_create_uint32(env, count, &argv[1]);
   covet_buffer_args(&argv[2]);
   uint32_t taken = count;
   covet_call(S->on_batch, 4, argv, count > 1 ? &taken : NULL); /* a lone request is always taken */
+  napi_close_handle_scope(env, scope);
   return taken == 0 || taken > count ? count : taken;
 }
 
-void covet_js_closed(double key) {
+static void covet_js_closed(double key) {
   napi_env env = S->env;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
@@ -162,7 +170,7 @@ void covet_js_closed(double key) {
   napi_close_handle_scope(env, scope);
 }
 
-void covet_js_drained(void) {
+static void covet_js_drained(void) {
   if (covet_on_drained_once == NULL) return;
   napi_env env = S->env;
   napi_ref ref = covet_on_drained_once;
@@ -196,6 +204,13 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
     if (S == NULL) return covet_throw_uv(env, UV_ENOMEM);
     S->free_slot = UINT32_MAX;
   }
+  /* The hooks the layers below call this one and the connections with (covet.h). */
+  S->hooks.grow_staging = covet_grow_staging;
+  S->hooks.grow_meta = covet_grow_meta;
+  S->hooks.js_batch = covet_js_batch;
+  S->hooks.js_closed = covet_js_closed;
+  S->hooks.js_drained = covet_js_drained;
+  covet_conn_init();
   S->env = env;
   COVET_CHECK(napi_get_uv_event_loop(env, &S->loop));
   COVET_CHECK(napi_create_reference(env, argv[0], 1, &S->on_batch));

@@ -8,7 +8,6 @@
 
 #include "covet.h"
 
-covet_server_t* covet_server;
 #define S covet_server
 
 static int covet_reserve_fd = -1;   /* spare descriptor for accepting past EMFILE */
@@ -106,7 +105,7 @@ static void covet_turn_remove(covet_deferred_t* d) {
   S->turn_len--;
 }
 
-void covet_free_deferred(covet_conn_t* c) {
+static void covet_free_deferred(covet_conn_t* c) {
   covet_deferred_t* d = c->deferred;
   if (d == NULL) return;
   covet_turn_remove(d);
@@ -115,6 +114,11 @@ void covet_free_deferred(covet_conn_t* c) {
   free(d->input);
   free(d);
   c->deferred = NULL;
+}
+
+void covet_conn_last_answer(covet_conn_t* c) {
+  covet_conn_reach(c, COVET_LAST);
+  covet_free_deferred(c);
 }
 
 static void covet_on_conn_closed(uv_handle_t* h) {
@@ -145,8 +149,8 @@ void covet_conn_close(covet_conn_t* c) {
   covet_free_parked(c);
   covet_free_deferred(c);
   uv_close((uv_handle_t*)&c->tcp, covet_on_conn_closed);
-  if (owed) covet_js_closed(key);
-  if (S->stopping && S->nconns == 0) covet_js_drained();
+  if (owed) S->hooks.js_closed(key);
+  if (S->stopping && S->nconns == 0) S->hooks.js_drained();
 }
 
 static void covet_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf) {
@@ -208,7 +212,7 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
   c->idle_since = uv_now(S->loop);
   if (owed) {
     c->next_write_seq = c->next_req_seq; /* nothing owed is written any more */
-    covet_js_closed(covet_conn_key(c));
+    S->hooks.js_closed(covet_conn_key(c));
   }
   covet_conn_end_if_done(c);
 }
@@ -338,8 +342,8 @@ static void covet_drop_input(covet_conn_t* c) {
 /* Hands the batch's `count` records to JavaScript; what it did not take is deferred. */
 static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size_t done_meta) {
   S->control[0] = 0;
-  uint32_t taken = covet_js_batch(c, count);
-  if (taken >= count || c->state >= COVET_ENDING) return;
+  uint32_t taken = S->hooks.js_batch(c, count);
+  if (taken >= count || c->state >= COVET_LAST) return; /* all taken, or the rest is never served */
   size_t rec = 0;
   for (uint32_t i = 0; i < taken; i++) rec += S->meta[rec + COVET_R_WORDS];
   if (covet_defer(c, rec, done_meta, done_bytes, count - taken) != 0) covet_conn_close(c);
@@ -350,8 +354,6 @@ static void covet_batch(covet_conn_t* c, uint32_t count, size_t done_bytes, size
  * completed (the parser pauses there); the input after them is kept for the next turns, so a
  * read of ~1,400 pipelined requests costs this turn only the parsing of its share. */
 static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp_t* resume) {
-  void* scope; /* growing staging and meta, and the batch, make JavaScript values */
-  if (covet_js_enter(&scope) != 0) return;
   S->staging_len = 0;
   S->meta_len = 0;
   S->cork_conn = c;
@@ -447,14 +449,12 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
     }
   }
   covet_uncork();
-  covet_js_leave(scope);
   covet_limit_body_memory(); /* the callers look at whether c is closing */
   return;
 
 fail:
   c->parsing = NULL;
   S->cork_conn = NULL;
-  covet_js_leave(scope);
   covet_conn_close(c);
 }
 
@@ -479,10 +479,7 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
   for (uint32_t i = 0; i < n; i++) end += d->meta[end + COVET_R_WORDS];
   uint32_t from = d->meta[d->rec + COVET_R_BASE];
   uint32_t to = end < d->meta_len ? d->meta[end + COVET_R_BASE] : d->data_len;
-  void* scope;
-  if (covet_js_enter(&scope) != 0) return;
   if (covet_restore_staged(d->data + from, to - from, d->meta + d->rec, end - d->rec) != 0) {
-    covet_js_leave(scope);
     covet_conn_close(c);
     return;
   }
@@ -490,9 +487,8 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
   S->cork_conn = c;
   S->cork.len = 0;
   S->control[0] = 0;
-  uint32_t taken = covet_js_batch(c, n);
+  uint32_t taken = S->hooks.js_batch(c, n);
   covet_uncork();
-  covet_js_leave(scope);
   if (c->state == COVET_CLOSING || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
   if (taken < d->count) {
     for (uint32_t i = 0; i < taken; i++) d->rec += d->meta[d->rec + COVET_R_WORDS];
@@ -746,4 +742,11 @@ void covet_close_all(void) {
     S->listener = NULL;
   }
   while (S->conns != NULL) covet_conn_close(S->conns);
+}
+
+void covet_conn_init(void) {
+  S->hooks.expect_continue = covet_write_continue; /* at once, once its head is accepted (as the node engine) */
+  S->hooks.close = covet_conn_close;
+  S->hooks.may_resume = covet_conn_maybe_resume;
+  S->hooks.last_answer = covet_conn_last_answer;
 }

@@ -10,6 +10,15 @@
 
 /* ------------------------------------------------------------ staging */
 
+/* Growing staging and meta is the binding's (hooks); rare, and kept out of line so that the
+ * staging of each part stays small enough to be inlined into the callbacks. */
+static __attribute__((noinline, cold)) int covet_grow_staging(size_t need) {
+  return S->hooks.grow_staging(need);
+}
+
+static __attribute__((noinline, cold)) int covet_grow_meta(size_t need) {
+  return S->hooks.grow_meta(need);
+}
 
 /* Grows a partial's buffer (`size` bytes of `elem` each, `cap` of them) to hold `need`: by half
  * at least (amortised O(1) per append), but never past `limit` (0: none) when that is enough,
@@ -418,14 +427,15 @@ static int covet_on_headers_complete(llhttp_t* p) {
   if (p->http_minor == 1 && m->hosts != 1) return covet_fail(x, m->hosts == 0 ? COVET_E_NO_HOST : COVET_E_TWO_HOSTS);
   if (m->hosts == 1 && !covet_host_ok((const unsigned char*)covet_req(x) + m->host_off, m->host_len))
     return covet_fail(x, COVET_E_BAD_HOST);
-  if (p->http_minor == 0 && m->has_te) return covet_fail(x, COVET_E_TE_HTTP10);
   /* RFC 9112 §6.1: both framings at once. llhttp 8 refuses it only for a Transfer-Encoding it
-   * reads, not for one with no value, which it ignores and frames by the Content-Length. */
+   * reads, not for one with no value, which it ignores and frames by the Content-Length. Before
+   * the HTTP/1.0 rule, as node's llhttp 9 refuses both framings whatever the version. */
   if (m->has_te && m->has_cl) return covet_fail(x, COVET_E_BAD_REQUEST);
+  if (p->http_minor == 0 && m->has_te) return covet_fail(x, COVET_E_TE_HTTP10);
   if (m->has_body) {
     if (!m->has_te && p->content_length > S->max_body) return covet_fail(x, COVET_E_TOO_LARGE);
     if (!m->has_te && m->body_off + p->content_length <= UINT32_MAX) m->total = m->body_off + (uint32_t)p->content_length;
-    if (m->expect == 1 && p->http_minor == 1) covet_write_continue(c);
+    if (m->expect == 1 && p->http_minor == 1) S->hooks.expect_continue(c);
   }
   return 0;
 }

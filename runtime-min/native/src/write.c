@@ -61,10 +61,10 @@ static void covet_on_write(uv_write_t* req, int status) {
   free(w);
   if (c->state == COVET_CLOSING) return;
   if (status < 0) {
-    covet_conn_close(c);
+    S->hooks.close(c);
     return;
   }
-  if (c->queued == 0) covet_conn_maybe_resume(c);
+  if (c->queued == 0) S->hooks.may_resume(c);
 }
 
 int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
@@ -82,7 +82,7 @@ int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
     int r = uv_try_write((uv_stream_t*)&c->tcp, bufs, nbufs);
     if (r >= 0) done = (size_t)r;
     else if (r != UV_EAGAIN) {
-      covet_conn_close(c);
+      S->hooks.close(c);
       return r;
     }
     if (done == total) return 0;
@@ -90,7 +90,7 @@ int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
   /* The rest waits in one request of its own. */
   covet_write_req_t* w = malloc(sizeof *w + (total - done));
   if (w == NULL) {
-    covet_conn_close(c);
+    S->hooks.close(c);
     return UV_ENOMEM;
   }
   w->len = total - done;
@@ -109,7 +109,7 @@ int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
   int err = uv_write(&w->req, (uv_stream_t*)&c->tcp, &b, 1, covet_on_write);
   if (err != 0) {
     free(w);
-    covet_conn_close(c);
+    S->hooks.close(c);
     return err;
   }
   c->queued += w->len;
@@ -132,7 +132,7 @@ static void covet_on_shutdown(uv_shutdown_t* req, int status) {
   if (c->state == COVET_CLOSING) return;
   /* Lingering close: wait for the client's end (read and discarded) so that unread
    * bytes do not turn the close into a reset; the tick cuts it after COVET_ENDING_MS. */
-  if (status < 0 || !c->reading) covet_conn_close(c);
+  if (status < 0 || !c->reading) S->hooks.close(c);
   else c->idle_since = uv_now(S->loop);
 }
 
@@ -142,7 +142,7 @@ void covet_conn_end_if_done(covet_conn_t* c) {
   uv_shutdown_t* req = malloc(sizeof *req);
   if (req == NULL || uv_shutdown(req, (uv_stream_t*)&c->tcp, covet_on_shutdown) != 0) {
     free(req);
-    covet_conn_close(c);
+    S->hooks.close(c);
   }
 }
 
@@ -164,9 +164,9 @@ static void covet_advance(covet_conn_t* c, int close) {
   for (;;) {
     c->idle_since = uv_now(S->loop);
     if (close) {
+      S->hooks.last_answer(c); /* what it has not handed out is never served */
       covet_conn_reach(c, COVET_ENDING);
       covet_free_parked(c);
-      covet_free_deferred(c);
       return;
     }
     covet_parked_t* p = c->parked;
@@ -214,9 +214,9 @@ static void covet_deliver(covet_conn_t* c, uint32_t seq, int close, const uv_buf
     if (c->state == COVET_CLOSING) return;
     covet_advance(c, close);
     covet_conn_end_if_done(c);
-    covet_conn_maybe_resume(c);
+    S->hooks.may_resume(c);
   } else if (covet_park(c, seq, close, 0, bufs, nbufs) != 0) {
-    covet_conn_close(c);
+    S->hooks.close(c);
   }
 }
 
@@ -231,6 +231,8 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
     if (p->seq == seq && !p->interim) return COVET_ERR_NOT_OWED;
   covet_update_date();
   int close = (flags & COVET_F_CLOSE) || S->stopping;
+  /* Whether it goes out now or waits for earlier answers, nothing after it is served. */
+  if (close) S->hooks.last_answer(c);
   int no_body = status == 204 || status == 304;
   int send_body = !no_body && !(flags & COVET_F_HEAD) && body_len > 0;
   int in_cork = S->cork_conn == c && seq == c->next_write_seq;
@@ -239,7 +241,7 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   /* Bodies copied along with the head: corked ones, parked ones and small ones. */
   int copy_body = send_body && (in_cork || seq != c->next_write_seq || body_len <= 16384);
   if (covet_buf_reserve(out, COVET_HEAD_FIXED + headers_len + (copy_body ? body_len : 0)) != 0) {
-    covet_conn_close(c);
+    S->hooks.close(c);
     return UV_ENOMEM;
   }
   size_t start = out->len;
@@ -268,7 +270,7 @@ void covet_respond_error(covet_conn_t* c, covet_error_t err, int head) {
   if (c->state >= COVET_ENDING) return;
   uv_buf_t bufs[3];
   if (covet_head_error(err, head, bufs) != 0) {
-    covet_conn_close(c); /* out of memory: the client gets a close instead of an answer */
+    S->hooks.close(c); /* out of memory: the client gets a close instead of an answer */
     return;
   }
   uint32_t seq = c->next_req_seq++;
@@ -280,5 +282,5 @@ void covet_write_continue(covet_conn_t* c) {
   uv_buf_t b = uv_buf_init(line, sizeof line - 1);
   /* The request gets seq next_req_seq when complete; answers still owed before it go first. */
   if (c->next_req_seq == c->next_write_seq) covet_conn_write(c, &b, 1);
-  else if (covet_park(c, c->next_req_seq, 0, 1, &b, 1) != 0) covet_conn_close(c);
+  else if (covet_park(c, c->next_req_seq, 0, 1, &b, 1) != 0) S->hooks.close(c);
 }
