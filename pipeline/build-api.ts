@@ -8,9 +8,10 @@
  * `npm run typecheck` fails when the two part.
  */
 import path from 'node:path';
-import { diagnosticAt, didYouMean, formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
+import { diagnosticAt, didYouMean, sortDiagnostics } from '../compiler/diagnostics.ts';
+import { diagnosticsJsonLines, printDiagnostics } from './print.ts';
 import type * as Public from './covet-build.d.ts';
-import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy } from './build.ts';
+import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy, type Incremental } from './build.ts';
 
 type Diagnostic = Public.Diagnostic;
 
@@ -26,7 +27,10 @@ const OPTION_TYPES: Record<keyof Public.BuildOptions, 'string' | 'boolean'> = {
 };
 const ENGINES: readonly Public.EngineName[] = ['native', 'node'];
 
-export const build: typeof Public.build = async (options) => {
+export const build: typeof Public.build = (options, hooks) => buildReport(options, hooks);
+
+/** build(), and what `covet dev` keeps warm between builds (pipeline/dev.ts). */
+export async function buildReport(options: Public.BuildOptions, hooks: Public.BuildHooks & { incremental?: Incremental } = {}): Promise<Public.BuildReport> {
   const started = performance.now();
   checkOptions(options);
   const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -45,6 +49,8 @@ export const build: typeof Public.build = async (options) => {
     tsconfig: options.tsconfig === undefined ? undefined : path.resolve(cwd, options.tsconfig),
     minify: options.minify ?? false,
     typecheck: options.typecheck ?? true,
+    onStage: hooks.onStage,
+    incremental: hooks.incremental,
   });
   diagnostics.push(...result.diagnostics);
   for (const n of result.notices) diagnostics.push({ ...n, severity: 'warning', file: '', line: 0, column: 0 });
@@ -67,22 +73,22 @@ export const build: typeof Public.build = async (options) => {
     outDir,
     server: result.ok ? result.outFile : null,
     routes,
+    types: result.ir ? Object.keys(result.ir.types).length : 0,
+    output: result.ok ? result.output : null,
     timings: { ...result.timings, total: performance.now() - started },
   };
-};
+}
 
 export const formatDiagnostics: typeof Public.formatDiagnostics = (report, options = {}) => {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  let text = '';
-  for (const d of report.diagnostics) {
-    const relative = (file: string): string => (file ? path.relative(cwd, path.join(report.appDir, file)) : '');
-    const related = d.related && { ...d.related, file: relative(d.related.file) };
-    text += formatDiagnostic({ ...d, file: relative(d.file), ...(related ? { related } : {}) }) + '\n\n';
-  }
+  let text = printDiagnostics(report.diagnostics, { appDir: report.appDir, cwd, color: options.color ?? false, frames: options.frames ?? true });
   const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) text += `covet: ${errors} error${errors === 1 ? '' : 's'}; nothing was built\n`;
   return text;
 };
+
+export const formatDiagnosticsJson: typeof Public.formatDiagnosticsJson = (report, options = {}) =>
+  diagnosticsJsonLines(report.diagnostics, { appDir: report.appDir, cwd: path.resolve(options.cwd ?? process.cwd()) });
 
 /** No engine asked for and no native engine here: the build goes on with the node engine, and says once why and what to do. */
 function nodeEngineFallback(): Diagnostic {
