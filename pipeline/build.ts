@@ -114,7 +114,7 @@ export function generate(
   options.onStage?.('compile');
   const { ir, diagnostics, typecheckTime } = compile(path.resolve(appDir), options);
   const t1 = performance.now();
-  options.onStage?.('generate');
+  if (ir) options.onStage?.('generate');
   const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion() }) : null;
   const t2 = performance.now();
   return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
