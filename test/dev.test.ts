@@ -5,7 +5,7 @@
  * COVET_ENGINE's (default node; dev.native.test.ts runs this with the native one). The time
  * an edit takes is logged, not asserted: bench/dev-rebuild.mjs measures it.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -63,6 +63,17 @@ test('fixing the error serves the new code again', async () => {
   writeFileSync(file, original.replace(LINE, "const id = (requestId || randomUUID()) + '-v4';"));
   await pollUntil(port, '/health', { 'x-request-id': 't' }, serves('t-v4'));
   await dev.waitFor(/restarted in \d+ ms\n/, from);
+});
+
+test('a new module with a route is picked up, and removing it removes the route', async () => {
+  const extra = path.join(dir, 'app', 'extra.ts');
+  writeFileSync(extra, "/** @route GET /extra */\nexport function extra(): { added: boolean } {\n  return { added: true };\n}\n");
+  const added = await pollUntil(port, '/extra', {}, (a) => a.status === 200);
+  assert.equal(JSON.parse(added.body), { added: true });
+  await dev.waitFor(/rebuilt 17 routes/);
+  rmSync(extra);
+  await pollUntil(port, '/extra', {}, (a) => a.status === 404);
+  assert.is(await requestId(), 't-v4', 'the rest is served as before');
 });
 
 test('stopping covet dev stops its server: the port is free again', async () => {

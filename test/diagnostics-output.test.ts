@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { codeFrame, useColor } from '../pipeline/print.ts';
+import { copyFixture, freePort, startDev } from '../bench/lib/dev-session.mjs';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -80,6 +81,21 @@ test('--json prints one JSON object per diagnostic on stdout, with the span, the
     related: null,
   });
   assert.equal([lines[1]!.id, lines[1]!.line, lines[1]!.column, lines[1]!.endColumn], ['TS2345', 14, 38, 41]);
+});
+
+test('covet dev --json: the diagnostics of a build that fails are JSON lines on stdout, its own lines on stderr', async () => {
+  const dir = copyFixture('fail/type-error');
+  const dev = startDev(dir, await freePort(), { args: ['--json', '--engine', 'node'] });
+  try {
+    await dev.waitFor(/covet dev: nothing to serve yet/);
+  } finally {
+    await dev.close();
+  }
+  const stdout = dev.stdout();
+  const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; file: string; line: number });
+  assert.equal(lines.map((d) => `${d.id} ${d.file}:${d.line}`), ['TS2322 app/app.ts:7', 'TS2345 app/app.ts:14']);
+  assert.match(dev.output(), /covet dev: engine node/);
+  assert.not.match(stdout, /covet dev:/);
 });
 
 test('colours with FORCE_COLOR=1, none in a pipe otherwise', async () => {

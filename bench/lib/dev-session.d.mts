@@ -13,6 +13,7 @@ export function pollUntil(port: number, urlPath: string, headers: Record<string,
 export interface DevProcess {
   child: ChildProcess;
   output(): string;
+  stdout(): string;
   waitFor(re: RegExp, from?: number, timeoutMs?: number): Promise<RegExpExecArray>;
   close(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }

@@ -22,10 +22,10 @@ export function freePort() {
   });
 }
 
-/** Copies fixtures/<name> (without its goldens) to a fresh folder under <root>/.covet/. */
+/** Copies fixtures/<name> (without its goldens) to <a fresh folder under <root>/.covet/>/app; returns the fresh folder. */
 export function copyFixture(name) {
   mkdirSync(path.join(root, '.covet'), { recursive: true });
-  const dir = mkdtempSync(path.join(root, '.covet', `dev-${name}-`));
+  const dir = mkdtempSync(path.join(root, '.covet', `dev-${name.replace(/\W/g, '-')}-`));
   cpSync(path.join(root, 'fixtures', name), path.join(dir, 'app'), { recursive: true, filter: (src) => !src.split(path.sep).includes('expected') });
   return dir;
 }
@@ -58,7 +58,7 @@ export async function pollUntil(port, urlPath, headers, ok, timeoutMs = 60000, e
 
 /**
  * Starts `covet dev <dir>/app -o <dir>/dist --port <port> [...args]` (bin/covet.mjs: run
- * scripts/build.mjs first). `output()` is all it printed so far; `waitFor(re)` resolves when
+ * scripts/build.mjs first). `output()` is all it printed so far (`stdout()` its stdout alone); `waitFor(re)` resolves when
  * stdout or stderr (from `from`, a length of output()) matches; `close()` stops it with SIGTERM
  * (its process group with SIGKILL after 10 s, and at the end in any case) and removes `dir`.
  */
@@ -71,12 +71,16 @@ export function startDev(dir, port, { args = [], env = {} } = {}) {
     env: { ...process.env, TODO_DB: ':memory:', FORCE_COLOR: '0', ...env },
   });
   let text = '';
+  let stdout = '';
   const waiters = [];
   const onData = (chunk) => {
     text += chunk;
     for (const w of [...waiters]) w();
   };
-  child.stdout.setEncoding('utf8').on('data', onData);
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    stdout += chunk;
+    onData(chunk);
+  });
   child.stderr.setEncoding('utf8').on('data', onData);
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const killGroup = () => {
@@ -91,6 +95,7 @@ export function startDev(dir, port, { args = [], env = {} } = {}) {
   return {
     child,
     output: () => text,
+    stdout: () => stdout,
     waitFor(re, from = 0, timeoutMs = 120000) {
       return new Promise((resolve, reject) => {
         const check = () => {
