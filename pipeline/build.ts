@@ -14,7 +14,7 @@
  * a folder outside its project) is named by where it is within the app, covet,
  * or its package.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { compileLoaded, keepDiagnostics, openApp, refreshApp, type CompileResult, type LoadedApp } from '../compiler/index.ts';
@@ -242,7 +242,11 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, output: null, warnings, notices,
       };
     }
-    copyFileSync(addon.file, path.join(outDir, 'covet_runtime.node'));
+    // Copied beside and renamed over: a server still running from this folder (covet dev's, until
+    // it restarts) has the old file mapped, and overwriting a mapped library in place can crash it.
+    const addonFile = path.join(outDir, 'covet_runtime.node');
+    copyFileSync(addon.file, `${addonFile}.tmp`);
+    renameSync(`${addonFile}.tmp`, addonFile);
   }
   writeDistPackage(outDir, places, externals, notices);
   writeFileSync(outFile, loader(engine, [...externals.keys()]));

@@ -11,7 +11,9 @@
  * - Restart: a build that succeeds stops the old server (SIGTERM: it closes its
  *   listener and idle connections at once and finishes what is in flight) and,
  *   once it has exited, starts the new one on the same port. So the port is
- *   never held twice; it is closed for the new process's start-up (~0.1–0.3 s).
+ *   never held twice; it is closed while the new one loads (~0.1–0.3 s here).
+ *   The new one's node process was started ahead and waits on stdin (STANDBY),
+ *   so node's own start-up is not part of the restart.
  * - A build that fails prints its diagnostics and leaves the last good server
  *   serving; the next change tries again.
  */
@@ -72,6 +74,9 @@ export async function dev(o: DevOptions): Promise<DevSession> {
 
   const incremental = new Incremental();
   let server: ChildProcess | null = null;
+  // The next server's process, started ahead (node's own start-up, ~0.1 s, done before it is
+  // needed) and waiting on stdin: a restart tells it to load server.mjs.
+  let standby: ChildProcess | null = null;
   // Should this process end without close() (an uncaught error), its server does not outlive it.
   process.once('exit', () => {
     server?.kill('SIGKILL');
@@ -89,9 +94,6 @@ export async function dev(o: DevOptions): Promise<DevSession> {
     else process.stderr.write(formatDiagnostics(report, { color: useColor(process.stderr) }));
   };
 
-  // The next server's process, started ahead (node's own start-up, ~0.1 s, done before it is
-  // needed) and waiting on stdin: a restart tells it to load server.mjs.
-  let standby: ChildProcess | null = null;
   const serverArgs = [path.join(o.outDir, 'server.mjs')];
   if (o.port !== undefined) serverArgs.push('--port', o.port);
   if (o.host !== undefined) serverArgs.push('--host', o.host);
