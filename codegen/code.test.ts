@@ -77,9 +77,13 @@ test('and/or: a chain inside the other kind gets parentheses; values stay litera
 test('Scope: a helper, a constant, a shared function: each once, keyed by what it is', () => {
   const scope = new Scope(new NameTable());
   const h = { name: '__covet_x', source: 'const __covet_x = 1;' };
-  assert.is(scope.helper(h).text, scope.helper(h).text);
-  assert.equal(scope.helperDecls([h]).map((d) => d.code.text), ['const __covet_x = 1;']);
-  assert.equal(scope.helperDecls([h]), [], 'emitted once across sections');
+  assert.is(scope.helper(h, 'a').text, scope.helper(h, 'b').text);
+  assert.equal(scope.helperDecls([h], 'a').map((d) => d.code.text), ['const __covet_x = 1;']);
+  assert.equal(scope.helperDecls([h], 'b'), [], 'emitted once across sections');
+  const only = { name: '__covet_y', source: 'const __covet_y = 2;' };
+  scope.helper(only, 'b');
+  assert.equal(scope.helperDecls([only], 'a'), [], 'not in a section that does not use it');
+  assert.equal(scope.helperDecls([only], 'b').length, 1);
   const decl = (n: Name) => code`const ${n} = /a/;`;
   assert.is(scope.constant('first_pattern', raw('/a/'), decl).text, 'first_pattern');
   assert.is(scope.constant('second_pattern', raw('/a/'), decl).text, 'first_pattern');

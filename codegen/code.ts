@@ -309,3 +309,10 @@ export class NameTable {
   }
 }
 
+
+/** A `/** … *\/` doc comment (one ` * ` line per line of text) whose text cannot close it early. */
+export function docComment(text: string): Code {
+  const lines = text.replace(/\*\//g, '*\\/').split(/\r\n|[\r\n\u2028\u2029]/);
+  if (lines.length === 1) return new Code(`/** ${lines[0]} */`);
+  return new Code(['/**', ...lines.map((l) => (l ? ` * ${l}` : ' *')), ' */'].join('\n'));
+}

@@ -275,7 +275,7 @@ export const DIAGNOSTICS = {
   },
   COVET112: {
     severity: 'error',
-    about: 'malformed @route / @status tag, or a malformed parameter name',
+    about: 'malformed @route / @status / @throws tag, or a malformed parameter name',
     texts: {
       routeNoPath: text<{ text: string }>((v) => `@route ${q(v.text)} needs a method and a path`, () => 'write it as `@route GET /users/:id`'),
       routeExtra: text<{ text: string }>(
@@ -283,6 +283,11 @@ export const DIAGNOSTICS = {
         () => 'write one `@route METHOD /path` per line; put the description above the tags',
       ),
       status: text<{ text: string }>((v) => `@status ${q(v.text)} is not an HTTP status`, () => 'write a status code from 100 to 599, e.g. `@status 201`'),
+      throws: text<{ text: string }>(
+        (v) => `@throws ${q(v.text)} does not start with an error status`,
+        () => 'write an error status from 400 to 599, then what it means, e.g. `@throws 404 the todo does not exist`',
+      ),
+      throwsTwice: text<{ status: number }>((v) => `@throws ${v.status} is written twice`, () => 'keep one `@throws` per status; say every case in its description'),
       nameNotLiteral: text<{ kind: string; name: string }>(
         (v) => `the ${v.kind} name of ${v.name} is not a single string literal`,
         (v) => `write the name as a literal, e.g. ${v.kind === 'header' ? "Header<string, 'x-api-key'>" : v.kind === 'cookie' ? "Cookie<string, 'sid'>" : "Query<string, 'page-size'>"}`,
@@ -450,6 +455,16 @@ export const DIAGNOSTICS = {
       twoVersions: text<{ name: string; first: string; firstDir: string; second: string; secondDir: string }>(
         (v) => `${v.name}, which the server imports by name, resolved to two versions: ${v.first} (${v.firstDir}) and ${v.second} (${v.secondDir})`,
         (v) => `the output's package.json lists ${v.first}, which every import of ${v.name} then gets: make the app's dependencies agree on one version`,
+      ),
+    },
+  },
+  COVET910: {
+    severity: 'error',
+    about: 'a route at a path the docs routes answer (/openapi.json, /docs and its assets)',
+    texts: {
+      docsPath: text<{ method: string; path: string; what: string }>(
+        (v) => `${v.method} ${v.path} is at the path of ${v.what}, which the server answers itself`,
+        () => 'move the route, or move the docs (--docs-path, --openapi-path; docsPath, openapiPath in build()), or turn them off (--no-docs; docs: false)',
       ),
     },
   },

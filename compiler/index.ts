@@ -99,6 +99,7 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
       response,
       tags: r.tags,
       deprecated: r.deprecated,
+      throws: r.throws,
       found: r,
     };
     if (r.summary) route.summary = r.summary;
@@ -159,6 +160,7 @@ function orderRoute(r: RouteIR): RouteIR {
     response: r.response,
     tags: r.tags,
     deprecated: r.deprecated,
+    throws: r.throws,
   };
   if (r.summary !== undefined) out.summary = r.summary;
   if (r.description !== undefined) out.description = r.description;

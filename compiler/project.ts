@@ -5,7 +5,8 @@
  */
 
 import { readdirSync, existsSync } from 'node:fs';
-import { join, resolve, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, relative, sep } from 'node:path';
 import { Project, ts, type SourceFile } from 'ts-morph';
 import { covetRoot } from '../templates/index.ts';
 
@@ -27,6 +28,24 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
   // No DOM: parsing lib.dom.d.ts alone costs more than reading a whole app.
   lib: ['lib.esnext.d.ts'],
 };
+
+/**
+ * Node's types, for an app without a tsconfig whose folder resolves
+ * @types/node: its handlers run on Node, and TypeScript 6 includes no @types
+ * package unless told (`process.env` and `Buffer` would be type errors). The
+ * package's own folder is the type root, so it is found from the app, not
+ * from where covet runs. Without @types/node, TypeScript's error says to
+ * install it.
+ */
+function nodeTypesFor(root: string): ts.CompilerOptions {
+  let pkg: string;
+  try {
+    pkg = createRequire(join(root, 'package.json')).resolve('@types/node/package.json');
+  } catch {
+    return {};
+  }
+  return { types: ['node'], typeRoots: [dirname(dirname(pkg))] };
+}
 
 export interface LoadedApp {
   project: Project;
@@ -51,7 +70,7 @@ export function loadApp(appDir: string, tsconfig?: string): LoadedApp {
   const hasConfig = existsSync(configPath);
   if (tsconfig && !hasConfig) throw new LoadError(`tsconfig ${tsconfig} does not exist`);
 
-  let base: ts.CompilerOptions = DEFAULT_OPTIONS;
+  let base: ts.CompilerOptions = { ...DEFAULT_OPTIONS, ...(hasConfig ? {} : nodeTypesFor(root)) };
   if (hasConfig) {
     const read = ts.readConfigFile(configPath, ts.sys.readFile);
     if (read.error) throw new LoadError(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));

@@ -2,11 +2,12 @@
  * Finding handlers: exported functions (declarations, and `export const f =`
  * arrow functions or function expressions) whose JSDoc has a `@route METHOD
  * /path` tag, with the rest of their JSDoc (`@status`, `@summary`, `@tag`,
- * `@deprecated`, the description).
+ * `@deprecated`, `@throws`, the description).
  */
+import { STATUS_CODES } from 'node:http';
 
 import { Node, ts, type JSDoc, type JSDocTag, type SourceFile } from 'ts-morph';
-import { HTTP_METHODS, type HttpMethod } from '../ir/ir.ts';
+import { HTTP_METHODS, type HttpMethod, type ThrowsIR } from '../ir/ir.ts';
 import { didYouMean } from './diagnostics.ts';
 import type { Reporter } from './source.ts';
 
@@ -29,6 +30,7 @@ export interface FoundRoute {
   description?: string;
   tags: string[];
   deprecated: boolean;
+  throws: ThrowsIR[];
 }
 
 /** All `@route` handlers of the app's files, in file order, then position. */
@@ -133,6 +135,7 @@ function readRoute(
     tag: tagNode,
     tags: [],
     deprecated: false,
+    throws: [],
   };
   const doc = docs.find((d) => d.getTags().includes(routeTag)) ?? docs[docs.length - 1]!;
   const description = doc.getDescription().trim();
@@ -151,7 +154,28 @@ function readRoute(
       for (const one of value.split(/[,\s]+/)) if (one) r.tags.push(one);
     } else if (name === 'deprecated') {
       r.deprecated = true;
+    } else if (name === 'throws') {
+      readThrows(t, value, r, exportName, reporter);
     }
   }
   return r;
+}
+
+/**
+ * `@throws 404 the todo does not exist`: an error answer to document. TypeScript's own form puts a
+ * type first (`@throws {HttpError} 404 …`); the type is allowed and ignored, the status is required.
+ */
+function readThrows(tag: JSDocTag, value: string, r: FoundRoute, exportName: string, reporter: Reporter): void {
+  const m = /^(\d+)(?:\s+([^]*))?$/.exec(value);
+  const status = m ? Number(m[1]) : NaN;
+  if (!m || !/^\d{3}$/.test(m[1]!) || status < 400 || status > 599) {
+    reporter.report('COVET112', 'throws', tag.compilerNode, exportName, { text: value });
+    return;
+  }
+  if (r.throws.some((e) => e.status === status)) {
+    reporter.report('COVET112', 'throwsTwice', tag.compilerNode, exportName, { status });
+    return;
+  }
+  const description = (m[2] ?? '').replace(/\s+/g, ' ').trim() || (STATUS_CODES[status] ?? `Error ${status}`);
+  r.throws.push({ status, description });
 }

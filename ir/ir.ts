@@ -65,6 +65,19 @@ export interface RouteIR {
   description?: string;
   tags: string[];
   deprecated: boolean;
+  /**
+   * The error answers the handler declares with JSDoc `@throws 404 description`, in source order,
+   * one per status: documented (OpenAPI responses, the client's error types), not enforced.
+   * `description` is the text after the status, or the status's reason phrase when there is none.
+   */
+  throws: ThrowsIR[];
+}
+
+/** One `@throws STATUS description` of a handler. */
+export interface ThrowsIR {
+  /** 400 to 599. */
+  status: number;
+  description: string;
 }
 
 export type SegmentIR =

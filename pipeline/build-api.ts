@@ -11,7 +11,9 @@ import path from 'node:path';
 import { diagnosticAt, didYouMean, sortDiagnostics } from '../compiler/diagnostics.ts';
 import { diagnosticsJsonLines, printDiagnostics } from './print.ts';
 import type * as Public from './covet-build.d.ts';
+import { ENGINE_NAMES, type EngineName } from '../runtime-min/engine.ts';
 import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy, type Incremental } from './build.ts';
+import { DEFAULT_DOCS, docsOptionsProblem, type DocsOptions } from '../codegen/app/docs.ts';
 
 type Diagnostic = Public.Diagnostic;
 
@@ -23,9 +25,23 @@ const OPTION_TYPES: Record<keyof Public.BuildOptions, 'string' | 'boolean'> = {
   tsconfig: 'string',
   minify: 'boolean',
   typecheck: 'boolean',
+  docs: 'boolean',
+  docsPath: 'string',
+  openapiPath: 'string',
   cwd: 'string',
+  client: 'string',
 };
-const ENGINES: readonly Public.EngineName[] = ['native', 'node'];
+const ENGINES: readonly Public.EngineName[] = [...ENGINE_NAMES].sort();
+
+/**
+ * The shipped declaration spells the engine union out rather than importing
+ * it from runtime-min/engine.ts: an import would put covet's runtime source
+ * (and node:http's types) under the build script's compiler options. This
+ * makes `npm run typecheck` fail when the two spellings part.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const engineNamesAgree: Same<Public.EngineName, EngineName> = true;
+void engineNamesAgree;
 
 export const build: typeof Public.build = (options, hooks) => buildReport(options, hooks);
 
@@ -49,6 +65,8 @@ export async function buildReport(options: Public.BuildOptions, hooks: Public.Bu
     tsconfig: options.tsconfig === undefined ? undefined : path.resolve(cwd, options.tsconfig),
     minify: options.minify ?? false,
     typecheck: options.typecheck ?? true,
+    client: options.client === undefined ? undefined : path.resolve(cwd, options.client),
+    docs: docsOf(options),
     onStage: hooks.onStage,
     incremental: hooks.incremental,
   });
@@ -95,6 +113,12 @@ function nodeEngineFallback(): Diagnostic {
   return diagnosticAt('COVET902', 'nodeFallback', { reason: findNativeAddon().reason ?? 'unknown reason', remedy: nativeRemedy() });
 }
 
+/** The docs routes' paths, or false for none (`docs: false`). */
+function docsOf(options: Public.BuildOptions): DocsOptions | false {
+  if (options.docs === false) return false;
+  return { docsPath: options.docsPath ?? DEFAULT_DOCS.docsPath, openapiPath: options.openapiPath ?? DEFAULT_DOCS.openapiPath };
+}
+
 /** Options of the wrong type are the caller's bug: a TypeError that names the option, before anything is read or written. */
 function checkOptions(options: unknown): asserts options is Public.BuildOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError(`covet/build: build() takes an options object, e.g. build({ app: 'src' }); got ${describe(options)}`);
@@ -110,6 +134,9 @@ function checkOptions(options: unknown): asserts options is Public.BuildOptions 
   const { app, engine } = options as Partial<Public.BuildOptions>;
   if (app === undefined || app === '') throw new TypeError("covet/build: option app is required: the folder with the handler modules, e.g. build({ app: 'src' })");
   if (engine !== undefined && !ENGINES.includes(engine)) throw new TypeError(`covet/build: option engine must be ${ENGINES.map((e) => `'${e}'`).join(' or ')}, got ${describe(engine)}`);
+  const docs = docsOf(options as Public.BuildOptions);
+  const problem = docs && docsOptionsProblem(docs);
+  if (problem) throw new TypeError(`covet/build: ${problem}`);
 }
 
 function describe(value: unknown): string {

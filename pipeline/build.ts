@@ -21,7 +21,10 @@ import { compileLoaded, keepDiagnostics, openApp, refreshApp, type CompileResult
 import { compose, diagnosticAt, type Diagnostic } from '../compiler/diagnostics.ts';
 import type { AppIR } from '../ir/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
+import { DEFAULT_DOCS, docsFiles, type DocsOptions } from '../codegen/app/docs.ts';
 import { openApi } from './describe.ts';
+import { clientSource } from './client.ts';
+import { removeDocs, writeDocs } from './docs.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
 
 import { covetRoot, covetVersion } from '../templates/index.ts';
@@ -40,6 +43,13 @@ export interface BuildOptions {
   onStage?: (stage: BuildStage) => void;
   /** Keeps the ts-morph Project and esbuild's context between builds of one app (`covet dev`). */
   incremental?: Incremental;
+  /** Also write the app's typed client (codegen/client) to this file. */
+  client?: string;
+  /**
+   * Serve the OpenAPI document and the Swagger UI page at these paths (default DEFAULT_DOCS:
+   * `/openapi.json`, `/docs`); false: neither route, no docs code in the bundle, no dist/docs/.
+   */
+  docs?: DocsOptions | false;
 }
 
 /** The stages of a build, in order; `typecheck` runs only when asked. */
@@ -108,14 +118,23 @@ function notice({ id, message, hint }: { id: `COVET${number}`; message: string; 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
 export function generate(
   appDir: string,
-  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
+  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
 ) {
   const t0 = performance.now();
   options.onStage?.('compile');
-  const { ir, diagnostics, typecheckTime } = compile(path.resolve(appDir), options);
+  const compiled = compile(path.resolve(appDir), options);
+  const { typecheckTime } = compiled;
+  let { ir } = compiled;
+  const diagnostics = [...compiled.diagnostics];
+  const docs = options.docs || undefined;
+  if (ir && docs) {
+    const taken = docsConflicts(ir, docs);
+    diagnostics.push(...taken);
+    if (taken.length) ir = null;
+  }
   const t1 = performance.now();
   if (ir) options.onStage?.('generate');
-  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion() }) : null;
+  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}) }) : null;
   const t2 = performance.now();
   return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
 }
@@ -134,11 +153,31 @@ function compile(appDir: string, options: { tsconfig?: string; typecheck?: boole
   return compileLoaded(app, compileOptions);
 }
 
+/**
+ * COVET910: an app route at a path the docs routes answer (any method: the path is the docs').
+ * The app's route wins nothing silently; the user moves it, or the docs, or turns the docs off.
+ */
+function docsConflicts(ir: AppIR, docs: DocsOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const files = docsFiles(docs);
+  for (const route of ir.routes) {
+    if (!route.segments.every((s) => s.kind === 'static')) continue;
+    const p = '/' + route.segments.map((s) => (s as { value: string }).value).join('/');
+    const f = files.find((x) => x.path === p);
+    if (!f) continue;
+    const what = f.id === 'openapi' ? 'the OpenAPI document' : f.id === 'page' ? 'the docs page' : `a docs asset (${f.file})`;
+    const d = diagnosticAt('COVET910', 'docsPath', { method: route.method, path: route.path, what }, route.handler);
+    out.push({ ...d, handler: route.handler.exportName, message: `${route.handler.exportName}: ${d.message}` });
+  }
+  return out;
+}
+
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const appDir = path.resolve(options.appDir);
   const outDir = path.resolve(options.outDir);
   const engine = options.engine ?? 'node';
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, onStage: options.onStage, incremental: options.incremental });
+  const docs = options.docs === undefined ? DEFAULT_DOCS : options.docs;
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, onStage: options.onStage, incremental: options.incremental });
   const warnings: string[] = [];
   const notices: Notice[] = [];
   if (!gen.ir || !gen.emitted) {
@@ -250,7 +289,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   writeDistPackage(outDir, places, externals, notices);
   writeFileSync(outFile, loader(engine, [...externals.keys()]));
-  writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(openApi(gen.ir, appDir), null, 2) + '\n');
+  const document = openApi(gen.ir, appDir);
+  writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(document, null, 2) + '\n');
+  if (options.client) {
+    mkdirSync(path.dirname(options.client), { recursive: true });
+    writeFileSync(options.client, clientSource(gen.ir, appDir));
+  }
+  if (docs) writeDocs(outDir, docs, String((document.info as { title?: unknown }).title ?? 'API'));
+  else removeDocs(outDir);
   return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, output: folderSize(outDir), warnings, notices };
 }
 
@@ -357,6 +403,7 @@ function covetPlugin(appDir: string, state: BundleState, servesEntry: boolean): 
         b.onLoad({ filter: /.*/, namespace: 'covet-generated' }, () => ({ contents: state.source, resolveDir: appDir, loader: 'js' }));
       }
       b.onResolve({ filter: /^covet:runtime$/ }, () => ({ path: runtimeEntry }));
+      b.onResolve({ filter: /^covet:docs$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'docs.ts') }));
       b.onResolve({ filter: /^covet:app\// }, (args) => ({ path: path.join(appDir, args.path.slice('covet:app/'.length)) }));
       b.onResolve({ filter: /^covet$/ }, () => ({ path: apiEntry }));
       // Packages with a native addon stay external, imported by name; dist/package.json lists them.

@@ -20,7 +20,10 @@
  * against it.
  */
 
-/** The HTTP engine of the generated server. */
+/**
+ * The HTTP engine of the generated server: runtime-min/engine.ts's
+ * ENGINE_NAMES (pipeline/build-api.ts fails to type-check when they part).
+ */
 export type EngineName = 'native' | 'node';
 
 /** The options of `covet build`, by the names of the CLI's flags. */
@@ -48,8 +51,20 @@ export interface BuildOptions {
    * `--no-typecheck`: imports that do not resolve (COVET119) still fail.
    */
   typecheck?: boolean;
+  /**
+   * Serve the OpenAPI document and a Swagger UI page from the built server (default `true`;
+   * `false` is `--no-docs`: neither route, no docs code in the bundle, no `<out>/docs/`).
+   * `<out>/openapi.json` is written either way.
+   */
+  docs?: boolean;
+  /** The Swagger UI page's path (`--docs-path`); default `'/docs'`. Its assets are below it. */
+  docsPath?: string;
+  /** The OpenAPI document's path (`--openapi-path`); default `'/openapi.json'`. */
+  openapiPath?: string;
   /** The folder relative paths start from; default `process.cwd()`. */
   cwd?: string;
+  /** Also write the app's typed TypeScript client to this file (`--client`). Relative to `cwd`. */
+  client?: string;
 }
 
 /** One finding, with a stable id, where it is and what to do about it. */

@@ -45,16 +45,19 @@ export function openApi(ir: AppIR, appDir: string) {
   let title = path.basename(path.resolve(appDir));
   let version = '0.0.0';
   let description: string | undefined;
+  let license: string | undefined;
   const pkgFile = path.join(appDir, 'package.json');
   if (existsSync(pkgFile)) {
     try {
-      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string; description?: string };
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string; description?: string; license?: unknown };
       title = pkg.name ?? title;
       version = pkg.version ?? version;
       description = pkg.description;
+      // An SPDX id only: `SEE LICENSE IN …` and expressions are not one license.
+      if (typeof pkg.license === 'string' && /^[A-Za-z0-9.+-]+$/.test(pkg.license)) license = pkg.license;
     } catch {
       /* an unreadable package.json only loses the title */
     }
   }
-  return openApiDocument(ir, { title, version, description });
+  return openApiDocument(ir, { title, version, description, ...(license ? { license } : {}) });
 }

@@ -11,7 +11,13 @@
 // ---------------------------------------------------------------- errors
 
 export interface HttpErrorOptions {
-  /** Extra response headers, e.g. `{ 'www-authenticate': 'Bearer' }`. */
+  /**
+   * Extra response headers, e.g. `{ 'www-authenticate': 'Bearer' }`. Not the
+   * ones the server manages (connection, keep-alive, content-length,
+   * transfer-encoding, date, server): an HttpError carrying one answers 500
+   * and logs why, as `ctx.setHeader` throws for them. A value with a line
+   * break (often client input) drops the extra headers from the answer.
+   */
   headers?: Record<string, string>;
 }
 

@@ -236,22 +236,40 @@ export class Context implements Ctx {
 export function fail(res: EngineResponse, err: unknown, route: string): void {
   if (err instanceof HttpError) {
     if (res.closed) return;
-    let prepared = H_JSON;
-    if (err.headers) {
+    const http = err;
+    let prepared: PreparedHeaders | null = H_JSON;
+    if (http.headers) {
       const pairs = ['content-type', 'application/json'];
-      for (const k of Object.keys(err.headers)) pairs.push(k.toLowerCase(), String(err.headers[k]));
-      try {
-        prepared = engine!.headers(pairs);
-      } catch {
-        /* a header the engine refuses (a line break in a value): answer without the extra headers */
+      for (const k of Object.keys(http.headers)) {
+        const lower = k.toLowerCase();
+        // A header the server manages is the handler's bug (its name is code, not input), as in
+        // ctx.setHeader: answered 500 and logged below, never dropped unseen.
+        if (MANAGED_HEADERS.has(lower)) {
+          prepared = null;
+          const bug = new TypeError(`${managedHeader(lower).message}: HttpError(${http.status}) cannot carry it`);
+          // Its stack is the HttpError's: the log points at the handler's throw, not here.
+          bug.stack = [`${bug.name}: ${bug.message}`, ...(http.stack ?? '').split('\n').slice(1)].join('\n');
+          err = bug;
+          break;
+        }
+        pairs.push(lower, String(http.headers[k]));
+      }
+      if (prepared !== null) {
+        try {
+          prepared = engine!.headers(pairs);
+        } catch {
+          /* a header the engine refuses (a line break in a value, often client input): answer without the extra headers */
+        }
       }
     }
-    try {
-      res.send(err.status, prepared, safeDetail(err));
-      return;
-    } catch (sendErr) {
-      // The engine refused to write it as given: a bug in the handler, answered 500 below.
-      err = sendErr;
+    if (prepared !== null) {
+      try {
+        res.send(http.status, prepared, safeDetail(http));
+        return;
+      } catch (sendErr) {
+        // The engine refused to write it as given: a bug in the handler, answered 500 below.
+        err = sendErr;
+      }
     }
   }
   if (err instanceof BadRequest) {

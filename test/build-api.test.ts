@@ -101,11 +101,30 @@ test('options of the wrong type reject with a TypeError that names the option', 
   assert.equal(r.rejections, [
     "TypeError: covet/build: build() takes an options object, e.g. build({ app: 'src' }); got undefined",
     "TypeError: covet/build: option app is required: the folder with the handler modules, e.g. build({ app: 'src' })",
-    'TypeError: covet/build: unknown option outDir; the options are app, out, engine, tsconfig, minify, typecheck, cwd',
+    'TypeError: covet/build: unknown option outDir; the options are app, out, engine, tsconfig, minify, typecheck, docs, docsPath, openapiPath, cwd, client',
     "TypeError: covet/build: option engine must be 'native' or 'node', got \"fast\"",
     'TypeError: covet/build: option minify must be a boolean, got "yes"',
     'TypeError: covet/build: option typecheck must be a boolean, got "no"',
+    'TypeError: covet/build: option docs must be a boolean, got "no"',
+    'TypeError: covet/build: the docs path "docs" is not usable: it must start with "/", e.g. /docs',
+    'TypeError: covet/build: the OpenAPI path /docs/swagger-ui.css is the path of the docs asset docs/swagger-ui.css',
   ]);
+});
+
+test('docs: false writes no dist/docs/ and bundles no docs code; docsPath and openapiPath move both routes', () => {
+  assert.is(r.docsOff.ok, true, JSON.stringify(r.docsOff.diagnostics));
+  const off = path.join(tmp, 'docs-off');
+  assert.not.ok(existsSync(path.join(off, 'docs')));
+  assert.ok(existsSync(path.join(off, 'openapi.json')), 'the document is still written');
+  assert.not.match(readFileSync(path.join(off, 'app.mjs'), 'utf8'), /covet_docs|swagger/i);
+  assert.is(r.docsMoved.ok, true, JSON.stringify(r.docsMoved.diagnostics));
+  const moved = path.join(tmp, 'docs-moved');
+  assert.match(readFileSync(path.join(moved, 'docs', 'swagger-initializer.js'), 'utf8'), /url: "\/api\/schema\.json"/);
+  assert.match(readFileSync(path.join(moved, 'docs', 'index.html'), 'utf8'), /src="\/api\/docs\/swagger-ui-bundle\.js"/);
+  const app = readFileSync(path.join(moved, 'app.mjs'), 'utf8');
+  assert.match(app, /case "\/api\/docs":/);
+  assert.match(app, /case "\/api\/schema\.json":/);
+  assert.not.match(app, /case "\/docs":/);
 });
 
 test('the package ships the types of covet/build beside it', () => {

@@ -21,7 +21,7 @@ test('build writes server.mjs, the supervisor apart from the app, and a source m
   const out = mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
   const r = covet('build', 'fixtures/routing', '--out', out);
   assert.is(r.code, 0, r.err);
-  assert.match(r.out, /^covet: built .*server\.mjs — \d+ routes, \d+ types?, engine (native|node), [\d.]+ kB in \d+ files; \d+ ms: compile \d+, typecheck \d+, generate \d+, bundle \d+\n$/);
+  assert.match(r.out, /^covet: built .*server\.mjs — \d+ routes, \d+ types?, engine (native|node), [\d.]+ (B|kB|MB) in \d+ files; \d+ ms: compile \d+, typecheck \d+, generate \d+, bundle \d+\n$/);
   for (const file of ['server.mjs', 'app.mjs', 'app.mjs.map', 'supervisor.mjs', 'openapi.json']) assert.ok(existsSync(path.join(out, file)), file);
   // The supervisor of --workers loads none of the app: no handler module, no engine.
   const supervisor = readFileSync(path.join(out, 'supervisor.mjs'), 'utf8');
@@ -181,9 +181,9 @@ test('inspect METHOD path prints that route, its validators and serializers, wit
   const r = covet('inspect', 'fixtures/todo-app', 'GET', '/todos/:id');
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /\/\/ GET \/todos\/:id {2}← {2}todos\.ts:\d+ getTodo\nfunction route_getTodo\(req, res, path_id\)/);
-  assert.match(r.out, /function reply_getTodo\(/);
+  assert.match(r.out, /function reply_200_Todo\(/);
   assert.match(r.out, /function serialize_Todo\(/);
-  assert.match(r.out, /function validate_getTodo_id\(/);
+  assert.match(r.out, /function validate_path_id\(/);
   assert.not.match(r.out, /function route_listTodos\(/, 'only the route asked for');
 });
 

@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { npmEnv, npmInstall, packCovet, ROOT as root, run, type Ran } from './testing/npm.ts';
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const covetPkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
 
 function covet(cwd: string, ...args: string[]) {
@@ -76,20 +76,18 @@ test('init onto a file is a usage error', () => {
 
 // ---------------------------------------------------------------- the first minutes of a new project
 
-/** npm as a user runs it: none of the npm_* settings of the `npm test` that may be running this file. */
-const npmEnv: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
-Object.assign(npmEnv, { npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', FORCE_COLOR: '0' });
-
 const timings: [string, number][] = [];
 
 /** Runs one step of the walkthrough, times it, and fails the test with its output when it fails. */
 function step(name: string, command: string, args: string[], options: SpawnSyncOptions & { cwd: string }) {
-  const started = performance.now();
-  const r = spawnSync(command, args, { env: npmEnv, encoding: 'utf8', timeout: 180_000, ...options });
-  timings.push([name, performance.now() - started]);
-  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  assert.is(r.status, 0, `${name} (${command} ${args.join(' ')}) failed with ${r.status ?? r.signal}${r.error ? ` (${r.error.message})` : ''}:\n${output}`);
-  return { out: String(r.stdout), err: String(r.stderr) };
+  return stepDone(name, `${command} ${args.join(' ')}`, run(command, args, options.cwd, { timeout: 180_000, ...options }));
+}
+
+/** Records a step that ran (`step`, or a support function such as `packCovet`) and fails the test with its output when it failed. */
+function stepDone(name: string, what: string, r: Ran) {
+  timings.push([name, r.ms]);
+  assert.is(r.code, 0, `${name} (${what}) failed with ${r.code}${r.failure ? ` (${r.failure})` : ''}:\n${r.out}${r.err}`);
+  return { out: r.out, err: r.err };
 }
 
 /** The README's plain Node build script: the ```js block that starts with `// build.mjs`. */
@@ -101,8 +99,9 @@ function readmeBuildScript(): string {
 
 test('a new project: covet init from the packed tarball, npm install, build, tsc, test, serve — all on the first try', async () => {
   const tmp = tmpDir();
-  step('npm pack', 'npm', ['pack', root, '--pack-destination', tmp, '--silent'], { cwd: tmp });
-  const tarball = path.join(tmp, readdirSync(tmp).find((f) => f.endsWith('.tgz'))!);
+  const pack = packCovet(tmp);
+  stepDone('npm pack', 'npm pack', pack);
+  const tarball = pack.tarball;
 
   // `npx covet init` as covet's files are in the tarball: its CLI and templates/init/ unpacked, its
   // dependencies this repository's (npx would install them into npm's cache on every run).
@@ -113,7 +112,7 @@ test('a new project: covet init from the packed tarball, npm install, build, tsc
   const init = step('covet init', process.execPath, [path.join(packed, 'bin', 'covet.mjs'), 'init', 'my-api'], { cwd: tmp });
   assert.match(init.out, /^covet: created a project in my-api: /);
   const dir = path.join(tmp, 'my-api');
-  step('npm install', 'npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], { cwd: dir });
+  stepDone('npm install', `npm install ${tarball}`, npmInstall(dir, [tarball]));
   const build = step('npm run build', 'npm', ['run', 'build'], { cwd: dir });
   assert.match(build.out, /covet: built dist\/server\.mjs — 3 routes, \d+ types?, engine (native|node), /);
   step('npx tsc --noEmit', 'npx', ['--no-install', 'tsc', '--noEmit'], { cwd: dir });

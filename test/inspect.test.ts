@@ -5,11 +5,11 @@
  * router calls, and everything those call) instead of the router.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { bigApp } from './big-app.ts';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const ROUTES = 1000;
@@ -19,18 +19,7 @@ function covet(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-/** An app of `n` routes, each with a path parameter, a query parameter and an object response. */
-function bigApp(n: number): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'covet-inspect-'));
-  const lines = ['export interface Item { id: number; name: string; tags: string[] }'];
-  for (let i = 0; i < n; i++) {
-    lines.push(`/** @route GET /r${i}/:id */`, `export function r${i}(id: number, q?: string): Item { return { id, name: q ?? 'x', tags: [] }; }`);
-  }
-  writeFileSync(path.join(dir, 'routes.ts'), lines.join('\n') + '\n');
-  return dir;
-}
-
-const app = bigApp(ROUTES);
+const app = bigApp(ROUTES, 'covet-inspect-');
 
 test.after(() => rmSync(app, { recursive: true, force: true }));
 

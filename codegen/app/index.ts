@@ -11,11 +11,12 @@ import Handlebars from 'handlebars';
 import { readTemplate } from '../../templates/index.ts';
 import type { AppIR, RouteIR } from '../../ir/ir.ts';
 import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw } from '../code.ts';
-import { declaration, Scope, type Declaration } from '../scope.ts';
+import { declaration, Scope, type Declaration, type Survey } from '../scope.ts';
 import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
 import { emitRoute } from './route.ts';
+import { docsFiles, emitDocsMatcher, type DocsOptions } from './docs.ts';
 
 /** The engine a server is generated for: runtime-min/engine.ts names them. */
 export type { EngineName } from '../../runtime-min/engine.ts';
@@ -25,6 +26,8 @@ export interface EmitOptions {
   engine: EngineName;
   /** Covet's version, written in the header. */
   version: string;
+  /** Serve the OpenAPI document and the Swagger UI page (codegen/app/docs.ts) at these paths; absent: no docs routes. */
+  docs?: DocsOptions;
 }
 
 export interface EmittedApp {
@@ -51,9 +54,24 @@ function loadFrames() {
 }
 
 /** Names the generated module reserves; user-derived names are numbered around them. */
-const RESERVED = ['__covet_rt', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
+const RESERVED = ['__covet_rt', '__covet_docs', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
 
+/**
+ * The module, generated twice: the first pass only surveys how many users
+ * each shared function gets, so that the second can name a shared one after
+ * what it is and one with a single user after that user (see codegen/scope.ts).
+ * Both passes make the same things in the same order; only names differ.
+ */
 export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
+  const survey = generate(ir, options, null).scope.survey();
+  const { app, scope } = generate(ir, options, survey);
+  if (JSON.stringify(scope.survey()) !== JSON.stringify(survey)) {
+    throw new Error('covet internal error: the second codegen pass shared functions differently from the first');
+  }
+  return app;
+}
+
+function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { app: EmittedApp; scope: Scope } {
   const names = new NameTable(RESERVED);
   const rt = new Name('__covet_rt');
   const jsonHeaders = new Name('__covet_H_json');
@@ -78,8 +96,11 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     const specifiers = list.map((e) => code`${isIdentifier(e.exportName) ? raw(e.exportName) : literal(e.exportName)} as ${e.local}`);
     return code`import { ${join(specifiers, ', ')} } from ${literal(`covet:app/${file}`)};`;
   });
+  const docs = options.docs ? docsFiles(options.docs) : [];
+  const docsNs = new Name('__covet_docs');
+  if (docs.length) imports.push(code`import * as ${docsNs} from "covet:docs";`);
 
-  const scope = new Scope(names);
+  const scope = new Scope(names, forecast);
   const validators = new ValidatorGen(ir.types, scope);
   const serializers = new SerializerGen(ir.types, scope);
 
@@ -108,10 +129,20 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     routeDecls.push(...emitted.declarations);
   }
 
+  // The docs routes: one prepared answer each, and their matcher, which the router calls.
+  const docsFns = docs.map((f) => names.fresh(`__covet_docs_${f.id}`));
+  docs.forEach((f, i) => {
+    const fn = docsFns[i]!;
+    routeDecls.push(declaration(fn, code`const ${fn} = ${docsNs}.file(${literal(f.file)}, ${literal(f.contentType)}, ${literal(f.cacheControl)});`));
+  });
+  const docsMatch = docs.length ? names.fresh('__covet_docs_match') : undefined;
+  if (docsMatch) routeDecls.push(declaration(docsMatch, emitDocsMatcher(docs, docsMatch, docsFns, code`${rt}.methodNotAllowed`)));
+
   const match = new Name('__covet_match');
   const router = emitRouter(ir.routes, {
     name: match,
     routeFns,
+    ...(docsMatch ? { fixed: docsMatch } : {}),
     notFound: code`${rt}.notFound`,
     methodNotAllowed: code`${rt}.methodNotAllowed`,
     badRequest: code`${rt}.badRequest`,
@@ -143,7 +174,7 @@ export function emitApp(ir: AppIR, options: EmitOptions): EmittedApp {
     entry: join([entry.code, serve], '\n\n').text,
   });
   const declarations = [...serializerDecls, ...validatorDecls, ...routeDecls, routerDecl, entry];
-  return { source, headerNames, routeFunctions, declarations, router: match.text };
+  return { app: { source, headerNames, routeFunctions, declarations, router: match.text }, scope };
 }
 
 function texts(decls: readonly Declaration[]): string {

@@ -6,7 +6,7 @@
  */
 import type { RouteIR, ScalarParamIR } from '../../ir/ir.ts';
 import { Block, code, comment, functionDecl, join, literal, NameTable, raw, type Code, type Name } from '../code.ts';
-import { declaration, type Declaration, type Scope } from '../scope.ts';
+import { declaration, shapeName, type Declaration, type Scope } from '../scope.ts';
 import type { SerializerGen } from '../serialize/index.ts';
 import type { ValidatorGen } from '../validate/index.ts';
 
@@ -189,8 +189,10 @@ function emitReply(route: RouteIR, c: RouteContext): { name: Name; code: Code | 
   }
   const body = w.code();
   let made: Code | null = null;
-  const { value: name } = c.scope.shared('reply', body.text, () => {
-    const name = c.scope.names.fresh(`reply_${route.id}`);
+  // Shared: named after what it answers (`reply_200_Todo`, `reply_204_empty`).
+  const what = route.response === null ? 'empty' : route.response.kind === 'string' && route.response.mediaType === 'text/plain' ? 'text' : shapeName(route.response);
+  const { value: name } = c.scope.shared('reply', body.text, (users) => {
+    const name = c.scope.names.fresh(users.length > 1 ? `reply_${route.status}_${what}` : `reply_${route.id}`);
     made = functionDecl(name, [RES, VALUE, CTX], body);
     return name;
   });

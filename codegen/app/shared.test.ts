@@ -53,6 +53,39 @@ test('no two generated functions in the todo-app module have the same body', () 
   assert.equal(constants, [], 'constants with the same value as an earlier one');
 });
 
+test('a function several routes share is named after what it is; one with a single user after that user', () => {
+  const source = generated('todo-app');
+  const fns = [...source.matchAll(/^function (\w+)\(/gm)].map((m) => m[1]);
+  // The path validator of getTodo … deleteUser, and the replies several routes answer through.
+  for (const shared of ['validate_path_id', 'validate_query_limit', 'reply_200_Todo', 'reply_204_empty']) assert.ok(fns.includes(shared), shared);
+  for (const firstUser of ['validate_getTodo_id', 'validate_listTodos_limit', 'reply_getTodo', 'reply_signOut']) assert.not.ok(fns.includes(firstUser), firstUser);
+  // Used once: named after its route.
+  assert.ok(fns.includes('validate_listTodos_done'));
+  assert.ok(fns.includes('reply_listTodos'));
+  // Equal bodies for parameters of different kinds and keys: named after the type, not after one of them.
+  const params = generated('params');
+  assert.match(params, /\/\/ parameters of headers, cookies, [^\n]*\nfunction validate_optional_string\(/);
+});
+
+/** The text of one `// ---- name` section of a generated module. */
+function section(source: string, name: string): string {
+  const start = source.indexOf(` ${name}\n`, source.indexOf('// ----'));
+  const end = source.indexOf('\n// ----', start);
+  return source.slice(start, end === -1 ? undefined : end);
+}
+
+test('a helper is emitted in the section of its first user, and only when used: __covet_hasOwn', () => {
+  const HAS_OWN = 'const __covet_hasOwn = ';
+  // todo-app: only validators read inherited names.
+  const todo = generated('todo-app');
+  assert.not.ok(section(todo, 'serializers').includes(HAS_OWN), 'not among the serializers, which do not use it');
+  assert.ok(section(todo, 'validators').includes(HAS_OWN));
+  // hostile-names: serializers use it too, so it comes with them, once.
+  const hostile = generated('hostile-names');
+  assert.ok(section(hostile, 'serializers').includes(HAS_OWN));
+  assert.is(hostile.split(HAS_OWN).length, 2);
+});
+
 const apps = readdirSync(fixtures, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(path.join(fixtures, d.name, 'expected', 'ir.json')))
   .map((d) => d.name)

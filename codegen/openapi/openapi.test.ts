@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppIR } from '../../ir/ir.ts';
-import { openApiDocument, openApiPath } from './index.ts';
+import { openApiDocument, openApiPath, summaryOf } from './index.ts';
 
 const appDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/todo-app');
 const ir = JSON.parse(readFileSync(path.join(appDir, 'expected', 'ir.json'), 'utf8')) as AppIR;
@@ -58,6 +58,40 @@ test('every route is an operation with its parameters, body and responses', () =
   assert.equal(doc.paths['/users'].get.parameters.find((p: any) => p.name === 'limit').schema, { type: 'integer', minimum: 1, maximum: 100, default: 20 });
   assert.is(doc.paths['/users/{id}'].delete.responses['204'].content, undefined);
   assert.is(doc.paths['/users'].post.responses['422'].content['application/json'].schema.$ref, '#/components/schemas/HTTPValidationError');
+});
+
+test('@throws: a response per declared status, with its description; 4XX/5XX on every route', () => {
+  const getTodo = doc.paths['/todos/{id}'].get;
+  assert.equal(getTodo.responses['404'], { description: 'No todo has this id.', content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPError' } } } });
+  assert.is(doc.paths['/me'].get.responses['401'].description, 'Not signed in, or the signed-in user no longer exists.');
+  for (const item of Object.values(doc.paths) as any[]) {
+    for (const op of Object.values(item) as any[]) {
+      assert.ok(op.responses['4XX'] && op.responses['5XX'], op.operationId);
+      for (const r of Object.values(op.responses) as any[]) assert.type(r.description, 'string');
+    }
+  }
+  // A declared 422 on a route with input keeps the validation schema.
+  const withThrows = structuredClone(ir);
+  const createUser = withThrows.routes.find((r) => r.id === 'createUser')!;
+  createUser.throws = [{ status: 422, description: 'The e-mail address is taken, or the body is invalid.' }];
+  const op = (openApiDocument(withThrows, { title: 't', version: '1' }) as any).paths['/users'].post;
+  assert.is(op.responses['422'].description, 'The e-mail address is taken, or the body is invalid.');
+  assert.is(op.responses['422'].content['application/json'].schema.$ref, '#/components/schemas/HTTPValidationError');
+});
+
+test('every operation has a summary: @summary, else the handler name in words', () => {
+  const route = structuredClone(ir.routes[0]!);
+  delete route.summary;
+  for (const [name, summary] of [['getUser', 'Get user'], ['list_todos', 'List todos'], ['readHTTPStatus', 'Read HTTP status'], ['$', 'GET /health']] as const) {
+    route.handler.exportName = name;
+    assert.is(summaryOf(route), summary);
+  }
+  assert.is(doc.paths['/todos/{id}'].get.summary, 'Read a todo');
+});
+
+test('servers is the server itself, and no operation needs credentials', () => {
+  assert.equal(doc.servers, [{ url: '/' }]);
+  assert.equal(doc.security, []);
 });
 
 test.run();

@@ -23,6 +23,13 @@ export interface RouterOptions {
   methodNotAllowed: Code;
   /** Called as `badRequest(req, res, message)` for an invalid percent-encoding or a too-long param. */
   badRequest: Code;
+  /**
+   * Covet's own fixed routes (the docs): a function called as `fixed(method, path, req, res)`
+   * when no exact path of the app matched, before its patterns (static paths still win over
+   * params), returning true when it answered. A separate function, so that the app's routes
+   * neither compare against those paths nor run in a bigger router function.
+   */
+  fixed?: Name;
 }
 
 /** Locals of the generated function; names passed in must not be one of these. */
@@ -44,6 +51,7 @@ function checkNames(routes: readonly RouteIR[], options: RouterOptions): void {
     if (!fn) throw new Error(`covet internal error: no route function for route ${route.id}`);
     names.push(fn.text);
   }
+  if (options.fixed) names.push(options.fixed.text);
   for (const c of [options.notFound, options.methodNotAllowed, options.badRequest]) {
     // Free identifiers of the callback expressions (not property names after a dot).
     for (const m of c.text.matchAll(/(?<![.\w$])[A-Za-z_$][\w$]*/g)) names.push(m[0]);
@@ -220,6 +228,7 @@ export function emitRouter(routes: readonly RouteIR[], options: RouterOptions): 
     }
     w.close();
   }
+  if (options.fixed) w.line(code`if (${options.fixed}(${method}, ${path}, req, res)) return;`);
   if (!isEmptyTree(plan.tree)) {
     w.line(code`const ${len} = ${path}.length;`);
     emitNode(w, em, plan.tree, '', literal(0), []);

@@ -31,7 +31,7 @@
 
 import type { AppIR, ObjectTypeIR, PropertyIR, TupleTypeIR, TypeIR, UnionTypeIR, ArrayTypeIR } from '../../ir/ir.ts';
 import { Block, Code, Name, NameTable, code, comment, functionDecl, join, literal, or, raw, access } from '../code.ts';
-import { declaration, scopeOf, type Declaration, type Scope } from '../scope.ts';
+import { declaration, scopeOf, shapeName, type Declaration, type Scope } from '../scope.ts';
 import { SERIALIZER_HELPERS, SERIALIZER_HELPER_ORDER, type HelperId } from './helpers.ts';
 import { findDiscriminator, isInherited, isRecursive, renderType } from '../../ir/queries.ts';
 
@@ -86,7 +86,7 @@ export class SerializerGen {
 
   /** What `code()` joins: each declaration with what it uses (asked once: helpers are handed out once). */
   declarations(): Declaration[] {
-    const out = this.scope.helperDecls(SERIALIZER_HELPER_ORDER);
+    const out = this.scope.helperDecls(SERIALIZER_HELPER_ORDER, 'serializers');
     for (const fn of this.fns) {
       if (!fn.body || !fn.name) throw new Error(`covet internal error: serializer ${fn.name?.text} was never completed`);
       out.push(declaration(fn.name, join([...fn.header, functionDecl(fn.name, [V], fn.body)])));
@@ -128,7 +128,9 @@ export class SerializerGen {
     const known = this.anon.get(key);
     if (known) return known;
     const header = `${hint}: ${renderType(type, { budget: 100, constraints: false })}`;
-    const name = this.complete(`serialize_${hint}`, header, () => this.body(type, hint));
+    // A route's response type that several routes share is named after what it is.
+    const sharedBase = topLevel ? `serialize_${shapeName(type)}` : `serialize_${hint}`;
+    const name = this.complete(`serialize_${hint}`, header, () => this.body(type, hint), sharedBase);
     this.anon.set(key, name);
     return name;
   }
@@ -139,12 +141,12 @@ export class SerializerGen {
    * name is the answer; else this one is named. The slot is taken first so
    * that a function comes before the ones it calls.
    */
-  private complete(base: string, header: string, make: () => Block): Name {
+  private complete(base: string, header: string, make: () => Block, sharedBase = base): Name {
     const fn: Fn = { name: null, also: 0, header: [comment(header)], body: null };
     this.fns.push(fn);
     const body = make();
-    const { value, first } = this.scope.shared('serializer', body.code().text, () => {
-      fn.name = this.names.fresh(base);
+    const { value, first } = this.scope.shared('serializer', body.code().text, (users) => {
+      fn.name = this.names.fresh(users.length > 1 ? sharedBase : base);
       fn.body = body;
       return fn;
     });
@@ -159,7 +161,7 @@ export class SerializerGen {
   }
 
   private helper(id: HelperId): Name {
-    return this.scope.helper(SERIALIZER_HELPERS[id]);
+    return this.scope.helper(SERIALIZER_HELPERS[id], 'serializers');
   }
 
   /** The statements of a serializer function whose parameter is `v`. */

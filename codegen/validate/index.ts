@@ -14,6 +14,8 @@
  * - `validate_<route>_body(v, errs)`: the JSON body (`undefined` = no body).
  * - `validate_<route>_<param>(raw, errs)`: a path/query/header/cookie value
  *   (`string | undefined`, or `string[]` for array types, `[]` when absent).
+ *   One that several routes share is named after what it is instead:
+ *   `validate_path_id`, `validate_body_NewTodo` (the scope's forecast tells).
  * Each returns the coerced value (meaningless if it pushed errors).
  *
  * Policies
@@ -54,7 +56,7 @@ import type {
 import { MAX_DEPTH, safeBounds } from '../../ir/ir.ts';
 import { isInherited, isRecursive, renderType as describe, resolve } from '../../ir/queries.ts';
 import { Block, Code, Name, NameTable, access, and, code, comment, functionDecl, join, literal, or, propertyKey, raw, regexLiteral } from '../code.ts';
-import { declaration, scopeOf, type Declaration, type Scope } from '../scope.ts';
+import { declaration, scopeOf, shapeName, type Declaration, type Scope } from '../scope.ts';
 import { VALIDATOR_HELPERS, VALIDATOR_HELPER_ORDER, type HelperName } from './runtime.ts';
 import { M, variantLabel } from './messages.ts';
 
@@ -144,7 +146,8 @@ export class ValidatorGen {
       w.line(code`return ${r};`);
     }
     const header = (users: string[]) => [comment(`request body of ${listed(users)}: ${describe(param.type)}`)];
-    return this.entry(base, [V, ERRS], w, header, `${routeId} (parameter ${param.name})`);
+    const what = `body_${shapeName(param.type)}`;
+    return this.entry(base, () => `validate_${what}`, what, [V, ERRS], w, header, `${routeId} (parameter ${param.name})`);
   }
 
   /** `function (raw, errs)`: coerces one text parameter (`string | undefined`; `string[]` for array types, `[]` when absent); locs `[kind, key, …]`. */
@@ -164,8 +167,13 @@ export class ValidatorGen {
     w.close();
     const r = this.emit(w, param.type, RAW, loc, 0, 'text');
     w.line(code`return ${r};`);
-    const header = (users: string[]) => [comment(`${param.kind} parameter ${JSON.stringify(param.key)} of ${listed(users)}: ${describe(param.type)}`)];
-    return this.entry(base, [RAW, ERRS], w, header, routeId);
+    const header = (users: string[], same: boolean) => [
+      comment(`${same ? `${param.kind} parameter ${JSON.stringify(param.key)}` : 'parameters'} of ${listed(users)}: ${describe(param.type)}`),
+    ];
+    // Shared by parameters of one kind and key: named after them; by others (no error names its loc): after its type.
+    const what = `${param.kind}_${param.key}`;
+    const generic = () => `validate_${param.required ? '' : 'optional_'}${shapeName(param.type)}`;
+    return this.entry(base, (same) => (same ? `validate_${what}` : generic()), what, [RAW, ERRS], w, header, routeId);
   }
 
   /** Helpers, then constants, then functions in creation order; self-contained. */
@@ -176,30 +184,46 @@ export class ValidatorGen {
   /** What `code()` joins: each declaration with what it uses (asked once: helpers and constants are handed out once). */
   declarations(): Declaration[] {
     const fns = this.functions.map((f) => declaration(f.name, join([...f.header(), f.decl!])));
-    return [...this.scope.helperDecls(VALIDATOR_HELPER_ORDER), ...this.scope.constantDecls(), ...fns];
+    return [...this.scope.helperDecls(VALIDATOR_HELPER_ORDER, 'validators'), ...this.scope.constantDecls(), ...fns];
   }
 
   // ───────────────────────────── names and types ─────────────────────────────
 
   /**
    * An entry function, shared by every route whose one is the same (same
-   * parameters, same body: the same kind, key and type): named after the first.
+   * parameters, same body): named `base` after its route when it has one
+   * user, after what it is (`sharedBase`, told whether every user's `what`
+   * is the same) when several.
    */
-  private entry(base: string, params: Name[], w: Writer, header: (users: string[]) => Code[], user: string): Name {
+  private entry(
+    base: string,
+    sharedBase: (sameWhat: boolean) => string,
+    what: string,
+    params: Name[],
+    w: Writer,
+    header: (users: string[], sameWhat: boolean) => Code[],
+    user: string,
+  ): Name {
     const body = w.code();
     const key = `${params.map((p) => p.text).join(',')}\n${body.text}`;
-    const { value } = this.scope.shared('validator', key, () => {
-      const name = this.names.fresh(base);
-      const users: string[] = [];
-      this.functions.push({ name, header: () => header(users), decl: functionDecl(name, params, body) });
-      return { name, users };
-    });
+    const { value } = this.scope.shared(
+      'validator',
+      key,
+      (whats) => {
+        const same = whats.every((x) => x === whats[0]);
+        const name = this.names.fresh(whats.length > 1 ? sharedBase(same) : base);
+        const users: string[] = [];
+        this.functions.push({ name, header: () => header(users, same), decl: functionDecl(name, params, body) });
+        return { name, users };
+      },
+      what,
+    );
     value.users.push(user);
     return value.name;
   }
 
   private h(name: HelperName): Name {
-    return this.scope.helper(VALIDATOR_HELPERS[name]);
+    return this.scope.helper(VALIDATOR_HELPERS[name], 'validators');
   }
 
   /**

@@ -4,13 +4,14 @@
  * answers itself (400 malformed JSON, 415, 413). After each, the server
  * keeps serving.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startApp, type RunningApp } from '../harness.ts';
+import { NATIVE_ADDON } from '../../pipeline/build.ts';
+import { defaultEngine, startApp, type RunningApp } from '../harness.ts';
 import { client, curl, expectBody, expectDetail, expectInvalid, expectStatus, waitForOutput, type Reply } from './http.ts';
 
 const APP_DIR = fileURLToPath(new URL('../../fixtures/errors', import.meta.url));
@@ -89,6 +90,31 @@ test('HttpError headers carrying client input: a line break drops the header, ne
     expectDetail(nul, 403, 'refused');
   }
   await stillServing();
+});
+
+test('HttpError headers naming one the server manages (connection): 500 and logged with where it was thrown, on both engines', async () => {
+  // The default app, and the same on the other engine (built once more, here only).
+  const engine = defaultEngine();
+  const otherEngine = engine === 'native' ? 'node' : 'native';
+  const other = otherEngine === 'node' || existsSync(NATIVE_ADDON) ? await startApp(APP_DIR, { engine: otherEngine }) : null;
+  if (!other) console.log(`  (native half skipped: the native engine is not built, ${NATIVE_ADDON})`);
+  try {
+    for (const [name, running] of [[engine, app!], ...(other ? [[otherEngine, other]] : [])] as [string, RunningApp][]) {
+      const reply = await client(() => running)('GET', '/refuse-managed');
+      expectDetail(reply, 500, 'Internal Server Error');
+      assert.is(reply.headers.get('www-authenticate'), null, 'not a 401 with some of its headers');
+      leaksNothing(reply);
+      const out = await waitForOutput(running, (o) => o.includes('managed by the server'));
+      assert.match(
+        out,
+        /covet: GET \/refuse-managed \(refuseManaged in errors\.ts:\d+\) failed: TypeError: covet: the connection header is managed by the server: HttpError\(401\) cannot carry it\n\s+at refuseManaged \(\S+errors\.ts:\d+:\d+\)/,
+        `${name}: ${out}`,
+      );
+      expectBody(await client(() => running)('GET', '/things/1'), 200, '{"id":1,"name":"one"}');
+    }
+  } finally {
+    await other?.stop();
+  }
 });
 
 test('a success status HTTP cannot carry: 500 and logged; a valid one is used', async () => {
@@ -193,7 +219,7 @@ test('the server logged only the crashes, never a request body', async () => {
   const out = app!.output();
   const failures = out.split('\n').filter((line) => line.startsWith('covet: ') && line.includes(' failed: '));
   for (const line of failures) {
-    assert.match(line, /^covet: GET \/(crash\/(sync|async) \(crash(Sync|Async) in errors\.ts:\d+\) failed: Error: (sync|async) handler failed|status\/:code \(statusFromRequest in errors\.ts:\d+\) failed: RangeError .*Invalid status code: (99|1000|-1))$/);
+    assert.match(line, /^covet: GET \/(crash\/(sync|async) \(crash(Sync|Async) in errors\.ts:\d+\) failed: Error: (sync|async) handler failed|status\/:code \(statusFromRequest in errors\.ts:\d+\) failed: RangeError .*Invalid status code: (99|1000|-1)|refuse-managed \(refuseManaged in errors\.ts:\d+\) failed: TypeError: covet: the connection header is managed by the server: HttpError\(401\) cannot carry it)$/);
   }
   assert.not.match(out, /xxxxxxxx|Malformed/);
   assert.is(app!.child.exitCode, null, 'still running');
