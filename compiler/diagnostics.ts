@@ -541,6 +541,9 @@ export interface Diagnostic {
   line: number;
   /** 1-based. */
   column: number;
+  /** The end of the span (1-based, the position just after it), when the diagnostic is about a span rather than a point. */
+  endLine?: number;
+  endColumn?: number;
   /** Another place the diagnostic is about, printed like the main one. */
   related?: RelatedLocation;
 }
@@ -555,6 +558,8 @@ export interface DiagnosticInput {
   file: string;
   line: number;
   column: number;
+  endLine?: number;
+  endColumn?: number;
   related?: RelatedLocation;
 }
 
@@ -568,6 +573,10 @@ export function makeDiagnostic(d: DiagnosticInput): Diagnostic {
     line: d.line,
     column: d.column,
   };
+  if (d.endLine !== undefined && d.endColumn !== undefined) {
+    out.endLine = d.endLine;
+    out.endColumn = d.endColumn;
+  }
   if (d.handler) out.handler = d.handler;
   if (d.related) out.related = d.related;
   return out;

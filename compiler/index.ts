@@ -12,6 +12,7 @@ import { IR_VERSION, type AppIR, type RouteIR, type TypeIR, type UnionTypeIR } f
 import { findDiscriminator, identifierSafe } from '../ir/queries.ts';
 import { diagnosticAt, sortDiagnostics, isError, type Diagnostic } from './diagnostics.ts';
 import { loadApp, LoadError, relPath, type LoadedApp } from './project.ts';
+export { keepDiagnostics, refreshApp, type LoadedApp } from './project.ts';
 import { checkImports } from './imports.ts';
 import { reportTypeErrors } from './typecheck.ts';
 import { Reporter } from './source.ts';
@@ -31,6 +32,8 @@ export interface CompileOptions {
    * imports that do not resolve are errors either way.
    */
   typecheck?: boolean;
+  /** Called as TypeScript's check starts (for a progress line). */
+  onTypecheck?: () => void;
 }
 
 export interface CompileResult {
@@ -43,14 +46,23 @@ export interface CompileResult {
 }
 
 export function compileApp(appDir: string, options: CompileOptions = {}): CompileResult {
-  let app: LoadedApp;
+  const loaded = openApp(appDir, options.tsconfig);
+  return 'app' in loaded ? compileLoaded(loaded.app, options) : loaded.failed;
+}
+
+/** The app loaded into a ts-morph Project, or the COVET100 that says why it cannot be. */
+export function openApp(appDir: string, tsconfig?: string): { app: LoadedApp } | { failed: CompileResult } {
   try {
-    app = loadApp(appDir, options.tsconfig);
+    return { app: loadApp(appDir, tsconfig) };
   } catch (e) {
     if (!(e instanceof LoadError)) throw e;
     const d = diagnosticAt('COVET100', 'load', { reason: e.message }, { file: '.', line: 1, column: 1 });
-    return { ir: null, diagnostics: [d], typecheckTime: 0 };
+    return { failed: { ir: null, diagnostics: [d], typecheckTime: 0 } };
   }
+}
+
+/** compileApp on an app already loaded (`covet dev` keeps one Project and refreshes it: refreshApp). */
+export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsconfig'> = {}): CompileResult {
   const reporter = new Reporter(app.appDir);
   const reader = new TypeReader(app.checker, app.program, reporter);
   const unresolved = checkImports(app, reporter);
@@ -107,6 +119,7 @@ export function compileApp(appDir: string, options: CompileOptions = {}): Compil
 
   let typecheckTime = 0;
   if (options.typecheck) {
+    options.onTypecheck?.();
     const t0 = performance.now();
     reportTypeErrors(app, reporter, found, unresolved);
     typecheckTime = performance.now() - t0;

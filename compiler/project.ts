@@ -54,6 +54,11 @@ export interface LoadedApp {
   files: SourceFile[];
   checker: ts.TypeChecker;
   program: ts.Program;
+  /**
+   * Over `program`, for an app that is compiled again and again (`covet dev`): TypeScript's
+   * record of which files a change affects, so that only those are type-checked again.
+   */
+  builder?: ts.SemanticDiagnosticsBuilderProgram;
 }
 
 export class LoadError extends Error {}
@@ -84,14 +89,41 @@ export function loadApp(appDir: string, tsconfig?: string): LoadedApp {
   if (!options.pathsBasePath) (options as Record<string, unknown>).pathsBasePath = root;
 
   const project = new Project({ compilerOptions: options, skipAddingFilesFromTsConfig: true });
+  return withSources(project, root);
+}
+
+/** The app's modules and declaration files in the project (added when new), and a program over them. */
+function withSources(project: Project, root: string): LoadedApp {
   const files: SourceFile[] = [];
   const { modules, declarations } = listSources(root);
-  for (const file of modules) files.push(project.addSourceFileAtPath(file));
+  for (const file of modules) files.push(project.getSourceFile(file) ?? project.addSourceFileAtPath(file));
   // The app's own .d.ts files (ambient modules, globals) are part of its program, as with tsc; no routes are looked for there.
-  for (const file of declarations) project.addSourceFileAtPath(file);
+  for (const file of declarations) if (!project.getSourceFile(file)) project.addSourceFileAtPath(file);
   files.sort((a, b) => cmp(relPath(root, a.getFilePath()), relPath(root, b.getFilePath())));
   const program = project.getProgram().compilerObject;
   return { project, appDir: root, files, checker: program.getTypeChecker(), program };
+}
+
+/**
+ * The same app after its files changed on disk (`covet dev`), in the same Project: every
+ * source file outside node_modules is re-read (a no-op when its text is the same; removed
+ * when it is gone), new modules are added, and TypeScript builds the next program from the
+ * last one, so unchanged files and the lib declarations are not parsed again. A changed
+ * tsconfig needs loadApp again.
+ */
+export function refreshApp(app: LoadedApp): LoadedApp {
+  for (const sf of app.project.getSourceFiles()) {
+    const file = sf.getFilePath();
+    if (!file.includes('/node_modules/')) sf.refreshFromFileSystemSync();
+  }
+  return keepDiagnostics(withSources(app.project, app.appDir), app.builder);
+}
+
+/** The app with a builder program over its program (from the last one, when there is one): refreshApp's type check re-checks only the files a change affects. */
+export function keepDiagnostics(app: LoadedApp, previous?: ts.SemanticDiagnosticsBuilderProgram): LoadedApp {
+  // The hash is the text itself: signatures are compared, never stored.
+  const host: ts.BuilderProgramHost = { createHash: (text) => text };
+  return { ...app, builder: ts.createSemanticDiagnosticsBuilderProgram(app.program, host, previous) };
 }
 
 /** The app's modules (not tests) and its own declaration files, each sorted. */

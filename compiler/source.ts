@@ -47,17 +47,27 @@ export class Reporter {
     related?: ts.Node | SourceLocation,
   ): void {
     const { severity, message, hint, related: about } = compose(id, text, values);
-    this.push(makeDiagnostic({ id, severity, handler, message, hint, ...this.place(at), ...(related && about !== undefined ? { related: { message: about, ...this.place(related) } } : {}) }));
+    this.push(makeDiagnostic({ id, severity, handler, message, hint, ...this.place(at), ...(related && about !== undefined ? { related: { message: about, ...this.locateOnly(related) } } : {}) }));
   }
 
   /** A TypeScript error in one of the app's files, in TypeScript's words. */
-  typescript(code: TypeScriptCode, at: SourceLocation, handler: string | undefined, message: string): void {
+  typescript(code: TypeScriptCode, at: SourceLocation & { endLine?: number; endColumn?: number }, handler: string | undefined, message: string): void {
     this.push(makeDiagnostic({ id: code, handler, message, hint: TYPESCRIPT_FIX, ...at }));
   }
 
-  private place(at: ts.Node | SourceLocation): SourceLocation {
-    if ('kind' in at) return this.locate(at as ts.Node);
+  /** Where a diagnostic points: a node's span (its start and the position after its end), or a place. */
+  private place(at: ts.Node | SourceLocation): SourceLocation & { endLine?: number; endColumn?: number } {
+    if ('kind' in at) {
+      const node = at as ts.Node;
+      const end = node.getSourceFile().getLineAndCharacterOfPosition(node.getEnd());
+      return { ...this.locate(node), endLine: end.line + 1, endColumn: end.character + 1 };
+    }
     const { file, line, column } = at as SourceLocation;
+    return { file, line, column };
+  }
+
+  private locateOnly(at: ts.Node | SourceLocation): SourceLocation {
+    const { file, line, column } = this.place(at);
     return { file, line, column };
   }
 

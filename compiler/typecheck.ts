@@ -22,15 +22,17 @@ export function reportTypeErrors(app: LoadedApp, reporter: Reporter, routes: rea
   let count = 0;
   for (const sf of program.getSourceFiles()) {
     if (sf.isDeclarationFile || program.isSourceFileDefaultLibrary(sf) || !reporter.isAppFile(sf.fileName)) continue;
-    const found = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+    // The builder (covet dev) answers from its cache for the files a change did not affect.
+    const found = [...program.getSyntacticDiagnostics(sf), ...(app.builder ?? program).getSemanticDiagnostics(sf)];
     for (const d of found) {
       if (d.category !== ts.DiagnosticCategory.Error || d.start === undefined) continue;
       const start = d.start;
       if (covered.some((s) => s.fileName === sf.fileName && start >= s.start && start < s.end)) continue;
       const { line, character } = sf.getLineAndCharacterOfPosition(start);
+      const end = sf.getLineAndCharacterOfPosition(start + (d.length ?? 0));
       const handler = routes.find((r) => r.fn.getSourceFile() === sf && start >= r.fn.getStart(sf) && start < r.fn.getEnd())?.exportName;
       const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-      reporter.typescript(`TS${d.code}`, { file: reporter.relative(sf.fileName), line: line + 1, column: character + 1 }, handler, message);
+      reporter.typescript(`TS${d.code}`, { file: reporter.relative(sf.fileName), line: line + 1, column: character + 1, endLine: end.line + 1, endColumn: end.character + 1 }, handler, message);
       count++;
     }
   }

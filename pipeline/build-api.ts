@@ -8,10 +8,11 @@
  * `npm run typecheck` fails when the two part.
  */
 import path from 'node:path';
-import { diagnosticAt, didYouMean, formatDiagnostic, sortDiagnostics } from '../compiler/diagnostics.ts';
+import { diagnosticAt, didYouMean, sortDiagnostics } from '../compiler/diagnostics.ts';
+import { diagnosticsJsonLines, printDiagnostics } from './print.ts';
 import type * as Public from './covet-build.d.ts';
 import { ENGINE_NAMES, type EngineName } from '../runtime-min/engine.ts';
-import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy } from './build.ts';
+import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy, type Incremental } from './build.ts';
 import { DEFAULT_DOCS, docsOptionsProblem, type DocsOptions } from '../codegen/app/docs.ts';
 
 type Diagnostic = Public.Diagnostic;
@@ -42,7 +43,10 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const engineNamesAgree: Same<Public.EngineName, EngineName> = true;
 void engineNamesAgree;
 
-export const build: typeof Public.build = async (options) => {
+export const build: typeof Public.build = (options, hooks) => buildReport(options, hooks);
+
+/** build(), and what `covet dev` keeps warm between builds (pipeline/dev.ts). */
+export async function buildReport(options: Public.BuildOptions, hooks: Public.BuildHooks & { incremental?: Incremental } = {}): Promise<Public.BuildReport> {
   const started = performance.now();
   checkOptions(options);
   const cwd = path.resolve(options.cwd ?? process.cwd());
@@ -63,6 +67,8 @@ export const build: typeof Public.build = async (options) => {
     typecheck: options.typecheck ?? true,
     client: options.client === undefined ? undefined : path.resolve(cwd, options.client),
     docs: docsOf(options),
+    onStage: hooks.onStage,
+    incremental: hooks.incremental,
   });
   diagnostics.push(...result.diagnostics);
   for (const n of result.notices) diagnostics.push({ ...n, severity: 'warning', file: '', line: 0, column: 0 });
@@ -85,22 +91,22 @@ export const build: typeof Public.build = async (options) => {
     outDir,
     server: result.ok ? result.outFile : null,
     routes,
+    types: result.ir ? Object.keys(result.ir.types).length : 0,
+    output: result.ok ? result.output : null,
     timings: { ...result.timings, total: performance.now() - started },
   };
-};
+}
 
 export const formatDiagnostics: typeof Public.formatDiagnostics = (report, options = {}) => {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  let text = '';
-  for (const d of report.diagnostics) {
-    const relative = (file: string): string => (file ? path.relative(cwd, path.join(report.appDir, file)) : '');
-    const related = d.related && { ...d.related, file: relative(d.related.file) };
-    text += formatDiagnostic({ ...d, file: relative(d.file), ...(related ? { related } : {}) }) + '\n\n';
-  }
+  let text = printDiagnostics(report.diagnostics, { appDir: report.appDir, cwd, color: options.color ?? false, frames: options.frames ?? true });
   const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors) text += `covet: ${errors} error${errors === 1 ? '' : 's'}; nothing was built\n`;
   return text;
 };
+
+export const formatDiagnosticsJson: typeof Public.formatDiagnosticsJson = (report, options = {}) =>
+  diagnosticsJsonLines(report.diagnostics, { appDir: report.appDir, cwd: path.resolve(options.cwd ?? process.cwd()) });
 
 /** No engine asked for and no native engine here: the build goes on with the node engine, and says once why and what to do. */
 function nodeEngineFallback(): Diagnostic {

@@ -14,10 +14,10 @@
  * a folder outside its project) is named by where it is within the app, covet,
  * or its package.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { compileApp } from '../compiler/index.ts';
+import { compileLoaded, keepDiagnostics, openApp, refreshApp, type CompileResult, type LoadedApp } from '../compiler/index.ts';
 import { compose, diagnosticAt, type Diagnostic } from '../compiler/diagnostics.ts';
 import type { AppIR } from '../ir/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
@@ -39,6 +39,10 @@ export interface BuildOptions {
   minify?: boolean;
   /** Fail on TypeScript's errors in the app's own files (default true; the CLI's `--no-typecheck` sets false). */
   typecheck?: boolean;
+  /** Called as each stage starts (the CLI's progress line). */
+  onStage?: (stage: BuildStage) => void;
+  /** Keeps the ts-morph Project and esbuild's context between builds of one app (`covet dev`). */
+  incremental?: Incremental;
   /** Also write the app's typed client (codegen/client) to this file. */
   client?: string;
   /**
@@ -46,6 +50,41 @@ export interface BuildOptions {
    * `/openapi.json`, `/docs`); false: neither route, no docs code in the bundle, no dist/docs/.
    */
   docs?: DocsOptions | false;
+}
+
+/** The stages of a build, in order; `typecheck` runs only when asked. */
+export type BuildStage = 'compile' | 'typecheck' | 'generate' | 'bundle';
+
+/**
+ * What `covet dev` keeps warm between builds of one app: the ts-morph Project
+ * (refreshed from disk, so TypeScript reuses what did not change) and an
+ * esbuild context whose entry is the generated module of the latest build
+ * (rebuilt incrementally). dispose() when done.
+ */
+export class Incremental {
+  app: LoadedApp | null = null;
+  /** The esbuild context and what its plugin reads on each rebuild. */
+  bundle: { context: esbuild.BuildContext; state: BundleState; key: string } | null = null;
+  /** dist/supervisor.mjs is covet's own code: written once per session. */
+  supervisorWritten = false;
+
+  /** Forget the Project (a tsconfig changed): the next build loads the app again. */
+  reset(): void {
+    this.app = null;
+  }
+
+  async dispose(): Promise<void> {
+    await this.bundle?.context.dispose();
+    this.bundle = null;
+    this.app = null;
+  }
+}
+
+/** What the bundling plugin fills in during one build. */
+interface BundleState {
+  source: string;
+  externals: Map<string, External>;
+  notices: Notice[];
 }
 
 export interface BuildResult {
@@ -56,6 +95,8 @@ export interface BuildResult {
   outFile: string | null;
   /** Milliseconds per stage; `typecheck` (TypeScript's errors, 0 when off) is not part of `compile`. */
   timings: { compile: number; typecheck: number; codegen: number; bundle: number };
+  /** The files in the output folder after a build that succeeded, and their bytes (all of dist/, what a deployment copies). */
+  output: { files: number; bytes: number } | null;
   /** esbuild's warnings; the compiler's are in `diagnostics` (severity `warning`). */
   warnings: string[];
   /** Warnings of this stage about the output folder (COVET904, COVET905): built, but look at them. */
@@ -75,9 +116,13 @@ function notice({ id, message, hint }: { id: `COVET${number}`; message: string; 
 }
 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
-export function generate(appDir: string, options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false } = {}) {
+export function generate(
+  appDir: string,
+  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
+) {
   const t0 = performance.now();
-  const compiled = compileApp(path.resolve(appDir), { tsconfig: options.tsconfig, typecheck: options.typecheck });
+  options.onStage?.('compile');
+  const compiled = compile(path.resolve(appDir), options);
   const { typecheckTime } = compiled;
   let { ir } = compiled;
   const diagnostics = [...compiled.diagnostics];
@@ -88,9 +133,24 @@ export function generate(appDir: string, options: { engine?: EngineName; tsconfi
     if (taken.length) ir = null;
   }
   const t1 = performance.now();
+  if (ir) options.onStage?.('generate');
   const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}) }) : null;
   const t2 = performance.now();
   return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
+}
+
+function compile(appDir: string, options: { tsconfig?: string; typecheck?: boolean; onStage?: (stage: BuildStage) => void; incremental?: Incremental }): CompileResult {
+  const compileOptions = { typecheck: options.typecheck, onTypecheck: () => options.onStage?.('typecheck') };
+  const warm = options.incremental;
+  if (warm?.app) {
+    warm.app = refreshApp(warm.app);
+    return compileLoaded(warm.app, compileOptions);
+  }
+  const loaded = openApp(appDir, options.tsconfig);
+  if (!('app' in loaded)) return loaded.failed;
+  const app = warm ? keepDiagnostics(loaded.app) : loaded.app;
+  if (warm) warm.app = app;
+  return compileLoaded(app, compileOptions);
 }
 
 /**
@@ -117,12 +177,13 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(options.outDir);
   const engine = options.engine ?? 'node';
   const docs = options.docs === undefined ? DEFAULT_DOCS : options.docs;
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs });
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, onStage: options.onStage, incremental: options.incremental });
   const warnings: string[] = [];
   const notices: Notice[] = [];
   if (!gen.ir || !gen.emitted) {
-    return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, warnings, notices };
+    return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, output: null, warnings, notices };
   }
+  options.onStage?.('bundle');
   mkdirSync(outDir, { recursive: true });
   // dist/server.mjs is a small loader. Node maps stack traces only for modules
   // loaded after source maps are switched on, so it switches them on and then
@@ -136,7 +197,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const externals = new Map<string, External>();
   const t0 = performance.now();
   const supervisorFile = path.join(outDir, 'supervisor.mjs');
-  const supervisor = esbuild.build({
+  const warm = options.incremental;
+  const supervisor = warm?.supervisorWritten && existsSync(supervisorFile) ? null : esbuild.build({
     absWorkingDir: places.project,
     metafile: true,
     entryPoints: [path.join(covetRoot, 'runtime-min', 'supervisor.ts')],
@@ -150,10 +212,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     logLevel: 'silent',
     banner: { js: '// generated by covet — do not edit. The supervisor of --workers, run by server.mjs; it loads none of the app.' },
   });
-  const result = await esbuild.build({
+  const appOptions = (plugin: esbuild.Plugin): esbuild.BuildOptions => ({
     absWorkingDir: places.project,
     metafile: true,
-    stdin: { contents: gen.emitted.source, resolveDir: appDir, sourcefile: 'covet-generated.js', loader: 'js' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -168,9 +229,35 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       // Bundled CommonJS dependencies may call require(); give them one.
       js: "import { createRequire as __covet_createRequire } from 'node:module';\nconst require = __covet_createRequire(import.meta.url);",
     },
-    plugins: [covetPlugin(appDir, externals, notices)],
-  }).catch((err: unknown) => err as esbuild.BuildFailure);
-  relocate(supervisorFile, (await supervisor).metafile, places); // covet's own code: a failure here is covet's bug, thrown as is
+    plugins: [plugin],
+  });
+  let result: esbuild.BuildResult | esbuild.BuildFailure;
+  if (warm) {
+    // One esbuild context per app, output and minify setting: its entry is the generated
+    // module of this build (the plugin serves it), the rest esbuild rereads only when changed.
+    const key = JSON.stringify([appDir, bundleFile, options.minify ?? false]);
+    if (warm.bundle?.key !== key) {
+      await warm.bundle?.context.dispose();
+      const state: BundleState = { source: '', externals: new Map(), notices: [] };
+      const context = await esbuild.context({ ...appOptions(covetPlugin(appDir, state, true)), entryPoints: [GENERATED_ENTRY] });
+      warm.bundle = { context, state, key };
+    }
+    const { context, state } = warm.bundle!;
+    state.source = gen.emitted.source;
+    state.externals = externals;
+    state.notices = notices;
+    result = await context.rebuild().catch((err: unknown) => err as esbuild.BuildFailure);
+  } else {
+    const state: BundleState = { source: gen.emitted.source, externals, notices };
+    result = await esbuild.build({
+      ...appOptions(covetPlugin(appDir, state, false)),
+      stdin: { contents: gen.emitted.source, resolveDir: appDir, sourcefile: 'covet-generated.js', loader: 'js' },
+    }).catch((err: unknown) => err as esbuild.BuildFailure);
+  }
+  if (supervisor) {
+    relocate(supervisorFile, (await supervisor).metafile, places); // covet's own code: a failure here is covet's bug, thrown as is
+    if (warm) warm.supervisorWritten = true;
+  }
   const t1 = performance.now();
   if ('errors' in result && result.errors.length) {
     const diagnostics: Diagnostic[] = result.errors.map((e) =>
@@ -180,7 +267,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
         column: (e.location?.column ?? 0) + 1,
       }),
     );
-    return { ok: false, diagnostics: [...gen.diagnostics, ...diagnostics], ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices };
+    return { ok: false, diagnostics: [...gen.diagnostics, ...diagnostics], ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, output: null, warnings, notices };
   }
   for (const w of (result as esbuild.BuildResult).warnings ?? []) warnings.push(w.text);
   relocate(bundleFile, (result as esbuild.BuildResult).metafile!, places);
@@ -191,10 +278,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       return {
         ok: false,
         diagnostics: [diagnosticAt('COVET901', 'noNative', { reason: addon.reason, remedy: nativeRemedy() })],
-        ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices,
+        ir: gen.ir, emitted: gen.emitted, outFile: null, timings: { ...gen.timings, bundle: t1 - t0 }, output: null, warnings, notices,
       };
     }
-    copyFileSync(addon.file, path.join(outDir, 'covet_runtime.node'));
+    // Copied beside and renamed over: a server still running from this folder (covet dev's, until
+    // it restarts) has the old file mapped, and overwriting a mapped library in place can crash it.
+    const addonFile = path.join(outDir, 'covet_runtime.node');
+    copyFileSync(addon.file, `${addonFile}.tmp`);
+    renameSync(`${addonFile}.tmp`, addonFile);
   }
   writeDistPackage(outDir, places, externals, notices);
   writeFileSync(outFile, loader(engine, [...externals.keys()]));
@@ -206,8 +297,23 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   if (docs) writeDocs(outDir, docs, String((document.info as { title?: unknown }).title ?? 'API'));
   else removeDocs(outDir);
-  return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, warnings, notices };
+  return { ok: true, diagnostics: gen.diagnostics, ir: gen.ir, emitted: gen.emitted, outFile, timings: { ...gen.timings, bundle: t1 - t0 }, output: folderSize(outDir), warnings, notices };
 }
+
+/** The files under a folder and their bytes. */
+function folderSize(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    files++;
+    bytes += statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
+  }
+  return { files, bytes };
+}
+
+/** The entry of an incremental bundle: the generated module, served by the plugin. */
+const GENERATED_ENTRY = 'covet:generated';
 
 /** The native engine's folder: binding.gyp, the C sources, prebuilds/ (the binaries the package ships), build/ (a local build). */
 export const NATIVE_DIR = path.join(covetRoot, 'runtime-min', 'native');
@@ -286,12 +392,16 @@ interface External {
   dir: string;
 }
 
-function covetPlugin(appDir: string, externals: Map<string, External>, notices: Notice[]): esbuild.Plugin {
+function covetPlugin(appDir: string, state: BundleState, servesEntry: boolean): esbuild.Plugin {
   const runtimeEntry = path.join(covetRoot, 'runtime-min', 'index.ts');
   const apiEntry = path.join(covetRoot, 'runtime-min', 'api.ts');
   return {
     name: 'covet',
     setup(b) {
+      if (servesEntry) {
+        b.onResolve({ filter: /^covet:generated$/ }, () => ({ path: 'covet-generated.js', namespace: 'covet-generated' }));
+        b.onLoad({ filter: /.*/, namespace: 'covet-generated' }, () => ({ contents: state.source, resolveDir: appDir, loader: 'js' }));
+      }
       b.onResolve({ filter: /^covet:runtime$/ }, () => ({ path: runtimeEntry }));
       b.onResolve({ filter: /^covet:docs$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'docs.ts') }));
       b.onResolve({ filter: /^covet:app\// }, (args) => ({ path: path.join(appDir, args.path.slice('covet:app/'.length)) }));
@@ -303,6 +413,7 @@ function covetPlugin(appDir: string, externals: Map<string, External>, notices: 
         const dir = findPackageDir(name, args.resolveDir || appDir);
         if (!dir || !isNativePackage(dir)) return undefined;
         const version = packageVersion(dir);
+        const { externals, notices } = state;
         const seen = externals.get(name);
         if (seen === undefined) externals.set(name, { version, dir });
         else if (seen.version !== version && seen.dir !== dir) {

@@ -92,6 +92,9 @@ export interface Diagnostic {
   line: number;
   /** 1-based; 0 when there is no file. */
   column: number;
+  /** Where the span ends (1-based, the position just after it), when the finding is about a span: the code frame underlines it. */
+  endLine?: number;
+  endColumn?: number;
   /**
    * Another place the finding is about, such as the earlier route a duplicate
    * one collides with: what is there, and where (relative to the app folder).
@@ -128,17 +131,46 @@ export interface BuildReport {
   server: string | null;
   /** The routes found; empty when the app did not compile. */
   routes: RouteSummary[];
-  /** Milliseconds: the compiler, TypeScript's errors (0 with `typecheck: false`), code generation, bundling, and the whole call. */
+  /** How many named types the app's routes use (0 when it did not compile). */
+  types: number;
+  /** The files in `outDir` after the build and their total bytes (what a deployment copies); null when nothing was built. */
+  output: { files: number; bytes: number } | null;
+  /**
+   * Milliseconds per stage: `compile` (the compiler reading the handlers), `typecheck` (TypeScript's
+   * errors; 0 with `typecheck: false`), `codegen` (generating the server's code: the "generate" stage),
+   * `bundle` (esbuild and writing `outDir`), and `total`, the whole call.
+   */
   timings: { compile: number; typecheck: number; codegen: number; bundle: number; total: number };
 }
 
+/** A build's stages, in the order they run. */
+export type BuildStage = 'compile' | 'typecheck' | 'generate' | 'bundle';
+
+/** Optional callbacks of a build (they do not change what it does). */
+export interface BuildHooks {
+  /** Called as each stage starts: `covet build` shows a progress line with it on a terminal. */
+  onStage?: (stage: BuildStage) => void;
+}
+
 /** Compiles the app, generates its server and bundles it into `out`. Resolves to what happened. */
-export function build(options: BuildOptions): Promise<BuildReport>;
+export function build(options: BuildOptions, hooks?: BuildHooks): Promise<BuildReport>;
 
 /**
  * What `covet build` prints on stderr for this report: each diagnostic as
- * `file:line:column - severity id: message` and a `fix:` line (files
- * relative to `cwd`, default `process.cwd()`), then `covet: N errors; nothing
- * was built` when it failed. `''` when there is nothing to say.
+ * `file:line:column - severity id: message`, a `note:` line for its related
+ * place, a `fix:` line, then a code frame (the line, carets under the span,
+ * one line of context each side) when its file can be read; files relative to
+ * `cwd` (default `process.cwd()`). Ends with `covet: N errors; nothing was
+ * built` when it failed. `''` when there is nothing to say.
+ * `color` adds ANSI colours (default false; the CLI uses them on a TTY unless
+ * NO_COLOR). `frames: false` leaves the code frames out.
  */
-export function formatDiagnostics(report: Pick<BuildReport, 'diagnostics' | 'appDir'>, options?: { cwd?: string }): string;
+export function formatDiagnostics(report: Pick<BuildReport, 'diagnostics' | 'appDir'>, options?: { cwd?: string; color?: boolean; frames?: boolean }): string;
+
+/**
+ * The diagnostics as JSON lines (`covet build --json`): one object per line with
+ * `id, severity, file, line, column, endLine, endColumn, message, fix, handler, related`;
+ * `file` relative to `cwd`, and `null` (with the positions) for a finding about the whole build;
+ * `related` is `{ message, file, line, column }` or `null`.
+ */
+export function formatDiagnosticsJson(report: Pick<BuildReport, 'diagnostics' | 'appDir'>, options?: { cwd?: string }): string;

@@ -21,7 +21,7 @@ test('build writes server.mjs, the supervisor apart from the app, and a source m
   const out = mkdtempSync(path.join(os.tmpdir(), 'covet-cli-'));
   const r = covet('build', 'fixtures/routing', '--out', out);
   assert.is(r.code, 0, r.err);
-  assert.match(r.out, /covet: built .*server\.mjs — \d+ routes, engine (native|node) \(\d+ ms: compile \d+, typecheck \d+, codegen \d+, bundle \d+\)/);
+  assert.match(r.out, /^covet: built .*server\.mjs — \d+ routes, \d+ types?, engine (native|node), [\d.]+ (B|kB|MB) in \d+ files; \d+ ms: compile \d+, typecheck \d+, generate \d+, bundle \d+\n$/);
   for (const file of ['server.mjs', 'app.mjs', 'app.mjs.map', 'supervisor.mjs', 'openapi.json']) assert.ok(existsSync(path.join(out, file)), file);
   // The supervisor of --workers loads none of the app: no handler module, no engine.
   const supervisor = readFileSync(path.join(out, 'supervisor.mjs'), 'utf8');
@@ -69,7 +69,7 @@ test('build fails on a TypeScript error of the app (exit 1: file:line:col, the T
   assert.match(r.err, /nothing was built/);
   const skipped = covet('build', 'fixtures/fail/type-error', '--out', tmpOut(), '--engine', 'node', '--no-typecheck');
   assert.is(skipped.code, 0, skipped.err);
-  assert.match(skipped.out, /covet: built .* — 1 routes, .*no typecheck/);
+  assert.match(skipped.out, /covet: built .* — 1 route, .*no typecheck/);
 });
 
 test('an import that does not resolve fails the build even with --no-typecheck (exit 1, COVET119)', () => {

@@ -114,7 +114,7 @@ test('a new project: covet init from the packed tarball, npm install, build, tsc
   const dir = path.join(tmp, 'my-api');
   stepDone('npm install', `npm install ${tarball}`, npmInstall(dir, [tarball]));
   const build = step('npm run build', 'npm', ['run', 'build'], { cwd: dir });
-  assert.match(build.out, /covet: built dist\/server\.mjs — 3 routes, engine (native|node)/);
+  assert.match(build.out, /covet: built dist\/server\.mjs — 3 routes, \d+ types?, engine (native|node), /);
   step('npx tsc --noEmit', 'npx', ['--no-install', 'tsc', '--noEmit'], { cwd: dir });
   const tests = step('npm test', 'npm', ['test'], { cwd: dir });
   assert.match(tests.out, /# pass 3\n# fail 0\n/);
