@@ -278,6 +278,9 @@ static int covet_on_header_value_complete(llhttp_t* p) {
       if (covet_name_is(name, h[1], "transfer-encoding", 17)) m->has_body = m->has_te = 1;
       break;
   }
+  /* Both framings (RFC 9112 §6.1) are refused when the second one's line ends, as node's llhttp 9
+   * does, not when the head does: a client that stops there gets its 400 instead of a wait. */
+  if (m->has_te && m->has_cl) return covet_fail(x, COVET_E_BAD_REQUEST);
   return 0;
 }
 
