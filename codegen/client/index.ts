@@ -15,7 +15,7 @@
  */
 import { isInherited } from '../../ir/queries.ts';
 import type { AppIR, ParamIR, RouteIR, ScalarParamIR, TypeIR } from '../../ir/ir.ts';
-import { access, Block, code, type Code, comment, docComment, isIdentifier, join, literal, Name, NameTable, propertyKey, raw } from '../code.ts';
+import { access, Block, code, type Code, comment, docComment, indent, isIdentifier, join, literal, Name, NameTable, propertyKey, raw } from '../code.ts';
 import { routeComment } from '../app/route.ts';
 import { CLIENT_RESERVED, CLIENT_RUNTIME, ERROR_TYPES, OWN, SEGMENT, WILDCARD } from './runtime.ts';
 
@@ -110,7 +110,7 @@ function signature(route: RouteIR, t: TypeWriter, used: HelperUse): Signature {
     members.push(docs.length ? join([docComment(docs.join('\n')), member]) : member);
   }
   const anyRequired = params.some((p) => p.kind === 'path' || p.required);
-  const argsType = params.length === 0 ? raw('Record<string, never>') : code`{\n${indentLines(join(members))}\n}`;
+  const argsType = params.length === 0 ? raw('Record<string, never>') : code`{\n${indent(join(members))}\n}`;
   const args = code`${a}${raw(anyRequired ? '' : '?')}: ${argsType}`;
   const argsDefault = params.length === 0 ? raw('_args') : anyRequired ? a : code`${a} = {}`;
 
@@ -163,15 +163,6 @@ function argument(a: Name, name: string, used: HelperUse): Code {
 /** A property name in a type: bare when an identifier, a string literal otherwise (`__proto__` is harmless in a type). */
 function typeKey(name: string): Code {
   return isIdentifier(name) ? raw(name) : literal(name);
-}
-
-function indentLines(c: Code): Code {
-  return raw(
-    c.text
-      .split('\n')
-      .map((l) => (l.length ? `  ${l}` : l))
-      .join('\n'),
-  );
 }
 
 /** TypeIR → TypeScript type text. Wire types: a `Date` is its ISO string, an `Int` a number. */
@@ -235,7 +226,7 @@ class TypeWriter {
       lines.push(code`[key: string]: ${join(unique, ' | ')};`);
     }
     if (!lines.length) return raw('{}');
-    return code`{\n${indentLines(join(lines))}\n}`;
+    return code`{\n${indent(join(lines))}\n}`;
   }
 }
 
