@@ -131,6 +131,8 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
     version: IR_VERSION,
     routes: routes.map(({ found: _found, ...rest }) => orderRoute(rest)),
     types: reader.namedTypes(),
+    providers: {},
+    hooks: {},
   };
   fillDiscriminators(ir);
   return { ir, diagnostics, typecheckTime };
@@ -202,7 +204,7 @@ function fillDiscriminators(ir: AppIR): void {
   };
   for (const nt of Object.values(ir.types)) visit(nt.type);
   for (const r of ir.routes) {
-    for (const p of r.params) if (p.kind !== 'ctx') visit(p.type);
+    for (const p of r.params) if (p.kind !== 'ctx' && p.kind !== 'dep') visit(p.type);
     if (r.response) visit(r.response);
   }
 }

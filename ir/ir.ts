@@ -7,7 +7,7 @@
  * After this stage nothing touches TypeScript.
  */
 
-export const IR_VERSION = 1;
+export const IR_VERSION = 2;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
 export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
@@ -36,7 +36,68 @@ export interface AppIR {
    * Keys are sorted.
    */
   types: Record<string, NamedTypeIR>;
+  /**
+   * Providers (`Dep<typeof fn>`), keyed by their id, sorted: every function that a handler, an
+   * `@onRequest` hook or another provider receives the value of. Empty when the app has none.
+   */
+  providers: Record<string, ProviderIR>;
+  /** `@onResponse` and `@onError` hooks, keyed by id, sorted (an `@onRequest` hook is a provider). */
+  hooks: Record<string, HookIR>;
 }
+
+/**
+ * A provider: a function whose result reaches a handler (or a hook, or another provider) through
+ * a parameter typed `Dep<typeof fn>`. Its parameters bind like a handler's. Per request it is
+ * called at most once, whoever asks for it, before anything that asks.
+ */
+export interface ProviderIR {
+  /** Unique among providers and hooks, identifier-safe: the export name (numbered on collision). */
+  id: string;
+  /** The function: export name, module, position, whether it is async. */
+  fn: HandlerIR;
+  /**
+   * How it hands out its value:
+   * - `return`: its return value (awaited when `fn.async`);
+   * - `generator`: a generator function (`async function*` when `fn.async`, or `function*`): the
+   *   first value it yields; resuming it after the handler is its cleanup, and a failure is thrown
+   *   into it at the `yield` (`gen.throw(err)`), so a `try`/`catch` around the `yield` sees it.
+   */
+  form: 'return' | 'generator';
+  /**
+   * The value's type has `[Symbol.asyncDispose]` (`async`) or `[Symbol.dispose]` (`sync`): it is
+   * called as the provider's cleanup. Absent: no cleanup (a generator's cleanup is its resumption).
+   */
+  dispose?: 'async' | 'sync';
+  /**
+   * Its parameters, in order, bound as a handler's are. A path parameter here means the same
+   * segment in every route that uses the provider (the compiler checks it).
+   */
+  params: ParamIR[];
+  /**
+   * An `@onRequest` hook may return an `Answer` (from 'covet') to answer early: then the declared
+   * return type includes it, and the dispatch checks for it. False for every other provider.
+   */
+  answers: boolean;
+}
+
+/** A hook that runs around the handler: `@onResponse` (after the answer is written) or `@onError` (maps a failure to an answer). */
+export interface HookIR {
+  id: string;
+  event: 'response' | 'error';
+  /** `app`: every route; `module`: the routes of `fn.file` (the module the hook is declared in). */
+  scope: 'app' | 'module';
+  fn: HandlerIR;
+  /** In the function's order: each is the request context, the response's record, or the failure. */
+  params: HookParamIR[];
+}
+
+export type HookParamIR =
+  /** `Ctx`: the same request context the handler gets. */
+  | { kind: 'ctx'; name: string }
+  /** `ResponseInfo` (onResponse): status, duration, route pattern, method. */
+  | { kind: 'info'; name: string }
+  /** The failure (onError): the value the handler, a hook or a provider threw. */
+  | { kind: 'error'; name: string };
 
 export interface NamedTypeIR {
   /** The TypeScript text of the type as the user wrote it, e.g. `Page<User>`. */
@@ -71,6 +132,35 @@ export interface RouteIR {
    * `description` is the text after the status, or the status's reason phrase when there is none.
    */
   throws: ThrowsIR[];
+  /**
+   * The route's request lifecycle in run order; absent when it has none (no providers, no hooks):
+   * then it runs exactly as a plain route.
+   */
+  lifecycle?: LifecycleIR;
+}
+
+/**
+ * What runs around one route's handler, resolved by the compiler:
+ *
+ *   onRequest hooks (app, then module) and the providers of the graph, in `providers` order, each
+ *   validating its own parameters first (a failure answers 422 with what failed so far) →
+ *   the handler's own parameters, all validated together → handler → cleanup of the providers,
+ *   in reverse order (also on failure, which they see) → onError hooks on a failure →
+ *   the answer is written → onResponse hooks → background tasks.
+ */
+export interface LifecycleIR {
+  /**
+   * Provider ids in the order they are resolved, each once: a provider comes after every
+   * provider it depends on; the onRequest hooks' graphs first (app hooks, then module hooks, in
+   * declaration order), then the handler's, in parameter order, depth first.
+   */
+  providers: string[];
+  /** The ones among `providers` that are onRequest hooks of this route (run for every request even if nothing asks for their value). */
+  onRequest: string[];
+  /** Hook ids in the order they run: module hooks, then app hooks (the reverse of onRequest's). */
+  onResponse: string[];
+  /** Hook ids in the order they are asked: module, then app; the first that returns an answer gives it. */
+  onError: string[];
 }
 
 /** One `@throws STATUS description` of a handler. */
@@ -98,7 +188,7 @@ export interface HandlerIR {
   async: boolean;
 }
 
-export type ParamIR = ScalarParamIR | BodyParamIR | CtxParamIR;
+export type ParamIR = ScalarParamIR | BodyParamIR | CtxParamIR | DepParamIR;
 
 /** A value read from the path, query string, a header or a cookie, coerced from text. */
 export interface ScalarParamIR {
@@ -132,6 +222,14 @@ export interface BodyParamIR {
 export interface CtxParamIR {
   kind: 'ctx';
   name: string;
+}
+
+/** `Dep<typeof fn>`: the value of a provider, resolved once per request. */
+export interface DepParamIR {
+  kind: 'dep';
+  name: string;
+  /** Key into `AppIR.providers`. */
+  provider: string;
 }
 
 /**

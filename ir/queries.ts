@@ -5,7 +5,7 @@
  * object inherits, and how a name becomes identifier-safe. The compiler uses
  * them to build the IR; codegen to read it. None of them touches TypeScript.
  */
-import type { AppIR, ObjectTypeIR, TypeIR, UnionTypeIR } from './ir.ts';
+import type { AppIR, ObjectTypeIR, ParamIR, RouteIR, TypeIR, UnionTypeIR } from './ir.ts';
 
 export type Types = AppIR['types'];
 
@@ -179,3 +179,32 @@ function render(t: TypeIR, tags: boolean): string {
       return t.name;
   }
 }
+
+/**
+ * What a route reads from the request, over its whole graph: the handler's own path, query,
+ * header, cookie and body parameters, then those of each provider it resolves (its lifecycle's
+ * order). A wire input two of them read (the same kind and key, or the body) is listed once, the
+ * first time. What OpenAPI documents, the client sends and the engine is told to keep.
+ */
+export function routeInputs(ir: Pick<AppIR, 'providers'>, route: RouteIR): WireParamIR[] {
+  const out: WireParamIR[] = [];
+  const seen = new Set<string>();
+  const add = (params: readonly ParamIR[]) => {
+    for (const p of params) {
+      if (p.kind === 'ctx' || p.kind === 'dep') continue;
+      const id = p.kind === 'body' ? 'body' : `${p.kind}:${p.key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push(p);
+    }
+  };
+  add(route.params);
+  for (const id of route.lifecycle?.providers ?? []) {
+    const provider = ir.providers[id];
+    if (provider) add(provider.params);
+  }
+  return out;
+}
+
+/** A parameter read from the request (not the context, not a provider's value). */
+export type WireParamIR = Exclude<ParamIR, { kind: 'ctx' } | { kind: 'dep' }>;

@@ -64,6 +64,62 @@ export const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+// ---------------------------------------------------------------- answers from hooks
+
+/**
+ * An answer that is not an error, from an `@onRequest` hook that ends the request early
+ * (`return new Answer(304)`, a redirect, a cached body) or from an `@onError` hook that maps a
+ * failure: `status` 200 to 599, `body` sent as JSON (`JSON.stringify`) unless it is undefined
+ * (no body), `headers` as `HttpError`'s.
+ */
+export class Answer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(status: number, body?: unknown, options?: HttpErrorOptions) {
+    if (!Number.isInteger(status) || status < 200 || status > 599) {
+      throw new RangeError(`Answer status must be an integer from 200 to 599, got ${String(status)}`);
+    }
+    this.status = status;
+    this.body = body;
+    this.headers = options?.headers;
+  }
+}
+
+/** What an `@onResponse` hook is told about the answer that was written. */
+export interface ResponseInfo {
+  /** The status written (a 422, an error's status, the handler's status). */
+  readonly status: number;
+  /** Milliseconds from the route's dispatch to the answer being handed to the engine. */
+  readonly durationMs: number;
+  /** The route as declared: `GET /users/:id` (never the raw path). */
+  readonly route: string;
+  /** The request method as received. */
+  readonly method: string;
+  /** What failed, when the answer is an error's (also when a hook mapped it); undefined otherwise. */
+  readonly error: unknown;
+}
+
+// ---------------------------------------------------------------- dependencies
+
+/**
+ * What a provider hands out: the awaited return value, or the first value a generator
+ * (`function*`, `async function*`) yields. An `Answer` an `@onRequest` hook returns ends the
+ * request instead, so it is never handed out.
+ */
+export type Provided<R> =
+  R extends AsyncGenerator<infer Y, unknown, unknown> ? Y : R extends Generator<infer Y, unknown, unknown> ? Y : Exclude<Awaited<R>, Answer>;
+
+/**
+ * A parameter that receives a provider's value: `user: Dep<typeof currentUser>`. The provider's
+ * own parameters bind like a handler's (path, query, header, cookie, body, `Ctx`, other `Dep`s);
+ * per request it runs once, whoever asks, before anything that asks. The compiler reads the
+ * provider from this type as written (`Dep<typeof fn>`, or an alias of it).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Dep<F extends (...args: any[]) => unknown> = Provided<ReturnType<F>>;
+
 // ---------------------------------------------------------------- request context
 
 /** The request context: declare a parameter of type `Ctx` to receive it. */

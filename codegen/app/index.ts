@@ -12,6 +12,7 @@ import { readTemplate } from '../../templates/index.ts';
 import type { AppIR, RouteIR } from '../../ir/ir.ts';
 import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw } from '../code.ts';
 import { declaration, Scope, type Declaration, type Survey } from '../scope.ts';
+import { routeInputs } from '../../ir/queries.ts';
 import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
@@ -148,7 +149,7 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
     badRequest: code`${rt}.badRequest`,
   });
 
-  const headerNames = collectHeaderNames(ir.routes);
+  const headerNames = collectHeaderNames(ir);
   const handle = new Block().line(raw('const url = req.url;'), raw('const q = url.indexOf("?");'));
   handle.open(raw('try')).line(code`${match}(req.method, q === -1 ? url : url.slice(0, q), req, res);`);
   handle.reopenWith(raw('} catch (err) {')).line(code`${rt}.internalError(res, err);`).close();
@@ -181,10 +182,10 @@ function texts(decls: readonly Declaration[]): string {
   return join(decls.map((d) => d.code), '\n\n').text;
 }
 
-function collectHeaderNames(routes: readonly RouteIR[]): string[] {
+function collectHeaderNames(ir: AppIR): string[] {
   const set = new Set<string>();
-  for (const r of routes) {
-    for (const p of r.params) {
+  for (const r of ir.routes) {
+    for (const p of routeInputs(ir, r)) {
       if (p.kind === 'header') set.add(p.key);
       else if (p.kind === 'cookie') set.add('cookie');
       else if (p.kind === 'body') set.add('content-type');

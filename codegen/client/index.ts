@@ -13,7 +13,7 @@
  * (CovetValidationError for a 422). Every type is written out, none inferred,
  * so the editor stays fast however many routes there are.
  */
-import { isInherited } from '../../ir/queries.ts';
+import { isInherited, routeInputs } from '../../ir/queries.ts';
 import type { AppIR, ParamIR, RouteIR, ScalarParamIR, TypeIR } from '../../ir/ir.ts';
 import { access, Block, code, type Code, comment, docComment, indent, isIdentifier, join, literal, Name, NameTable, propertyKey, raw } from '../code.ts';
 import { routeComment } from '../app/route.ts';
@@ -64,7 +64,7 @@ export function emitClient(ir: AppIR, options: ClientOptions): string {
   impls.open(raw('export function createClient(options: CovetClientOptions): CovetClient'));
   impls.open(raw('return'));
   for (const route of ir.routes) {
-    const sig = signature(route, t, used);
+    const sig = signature(ir, route, t, used);
     methods.line(routeComment(route));
     const doc = routeDoc(route);
     if (doc) methods.line(docComment(doc));
@@ -95,8 +95,8 @@ interface Signature {
   call: Code;
 }
 
-function signature(route: RouteIR, t: TypeWriter, used: HelperUse): Signature {
-  const params = route.params.filter((p): p is Exclude<ParamIR, { kind: 'ctx' }> => p.kind !== 'ctx');
+function signature(ir: AppIR, route: RouteIR, t: TypeWriter, used: HelperUse): Signature {
+  const params = routeInputs(ir, route);
   const a = new Name('args');
   const members: Code[] = [];
   for (const p of params) {
@@ -125,7 +125,7 @@ function signature(route: RouteIR, t: TypeWriter, used: HelperUse): Signature {
     }
     pieces.push(literal(staticText));
     staticText = '';
-    const v = argAccess(a, s.name, route, used);
+    const v = argAccess(ir, a, s.name, route, used);
     used.add(s.kind === 'param' ? 'segment' : 'wildcard');
     pieces.push(s.kind === 'param' ? code`__covet_segment(${v})` : code`__covet_wildcard(${v})`);
   }
@@ -148,8 +148,8 @@ function signature(route: RouteIR, t: TypeWriter, used: HelperUse): Signature {
 }
 
 /** The argument a path segment names (the handler parameter bound to it). */
-function argAccess(a: Name, segmentName: string, route: RouteIR, used: HelperUse): Code {
-  const p = route.params.find((q) => q.kind === 'path' && q.key === segmentName);
+function argAccess(ir: AppIR, a: Name, segmentName: string, route: RouteIR, used: HelperUse): Code {
+  const p = routeInputs(ir, route).find((q) => q.kind === 'path' && q.key === segmentName);
   return argument(a, p ? p.name : segmentName, used);
 }
 

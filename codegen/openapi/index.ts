@@ -14,6 +14,7 @@
  * needs credentials.
  */
 import type { AppIR, RouteIR } from '../../ir/ir.ts';
+import { routeInputs } from '../../ir/queries.ts';
 import { namedSchemas, referencingSchema, type Schema } from '../schema/index.ts';
 
 export interface OpenApiOptions {
@@ -57,7 +58,7 @@ export function openApiPath(route: RouteIR): string {
 export function openApiDocument(ir: AppIR, options: OpenApiOptions): Schema {
   const components = namedSchemas(ir.types, { openapi: true });
   // The error schemas keep FastAPI's names unless a user type has taken one; the validation ones only when a route has input.
-  const used = ['HTTPError', ...(ir.routes.some(hasInput) ? ['ValidationError', 'HTTPValidationError'] : [])];
+  const used = ['HTTPError', ...(ir.routes.some((r) => hasInput(ir, r)) ? ['ValidationError', 'HTTPValidationError'] : [])];
   const names = new Map<string, string>();
   for (const name of used) names.set(name, name in components ? `Covet${name}` : name);
   const ref = (name: string) => `#/components/schemas/${names.get(name)!}`;
@@ -74,8 +75,8 @@ export function openApiDocument(ir: AppIR, options: OpenApiOptions): Schema {
   return { openapi: '3.1.0', info, servers: [{ url: '/' }], security: [], paths, components: { schemas: components } };
 }
 
-function hasInput(route: RouteIR): boolean {
-  return route.params.some((p) => p.kind !== 'ctx');
+function hasInput(ir: AppIR, route: RouteIR): boolean {
+  return routeInputs(ir, route).length !== 0;
 }
 
 /** `getUser` → `Get user`, `list_todos` → `List todos`: a summary for a handler without `@summary`. */
@@ -97,8 +98,7 @@ function operation(route: RouteIR, ir: AppIR, ref: (name: string) => string): Sc
   if (route.tags.length) op.tags = route.tags;
   if (route.deprecated) op.deprecated = true;
   const parameters: Schema[] = [];
-  for (const p of route.params) {
-    if (p.kind === 'ctx') continue;
+  for (const p of routeInputs(ir, route)) {
     if (p.kind === 'body') {
       op.requestBody = { required: p.required, content: { 'application/json': { schema: referencingSchema(p.type, ir.types, { openapi: true }) } } };
       continue;
@@ -124,11 +124,11 @@ function operation(route: RouteIR, ir: AppIR, ref: (name: string) => string): Sc
   const error = (description: string): Schema => ({ description, content: { 'application/json': { schema: { $ref: ref('HTTPError') } } } });
   for (const t of route.throws) {
     // A declared 422 on a route with input: the validation answer keeps its schema, with the handler's words.
-    responses[String(t.status)] = t.status === 422 && hasInput(route)
+    responses[String(t.status)] = t.status === 422 && hasInput(ir, route)
       ? { description: t.description, content: { 'application/json': { schema: { $ref: ref('HTTPValidationError') } } } }
       : error(t.description);
   }
-  if (hasInput(route) && !responses['422']) {
+  if (hasInput(ir, route) && !responses['422']) {
     responses['422'] = {
       description: 'Validation error',
       content: { 'application/json': { schema: { $ref: ref('HTTPValidationError') } } },
