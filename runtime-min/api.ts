@@ -189,3 +189,8 @@ export type UniqueItems = { readonly __covet_uniqueItems?: true };
 export type PlainText = string & { readonly __covet_media?: 'text/plain' };
 /** The value used when the property or parameter is absent. */
 export type Default<V extends string | number | boolean | null> = { readonly __covet_default?: V };
+
+// ---------------------------------------------------------------- the config file
+
+/** `covet.config.ts` in the app's folder: `export default defineConfig({ … })` (README, "Configuration"). */
+export { defineConfig, type CovetConfig } from './config.ts';

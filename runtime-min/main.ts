@@ -9,7 +9,8 @@
 import cluster from 'node:cluster';
 import type { Engine, RequestHandler } from './engine.ts';
 import { boundEngine } from './rt.ts';
-import { DEFAULT_GRACE_MS, DEFAULT_MAX_BODY_SIZE, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
+import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
+import type { StartConfig } from './config.ts';
 import { cannotListen, tellSupervisor, workerPort } from './workers.ts';
 
 export interface ServeOptions {
@@ -19,14 +20,17 @@ export interface ServeOptions {
   maxBodySize?: number;
   /** Milliseconds to let in-flight requests finish on shutdown (default 10 s, as the supervisor's). */
   graceMs?: number;
+  /** The start options of covet.config.ts, embedded by the build; the environment and the flags override them. */
+  config?: StartConfig;
 }
 
 export async function serve(engine: Engine, handler: RequestHandler, options: ServeOptions): Promise<void> {
   process.setSourceMapsEnabled?.(true);
-  const cli = parseCommandLine(process.argv.slice(2), process.env, { maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE });
+  const defaults: StartConfig = { ...(options.maxBodySize === undefined ? {} : { maxBodySize: options.maxBodySize }), ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }) };
+  const cli = parseCommandLine(process.argv.slice(2), process.env, { ...defaults, ...options.config });
   // The generated module bound it as it loaded (its headers are prepared then): once, not again here.
   if (boundEngine() !== engine) throw new Error('covet: serve() was given an engine the runtime is not bound to (bindEngine)');
-  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const graceMs = cli.graceMs ?? DEFAULT_GRACE_MS;
   // A worker of our own supervisor: the port is the supervisor's choice, the output is the supervisor's to print.
   const assigned = workerPort();
   const worker = assigned !== undefined;
@@ -36,7 +40,7 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   let listening;
   try {
     listening = await engine.listen(
-      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, reusePort: worker },
+      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, maxHeaderSize: cli.maxHeaderSize, reusePort: worker },
       handler,
     );
   } catch (err) {

@@ -21,7 +21,7 @@ import {
   headersTimeoutMs,
   KEEP_ALIVE_MS,
   LINGER_MS,
-  MAX_HEAD_BYTES,
+  maxHeaderSize,
   MAX_URL_LENGTH,
   maxBodyMemory,
   originForm,
@@ -908,7 +908,7 @@ export function nodeEngine(): Engine {
 
       const srv = http.createServer(
         {
-          maxHeaderSize: MAX_HEAD_BYTES,
+          maxHeaderSize: maxHeaderSize(options),
           headersTimeout,
           requestTimeout: requestTimeoutMs(headersTimeout),
           // How often node:http looks for connections past their timeouts (its default, 30 s,

@@ -60,7 +60,8 @@
 
 /* ------------------------------------------------------------ limits */
 
-#define COVET_MAX_HEAD 16384           /* url + header names + values, like node's maxHeaderSize → 431 */
+#define COVET_MAX_HEAD 16384           /* default of covet_server_t.max_head (listen's maxHead): url + header names + values, like node's maxHeaderSize → 431 */
+#define COVET_MAX_HEAD_LIMIT (1u << 30) /* the largest max_head listen takes (head_bytes is a uint32_t) */
 #define COVET_MAX_URL 8192             /* request target → 414 */
 #define COVET_READ_SIZE 65536          /* the shared read buffer */
 #define COVET_WRITE_HIGH_WATER 65536   /* unsent bytes past which a connection stops being read */
@@ -371,6 +372,7 @@ typedef struct {
   uint64_t headers_timeout;
   uint64_t request_timeout;
   uint64_t send_timeout; /* ms without write progress after which a connection with unsent answers is closed */
+  uint32_t max_head;     /* bytes of a request head (url, header names and values) past which it is answered 431 */
   int stopping;
   /* Writes. */
   covet_conn_t* cork_conn; /* the connection whose batch is running: its writes are corked */
