@@ -14,7 +14,7 @@ import type * as Public from './covet-build.d.ts';
 import { ENGINE_NAMES, type EngineName } from '../runtime-min/engine.ts';
 import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy, type Incremental } from './build.ts';
 import { DEFAULT_DOCS, docsOptionsProblem, type DocsOptions } from '../codegen/app/docs.ts';
-import { startConfig, type CovetConfig } from '../runtime-min/config.ts';
+import type { CovetConfig } from '../runtime-min/config.ts';
 import { readConfig } from './config.ts';
 
 type Diagnostic = Public.Diagnostic;
@@ -80,7 +80,7 @@ export async function buildReport(options: Public.BuildOptions, hooks: Public.Bu
     typecheck: options.typecheck ?? true,
     client: options.client === undefined ? undefined : path.resolve(cwd, options.client),
     docs: docsOf(options, config),
-    start: startConfig(config),
+    loadedConfig: loaded,
     onStage: hooks.onStage,
     incremental: hooks.incremental,
   });

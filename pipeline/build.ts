@@ -26,7 +26,8 @@ import { openApi } from './describe.ts';
 import { clientSource } from './client.ts';
 import { removeDocs, writeDocs } from './docs.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
-import type { StartConfig } from '../runtime-min/config.ts';
+import { startConfig, type StartConfig } from '../runtime-min/config.ts';
+import { configDocs, readConfig, type LoadedConfig } from './config.ts';
 
 import { covetRoot, covetVersion } from '../templates/index.ts';
 
@@ -51,8 +52,13 @@ export interface BuildOptions {
    * `/openapi.json`, `/docs`); false: neither route, no docs code in the bundle, no dist/docs/.
    */
   docs?: DocsOptions | false;
-  /** The start options of covet.config.ts (runtime-min/config.ts's startConfig): embedded in the server, passed to serve(). */
-  start?: StartConfig;
+  /**
+   * The config file (pipeline/config.ts); default: the app folder's covet.config.ts, if any; false: none.
+   * Its engine and docs apply where `engine` and `docs` are not given; its start options are embedded in the server.
+   */
+  config?: string | false;
+  /** The config, already read (covet/build reads it first to choose the engine). */
+  loadedConfig?: LoadedConfig;
 }
 
 /** The stages of a build, in order; `typecheck` runs only when asked. */
@@ -179,11 +185,16 @@ function docsConflicts(ir: AppIR, docs: DocsOptions): Diagnostic[] {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const appDir = path.resolve(options.appDir);
   const outDir = path.resolve(options.outDir);
-  const engine = options.engine ?? 'node';
-  const docs = options.docs === undefined ? DEFAULT_DOCS : options.docs;
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, start: options.start, onStage: options.onStage, incremental: options.incremental });
   const warnings: string[] = [];
   const notices: Notice[] = [];
+  const loaded = options.loadedConfig ?? (await readConfig(appDir, options.config));
+  if (loaded.diagnostics.length) {
+    return { ok: false, diagnostics: loaded.diagnostics, ir: null, emitted: null, outFile: null, timings: { compile: 0, typecheck: 0, codegen: 0, bundle: 0 }, output: null, warnings, notices };
+  }
+  const engine = options.engine ?? loaded.config.engine ?? 'node';
+  const docs = options.docs ?? configDocs(loaded.config) ?? DEFAULT_DOCS;
+  const start = startConfig(loaded.config);
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, start, onStage: options.onStage, incremental: options.incremental });
   if (!gen.ir || !gen.emitted) {
     return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, output: null, warnings, notices };
   }
@@ -292,7 +303,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     renameSync(`${addonFile}.tmp`, addonFile);
   }
   writeDistPackage(outDir, places, externals, notices);
-  writeFileSync(outFile, loader(engine, [...externals.keys()], options.start ?? {}));
+  writeFileSync(outFile, loader(engine, [...externals.keys()], start));
   const document = openApi(gen.ir, appDir);
   writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(document, null, 2) + '\n');
   if (options.client) {

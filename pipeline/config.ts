@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { ts } from 'ts-morph';
 import { diagnosticAt, didYouMean, type Diagnostic } from '../compiler/diagnostics.ts';
-import { docsOptionsProblem, docsPathProblem } from '../codegen/app/docs.ts';
+import { DEFAULT_DOCS, docsOptionsProblem, docsPathProblem, type DocsOptions } from '../codegen/app/docs.ts';
 import { checkConfig, OPTIONS, valueAt, type CovetConfig, type OptionSpec } from '../runtime-min/config.ts';
 import { covetRoot } from '../templates/index.ts';
 
@@ -25,6 +25,14 @@ export interface LoadedConfig {
   /** The checked config; empty when there were errors. */
   config: CovetConfig;
   diagnostics: Diagnostic[];
+}
+
+/** The docs routes a config asks for: undefined when it says nothing of them, false when off. */
+export function configDocs(config: CovetConfig): DocsOptions | false | undefined {
+  const d = config.docs;
+  if (d === undefined) return undefined;
+  if (d.enabled === false) return false;
+  return { docsPath: d.path ?? DEFAULT_DOCS.docsPath, openapiPath: d.openapiPath ?? DEFAULT_DOCS.openapiPath };
 }
 
 /** `<app>/covet.config.ts` (or .mts, .js, .mjs), or null. */
@@ -111,12 +119,11 @@ function checkValues(value: unknown, file: string, shown: string): Diagnostic[] 
       out.push(diagnosticAt('COVET921', 'badValue', { option: p.path, problem: p.problem, allowed: p.allowed, got: describe(valueAt(value as CovetConfig, spec.path)), example: example(spec) }, at(p.path, 'value')));
     }
   }
-  if (out.length) return out;
   const config = value as CovetConfig;
   for (const spec of OPTIONS.filter((o) => o.kind.type === 'urlPath')) {
     const v = valueAt(config, spec.path);
-    const problem = typeof v === 'string' ? docsPathProblem(v) : null;
-    if (problem) out.push(diagnosticAt('COVET921', 'badValue', { option: spec.path, problem: `is not a usable path: ${problem}`, allowed: 'a path such as /docs', got: describe(v), example: example(spec) }, at(spec.path, 'value')));
+    const problem = typeof v === 'string' && v !== '' ? docsPathProblem(v) : null;
+    if (problem) out.push(diagnosticAt('COVET921', 'badValue', { option: spec.path, problem: `is not a usable path (${problem})`, allowed: 'a path such as /docs', got: describe(v), example: example(spec) }, at(spec.path, 'value')));
   }
   if (out.length) return out;
   const docs = { docsPath: config.docs?.path ?? '/docs', openapiPath: config.docs?.openapiPath ?? '/openapi.json' };
