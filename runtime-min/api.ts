@@ -191,6 +191,56 @@ export type PlainText = string & { readonly __covet_media?: 'text/plain' };
 export type Default<V extends string | number | boolean | null> = { readonly __covet_default?: V };
 
 // ---------------------------------------------------------------- the config file
+// Its one table of options, with each one's variable, flag and default, is runtime-min/config.ts.
 
-/** `covet.config.ts` in the app's folder: `export default defineConfig({ … })` (README, "Configuration"). */
-export { defineConfig, type CovetConfig } from './config.ts';
+/** What `covet.config.ts` in the app's folder exports as default, through `defineConfig` (every part optional). */
+export interface CovetConfig {
+  server?: {
+    /** TCP port, 0 for any free one. Default 3000. */
+    port?: number;
+    /** Address to listen on. Default `0.0.0.0`. */
+    host?: string;
+    /** Processes serving the port; `'auto'` is one per core of the machine the server starts on. Default 1. */
+    workers?: number | 'auto';
+  };
+  /** The HTTP engine the server is built with. Default: native when its binary loads on the build machine, else node. */
+  engine?: 'native' | 'node';
+  limits?: {
+    /** Largest request body in bytes; larger ones are answered 413. Default 1 MiB. */
+    maxBodySize?: number;
+    /** Bytes the bodies of unfinished requests may hold together; past it, 503. Default 256 MiB, or four bodies of maxBodySize if that is more. */
+    maxBodyMemory?: number;
+    /** Largest request head in bytes (request target, header names and values); larger ones are answered 431. Default 16 KiB. */
+    maxHeaderSize?: number;
+    /** Milliseconds a client has to send a whole request head; then 408. Default 10 000. */
+    headersTimeoutMs?: number;
+    /** Milliseconds a connection may go with answers unsent and none taken by the client; then it is closed. Default 60 000. */
+    sendTimeoutMs?: number;
+  };
+  shutdown?: {
+    /** Milliseconds in-flight requests get to finish on SIGTERM/SIGINT. Default 10 000. */
+    graceMs?: number;
+  };
+  docs?: {
+    /** Serve the OpenAPI document and the Swagger UI page. Default true. */
+    enabled?: boolean;
+    /** Path of the Swagger UI page (its assets are below it). Default `/docs`. */
+    path?: string;
+    /** Path of the OpenAPI document. Default `/openapi.json`. */
+    openapiPath?: string;
+  };
+}
+
+/**
+ * Types `covet.config.ts`'s default export: a wrong key or value is a TypeScript error in the
+ * editor. Returns its argument.
+ *
+ * ```ts
+ * import { defineConfig } from 'covet';
+ * export default defineConfig({ server: { port: 8080 }, limits: { maxBodySize: 64 * 1024 } });
+ * ```
+ */
+export function defineConfig(config: CovetConfig): CovetConfig {
+  return config;
+}
+

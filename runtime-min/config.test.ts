@@ -6,7 +6,8 @@
 import os from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkConfig, defineConfig, OPTIONS, startConfig, type CovetConfig } from './config.ts';
+import { defineConfig } from './api.ts';
+import { checkConfig, OPTIONS, startConfig, type CovetConfig } from './config.ts';
 import { parseCommandLine } from './cli.ts';
 
 test("defineConfig's type: a wrong key or value is a TypeScript error (checked by npx tsc)", () => {

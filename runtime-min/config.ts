@@ -6,59 +6,13 @@
  * metrics, logging) is a member of `CovetConfig` and its rows in OPTIONS; the `satisfies` below
  * makes the two agree, so a row cannot be forgotten nor a stray one added.
  *
- * Imports nothing: the supervisor and the handler API both load it.
+ * The type and defineConfig are the handler API's (api.ts, which imports nothing, so that it
+ * type-checks under any user's compiler options); this file imports only that type, and nothing
+ * at run time: the supervisor loads it.
  */
+import type { CovetConfig } from './api.ts';
 
-/** What `covet.config.ts` exports as default, through `defineConfig` (every part optional). */
-export interface CovetConfig {
-  server?: {
-    /** TCP port, 0 for any free one. Default 3000. */
-    port?: number;
-    /** Address to listen on. Default `0.0.0.0`. */
-    host?: string;
-    /** Processes serving the port; `'auto'` is one per core of the machine the server starts on. Default 1. */
-    workers?: number | 'auto';
-  };
-  /** The HTTP engine the server is built with. Default: native when its binary loads on the build machine, else node. */
-  engine?: 'native' | 'node';
-  limits?: {
-    /** Largest request body in bytes; larger ones are answered 413. Default 1 MiB. */
-    maxBodySize?: number;
-    /** Bytes the bodies of unfinished requests may hold together; past it, 503. Default 256 MiB, or four bodies of maxBodySize if that is more. */
-    maxBodyMemory?: number;
-    /** Largest request head in bytes (request target, header names and values); larger ones are answered 431. Default 16 KiB. */
-    maxHeaderSize?: number;
-    /** Milliseconds a client has to send a whole request head; then 408. Default 10 000. */
-    headersTimeoutMs?: number;
-    /** Milliseconds a connection may go with answers unsent and none taken by the client; then it is closed. Default 60 000. */
-    sendTimeoutMs?: number;
-  };
-  shutdown?: {
-    /** Milliseconds in-flight requests get to finish on SIGTERM/SIGINT. Default 10 000. */
-    graceMs?: number;
-  };
-  docs?: {
-    /** Serve the OpenAPI document and the Swagger UI page. Default true. */
-    enabled?: boolean;
-    /** Path of the Swagger UI page (its assets are below it). Default `/docs`. */
-    path?: string;
-    /** Path of the OpenAPI document. Default `/openapi.json`. */
-    openapiPath?: string;
-  };
-}
-
-/**
- * Types `covet.config.ts`'s default export: a wrong key or value is a TypeScript error in the
- * editor. Returns its argument.
- *
- * ```ts
- * import { defineConfig } from 'covet';
- * export default defineConfig({ server: { port: 8080 }, limits: { maxBodySize: 64 * 1024 } });
- * ```
- */
-export function defineConfig(config: CovetConfig): CovetConfig {
-  return config;
-}
+export type { CovetConfig };
 
 /** `'server.port'`, `'engine'`, …: every option of CovetConfig by its dotted path. */
 export type OptionPath = {
