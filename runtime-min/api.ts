@@ -216,6 +216,8 @@ export interface CovetConfig {
     headersTimeoutMs?: number;
     /** Milliseconds a connection may go with answers unsent and none taken by the client; then it is closed. Default 60 000. */
     sendTimeoutMs?: number;
+    /** Milliseconds an idle keep-alive connection is kept (1000 to 3 600 000; said in whole seconds in `keep-alive: timeout=`). Default 5000. */
+    keepAliveTimeoutMs?: number;
   };
   shutdown?: {
     /** Milliseconds in-flight requests get to finish on SIGTERM/SIGINT. Default 10 000. */

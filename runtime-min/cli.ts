@@ -24,6 +24,8 @@ export interface CommandLine {
   workers: number;
   /** `--max-header-size` / `COVET_MAX_HEADER_SIZE`: the request head limit (431); undefined: the engines' default (16 KiB). */
   maxHeaderSize: number | undefined;
+  /** `--keep-alive-timeout` / `COVET_KEEP_ALIVE_TIMEOUT_MS`; undefined: the engines' default (5 s). */
+  keepAliveTimeoutMs: number | undefined;
   /** `--shutdown-grace` / `COVET_SHUTDOWN_GRACE_MS`; undefined: the default (10 s). */
   graceMs: number | undefined;
 }
@@ -101,6 +103,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     sendTimeoutMs: values.sendTimeoutMs,
     workers: workers === 'auto' ? os.availableParallelism() : workers,
     maxHeaderSize: values.maxHeaderSize,
+    keepAliveTimeoutMs: values.keepAliveTimeoutMs,
     graceMs: values.graceMs,
   };
 }

@@ -57,6 +57,7 @@ export interface StartConfig {
   maxHeaderSize?: number;
   headersTimeoutMs?: number;
   sendTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
   graceMs?: number;
 }
 export type StartKey = keyof StartConfig;
@@ -102,6 +103,11 @@ const TABLE = {
     kind: ms, default: '60000', when: 'start', key: 'sendTimeoutMs', env: 'COVET_SEND_TIMEOUT_MS', flag: '--send-timeout', what: 'send timeout',
     description: 'Milliseconds a connection may go with answers unsent and none taken by the client; then it is closed.',
   },
+  'limits.keepAliveTimeoutMs': {
+    kind: { type: 'integer', min: 1000, max: 3_600_000, unit: 'ms' }, default: '5000', when: 'start', key: 'keepAliveTimeoutMs', env: 'COVET_KEEP_ALIVE_TIMEOUT_MS', flag: '--keep-alive-timeout',
+    what: 'keep-alive timeout',
+    description: 'Milliseconds an idle keep-alive connection is kept; answers say it in whole seconds (`keep-alive: timeout=5`).',
+  },
   'shutdown.graceMs': {
     kind: ms, default: '10000', when: 'start', key: 'graceMs', env: 'COVET_SHUTDOWN_GRACE_MS', flag: '--shutdown-grace', what: 'shutdown grace',
     description: 'Milliseconds in-flight requests get to finish on SIGTERM/SIGINT.',
@@ -131,7 +137,7 @@ export function allowed(kind: OptionKind): string {
   switch (kind.type) {
     case 'integer':
       if (kind.unit === 'port') return `an integer from ${kind.min} to ${kind.max}`;
-      if (kind.unit === 'ms') return 'a positive number of milliseconds';
+      if (kind.unit === 'ms') return kind.max !== undefined ? `a number of milliseconds from ${kind.min} to ${kind.max}` : 'a positive number of milliseconds';
       if (kind.max !== undefined) return `a number of bytes from ${kind.min} to ${kind.max}`;
       return kind.min > 0 ? `a number of bytes, at least ${kind.min}` : 'a number of bytes';
     case 'workers':

@@ -27,7 +27,7 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 export const MAX_URL_LENGTH = 8192;
 /** Default for `ListenOptions.maxHeaderSize`: bytes of a request head (url, header names and values) past which it answers 431 (COVET_MAX_HEAD; node:http's maxHeaderSize). */
 export const MAX_HEAD_BYTES = 16 * 1024;
-/** Idle keep-alive connections close after this (COVET_KEEP_ALIVE_MS; said in `keep-alive: timeout=5`). */
+/** Default for `ListenOptions.keepAliveTimeoutMs`: idle keep-alive connections close after this (COVET_KEEP_ALIVE_MS; said in `keep-alive: timeout=5`). */
 export const KEEP_ALIVE_MS = 5_000;
 /**
  * How long a closing connection goes on reading (and dropping) what its client still sends
@@ -49,6 +49,11 @@ export function maxBodyMemory(options: ListenOptions): number {
 /** `ListenOptions.maxHeaderSize`, or its default. */
 export function maxHeaderSize(options: ListenOptions): number {
   return options.maxHeaderSize ?? MAX_HEAD_BYTES;
+}
+
+/** `ListenOptions.keepAliveTimeoutMs`, or its default. */
+export function keepAliveMs(options: ListenOptions): number {
+  return options.keepAliveTimeoutMs ?? KEEP_ALIVE_MS;
 }
 
 /** `ListenOptions.headersTimeoutMs`, or its default. */
@@ -76,6 +81,12 @@ export interface ListenOptions {
    * connection closes. Default MAX_HEAD_BYTES (16 KiB).
    */
   maxHeaderSize?: number;
+  /**
+   * Milliseconds an idle keep-alive connection is kept; answers say it, in whole seconds, in
+   * `keep-alive: timeout=`. From 1000 to 3 600 000 (COVET_KEEP_ALIVE_MIN_MS/MAX_MS). Default
+   * KEEP_ALIVE_MS (5 s).
+   */
+  keepAliveTimeoutMs?: number;
   /**
    * Lower-case names of the request headers the generated code reads with
    * `req.header()` (besides `content-type`, always read for body routes). A hint: an engine

@@ -40,7 +40,7 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   let listening;
   try {
     listening = await engine.listen(
-      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, maxHeaderSize: cli.maxHeaderSize, reusePort: worker },
+      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, maxHeaderSize: cli.maxHeaderSize, keepAliveTimeoutMs: cli.keepAliveTimeoutMs, reusePort: worker },
       handler,
     );
   } catch (err) {

@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +55,22 @@ test(`limits.maxHeaderSize 4096 from covet.config.ts: a larger head is 431, a sm
   // The default (16 KiB) would take 8000 bytes: the configured limit is the one in force.
   assert.is((await pad(app.url, 8000)).status, 431);
   assert.is((await pad(app.url, 10)).status, 200, 'the server keeps serving');
+});
+
+test(`limits.keepAliveTimeoutMs 1500: answers say timeout=1, an idle connection closes after it, well before the default 5 s (${ENGINE})`, async () => {
+  const socket = net.connect(app.port, '127.0.0.1');
+  let data = '';
+  socket.setEncoding('latin1').on('data', (d: string) => (data += d));
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now())));
+  socket.write('GET /pad HTTP/1.1\r\nHost: config\r\n\r\n');
+  for (let i = 0; i < 100 && !data.endsWith('{"length":0}'); i++) await new Promise((r) => setTimeout(r, 20));
+  const answered = Date.now();
+  assert.match(data, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(data, /\r\nkeep-alive: timeout=1\r\n/i);
+  const at = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 4500))]);
+  socket.destroy();
+  assert.ok(at !== -1, 'the idle connection was still open after 4.5 s');
+  assert.ok(at - answered >= 1000, `closed ${at - answered} ms after the answer, before the timeout`);
 });
 
 test(`docs.enabled false: no /docs, no /openapi.json (${ENGINE})`, async () => {
@@ -125,7 +142,7 @@ covet.config.ts:6:18 - error COVET921: limits.maxBodySize must be a number of by
     7 |     maxBodySise: 10,
 
 covet.config.ts:7:5 - error COVET921: limits.maxBodySise is not an option of covet.config.ts
-  fix: did you mean maxBodySize? the options here are maxBodySize, maxBodyMemory, maxHeaderSize, headersTimeoutMs, sendTimeoutMs
+  fix: did you mean maxBodySize? the options here are maxBodySize, maxBodyMemory, maxHeaderSize, headersTimeoutMs, sendTimeoutMs, keepAliveTimeoutMs
 
     6 |     maxBodySize: -1,
   > 7 |     maxBodySise: 10,
