@@ -152,8 +152,8 @@ program
   .addOption(engineOption)
   .option('--tsconfig <file>', 'tsconfig to read the app with (default: <app>/tsconfig.json, else strict defaults)', fileArg)
   .option('--no-typecheck', "serve without failing on TypeScript's errors in the app's files")
-  .option('-p, --port <port>', 'port of the server (default: PORT, else 3000), as node server.mjs --port')
-  .option('-H, --host <host>', 'address of the server (default: HOST, else 0.0.0.0), as node server.mjs --host')
+  .option('-p, --port <port>', "port of the server (default: PORT, else covet.config.ts's server.port, else 3000), as node server.mjs --port")
+  .option('-H, --host <host>', "address of the server (default: HOST, else covet.config.ts's server.host, else 0.0.0.0), as node server.mjs --host")
   .addOption(configOption())
   .option('--json', 'print the diagnostics on stdout as JSON lines (everything else goes to stderr)', false)
   .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; typecheck: boolean; port?: string; host?: string; config?: string; json: boolean }) => {

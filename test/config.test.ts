@@ -162,6 +162,12 @@ covet: 4 errors; nothing was built
     );
   });
 
+  test('covet build --config names a file that is not there: a usage error (exit 2) that says so', () => {
+    const r = spawnSync(process.execPath, [path.join(APP_DIR, '..', '..', 'bin', 'covet.mjs'), 'build', APP_DIR, '--config', 'no-such.config.ts'], { encoding: 'utf8' });
+    assert.is(r.status, 2, r.stderr);
+    assert.match(r.stderr, /option '--config <file>' argument 'no-such\.config\.ts' is invalid\. no-such\.config\.ts is not a file; pass the path of a covet\.config\.ts/);
+  });
+
   test('a config file without a default export, or that throws: COVET920', async () => {
     const none = await build({ app: appWith('export const config = {};\n'), engine: 'node', out: path.join(os.tmpdir(), 'covet-config-none') });
     assert.equal(none.diagnostics.map((d) => `${d.id} ${d.file}:${d.line} ${d.message}`), ['COVET920 covet.config.ts:1 covet.config.ts has no default export']);
