@@ -222,6 +222,8 @@ export interface CovetConfig {
   shutdown?: {
     /** Milliseconds in-flight requests get to finish on SIGTERM/SIGINT. Default 10 000. */
     graceMs?: number;
+    /** Milliseconds shutdown then waits for pending background tasks (`ctx.background`). Default 5 000. */
+    backgroundMs?: number;
   };
   docs?: {
     /** Serve the OpenAPI document and the Swagger UI page. Default true. */

@@ -28,6 +28,8 @@ export interface CommandLine {
   keepAliveTimeoutMs: number | undefined;
   /** `--shutdown-grace` / `COVET_SHUTDOWN_GRACE_MS`; undefined: the default (10 s). */
   graceMs: number | undefined;
+  /** `--shutdown-background` / `COVET_SHUTDOWN_BACKGROUND_MS`: how long shutdown waits for background tasks; undefined: the default. */
+  backgroundMs: number | undefined;
 }
 
 export { DEFAULT_MAX_BODY_SIZE };
@@ -105,6 +107,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     maxHeaderSize: values.maxHeaderSize,
     keepAliveTimeoutMs: values.keepAliveTimeoutMs,
     graceMs: values.graceMs,
+    backgroundMs: values.backgroundMs,
   };
 }
 

@@ -59,6 +59,7 @@ export interface StartConfig {
   sendTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
   graceMs?: number;
+  backgroundMs?: number;
 }
 export type StartKey = keyof StartConfig;
 
@@ -111,6 +112,10 @@ const TABLE = {
   'shutdown.graceMs': {
     kind: ms, default: '10000', when: 'start', key: 'graceMs', env: 'COVET_SHUTDOWN_GRACE_MS', flag: '--shutdown-grace', what: 'shutdown grace',
     description: 'Milliseconds in-flight requests get to finish on SIGTERM/SIGINT.',
+  },
+  'shutdown.backgroundMs': {
+    kind: ms, default: '5000', when: 'start', key: 'backgroundMs', env: 'COVET_SHUTDOWN_BACKGROUND_MS', flag: '--shutdown-background', what: 'shutdown background wait',
+    description: 'Milliseconds shutdown then waits for pending background tasks (`ctx.background`).',
   },
   'docs.enabled': {
     kind: { type: 'boolean' }, default: 'true', when: 'build', flag: '--no-docs', what: 'docs',
