@@ -8,6 +8,7 @@
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GRACE_MS, DEFAULT_MAX_BODY_SIZE, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
+import { DEFAULT_BACKGROUND_MS } from './engine.ts';
 import { isSupervisedWorker, supervise } from './workers.ts';
 
 export interface SupervisorOptions {
@@ -34,7 +35,8 @@ export async function superviseIfAsked(o: SupervisorOptions): Promise<boolean> {
     host: cli.host,
     port: cli.port,
     engine: o.engine,
-    graceMs: DEFAULT_GRACE_MS,
+    // A stopping worker finishes its requests, then waits for its background tasks: both limits.
+    graceMs: DEFAULT_GRACE_MS + DEFAULT_BACKGROUND_MS,
     ownSockets: o.engine === 'native',
     exec: fileURLToPath(o.server),
   });
