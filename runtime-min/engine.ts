@@ -40,6 +40,11 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
 /** Milliseconds in-flight requests get to finish on shutdown: `Engine.close`'s default. */
 export const DEFAULT_GRACE_MS = 10_000;
+/**
+ * Milliseconds shutdown then waits for background tasks (`ctx.background`, rt.ts) by default:
+ * `ServeOptions.backgroundMs`. Here, beside the grace, for the supervisor, which waits for both.
+ */
+export const DEFAULT_BACKGROUND_MS = 10_000;
 
 /** `ListenOptions.maxBodyMemory`, or its default: 256 MiB, or four bodies of the largest size if that is more. */
 export function maxBodyMemory(options: ListenOptions): number {

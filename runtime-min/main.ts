@@ -8,7 +8,7 @@
  */
 import cluster from 'node:cluster';
 import type { Engine, RequestHandler } from './engine.ts';
-import { boundEngine } from './rt.ts';
+import { boundEngine, DEFAULT_BACKGROUND_MS, drainBackground } from './rt.ts';
 import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
 import type { StartConfig } from './config.ts';
 import { cannotListen, tellSupervisor, workerPort } from './workers.ts';
@@ -22,6 +22,12 @@ export interface ServeOptions {
   graceMs?: number;
   /** The start options of covet.config.ts, embedded by the build; the environment and the flags override them. */
   config?: StartConfig;
+  /**
+   * Milliseconds shutdown then waits for background tasks (`ctx.background`) still scheduled or
+   * running, those added meanwhile too (default 10 s, `DEFAULT_BACKGROUND_MS`; covet.config.ts's shutdown.backgroundMs, the environment and the flag override it). At the limit the
+   * process exits 1 and says how many were cut, and from which routes.
+   */
+  backgroundMs?: number;
 }
 
 export async function serve(engine: Engine, handler: RequestHandler, options: ServeOptions): Promise<void> {
@@ -31,6 +37,7 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   // The generated module bound it as it loaded (its headers are prepared then): once, not again here.
   if (boundEngine() !== engine) throw new Error('covet: serve() was given an engine the runtime is not bound to (bindEngine)');
   const graceMs = cli.graceMs ?? DEFAULT_GRACE_MS;
+  const backgroundMs = cli.backgroundMs ?? options.backgroundMs ?? DEFAULT_BACKGROUND_MS;
   // A worker of our own supervisor: the port is the supervisor's choice, the output is the supervisor's to print.
   const assigned = workerPort();
   const worker = assigned !== undefined;
@@ -61,16 +68,25 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
     }
     stopping = true;
     if (!worker) process.stdout.write(`covet: ${signal} received, finishing in-flight requests\n`);
-    engine.close(graceMs).then(
-      () => {
-        if (!worker) process.stdout.write('covet: stopped\n');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}error while stopping: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
+    // The engine first (its in-flight requests may still add tasks), then the tasks.
+    engine
+      .close(graceMs)
+      .then(() => drainBackground(backgroundMs))
+      .then(
+        (cut) => {
+          if (cut.length > 0) {
+            const routes = [...new Set(cut)].join('; ');
+            process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}${cut.length} background task${cut.length === 1 ? ' was' : 's were'} still running ${backgroundMs / 1000} s after the stop; exiting without ${cut.length === 1 ? 'it' : 'them'} (${routes})\n`);
+            process.exit(1);
+          }
+          if (!worker) process.stdout.write('covet: stopped\n');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}error while stopping: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

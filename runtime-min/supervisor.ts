@@ -9,6 +9,7 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
 import type { StartConfig } from './config.ts';
+import { DEFAULT_BACKGROUND_MS } from './engine.ts';
 import { isSupervisedWorker, supervise } from './workers.ts';
 
 export interface SupervisorOptions {
@@ -37,7 +38,8 @@ export async function superviseIfAsked(o: SupervisorOptions): Promise<boolean> {
     host: cli.host,
     port: cli.port,
     engine: o.engine,
-    graceMs: cli.graceMs ?? DEFAULT_GRACE_MS,
+    // A stopping worker finishes its requests, then waits for its background tasks: both limits.
+    graceMs: (cli.graceMs ?? DEFAULT_GRACE_MS) + (cli.backgroundMs ?? DEFAULT_BACKGROUND_MS),
     ownSockets: o.engine === 'native',
     exec: fileURLToPath(o.server),
   });
