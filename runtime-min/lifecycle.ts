@@ -183,3 +183,8 @@ export function watch(result: unknown, log: (err: unknown) => void): void {
 }
 
 export { Answer };
+
+/** True when an `@onError` hook's result answers (an Answer or an HttpError); undefined, or anything else, passes to the next. */
+export function maps(value: unknown): boolean {
+  return value instanceof Answer || value instanceof HttpError;
+}
