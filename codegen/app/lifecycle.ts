@@ -111,8 +111,9 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
   {
     let level = 0;
     for (const p of providers) {
-      if (p.answers) labelled.add(level);
+      // A provider with a cleanup answers from inside its own level, so that its cleanup still runs.
       if (cleans(p)) level++;
+      if (p.answers) labelled.add(level);
     }
   }
   const levels: { label: Name | null; cleanup: Code | null }[] = [];
@@ -157,13 +158,13 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
         cleanup = code`failure = ${wait(code`${async ? code`${rt}.disposeAsync` : code`${rt}.dispose`}(${value}, failure, ${where(p.fn)})`, async)};`;
       }
     }
-    if (p.answers) {
-      const level = levels[levels.length - 1]!;
-      w.if(code`${value} instanceof ${rt}.Answer`).line(code`answer = ${value};`, code`break ${level.label!};`).close();
-    }
     if (cleanup) {
       w.line(comment(`${p.fn.exportName} is held from here: its cleanup runs after this level, on a failure too`));
       openLevel(join([callComment('cleanup of', p.fn), cleanup]), `with_${p.id}`);
+    }
+    if (p.answers) {
+      const level = levels[levels.length - 1]!;
+      w.if(code`${value} instanceof ${rt}.Answer`).line(code`answer = ${value};`, code`break ${level.label!};`).close();
     }
   }
 

@@ -199,6 +199,12 @@ test('a malformed body in a route with cleanups: 400, and the transaction rolls 
   assert.match(events[4]!, /^rollback: Malformed JSON/);
 });
 
+test('providers and parameters named like the generated code (a default export, __covet_rt, failure, at, performance, reply_…) stay data', async () => {
+  const reply = await call('GET', '/names?at=q&performance=p', { headers: { 'x-failure': 'f', 'x-reply': 'r' } });
+  expectBody(reply, 200, '{"failure":"f/q","status":"GET","performance":"p","reply":"r"}');
+  expectInvalid(await call('GET', '/names'), [{ loc: ['header', 'x-failure'], type: 'missing', msg: 'Field required' }]);
+});
+
 test('generated dispatch: a route whose graph is all sync is a sync function, one with an async provider is async', () => {
   const { source } = emitApp(ir, { engine: 'node', version: '0' });
   assert.match(source, /\nfunction route_cached\(req, res\) \{/);

@@ -11,7 +11,8 @@ const DIR = path.dirname(new URL(import.meta.url).pathname);
 
 function fn(file: string, exportName: string, async = false): HandlerIR {
   const lines = readFileSync(path.join(DIR, file), 'utf8').split('\n');
-  const at = lines.findIndex((l) => new RegExp(`^export (async )?function\\*? ${exportName}\\(`).test(l));
+  const decl = exportName === 'default' ? /^export default function/ : new RegExp(`^export (async )?function\\*? ${exportName}\\(`);
+  const at = lines.findIndex((l) => decl.test(l));
   if (at === -1) throw new Error(`${exportName} not found in ${file}`);
   return { exportName, file, line: at + 1, column: 1, async };
 }
@@ -22,7 +23,7 @@ const dep = (name: string, provider: string): ParamIR => ({ kind: 'dep', name, p
 const header = (name: string, key: string, required: boolean): ParamIR => ({ kind: 'header', name, key, type: str, required });
 
 function provider(id: string, file: string, o: Partial<ProviderIR> & { async?: boolean } = {}): ProviderIR {
-  return { id, fn: fn(file, id, o.async ?? false), form: o.form ?? 'return', ...(o.dispose ? { dispose: o.dispose } : {}), params: o.params ?? [], answers: o.answers ?? false };
+  return { id, fn: fn(file, o.fn?.exportName ?? id, o.async ?? false), form: o.form ?? 'return', ...(o.dispose ? { dispose: o.dispose } : {}), params: o.params ?? [], answers: o.answers ?? false };
 }
 
 function hook(id: string, event: HookIR['event'], params: HookIR['params'], async = false): HookIR {
@@ -49,7 +50,11 @@ function route(method: RouteIR['method'], p: string, id: string, params: ParamIR
 const life = (providers: string[], o: Partial<LifecycleIR> = {}): LifecycleIR => ({ providers, onRequest: o.onRequest ?? [], onResponse: o.onResponse ?? [], onError: o.onError ?? [] });
 
 export const providers: Record<string, ProviderIR> = {
+  __covet_rt: provider('__covet_rt', 'odd.ts', { params: [{ kind: 'ctx', name: 'ctx' }] }),
   connection: provider('connection', 'db.ts', { async: true, dispose: 'async' }),
+  default: provider('default', 'odd.ts', {
+    params: [header('failure', 'x-failure', true), { kind: 'query', name: 'at', key: 'at', type: str, required: false }],
+  }),
   currentUser: provider('currentUser', 'auth.ts', { params: [header('authorization', 'authorization', true)] }),
   leaky: provider('leaky', 'db.ts', { form: 'generator' }),
   moved: provider('moved', 'auth.ts', { answers: true }),
@@ -94,5 +99,12 @@ export const ir: AppIR = {
     route('GET', '/leaky', 'leakyRoute', [dep('_n', 'leaky')], life(['leaky'], { onResponse: ['record'] })),
     route('GET', '/hook-throws', 'hookThrows', [], life(['broken'], { onRequest: ['broken'], onResponse: ['record', 'rejects'] })),
     route('GET', '/log', 'log', []),
+    route(
+      'GET',
+      '/names',
+      'names',
+      [dep('failure', 'default'), dep('status', '__covet_rt'), { kind: 'query', name: 'performance', key: 'performance', type: str, required: false }, header('reply_200_unknown', 'x-reply', false)],
+      life(['default', '__covet_rt']),
+    ),
   ],
 };

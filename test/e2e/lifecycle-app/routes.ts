@@ -1,4 +1,6 @@
-import type { Ctx, Dep } from 'covet';
+import type { Ctx, Dep, Header, Query } from 'covet';
+import type oddDefault from './odd.ts';
+import type { __covet_rt } from './odd.ts';
 import type { currentUser, team, requestId, notModified } from './auth.ts';
 import type { connection, leaky, transaction } from './db.ts';
 import { Conflict } from './hooks.ts';
@@ -50,4 +52,9 @@ export function log() {
   events.length = 0;
   responses.length = 0;
   return out;
+}
+
+/** @route GET /names */
+export function names(failure: Dep<typeof oddDefault>, status: Dep<typeof __covet_rt>, performance?: Query<string>, reply_200_unknown?: Header<string, 'x-reply'>) {
+  return { failure, status, performance: performance ?? null, reply: reply_200_unknown ?? null };
 }
