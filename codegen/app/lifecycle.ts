@@ -128,6 +128,8 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
   if (allParams.some((p) => p.kind === 'cookie')) w.line(code`const cookies = ${rt}.parseCookies(req.header("cookie"));`);
 
   const values = new Map<string, Name>();
+  // A provider whose value nobody asks for (an effect-only onRequest hook) is called as a statement.
+  const consumed = new Set(allParams.flatMap((p) => (p.kind === 'dep' ? [p.provider] : [])));
   const argsOf = (params: readonly ParamIR[], owner: string): Name[] => {
     const names = params.map((p) => (p.kind === 'ctx' ? raw('ctx') : p.kind === 'dep' ? values.get(p.provider)! : fresh(p.name))) as Name[];
     if (params.some((p) => p.kind === 'dep' && !values.has(p.provider))) {
@@ -151,6 +153,8 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
       const gen = fresh(`${p.id}_gen`);
       w.line(code`const ${gen} = ${call};`, code`const ${value} = ${rt}.yielded(${wait(code`${gen}.next()`, p.fn.async)});`);
       cleanup = code`failure = ${wait(code`${p.fn.async ? code`${rt}.resumeAsync` : code`${rt}.resume`}(${gen}, failure, ${where(p.fn)})`, p.fn.async)};`;
+    } else if (!consumed.has(p.id) && !p.answers && p.dispose === undefined) {
+      w.line(code`${wait(call, p.fn.async)};`);
     } else {
       w.line(code`const ${value} = ${wait(call, p.fn.async)};`);
       if (p.dispose !== undefined) {
