@@ -7,7 +7,7 @@
 import { Answer, HttpError } from './api.ts';
 import { APP_ERRORS } from './errors.ts';
 import { MANAGED_HEADERS, managedHeader, type EngineResponse, type PreparedHeaders } from './engine.ts';
-import { EMPTY_HEADER_PAIRS, fail, internalError, isJsonContentType, JSON_HEADER_PAIRS, logError, prepareHeaders, type ValidationError } from './rt.ts';
+import { EMPTY_HEADER_PAIRS, fail, type Context, internalError, isJsonContentType, JSON_HEADER_PAIRS, logError, prepareHeaders, type ValidationError } from './rt.ts';
 import type { EngineRequest } from './engine.ts';
 
 /**
@@ -125,23 +125,25 @@ export function checkedHeaderPairs(base: readonly string[], headers: Record<stri
 }
 
 /**
- * Answers an `Answer`: its status, its body as JSON (none when undefined) and its headers. An
- * Answer that cannot be written (a header refused, a body JSON cannot encode) is the app's bug:
- * 500, logged with the route. Returns the status written.
+ * Answers an `Answer`: its status, its body as JSON (none when undefined), its headers, and those
+ * set with `ctx.setHeader` (an Answer is an answer like the handler's; `ctx` is null when the
+ * route has no context). An Answer that cannot be written (a header refused, a body JSON cannot
+ * encode) is the app's bug: 500, logged with the route. Returns the status written.
  */
-export function sendAnswer(res: EngineResponse, answer: Answer, route: string): number {
+export function sendAnswer(res: EngineResponse, answer: Answer, ctx: Context | null, route: string): number {
   if (res.closed) return answer.status;
   try {
     const body = answer.body === undefined ? null : JSON.stringify(answer.body);
     if (body === undefined) throw new TypeError('covet: the Answer body cannot be encoded as JSON');
     const base = body === null ? EMPTY_HEADER_PAIRS : JSON_HEADER_PAIRS;
-    const headers =
+    const pairs = answer.headers !== undefined ? checkedHeaderPairs(base, answer.headers) : base;
+    const prepared =
       answer.headers !== undefined
-        ? prepareHeaders(checkedHeaderPairs(base, answer.headers))
+        ? prepareHeaders(pairs)
         : body === null
           ? (H_EMPTY ??= prepareHeaders(EMPTY_HEADER_PAIRS))
           : (H_JSON ??= prepareHeaders(JSON_HEADER_PAIRS));
-    res.send(answer.status, headers, body);
+    res.send(answer.status, ctx === null ? prepared : ctx.responseHeaders(pairs, prepared), body);
     return answer.status;
   } catch (err) {
     return fail(res, err, `${route}, answering Answer(${answer.status})`);
@@ -150,13 +152,14 @@ export function sendAnswer(res: EngineResponse, answer: Answer, route: string): 
 
 /**
  * Answers a failure, after the cleanups: `mapped` is what the onError hooks returned (an Answer
- * or an HttpError answers instead; anything else passes), else the failure is answered as a
+ * answers instead, with `ctx`'s headers as `sendAnswer`; an HttpError, without them as a
+ * handler's; anything else passes), else the failure is answered as a
  * handler's (an HttpError its status, anything else 500, logged with the route and where it
  * failed). Never throws: it is the last thing an async dispatch does before its onResponse hooks.
  */
-export function answerFailure(res: EngineResponse, failure: Failure, mapped: unknown, route: string): number {
+export function answerFailure(res: EngineResponse, failure: Failure, mapped: unknown, ctx: Context | null, route: string): number {
   try {
-    if (mapped instanceof Answer) return sendAnswer(res, mapped, route);
+    if (mapped instanceof Answer) return sendAnswer(res, mapped, ctx, route);
     if (mapped instanceof HttpError) return fail(res, mapped, route);
     return fail(res, failure.error, failure.at === null ? route : `${route}, in ${failure.at}`);
   } catch (err) {

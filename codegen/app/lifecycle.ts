@@ -186,12 +186,13 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
   }
 
   // The answer, after every cleanup.
+  const ctxArg = hasCtx ? raw('ctx') : raw('null');
   const setStatus = (expr: Code) => (timed ? code`status = ${expr};` : code`${expr};`);
   if (timed) w.line(raw('let status;'));
   w.if(raw('failure === null'));
-  if (answers) w.if(raw('answer !== undefined')).line(setStatus(code`${rt}.sendAnswer(res, answer, ${label})`)).else();
+  if (answers) w.if(raw('answer !== undefined')).line(setStatus(code`${rt}.sendAnswer(res, answer, ${ctxArg}, ${label})`)).else();
   w.open(raw('try'));
-  w.line(code`${reply.name}(res, result, ${hasCtx ? raw('ctx') : raw('null')});`);
+  w.line(code`${reply.name}(res, result, ${ctxArg});`);
   if (timed) w.line(code`status = ${hasCtx ? raw('ctx.status') : literal(route.status)};`);
   w.reopenWith(raw('} catch (err) {')).line(code`failure = new ${rt}.Failure(err, null);`).close();
   if (answers) w.close();
@@ -210,9 +211,9 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
     });
     w.reopenWith(raw('} catch (err) {'));
     w.line(code`failure = new ${rt}.Failure(err, at);`, raw('mapped = undefined;')).close();
-    w.line(setStatus(code`${rt}.answerFailure(res, failure, mapped, ${label})`));
+    w.line(setStatus(code`${rt}.answerFailure(res, failure, mapped, ${ctxArg}, ${label})`));
   } else {
-    w.line(setStatus(code`${rt}.answerFailure(res, failure, undefined, ${label})`));
+    w.line(setStatus(code`${rt}.answerFailure(res, failure, undefined, ${ctxArg}, ${label})`));
   }
   w.close();
 

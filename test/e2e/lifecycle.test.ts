@@ -92,11 +92,12 @@ test('an early Answer redirects: 308 with its Location and JSON body', async () 
   assert.equal(await log(), ['requestId none', 'timing GET /moved 308']);
 });
 
-test('an app hook answers before anything else: 503 with Retry-After, nothing after it runs', async () => {
+test('an app hook answers before anything else: 503 with Retry-After and the Ctx headers, nothing after it runs', async () => {
   await log();
   const reply = await call('POST', '/accounts/1/transfers', { headers: { ...ALICE, 'x-maintenance': 'on' }, json: { to: 2, amount: 1 } });
   expectDetail(reply, 503, 'down for maintenance');
   assert.is(reply.headers.get('retry-after'), '60');
+  assert.is(reply.headers.get('x-request-id'), 'r1', 'an Answer carries the headers set with ctx.setHeader before it');
   assert.equal(await log(), ['requestId r1', 'maintenance answers 503', 'timing POST /accounts/:accountId/transfers 503']);
 });
 
