@@ -63,7 +63,8 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
   const onError = lc.onError.map((id) => l.hooks[id]!);
   const allParams: ParamIR[] = [...route.params, ...providers.flatMap((p) => p.params)];
 
-  const hasCtx = allParams.some((p) => p.kind === 'ctx') || onResponse.length > 0 || onError.length > 0;
+  // A context only when something takes one: a handler's, provider's or hook's `Ctx` parameter.
+  const hasCtx = allParams.some((p) => p.kind === 'ctx') || [...onResponse, ...onError].some((h) => h.params.some((hp) => hp.kind === 'ctx'));
   const timed = onResponse.length > 0;
   const isAsync =
     route.handler.async || providers.some((p) => p.fn.async || p.dispose === 'async') || onError.some((h) => h.fn.async);
