@@ -407,6 +407,138 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET123: {
+    severity: 'error',
+    about: 'a `Dep<typeof …>` that names no provider (not a function, not exported, not in the app)',
+    texts: {
+      notTypeof: text<{ name: string; written: string }>(
+        (v) => `parameter ${v.name} is ${v.written}, which does not name a provider function`,
+        (v) => `write \`${v.name}: Dep<typeof provider>\`, where provider is an exported function of the app`,
+      ),
+      notFunction: text<{ name: string; target: string; what: string }>(
+        (v) => `parameter ${v.name} is a Dep of ${v.target}, which is ${v.what}, not a function`,
+        (v) => `make ${v.target} a function (\`export function ${v.target}(…)\` or \`export const ${v.target} = (…) => …\`), or name the function that computes the value`,
+      ),
+      notApp: text<{ name: string; target: string; file: string }>(
+        (v) => `parameter ${v.name} is a Dep of ${v.target}, which is declared in ${v.file}, outside the app's own modules`,
+        (v) => `wrap it in a function of the app that the server can import: \`export const my${v.target.charAt(0).toUpperCase()}${v.target.slice(1)} = (…) => ${v.target}(…)\``,
+      ),
+      notExported: text<{ name: string; target: string; file: string }>(
+        (v) => `parameter ${v.name} is a Dep of ${v.target}, which ${v.file} does not export (the generated server imports every provider)`,
+        (v) => `export it: \`export function ${v.target}(…)\``,
+      ),
+      unresolved: text<{ name: string; target: string; close?: string }>(
+        (v) => `parameter ${v.name} is a Dep of ${v.target}, which does not resolve`,
+        (v) => (v.close ? `did you mean ${v.close}?` : `import or declare ${v.target}`),
+      ),
+    },
+  },
+  COVET124: {
+    severity: 'error',
+    about: 'providers that depend on each other in a cycle',
+    texts: {
+      cycle: text<{ chain: string; first: string; name: string }>(
+        (v) => `providers depend on each other in a cycle: ${v.chain}`,
+        (v) => `break the cycle: ${v.first} cannot receive its own value; move what both need into a provider of its own, and remove the parameter ${v.name}`,
+      ),
+    },
+  },
+  COVET125: {
+    severity: 'error',
+    about: "a provider's parameter is a path parameter in one route that uses it and not in another",
+    texts: {
+      pathInOne: text<{ provider: string; name: string; withRoute: string; withoutRoute: string; kind: string }>(
+        (v) => `parameter ${v.name} of provider ${v.provider} is the path parameter :${v.name} of ${v.withRoute}, but ${v.withoutRoute} has no segment :${v.name}, so there it would be a ${v.kind} parameter`,
+        (v) => `give both routes the segment :${v.name}, or mark the parameter (Query<T>, Header<T>) so that it reads the same input everywhere, or use two providers`,
+        (v) => `${v.withoutRoute} uses ${v.provider} here`,
+      ),
+    },
+  },
+  COVET126: {
+    severity: 'error',
+    about: "two different body types in one route's graph (the body is read once)",
+    texts: {
+      twoBodyTypes: text<{ first: string; firstType: string; second: string; secondType: string }>(
+        (v) => `${v.first} reads the request body as ${v.firstType} and ${v.second} as ${v.secondType}, but a request has one body`,
+        (v) => `read the body with one type in both (${v.firstType}), or have ${v.second} receive what it needs from ${v.first} (a Dep, or a parameter)`,
+        (v) => `${v.first} reads the body here`,
+      ),
+    },
+  },
+  COVET127: {
+    severity: 'error',
+    about: "one request input read with two different types in one route's graph",
+    texts: {
+      inputTypes: text<{ input: string; first: string; firstType: string; second: string; secondType: string }>(
+        (v) => `${v.input} is read as ${v.firstType} by ${v.first} and as ${v.secondType} by ${v.second}; it is validated once, with one type`,
+        (v) => `give both the same type (${v.firstType}), or have them read two different inputs (another name or key)`,
+        (v) => `${v.first} reads it here`,
+      ),
+    },
+  },
+  COVET128: {
+    severity: 'error',
+    about: "one parameter name for two different request inputs in one route's graph (the client's arguments are named by them)",
+    texts: {
+      sameName: text<{ name: string; firstInput: string; first: string; secondInput: string; second: string; kind: string; key: string }>(
+        (v) => `parameter ${v.name} is ${v.firstInput} in ${v.first} and ${v.secondInput} in ${v.second}; the route's client call and OpenAPI name both ${v.name}`,
+        (v) => `rename one of them, or read the same input in both (${markerType(v.kind)}<T, ${q(v.key)}>)`,
+        (v) => `${v.first} reads ${v.firstInput} here`,
+      ),
+    },
+  },
+  COVET129: {
+    severity: 'error',
+    about: 'a malformed hook tag (@onRequest, @onResponse, @onError)',
+    texts: {
+      scope: text<{ tag: string; word: string; close?: string }>(
+        (v) => `@${v.tag} ${q(v.word)}: unknown scope`,
+        (v) => `${v.close ? `did you mean ${v.close}? ` : ''}write \`@${v.tag}\` for the routes of this module, or \`@${v.tag} app\` for every route`,
+      ),
+      notFunction: text<{ tag: string; what: string }>((v) => `@${v.tag} is on ${v.what}, not on a function`, (v) => `put @${v.tag} on an exported function (or \`export const f = (…) => …\`)`),
+      notExported: text<{ tag: string; name: string }>((v) => `@${v.tag} is on ${v.name}, which is not exported (the generated server imports every hook)`, (v) => `export it: \`export function ${v.name}(…)\``),
+      defaultExport: text<{ tag: string }>((v) => `@${v.tag} is on a default export`, () => 'export the hook by name: `export function myHook(…)`'),
+      twoTags: text<{ first: string; second: string }>(
+        (v) => `@${v.first} and @${v.second} are on the same function`,
+        () => 'write one hook tag per function; declare a second function for the other event',
+      ),
+      withRoute: text<{ tag: string }>((v) => `@${v.tag} is on a route handler`, (v) => `declare the hook as a function of its own (a handler cannot be @${v.tag} too)`),
+    },
+  },
+  COVET130: {
+    severity: 'error',
+    about: 'a hook parameter that is not one of those its event passes',
+    texts: {
+      response: text<{ name: string; type: string }>(
+        (v) => `parameter ${v.name}: ${v.type} of an @onResponse hook is not Ctx or ResponseInfo`,
+        () => "an @onResponse hook runs for every answer (also a 422, when nothing was bound): it takes `info: ResponseInfo` and `ctx: Ctx` (from 'covet') only; read what else it needs from ctx",
+      ),
+      errorTwo: text<{ name: string; other: string }>(
+        (v) => `parameters ${v.other} and ${v.name} of an @onError hook would both be the failure`,
+        () => "an @onError hook takes the failure (one parameter, e.g. `err: unknown`) and `ctx: Ctx` (from 'covet') only",
+      ),
+      infoOnError: text<{ name: string }>(
+        (v) => `parameter ${v.name}: ResponseInfo of an @onError hook: there is no response yet`,
+        () => 'take the failure (`err: unknown`) and `ctx: Ctx`; read the status in an @onResponse hook',
+      ),
+      destructured: text<{ index: number }>((v) => `parameter ${v.index} of a hook is destructured`, () => 'give it a name (`info: ResponseInfo`) and destructure inside the hook'),
+      rest: text<{ name: string }>((v) => `rest parameter ...${v.name} of a hook cannot be bound`, () => 'declare one parameter per value'),
+      dep: text<{ name: string; tag: string }>(
+        (v) => `parameter ${v.name} of an @${v.tag} hook is a Dep, but providers are not resolved for every answer (a 422, a 404 of the route) that the hook sees`,
+        () => 'make it an @onRequest hook (which may take Deps), or read what it needs from ctx',
+      ),
+    },
+  },
+  COVET131: {
+    severity: 'error',
+    about: 'an @onError hook whose return type is not an answer or nothing',
+    texts: {
+      returns: text<{ type: string }>(
+        (v) => `an @onError hook returns ${v.type}, which is not Answer | HttpError | undefined`,
+        () => "declare the return type `Answer | HttpError | undefined` (from 'covet'; or a Promise of it): return an answer to give instead, or undefined to pass the failure on",
+      ),
+    },
+  },
   COVET900: {
     severity: 'error',
     about: 'bundling failed',

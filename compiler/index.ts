@@ -3,7 +3,8 @@
  *
  *   loadApp (project.ts) → checkImports (imports.ts) → findRoutes (routes.ts)
  *   → per route: parsePath (path.ts), bindParams / readResponse (params.ts)
- *   through the type reader (types.ts) → conflict check → with `typecheck`,
+ *   through the type reader (types.ts), its graph of providers and hooks
+ *   (providers.ts, hooks.ts) → conflict check → with `typecheck`,
  *   TypeScript's errors in the app's files (typecheck.ts) → AppIR, or null
  *   when there is an error. Warnings come with the IR.
  */
@@ -19,6 +20,7 @@ import { Reporter } from './source.ts';
 import { findRoutes, type FoundRoute } from './routes.ts';
 import { findConflicts, parsePath } from './path.ts';
 import { bindParams, readResponse } from './params.ts';
+import { Lifecycle } from './providers.ts';
 import { TypeReader } from './types.ts';
 
 export { formatDiagnostic, type Diagnostic } from './diagnostics.ts';
@@ -72,6 +74,7 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
   // A @route that findRoutes refused has its own error: then the app does have routes, only wrong ones.
   if (found.length === 0 && reporter.diagnostics.length === before) reportNoRoutes(app, reporter);
 
+  const lifecycle = new Lifecycle(app, reader, reporter);
   const routes: (RouteIR & { found: FoundRoute })[] = [];
   const ids = new Set<string>();
   for (const r of found) {
@@ -81,7 +84,10 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
       const { line, character } = sf.getLineAndCharacterOfPosition(r.pathPos + e.offset);
       reporter.report('COVET107', e.text, { file: r.file, line: line + 1, column: character + 1 }, r.exportName, e.values as never);
     }
-    const params = bindParams(r, segments, app.checker, reader, reporter);
+    const pathNames = new Set(segments.flatMap((s) => (s.kind === 'static' ? [] : [s.name])));
+    const bound = bindParams({ label: r.exportName, fn: r.fn }, pathNames, app.checker, reader, reporter, lifecycle.resolve);
+    lifecycle.route(r, segments, bound);
+    const params = bound.params;
     const { response, async } = readResponse(r, app.checker, reader, reporter);
     const loc = reporter.locate(r.nameNode);
     let id = identifierSafe(r.exportName);
@@ -117,6 +123,12 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
     }
   }
 
+  const { providers, hooks, lifecycle: lifecycleOf } = lifecycle.finish();
+  for (const r of routes) {
+    const l = lifecycleOf(r.found);
+    if (l) r.lifecycle = l;
+  }
+
   let typecheckTime = 0;
   if (options.typecheck) {
     options.onTypecheck?.();
@@ -131,8 +143,8 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
     version: IR_VERSION,
     routes: routes.map(({ found: _found, ...rest }) => orderRoute(rest)),
     types: reader.namedTypes(),
-    providers: {},
-    hooks: {},
+    providers,
+    hooks,
   };
   fillDiscriminators(ir);
   return { ir, diagnostics, typecheckTime };
@@ -166,6 +178,7 @@ function orderRoute(r: RouteIR): RouteIR {
   };
   if (r.summary !== undefined) out.summary = r.summary;
   if (r.description !== undefined) out.description = r.description;
+  if (r.lifecycle !== undefined) out.lifecycle = r.lifecycle;
   return out;
 }
 
@@ -207,6 +220,7 @@ function fillDiscriminators(ir: AppIR): void {
     for (const p of r.params) if (p.kind !== 'ctx' && p.kind !== 'dep') visit(p.type);
     if (r.response) visit(r.response);
   }
+  for (const pr of Object.values(ir.providers)) for (const p of pr.params) if (p.kind !== 'ctx' && p.kind !== 'dep') visit(p.type);
 }
 
 function placeDiscriminator(t: UnionTypeIR, found: NonNullable<UnionTypeIR['discriminator']>): void {

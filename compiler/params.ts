@@ -13,12 +13,12 @@
  */
 
 import { ts } from 'ts-morph';
-import type { JsonValue, ParamIR, ScalarParamIR, SegmentIR, TypeIR } from '../ir/ir.ts';
+import type { DepParamIR, JsonValue, ParamIR, ScalarParamIR, SegmentIR, TypeIR } from '../ir/ir.ts';
 import { didYouMean } from './diagnostics.ts';
 import type { Reporter } from './source.ts';
 import { includesUndefined, type Site, type TypeReader } from './types.ts';
 import { literalValue, TAG_PREFIX } from './tags.ts';
-import type { FoundRoute } from './routes.ts';
+import type { FoundRoute, HandlerFunction } from './routes.ts';
 import { COVET_API } from './project.ts';
 
 const F = ts.TypeFlags;
@@ -112,28 +112,56 @@ function readMarker(checker: ts.TypeChecker, t: ts.Type): Marker | undefined {
   return undefined;
 }
 
-function isCtx(t: ts.Type): boolean {
+/** The type is covet's `name` (`Ctx`, `ResponseInfo`, `Answer`, `HttpError`): declared in its handler API. */
+export function isCovetType(t: ts.Type, name: string): boolean {
   const sym = t.aliasSymbol ?? t.symbol;
-  if (!sym || sym.name !== 'Ctx') return false;
+  if (!sym || sym.name !== name) return false;
   return (sym.declarations ?? []).some((d) => d.getSourceFile().fileName === COVET_API);
 }
 
-/** Reads a handler's parameters; reports binding errors. */
+/** A function whose parameters are bound to the request: a handler, or a provider. */
+export interface BindTarget {
+  /** For messages: the handler's export name, or the chain from a route to a provider (`listTodos → currentUser`). */
+  label: string;
+  fn: HandlerFunction;
+}
+
+/**
+ * A parameter typed `Dep<typeof fn>`: its DepParamIR, `null` when it names no provider (the
+ * resolver reported why), `undefined` when the parameter is not a `Dep`.
+ */
+export type DepResolver = (decl: ts.ParameterDeclaration, label: string) => DepParamIR | null | undefined;
+
+/** The bound parameters, and the declaration each comes from (parallel). */
+export interface Bound {
+  params: ParamIR[];
+  decls: ts.ParameterDeclaration[];
+}
+
+/**
+ * Reads the parameters of a handler or a provider; reports binding errors. `pathNames` are the
+ * path segments of the route it is bound for. Checks within the one function only (two bodies,
+ * one key twice); a route's whole graph is checked by the caller, so is a segment nothing binds.
+ */
 export function bindParams(
-  route: FoundRoute,
-  segments: readonly SegmentIR[],
+  target: BindTarget,
+  pathNames: ReadonlySet<string>,
   checker: ts.TypeChecker,
   reader: TypeReader,
   reporter: Reporter,
-): ParamIR[] {
-  const handler = route.exportName;
-  const pathNames = new Set(segments.flatMap((s) => (s.kind === 'static' ? [] : [s.name])));
+  deps?: DepResolver,
+): Bound {
+  const handler = target.label;
   const params: ParamIR[] = [];
+  const decls: ts.ParameterDeclaration[] = [];
   let bodyParam: ts.ParameterDeclaration | undefined;
   const wireKeys = new Map<string, string>();
-  const boundPath = new Set<string>();
+  const push = (p: ParamIR, decl: ts.ParameterDeclaration): void => {
+    params.push(p);
+    decls.push(decl);
+  };
 
-  route.fn.parameters.forEach((decl, index) => {
+  target.fn.parameters.forEach((decl, index) => {
     if (!ts.isIdentifier(decl.name)) {
       reporter.report('COVET114', 'destructured', decl, handler, { index: index + 1 });
       return;
@@ -143,11 +171,18 @@ export function bindParams(
       reporter.report('COVET114', 'rest', decl, handler, { name });
       return;
     }
+    // Before the type is read: a provider's value need not be JSON (a transaction, a client).
+    const dep = deps?.(decl, handler);
+    if (dep === null) return;
+    if (dep) {
+      push(dep, decl);
+      return;
+    }
     const sym = checker.getSymbolAtLocation(decl.name);
     const type = sym ? checker.getTypeOfSymbol(sym) : checker.getTypeAtLocation(decl);
     const optional = !!decl.questionToken || !!decl.initializer || includesUndefined(type);
-    if (isCtx(type)) {
-      params.push({ kind: 'ctx', name });
+    if (isCovetType(type, 'Ctx')) {
+      push({ kind: 'ctx', name }, decl);
       return;
     }
     const marker = readMarker(checker, type);
@@ -182,19 +217,18 @@ export function bindParams(
         reporter.report('COVET115', 'marked', decl, handler, { kind: marker.kind, name, type: reader.text(type) });
       }
       claim(marker.kind, key);
-      params.push(withDefault({ kind: marker.kind, name, key, type: ir, required: !optional }));
+      push(withDefault({ kind: marker.kind, name, key, type: ir, required: !optional }), decl);
       return;
     }
 
     if (pathNames.has(name)) {
-      boundPath.add(name);
       if (!scalar) {
         reporter.report('COVET104', 'nonScalar', decl, handler, { name, type: reader.text(type) });
       }
       if (optional) {
         reporter.report('COVET116', 'optional', decl, handler, { name });
       }
-      params.push({ kind: 'path', name, key: name, type: ir, required: true });
+      push({ kind: 'path', name, key: name, type: ir, required: true }, decl);
       return;
     }
 
@@ -206,7 +240,7 @@ export function bindParams(
       }
       bodyParam = decl;
       reader.checkInput(ir, site);
-      params.push({ kind: 'body', name, type: ir, required: !optional });
+      push({ kind: 'body', name, type: ir, required: !optional }, decl);
       return;
     }
 
@@ -214,17 +248,21 @@ export function bindParams(
       reporter.report('COVET115', 'query', decl, handler, { name, type: reader.text(type) });
     }
     claim('query', name);
-    params.push(withDefault({ kind: 'query', name, key: name, type: ir, required: !optional }));
+    push(withDefault({ kind: 'query', name, key: name, type: ir, required: !optional }), decl);
   });
 
+  return { params, decls };
+}
+
+/** COVET103 for each path segment that no parameter of the route's graph binds (`bound`: the path parameters' names; `names`: every parameter name of the graph, for did-you-mean). */
+export function reportUnboundSegments(route: FoundRoute, segments: readonly SegmentIR[], bound: ReadonlySet<string>, names: readonly string[], reporter: Reporter): void {
+  const handler = route.exportName;
   for (const seg of segments) {
-    if (seg.kind === 'static' || boundPath.has(seg.name)) continue;
-    const names = route.fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : []));
+    if (seg.kind === 'static' || bound.has(seg.name)) continue;
     const close = didYouMean(seg.name, names);
     const sigil = seg.kind === 'param' ? ':' : '*';
     reporter.report('COVET103', 'unbound', route.tag, handler, { sigil, name: seg.name, method: route.method, path: route.path, close, handler });
   }
-  return params;
 }
 
 /** Object, union of objects (nullable allowed), array of non-scalars, tuple, Record. */

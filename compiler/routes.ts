@@ -33,21 +33,58 @@ export interface FoundRoute {
   throws: ThrowsIR[];
 }
 
+/**
+ * A function (or something else) with JSDoc at the top level of a module: `fn` is undefined for
+ * what is not a function (a variable of another value, a class method); `exportName()` is the name
+ * the module exports it under, undefined when it does not (asked only when needed: it reads the module's exports).
+ */
+export type Documented = (docs: JSDoc[], fn: HandlerFunction | undefined, nameNode: ts.Node, what: string, exportName: () => string | undefined) => void;
+
+/** Calls `visit` for each top-level function, variable and class method of a module, in order (finding `@route`s and hooks). */
+export function forEachDocumented(sf: SourceFile, visit: Documented): void {
+  let exported: Map<ts.Node, string> | undefined;
+  const exportNameOf = (node: ts.Node): string | undefined => {
+    if (!exported) {
+      exported = new Map();
+      for (const [name, decls] of sf.getExportedDeclarations()) {
+        for (const d of decls) if (d.getSourceFile() === sf && !exported.has(d.compilerNode)) exported.set(d.compilerNode, name);
+      }
+    }
+    return exported.get(node);
+  };
+  const consider = (docs: JSDoc[], fn: HandlerFunction | undefined, declNode: ts.Node, nameNode: ts.Node, what: string): void => {
+    if (!docs.some((d) => d.getTags().length > 0)) return;
+    visit(docs, fn, nameNode, what, () => exportNameOf(declNode));
+  };
+  for (const stmt of sf.getStatements()) {
+    if (Node.isFunctionDeclaration(stmt)) {
+      const nameNode = stmt.getNameNode();
+      consider(stmt.getJsDocs(), stmt.compilerNode, stmt.compilerNode, nameNode?.compilerNode ?? stmt.compilerNode, 'a function');
+    } else if (Node.isVariableStatement(stmt)) {
+      const docs = stmt.getJsDocs();
+      for (const decl of stmt.getDeclarations()) {
+        const fn = functionOf(decl.getInitializer()?.compilerNode);
+        consider(docs, fn, decl.compilerNode, decl.getNameNode().compilerNode, `the variable ${decl.getName()}`);
+      }
+    } else if (Node.isClassDeclaration(stmt)) {
+      for (const m of stmt.getMethods()) {
+        consider(m.getJsDocs(), undefined, m.compilerNode, m.getNameNode().compilerNode, `the class method ${stmt.getName() ?? ''}.${m.getName()}`);
+      }
+    }
+  }
+}
+
+/** The arrow function or function expression a variable is initialized with (through parentheses, `as`, `satisfies`). */
+export function functionOf(init: ts.Expression | undefined): ts.ArrowFunction | ts.FunctionExpression | undefined {
+  while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
+  return init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
+}
+
 /** All `@route` handlers of the app's files, in file order, then position. */
 export function findRoutes(files: readonly SourceFile[], reporter: Reporter): FoundRoute[] {
   const out: FoundRoute[] = [];
   for (const sf of files) {
-    let exported: Map<ts.Node, string> | undefined;
-    const exportNameOf = (node: ts.Node): string | undefined => {
-      if (!exported) {
-        exported = new Map();
-        for (const [name, decls] of sf.getExportedDeclarations()) {
-          for (const d of decls) if (d.getSourceFile() === sf && !exported.has(d.compilerNode)) exported.set(d.compilerNode, name);
-        }
-      }
-      return exported.get(node);
-    };
-    const consider = (docs: JSDoc[], fn: HandlerFunction | undefined, declNode: ts.Node, nameNode: ts.Node, what: string): void => {
+    forEachDocumented(sf, (docs, fn, nameNode, what, exportNameOf) => {
       const routeTags = docs.flatMap((d) => d.getTags()).filter((t) => t.getTagName() === 'route');
       if (routeTags.length === 0) return;
       const name = nameNode.getText();
@@ -55,7 +92,7 @@ export function findRoutes(files: readonly SourceFile[], reporter: Reporter): Fo
         reporter.report('COVET113', 'notFunction', nameNode, name, { what });
         return;
       }
-      let exportName = exportNameOf(declNode);
+      const exportName = exportNameOf();
       if (exportName === undefined) {
         reporter.report('COVET109', 'notExported', nameNode, name, { name });
         return;
@@ -68,25 +105,7 @@ export function findRoutes(files: readonly SourceFile[], reporter: Reporter): Fo
         const r = readRoute(docs, tag, fn, nameNode, exportName, reporter);
         if (r) out.push(r);
       }
-    };
-    for (const stmt of sf.getStatements()) {
-      if (Node.isFunctionDeclaration(stmt)) {
-        const nameNode = stmt.getNameNode();
-        consider(stmt.getJsDocs(), stmt.compilerNode, stmt.compilerNode, nameNode?.compilerNode ?? stmt.compilerNode, 'a function');
-      } else if (Node.isVariableStatement(stmt)) {
-        const docs = stmt.getJsDocs();
-        for (const decl of stmt.getDeclarations()) {
-          let init = decl.getInitializer()?.compilerNode;
-          while (init && (ts.isParenthesizedExpression(init) || ts.isAsExpression(init) || ts.isSatisfiesExpression(init))) init = init.expression;
-          const fn = init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) ? init : undefined;
-          consider(docs, fn, decl.compilerNode, decl.getNameNode().compilerNode, `the variable ${decl.getName()}`);
-        }
-      } else if (Node.isClassDeclaration(stmt)) {
-        for (const m of stmt.getMethods()) {
-          consider(m.getJsDocs(), undefined, m.compilerNode, m.getNameNode().compilerNode, `the class method ${stmt.getName() ?? ''}.${m.getName()}`);
-        }
-      }
-    }
+    });
   }
   return out;
 }

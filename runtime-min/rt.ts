@@ -49,9 +49,11 @@ function detailBody(detail: unknown): string {
   return JSON.stringify({ detail });
 }
 
-export function sendError(res: EngineResponse, status: number, detail: unknown): void {
-  if (res.closed) return;
+/** Answers `{"detail": …}` with `status`; returns the status (what an `@onResponse` hook is told). */
+export function sendError(res: EngineResponse, status: number, detail: unknown): number {
+  if (res.closed) return status;
   res.send(status, H_JSON, detailBody(detail));
+  return status;
 }
 
 export function notFound(_req: EngineRequest, res: EngineResponse): void {
@@ -67,8 +69,8 @@ export function badRequest(_req: EngineRequest, res: EngineResponse, message: st
   sendError(res, 400, message);
 }
 
-export function invalid(res: EngineResponse, errors: ValidationError[]): void {
-  sendError(res, 422, errors);
+export function invalid(res: EngineResponse, errors: ValidationError[]): number {
+  return sendError(res, 422, errors);
 }
 
 /** `application/json` or any `+json` media type, parameters ignored. */
@@ -444,10 +446,11 @@ export class Context implements Ctx {
 /**
  * Answers a handler's exception: `HttpError` → its status and `{"detail": …}`;
  * anything else → 500, logged to stderr with the route, never sent to the client.
+ * Returns the status it answered (or would have, when the client is gone).
  */
-export function fail(res: EngineResponse, err: unknown, route: string): void {
+export function fail(res: EngineResponse, err: unknown, route: string): number {
   if (err instanceof HttpError) {
-    if (res.closed) return;
+    if (res.closed) return err.status;
     const http = err;
     let prepared: PreparedHeaders | null = H_JSON;
     if (http.headers) {
@@ -466,24 +469,22 @@ export function fail(res: EngineResponse, err: unknown, route: string): void {
     if (prepared !== null) {
       try {
         res.send(http.status, prepared, safeDetail(http));
-        return;
+        return http.status;
       } catch (sendErr) {
         // The engine refused to write it as given: a bug in the handler, answered 500 below.
         err = sendErr;
       }
     }
   }
-  if (err instanceof BadRequest) {
-    sendError(res, 400, err.message);
-    return;
-  }
+  if (err instanceof BadRequest) return sendError(res, 400, err.message);
   logError(route, err);
-  if (res.closed) return;
+  if (res.closed) return 500;
   try {
     res.send(500, H_JSON, errorBody(APP_ERRORS.INTERNAL));
   } catch {
     /* already answered: nothing more to do */
   }
+  return 500;
 }
 
 function safeDetail(err: HttpError): string {
