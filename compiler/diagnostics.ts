@@ -448,7 +448,7 @@ export const DIAGNOSTICS = {
     about: "a provider's parameter is a path parameter in one route that uses it and not in another",
     texts: {
       pathInOne: text<{ provider: string; name: string; withRoute: string; withoutRoute: string; kind: string }>(
-        (v) => `parameter ${v.name} of provider ${v.provider} is the path parameter :${v.name} of ${v.withRoute}, but ${v.withoutRoute} has no segment :${v.name}, so there it would be a ${v.kind} parameter`,
+        (v) => `parameter ${v.name} is the path parameter :${v.name} of ${v.withRoute}, but ${v.withoutRoute} has no segment :${v.name}, so there it would be a ${v.kind} parameter`,
         (v) => `give both routes the segment :${v.name}, or mark the parameter (Query<T>, Header<T>) so that it reads the same input everywhere, or use two providers`,
         (v) => `${v.withoutRoute} uses ${v.provider} here`,
       ),
@@ -482,7 +482,7 @@ export const DIAGNOSTICS = {
     texts: {
       sameName: text<{ name: string; firstInput: string; first: string; secondInput: string; second: string; kind: string; key: string }>(
         (v) => `parameter ${v.name} is ${v.firstInput} in ${v.first} and ${v.secondInput} in ${v.second}; the route's client call and OpenAPI name both ${v.name}`,
-        (v) => `rename one of them, or read the same input in both (${markerType(v.kind)}<T, ${q(v.key)}>)`,
+        (v) => `rename one of them, or read the same input in both (${markerType(v.kind)}<T, '${v.key}'>)`,
         (v) => `${v.first} reads ${v.firstInput} here`,
       ),
     },

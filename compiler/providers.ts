@@ -214,14 +214,14 @@ export class Lifecycle {
       this.reporter.report('COVET123', 'unresolved', decl, where, { name, target });
       return null;
     }
+    const sf = d.getSourceFile();
+    if (sf.isDeclarationFile || !this.reporter.isAppNode(d)) {
+      this.reporter.report('COVET123', 'notApp', decl, where, { name, target, file: outsideName(this.reporter.relative(sf.fileName)) });
+      return null;
+    }
     const fn = ts.isFunctionDeclaration(d) ? d : ts.isVariableDeclaration(d) ? functionOf(d.initializer) : undefined;
     if (!fn || !fn.body) {
       this.reporter.report('COVET123', 'notFunction', decl, where, { name, target, what: describe(d) });
-      return null;
-    }
-    const sf = d.getSourceFile();
-    if (sf.isDeclarationFile || !this.reporter.isAppNode(d)) {
-      this.reporter.report('COVET123', 'notApp', decl, where, { name, target, file: this.reporter.relative(sf.fileName) });
       return null;
     }
     const exportName = this.exportName(sf, sym);
@@ -411,6 +411,12 @@ function describeInput(p: Exclude<ParamIR, { kind: 'ctx' } | { kind: 'dep' }>): 
     default:
       return `the ${p.kind} ${JSON.stringify(p.key)}`;
   }
+}
+
+/** A file outside the app, as its package names it (`@types/node/crypto.d.ts`), not as a path that depends on where the app is. */
+function outsideName(rel: string): string {
+  const at = rel.lastIndexOf('node_modules/');
+  return at >= 0 ? rel.slice(at + 'node_modules/'.length) : rel;
 }
 
 function routeName(r: FoundRoute): string {
