@@ -489,7 +489,7 @@ export const DIAGNOSTICS = {
   },
   COVET129: {
     severity: 'error',
-    about: 'a malformed hook tag (@onRequest, @onResponse, @onError)',
+    about: 'a malformed or misspelled hook tag (@onRequest, @onResponse, @onError)',
     texts: {
       scope: text<{ tag: string; word: string; close?: string }>(
         (v) => `@${v.tag} ${q(v.word)}: unknown scope`,
@@ -501,6 +501,10 @@ export const DIAGNOSTICS = {
       twoTags: text<{ first: string; second: string }>(
         (v) => `@${v.first} and @${v.second} are on the same function`,
         () => 'write one hook tag per function; declare a second function for the other event',
+      ),
+      misspelled: text<{ tag: string; close: string }>(
+        (v) => `@${v.tag} is not a hook tag, so this function is no hook`,
+        (v) => `did you mean @${v.close}? (hook tags: @onRequest, @onResponse, @onError, spelled so)`,
       ),
       withRoute: text<{ tag: string }>((v) => `@${v.tag} is on a route handler`, (v) => `declare the hook as a function of its own (a handler cannot be @${v.tag} too)`),
     },

@@ -259,4 +259,19 @@ export function x(o: Dep<typeof inner>): string { return o; }
   assert.match(out.join('\n'), /COVET123: x: parameter o is a Dep of inner, which app\.ts does not export[^]*fix: export it/);
 });
 
+test('an overloaded provider resolves to the declaration with the body', () => {
+  const ir = ok({
+    'app.ts': `
+import type { Dep } from 'covet';
+export function pick(): string;
+export function pick(n?: number): string;
+export function pick(n?: number): string { return String(n ?? 0); }
+/** @route GET /x */
+export function x(p: Dep<typeof pick>): string { return p; }
+`,
+  });
+  assert.is(ir.providers.pick!.fn.line, 5);
+  assert.equal(ir.providers.pick!.params.map((p) => p.name), ['n']);
+});
+
 test.run();

@@ -15,6 +15,7 @@ import { bindParams, reportUnboundSegments, type Bound, type DepResolver } from 
 import { functionOf, type FoundRoute, type HandlerFunction } from './routes.ts';
 import { checkErrorReturn, findHooks, hookParams, returnsAnswer, type FoundHook } from './hooks.ts';
 import type { Reporter } from './source.ts';
+import { didYouMean } from './diagnostics.ts';
 import type { TypeReader } from './types.ts';
 
 const F = ts.TypeFlags;
@@ -209,9 +210,11 @@ export class Lifecycle {
     const target = dep.arg.exprName.getText();
     let sym = this.checker.getSymbolAtLocation(dep.arg.exprName);
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
-    const d = sym?.valueDeclaration ?? sym?.declarations?.[0];
+    // An overloaded function: the declaration with the body.
+    const d = sym?.declarations?.find((x) => ts.isFunctionDeclaration(x) && x.body) ?? sym?.valueDeclaration ?? sym?.declarations?.[0];
     if (!sym || !d || sym.flags & ts.SymbolFlags.Alias) {
-      this.reporter.report('COVET123', 'unresolved', decl, where, { name, target });
+      const inScope = this.checker.getSymbolsInScope(decl, ts.SymbolFlags.Function | ts.SymbolFlags.Variable | ts.SymbolFlags.Alias).map((x) => x.name);
+      this.reporter.report('COVET123', 'unresolved', decl, where, { name, target, close: didYouMean(target, inScope) });
       return null;
     }
     const sf = d.getSourceFile();
