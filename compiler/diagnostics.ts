@@ -437,9 +437,9 @@ export const DIAGNOSTICS = {
     severity: 'error',
     about: 'providers that depend on each other in a cycle',
     texts: {
-      cycle: text<{ chain: string; first: string; name: string }>(
+      cycle: text<{ chain: string; first: string; name: string; owner: string }>(
         (v) => `providers depend on each other in a cycle: ${v.chain}`,
-        (v) => `break the cycle: ${v.first} cannot receive its own value; move what both need into a provider of its own, and remove the parameter ${v.name}`,
+        (v) => `a provider cannot wait for its own value: remove the parameter ${v.name} of ${v.owner}, or move what ${v.owner} and ${v.first} both need into a provider of its own`,
       ),
     },
   },

@@ -111,7 +111,7 @@ export class Lifecycle {
         const at = stack.indexOf(target);
         if (at >= 0) {
           const cycle = [...stack.slice(at), target].map((n) => n.exportName).join(' → ');
-          this.reporter.report('COVET124', 'cycle', decl, node.exportName, { chain: cycle, first: target.exportName, name: p.name });
+          this.reporter.report('COVET124', 'cycle', decl, node.exportName, { chain: cycle, first: target.exportName, name: p.name, owner: node.exportName });
           return;
         }
         visit(target, [...chain, target.exportName]);
