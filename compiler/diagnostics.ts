@@ -543,6 +543,16 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET132: {
+    severity: 'warning',
+    about: 'a module hook in a module that has no routes: it runs for none',
+    texts: {
+      noRoutes: text<{ tag: string; file: string }>(
+        (v) => `@${v.tag} applies to the routes of its own module, and ${v.file} has none, so it never runs`,
+        (v) => `write \`@${v.tag} app\` to run it for every route, or move it into the module of the routes it is for`,
+      ),
+    },
+  },
   COVET900: {
     severity: 'error',
     about: 'bundling failed',

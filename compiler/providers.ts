@@ -142,7 +142,11 @@ export class Lifecycle {
   }
 
   /** The providers and hooks of the app, and each route's lifecycle (undefined when it has none). */
-  finish(): { providers: Record<string, ProviderIR>; hooks: Record<string, HookIR>; lifecycle: (route: FoundRoute) => LifecycleIR | undefined } {
+  finish(routes: readonly FoundRoute[]): { providers: Record<string, ProviderIR>; hooks: Record<string, HookIR>; lifecycle: (route: FoundRoute) => LifecycleIR | undefined } {
+    const routeFiles = new Set(routes.map((r) => r.file));
+    for (const h of [...this.onRequest.map((n) => n.hook!), ...this.hooks.map((n) => n.found)]) {
+      if (h.scope === 'module' && !routeFiles.has(h.file)) this.reporter.report('COVET132', 'noRoutes', h.nameNode, h.exportName, { tag: h.tag, file: h.file });
+    }
     const used = new Set<ProviderNode>();
     for (const g of this.graphs.values()) for (const n of g.providers) used.add(n);
     const named: { node: ProviderNode | HookNode; exportName: string; file: string; pos: number }[] = [
