@@ -553,6 +553,16 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET133: {
+    severity: 'error',
+    about: 'a provider that may return an Answer but is no @onRequest hook',
+    texts: {
+      answer: text<{ name: string }>(
+        (v) => `provider ${v.name} may return an Answer, but only an @onRequest hook answers early; Dep<typeof ${v.name}> leaves Answer out of the value's type, so whoever asks would get one it does not expect`,
+        (v) => `make ${v.name} an @onRequest hook (\`/** @onRequest */\`), or throw an HttpError to answer with an error`,
+      ),
+    },
+  },
   COVET900: {
     severity: 'error',
     about: 'bundling failed',

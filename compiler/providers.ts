@@ -339,6 +339,7 @@ export class Lifecycle {
     if (dispose) out.dispose = dispose;
     out.params = node.bindings.values().next().value?.bound.params ?? [];
     out.answers = node.hook ? returnsAnswer(fn, this.checker) : false;
+    if (!node.hook && !generator && returnsAnswer(fn, this.checker)) this.reporter.report('COVET133', 'answer', fn.type ?? node.nameNode, node.exportName, { name: node.exportName });
     return out;
   }
 
