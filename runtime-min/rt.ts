@@ -457,10 +457,13 @@ export function fail(res: EngineResponse, err: unknown, route: string): number {
       try {
         prepared = engine!.headers(withHeaders(JSON_HEADER_PAIRS, http.headers, `HttpError(${http.status})`));
       } catch (bad) {
-        // A header that cannot be written is the handler's bug (client input in a value, a name the
-        // server manages): answered 500 and logged below, never written, never dropped unseen.
+        // A header that cannot be written (checkHeader's or the engine's TypeError: client input in
+        // a value, a name the server manages) is the handler's bug: answered 500 and logged below,
+        // never written, never dropped unseen. Anything else (a value whose toString throws)
+        // escapes to the engine's last net, which also closes the connection.
+        if (!(bad instanceof TypeError)) throw bad;
         prepared = null;
-        const bug = bad instanceof Error ? bad : new TypeError(String(bad));
+        const bug = bad;
         // Its stack is the HttpError's: the log points at the handler's throw, not here.
         bug.stack = [`${bug.name}: ${bug.message}`, ...(http.stack ?? '').split('\n').slice(1)].join('\n');
         err = bug;
