@@ -114,7 +114,7 @@ const TABLE = {
     description: 'Milliseconds in-flight requests get to finish on SIGTERM/SIGINT.',
   },
   'shutdown.backgroundMs': {
-    kind: ms, default: '5000', when: 'start', key: 'backgroundMs', env: 'COVET_SHUTDOWN_BACKGROUND_MS', flag: '--shutdown-background', what: 'shutdown background wait',
+    kind: ms, default: '10000', when: 'start', key: 'backgroundMs', env: 'COVET_SHUTDOWN_BACKGROUND_MS', flag: '--shutdown-background', what: 'shutdown background wait',
     description: 'Milliseconds shutdown then waits for pending background tasks (`ctx.background`).',
   },
   // The server bundles this table (cli.ts): the docs rows name no docs package, so that a server
