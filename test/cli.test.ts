@@ -141,9 +141,11 @@ test('routes prints a table with method, path, handler, file:line, params and st
   const r = covet('routes', 'fixtures/todo-app');
   assert.is(r.code, 0, r.err);
   const lines = r.out.trim().split('\n');
-  assert.match(lines[0]!, /^METHOD\s+PATH\s+HANDLER\s+SOURCE\s+PARAMS\s+STATUS$/);
-  assert.ok(lines.some((l) => /^GET\s+\/todos\/:id\s+getTodo\s+todos\.ts:\d+\s+path: id\s+200$/.test(l)), r.out);
-  assert.ok(lines.some((l) => /^POST\s+\/users\s+createUser\s+users\.ts:\d+\s+body: body · ctx: ctx\s+201$/.test(l)), r.out);
+  // The todo app has a lifecycle (providers, an onResponse hook), so the table has its column.
+  assert.match(lines[0]!, /^METHOD\s+PATH\s+HANDLER\s+SOURCE\s+PARAMS\s+STATUS\s+LIFECYCLE$/);
+  assert.ok(lines.some((l) => /^GET\s+\/todos\/:id\s+getTodo\s+todos\.ts:\d+\s+path: id\s+200\s+onResponse: countAnswer$/.test(l)), r.out);
+  assert.ok(lines.some((l) => /^POST\s+\/users\s+createUser\s+users\.ts:\d+\s+body: body · ctx: ctx\s+201\s+onResponse: countAnswer$/.test(l)), r.out);
+  assert.ok(lines.some((l) => /^GET\s+\/me\s+me\s+session\.ts:\d+\s+dep: user \(signedInUser\)\s+200\s+providers: signedInUser · onResponse: countAnswer$/.test(l)), r.out);
 });
 
 test('routes --json is machine-readable', () => {
