@@ -178,11 +178,11 @@ program
 
 program
   .command('routes')
-  .description('list the routes of <app>: method, path, handler, file:line, parameters, status')
+  .description('list the routes of <app>: method, path, handler, file:line, parameters, status (and the providers and hooks around each, when the app has any)')
   .argument('<app>', 'folder with the handler modules', appDirArg)
   .option('--json', 'print JSON instead of a table', false)
   .action(async (appDir: string, opts: { json: boolean }) => {
-    const { readApp, routeRows } = await describe();
+    const { readApp, routeRows, routeColumns } = await describe();
     const { ir, diagnostics } = readApp(appDir);
     if (!ir) {
       await printDiagnostics(diagnostics, appDir);
@@ -190,12 +190,12 @@ program
       return;
     }
     const rows = routeRows(ir);
+    const { header, keys } = routeColumns(ir);
     if (opts.json) {
-      const keys = ['method', 'path', 'handler', 'source', 'params', 'status'];
       process.stdout.write(JSON.stringify(rows.map((r) => Object.fromEntries(r.map((v, i) => [keys[i], v]))), null, 2) + '\n');
       return;
     }
-    process.stdout.write(table([['METHOD', 'PATH', 'HANDLER', 'SOURCE', 'PARAMS', 'STATUS'], ...rows]));
+    process.stdout.write(table([header, ...rows]));
   });
 
 program
@@ -213,7 +213,7 @@ program
       process.exitCode = EXIT.usage;
       return;
     }
-    const [{ generate }, { extract, findRoute }] = await Promise.all([pipeline(), inspect()]);
+    const [{ generate }, { extract, findRoute, lifecycleComment }] = await Promise.all([pipeline(), inspect()]);
     const { ir, diagnostics, emitted } = generate(appDir);
     if (!ir || !emitted) {
       await printDiagnostics(diagnostics, appDir);
@@ -240,7 +240,7 @@ program
       return;
     }
     const fns = emitted.routeFunctions[found.route.id]!;
-    process.stdout.write(extract(emitted.declarations, [fns.route, fns.reply]) + '\n');
+    process.stdout.write(lifecycleComment(ir, found.route) + extract(emitted.declarations, [fns.route, fns.reply]) + '\n');
   });
 
 program

@@ -437,9 +437,9 @@ export const DIAGNOSTICS = {
     severity: 'error',
     about: 'providers that depend on each other in a cycle',
     texts: {
-      cycle: text<{ chain: string; first: string; name: string }>(
+      cycle: text<{ chain: string; first: string; name: string; owner: string }>(
         (v) => `providers depend on each other in a cycle: ${v.chain}`,
-        (v) => `break the cycle: ${v.first} cannot receive its own value; move what both need into a provider of its own, and remove the parameter ${v.name}`,
+        (v) => `a provider cannot wait for its own value: remove the parameter ${v.name} of ${v.owner}, or move what ${v.owner} and ${v.first} both need into a provider of its own`,
       ),
     },
   },
@@ -448,7 +448,7 @@ export const DIAGNOSTICS = {
     about: "a provider's parameter is a path parameter in one route that uses it and not in another",
     texts: {
       pathInOne: text<{ provider: string; name: string; withRoute: string; withoutRoute: string; kind: string }>(
-        (v) => `parameter ${v.name} of provider ${v.provider} is the path parameter :${v.name} of ${v.withRoute}, but ${v.withoutRoute} has no segment :${v.name}, so there it would be a ${v.kind} parameter`,
+        (v) => `parameter ${v.name} is the path parameter :${v.name} of ${v.withRoute}, but ${v.withoutRoute} has no segment :${v.name}, so there it would be a ${v.kind} parameter`,
         (v) => `give both routes the segment :${v.name}, or mark the parameter (Query<T>, Header<T>) so that it reads the same input everywhere, or use two providers`,
         (v) => `${v.withoutRoute} uses ${v.provider} here`,
       ),
@@ -482,14 +482,14 @@ export const DIAGNOSTICS = {
     texts: {
       sameName: text<{ name: string; firstInput: string; first: string; secondInput: string; second: string; kind: string; key: string }>(
         (v) => `parameter ${v.name} is ${v.firstInput} in ${v.first} and ${v.secondInput} in ${v.second}; the route's client call and OpenAPI name both ${v.name}`,
-        (v) => `rename one of them, or read the same input in both (${markerType(v.kind)}<T, ${q(v.key)}>)`,
+        (v) => `rename one of them, or read the same input in both (${markerType(v.kind)}<T, '${v.key}'>)`,
         (v) => `${v.first} reads ${v.firstInput} here`,
       ),
     },
   },
   COVET129: {
     severity: 'error',
-    about: 'a malformed hook tag (@onRequest, @onResponse, @onError)',
+    about: 'a malformed or misspelled hook tag (@onRequest, @onResponse, @onError)',
     texts: {
       scope: text<{ tag: string; word: string; close?: string }>(
         (v) => `@${v.tag} ${q(v.word)}: unknown scope`,
@@ -501,6 +501,10 @@ export const DIAGNOSTICS = {
       twoTags: text<{ first: string; second: string }>(
         (v) => `@${v.first} and @${v.second} are on the same function`,
         () => 'write one hook tag per function; declare a second function for the other event',
+      ),
+      misspelled: text<{ tag: string; close: string }>(
+        (v) => `@${v.tag} is not a hook tag, so this function is no hook`,
+        (v) => `did you mean @${v.close}? (hook tags: @onRequest, @onResponse, @onError, spelled so)`,
       ),
       withRoute: text<{ tag: string }>((v) => `@${v.tag} is on a route handler`, (v) => `declare the hook as a function of its own (a handler cannot be @${v.tag} too)`),
     },
@@ -536,6 +540,26 @@ export const DIAGNOSTICS = {
       returns: text<{ type: string }>(
         (v) => `an @onError hook returns ${v.type}, which is not Answer | HttpError | undefined`,
         () => "declare the return type `Answer | HttpError | undefined` (from 'covet'; or a Promise of it): return an answer to give instead, or undefined to pass the failure on",
+      ),
+    },
+  },
+  COVET132: {
+    severity: 'warning',
+    about: 'a module hook in a module that has no routes: it runs for none',
+    texts: {
+      noRoutes: text<{ tag: string; file: string }>(
+        (v) => `@${v.tag} applies to the routes of its own module, and ${v.file} has none, so it never runs`,
+        (v) => `write \`@${v.tag} app\` to run it for every route, or move it into the module of the routes it is for`,
+      ),
+    },
+  },
+  COVET133: {
+    severity: 'error',
+    about: 'a provider that may return an Answer but is no @onRequest hook',
+    texts: {
+      answer: text<{ name: string }>(
+        (v) => `provider ${v.name} may return an Answer, but only an @onRequest hook answers early; Dep<typeof ${v.name}> leaves Answer out of the value's type, so whoever asks would get one it does not expect`,
+        (v) => `make ${v.name} an @onRequest hook (\`/** @onRequest */\`), or throw an HttpError to answer with an error`,
       ),
     },
   },

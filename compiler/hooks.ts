@@ -35,6 +35,13 @@ export function findHooks(files: readonly SourceFile[], reporter: Reporter): Fou
   files.forEach((sf, fileIndex) => {
     forEachDocumented(sf, (docs, fn, nameNode, what, exportNameOf) => {
       const tags = docs.flatMap((d) => d.getTags());
+      // A misspelled hook tag would leave a guard out without a word: close names are errors.
+      for (const t of tags) {
+        const tagName = t.getTagName();
+        if ((HOOK_TAGS as readonly string[]).includes(tagName)) continue;
+        const close = didYouMean(tagName, HOOK_TAGS);
+        if (close) reporter.report('COVET129', 'misspelled', t.compilerNode, nameNode.getText(), { tag: tagName, close });
+      }
       const hookTags = tags.filter((t) => (HOOK_TAGS as readonly string[]).includes(t.getTagName()));
       if (hookTags.length === 0) return;
       const first = hookTags[0]!;

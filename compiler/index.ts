@@ -123,7 +123,7 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
     }
   }
 
-  const { providers, hooks, lifecycle: lifecycleOf } = lifecycle.finish();
+  const { providers, hooks, lifecycle: lifecycleOf } = lifecycle.finish(found);
   for (const r of routes) {
     const l = lifecycleOf(r.found);
     if (l) r.lifecycle = l;

@@ -15,6 +15,7 @@ import { bindParams, reportUnboundSegments, type Bound, type DepResolver } from 
 import { functionOf, type FoundRoute, type HandlerFunction } from './routes.ts';
 import { checkErrorReturn, findHooks, hookParams, returnsAnswer, type FoundHook } from './hooks.ts';
 import type { Reporter } from './source.ts';
+import { didYouMean } from './diagnostics.ts';
 import type { TypeReader } from './types.ts';
 
 const F = ts.TypeFlags;
@@ -110,7 +111,7 @@ export class Lifecycle {
         const at = stack.indexOf(target);
         if (at >= 0) {
           const cycle = [...stack.slice(at), target].map((n) => n.exportName).join(' → ');
-          this.reporter.report('COVET124', 'cycle', decl, node.exportName, { chain: cycle, first: target.exportName, name: p.name });
+          this.reporter.report('COVET124', 'cycle', decl, node.exportName, { chain: cycle, first: target.exportName, name: p.name, owner: node.exportName });
           return;
         }
         visit(target, [...chain, target.exportName]);
@@ -141,7 +142,11 @@ export class Lifecycle {
   }
 
   /** The providers and hooks of the app, and each route's lifecycle (undefined when it has none). */
-  finish(): { providers: Record<string, ProviderIR>; hooks: Record<string, HookIR>; lifecycle: (route: FoundRoute) => LifecycleIR | undefined } {
+  finish(routes: readonly FoundRoute[]): { providers: Record<string, ProviderIR>; hooks: Record<string, HookIR>; lifecycle: (route: FoundRoute) => LifecycleIR | undefined } {
+    const routeFiles = new Set(routes.map((r) => r.file));
+    for (const h of [...this.onRequest.map((n) => n.hook!), ...this.hooks.map((n) => n.found)]) {
+      if (h.scope === 'module' && !routeFiles.has(h.file)) this.reporter.report('COVET132', 'noRoutes', h.nameNode, h.exportName, { tag: h.tag, file: h.file });
+    }
     const used = new Set<ProviderNode>();
     for (const g of this.graphs.values()) for (const n of g.providers) used.add(n);
     const named: { node: ProviderNode | HookNode; exportName: string; file: string; pos: number }[] = [
@@ -209,19 +214,21 @@ export class Lifecycle {
     const target = dep.arg.exprName.getText();
     let sym = this.checker.getSymbolAtLocation(dep.arg.exprName);
     if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
-    const d = sym?.valueDeclaration ?? sym?.declarations?.[0];
+    // An overloaded function: the declaration with the body.
+    const d = sym?.declarations?.find((x) => ts.isFunctionDeclaration(x) && x.body) ?? sym?.valueDeclaration ?? sym?.declarations?.[0];
     if (!sym || !d || sym.flags & ts.SymbolFlags.Alias) {
-      this.reporter.report('COVET123', 'unresolved', decl, where, { name, target });
+      const inScope = this.checker.getSymbolsInScope(decl, ts.SymbolFlags.Function | ts.SymbolFlags.Variable | ts.SymbolFlags.Alias).map((x) => x.name);
+      this.reporter.report('COVET123', 'unresolved', decl, where, { name, target, close: didYouMean(target, inScope) });
+      return null;
+    }
+    const sf = d.getSourceFile();
+    if (sf.isDeclarationFile || !this.reporter.isAppNode(d)) {
+      this.reporter.report('COVET123', 'notApp', decl, where, { name, target, file: outsideName(this.reporter.relative(sf.fileName)) });
       return null;
     }
     const fn = ts.isFunctionDeclaration(d) ? d : ts.isVariableDeclaration(d) ? functionOf(d.initializer) : undefined;
     if (!fn || !fn.body) {
       this.reporter.report('COVET123', 'notFunction', decl, where, { name, target, what: describe(d) });
-      return null;
-    }
-    const sf = d.getSourceFile();
-    if (sf.isDeclarationFile || !this.reporter.isAppNode(d)) {
-      this.reporter.report('COVET123', 'notApp', decl, where, { name, target, file: this.reporter.relative(sf.fileName) });
       return null;
     }
     const exportName = this.exportName(sf, sym);
@@ -332,6 +339,7 @@ export class Lifecycle {
     if (dispose) out.dispose = dispose;
     out.params = node.bindings.values().next().value?.bound.params ?? [];
     out.answers = node.hook ? returnsAnswer(fn, this.checker) : false;
+    if (!node.hook && !generator && returnsAnswer(fn, this.checker)) this.reporter.report('COVET133', 'answer', fn.type ?? node.nameNode, node.exportName, { name: node.exportName });
     return out;
   }
 
@@ -411,6 +419,12 @@ function describeInput(p: Exclude<ParamIR, { kind: 'ctx' } | { kind: 'dep' }>): 
     default:
       return `the ${p.kind} ${JSON.stringify(p.key)}`;
   }
+}
+
+/** A file outside the app, as its package names it (`@types/node/crypto.d.ts`), not as a path that depends on where the app is. */
+function outsideName(rel: string): string {
+  const at = rel.lastIndexOf('node_modules/');
+  return at >= 0 ? rel.slice(at + 'node_modules/'.length) : rel;
 }
 
 function routeName(r: FoundRoute): string {

@@ -16,16 +16,39 @@ export function readApp(appDir: string, options: { tsconfig?: string; typecheck?
   return { ir, diagnostics };
 }
 
-/** A short table of the app's routes for `covet routes`. */
+/** The columns of `covet routes` (and the keys of `--json`): LIFECYCLE only for an app that has providers or hooks. */
+export function routeColumns(ir: AppIR): { header: string[]; keys: string[] } {
+  const header = ['METHOD', 'PATH', 'HANDLER', 'SOURCE', 'PARAMS', 'STATUS'];
+  if (ir.routes.some((r) => r.lifecycle)) header.push('LIFECYCLE');
+  return { header, keys: header.map((h) => h.toLowerCase()) };
+}
+
+/** A short table of the app's routes for `covet routes` (columns: routeColumns). */
 export function routeRows(ir: AppIR): string[][] {
-  return ir.routes.map((r) => [
-    r.method,
-    r.path,
-    r.handler.exportName,
-    `${r.handler.file}:${r.handler.line}`,
-    describeParams(r),
-    String(r.status),
-  ]);
+  const withLifecycle = ir.routes.some((r) => r.lifecycle);
+  return ir.routes.map((r) => {
+    const row = [r.method, r.path, r.handler.exportName, `${r.handler.file}:${r.handler.line}`, describeParams(r), String(r.status)];
+    if (withLifecycle) row.push(describeLifecycle(r));
+    return row;
+  });
+}
+
+/**
+ * `onRequest: requestId, signedIn · providers: currentUser, account · onResponse: timing · onError: conflict`:
+ * a route's lifecycle in run order (providers: those that are not onRequest hooks, in the order
+ * they resolve); `-` for a route without one.
+ */
+export function describeLifecycle(route: RouteIR): string {
+  const l = route.lifecycle;
+  if (!l) return '-';
+  const hooks = new Set(l.onRequest);
+  const groups: [string, string[]][] = [
+    ['onRequest', l.onRequest],
+    ['providers', l.providers.filter((p) => !hooks.has(p))],
+    ['onResponse', l.onResponse],
+    ['onError', l.onError],
+  ];
+  return groups.filter(([, ids]) => ids.length > 0).map(([name, ids]) => `${name}: ${ids.join(', ')}`).join(' · ');
 }
 
 /** `path: id · query: limit, offset · body` */

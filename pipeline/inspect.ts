@@ -6,7 +6,7 @@
  * never reads the generated text.
  */
 import { didYouMean } from '../compiler/diagnostics.ts';
-import type { AppIR, RouteIR } from '../ir/ir.ts';
+import type { AppIR, ParamIR, RouteIR } from '../ir/ir.ts';
 import type { Declaration } from '../codegen/scope.ts';
 
 /**
@@ -43,4 +43,51 @@ export function findRoute(ir: AppIR, method: string, pattern: string): { route: 
   const near = didYouMean(`${m} ${pattern}`, ir.routes.map((r) => `${r.method} ${r.path}`));
   const hint = near ? ` — did you mean ${near}?` : '';
   return { error: `no route ${m} ${pattern}${hint} (\`covet routes\` lists them)` };
+}
+
+/**
+ * A route's providers and hooks in the order they run, each with its source and what it reads, as
+ * comment lines above the route's code; empty for a route without a lifecycle.
+ */
+export function lifecycleComment(ir: AppIR, route: RouteIR): string {
+  const l = route.lifecycle;
+  if (!l) return '';
+  const hooks = new Set(l.onRequest);
+  const rows: [string, string, string][] = [];
+  for (const id of l.providers) {
+    const p = ir.providers[id];
+    if (!p) continue;
+    const what = [hooks.has(id) ? `onRequest hook${p.answers ? ' (may answer)' : ''}` : 'provider'];
+    if (p.fn.async) what.push('async');
+    if (p.form === 'generator') what.push('generator (cleanup after yield)');
+    if (p.dispose) what.push(p.dispose === 'async' ? 'cleanup: [Symbol.asyncDispose]' : 'cleanup: [Symbol.dispose]');
+    const reads = p.params.map(describeParam).join(', ');
+    rows.push([id, `${p.fn.file}:${p.fn.line}`, `${what.join(', ')}${reads ? `; reads ${reads}` : ''}`]);
+  }
+  const hookRow = (id: string): [string, string, string] => {
+    const h = ir.hooks[id];
+    return [id, h ? `${h.fn.file}:${h.fn.line}` : '?', h ? `${h.scope === 'app' ? 'app' : 'module'} hook${h.fn.async ? ', async' : ''}` : ''];
+  };
+  const width = (i: 0 | 1): number => Math.max(...[...rows, ...l.onResponse.map(hookRow), ...l.onError.map(hookRow)].map((r) => r[i].length));
+  const line = (r: [string, string, string]): string => `//   ${r[0].padEnd(width(0))}  ${r[1].padEnd(width(1))}  ${r[2]}`.trimEnd();
+  const out = [`// ${route.method} ${route.path}: its lifecycle, in run order (onRequest hooks and providers, then the handler ${route.handler.exportName})`];
+  if (rows.length) out.push(...rows.map(line));
+  if (l.onError.length) out.push('// on a failure, onError hooks (the first that answers gives the answer):', ...l.onError.map((id) => line(hookRow(id))));
+  if (l.onResponse.length) out.push('// after the answer is written, onResponse hooks:', ...l.onResponse.map((id) => line(hookRow(id))));
+  return out.join('\n') + '\n\n';
+}
+
+function describeParam(p: ParamIR): string {
+  switch (p.kind) {
+    case 'ctx':
+      return 'ctx';
+    case 'dep':
+      return `Dep ${p.provider}`;
+    case 'body':
+      return 'the body';
+    case 'path':
+      return `:${p.key}`;
+    default:
+      return `${p.kind} ${p.key}`;
+  }
 }

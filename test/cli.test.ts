@@ -197,7 +197,7 @@ test('inspect --ir prints the App IR as JSON', () => {
   const r = covet('inspect', 'fixtures/todo-app', '--ir');
   assert.is(r.code, 0, r.err);
   const ir = JSON.parse(r.out) as { version: number; routes: { id: string }[]; types: Record<string, unknown> };
-  assert.is(ir.version, 1);
+  assert.is(ir.version, 2);
   assert.ok(ir.routes.some((x) => x.id === 'getTodo'));
   assert.ok('Todo' in ir.types);
 });
