@@ -30,6 +30,8 @@ export interface EmitOptions {
   version: string;
   /** Serve the OpenAPI document and the Swagger UI page (codegen/app/docs.ts) at these paths; absent: no docs routes. */
   docs?: DocsOptions;
+  /** The start options of covet.config.ts (runtime-min/config.ts), passed to `serve()`; absent or empty: none, and the line is as before. */
+  start?: Record<string, number | string>;
 }
 
 export interface EmittedApp {
@@ -176,7 +178,8 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   handle.reopenWith(raw('} catch (err) {')).line(code`${rt}.internalError(res, err);`).close();
   const handleName = new Name('__covet_handle');
   const entry = declaration(handleName, functionDecl(handleName, [raw('req'), raw('res')], handle));
-  const serve = code`${rt}.serve(__covet_engine, ${handleName}, { headerNames: ${literal(headerNames)} });`;
+  const start = options.start && Object.keys(options.start).length ? code`, config: ${literal(options.start)}` : code``;
+  const serve = code`${rt}.serve(__covet_engine, ${handleName}, { headerNames: ${literal(headerNames)}${start} });`;
   const serializerDecls = serializers.declarations();
   const validatorDecls = validators.declarations();
   const routerDecl = declaration(match, router);

@@ -84,7 +84,7 @@ export function emitRoute(route: RouteIR, c: RouteContext): EmittedRoute {
   let ctxName: Name | null = null;
   for (let i = 0; i < route.params.length; i++) if (route.params[i]!.kind === 'ctx') ctxName = argNames[i]!;
   if (validates) w.if(raw('errs.length !== 0')).line(code`${rt}.invalid(res, errs);`, raw('return;')).close();
-  if (ctxName) w.line(code`const ${ctxName} = new ${rt}.Context(req, ${route.status});`);
+  if (ctxName) w.line(code`const ${ctxName} = new ${rt}.Context(req, ${route.status}, ${label});`);
 
   const call = code`${c.handler}(${join(argNames, ', ')})`;
   const ctxArg = ctxName ?? raw('null');
@@ -189,27 +189,30 @@ const RES = raw('res');
 const VALUE = raw('value');
 const CTX = raw('ctx');
 
-/** The reply function: `(res, value, ctx)`, answering with the handler's value. `code` is null when an earlier route's is the same. */
+/**
+ * The reply function: `(res, value, ctx)`, answering with the handler's value. `code` is null when an earlier route's is the same.
+ * With a Context, `ctx.send` writes the answer with what the handler set and then starts its background tasks.
+ */
 export function emitReply(route: RouteIR, c: RouteContext): { name: Name; code: Code | null } {
   const rt = c.rt;
   const w = new Block();
   if (route.response === null) {
     w.line(
       code`if (ctx === null) res.send(${route.status}, ${c.emptyHeaders}, null);`,
-      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.EMPTY_HEADER_PAIRS, ${c.emptyHeaders}), null);`,
+      code`else ctx.send(res, ${rt}.EMPTY_HEADER_PAIRS, ${c.emptyHeaders}, null);`,
     );
   } else if (route.response.kind === 'string' && route.response.mediaType === 'text/plain') {
     // PlainText: the string is the body, as is.
     w.line(
       raw('const text = typeof value === "string" ? value : String(value);'),
       code`if (ctx === null) res.send(${route.status}, ${c.textHeaders}, text);`,
-      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.TEXT_HEADER_PAIRS, ${c.textHeaders}), text);`,
+      code`else ctx.send(res, ${rt}.TEXT_HEADER_PAIRS, ${c.textHeaders}, text);`,
     );
   } else {
     const ser = c.serializers.forType(route.response, `${route.id}_response`);
     w.line(
       code`if (ctx === null) res.send(${route.status}, ${c.jsonHeaders}, ${ser}(value));`,
-      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.JSON_HEADER_PAIRS, ${c.jsonHeaders}), ${ser}(value));`,
+      code`else ctx.send(res, ${rt}.JSON_HEADER_PAIRS, ${c.jsonHeaders}, ${ser}(value));`,
     );
   }
   const body = w.code();
