@@ -6,9 +6,8 @@
  */
 import { Answer, HttpError } from './api.ts';
 import { APP_ERRORS } from './errors.ts';
-import { MANAGED_HEADERS, managedHeader, type EngineResponse, type PreparedHeaders } from './engine.ts';
-import { EMPTY_HEADER_PAIRS, fail, type Context, internalError, isJsonContentType, JSON_HEADER_PAIRS, logError, prepareHeaders, type ValidationError } from './rt.ts';
-import type { EngineRequest } from './engine.ts';
+import type { EngineRequest, EngineResponse, PreparedHeaders } from './engine.ts';
+import { EMPTY_HEADER_PAIRS, fail, internalError, isJsonContentType, JSON_HEADER_PAIRS, logError, prepareHeaders, withHeaders, type Context, type ValidationError } from './rt.ts';
 
 /**
  * What failed, and in which function: what a request carries from the first failure to its answer
@@ -103,47 +102,36 @@ let H_JSON: PreparedHeaders | undefined;
 let H_EMPTY: PreparedHeaders | undefined;
 
 /**
- * The header pairs of an Answer or HttpError: `base` then `headers`, each name a token and each
- * value free of CR, LF and NUL (values are often client input: a line break must never split the
- * response), none of the headers the server manages. Throws a TypeError naming the header.
- * TODO(merge): the cookies branch secures ctx.setHeader with the same rules; one function of
- * theirs should replace this one.
- */
-export function checkedHeaderPairs(base: readonly string[], headers: Record<string, string>): string[] {
-  const pairs = base.slice();
-  for (const name of Object.keys(headers)) {
-    const lower = name.toLowerCase();
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) throw new TypeError(`covet: invalid header name ${JSON.stringify(name)}`);
-    const value = String(headers[name]);
-    if (/[\r\n\0]/.test(value)) throw new TypeError(`covet: invalid value for header ${lower}: it contains a line break`);
-    if (MANAGED_HEADERS.has(lower)) throw managedHeader(lower);
-    const at = pairs.indexOf(lower);
-    if (at !== -1 && at % 2 === 0) pairs[at + 1] = value;
-    else pairs.push(lower, value);
-  }
-  return pairs;
-}
-
-/**
- * Answers an `Answer`: its status, its body as JSON (none when undefined), its headers, and those
- * set with `ctx.setHeader` (an Answer is an answer like the handler's; `ctx` is null when the
- * route has no context). An Answer that cannot be written (a header refused, a body JSON cannot
- * encode) is the app's bug: 500, logged with the route. Returns the status written.
+ * Answers an onRequest hook's `Answer`: its status, its body as JSON (none when undefined), its
+ * headers (checked as an HttpError's), and what was set through `ctx` (headers, cookies; `ctx` is
+ * null when the route has no context): it is the request's answer, as the handler's would have
+ * been, so the background tasks added before it start after it. An Answer that cannot be written
+ * (a header refused, a body JSON cannot encode) is the app's bug: 500, logged with the route.
+ * Returns the status written.
  */
 export function sendAnswer(res: EngineResponse, answer: Answer, ctx: Context | null, route: string): number {
+  return writeAnswer(res, answer, ctx, route, true);
+}
+
+/** `sendAnswer`; `tasks` false for an onError hook's Answer (an error's answer drops the background tasks, as rt.ts's fail does). */
+function writeAnswer(res: EngineResponse, answer: Answer, ctx: Context | null, route: string, tasks: boolean): number {
   if (res.closed) return answer.status;
   try {
     const body = answer.body === undefined ? null : JSON.stringify(answer.body);
     if (body === undefined) throw new TypeError('covet: the Answer body cannot be encoded as JSON');
     const base = body === null ? EMPTY_HEADER_PAIRS : JSON_HEADER_PAIRS;
-    const pairs = answer.headers !== undefined ? checkedHeaderPairs(base, answer.headers) : base;
+    const pairs = answer.headers !== undefined ? withHeaders(base, answer.headers, `Answer(${answer.status})`) : base;
     const prepared =
       answer.headers !== undefined
         ? prepareHeaders(pairs)
         : body === null
           ? (H_EMPTY ??= prepareHeaders(EMPTY_HEADER_PAIRS))
           : (H_JSON ??= prepareHeaders(JSON_HEADER_PAIRS));
-    res.send(answer.status, ctx === null ? prepared : ctx.responseHeaders(pairs, prepared), body);
+    if (ctx === null) res.send(answer.status, prepared, body);
+    else if (tasks) {
+      ctx.status = answer.status;
+      ctx.send(res, pairs, prepared, body);
+    } else res.send(answer.status, ctx.responseHeaders(pairs, prepared), body);
     return answer.status;
   } catch (err) {
     return fail(res, err, `${route}, answering Answer(${answer.status})`);
@@ -159,7 +147,7 @@ export function sendAnswer(res: EngineResponse, answer: Answer, ctx: Context | n
  */
 export function answerFailure(res: EngineResponse, failure: Failure, mapped: unknown, ctx: Context | null, route: string): number {
   try {
-    if (mapped instanceof Answer) return sendAnswer(res, mapped, ctx, route);
+    if (mapped instanceof Answer) return writeAnswer(res, mapped, ctx, route, false);
     if (mapped instanceof HttpError) return fail(res, mapped, route);
     return fail(res, failure.error, failure.at === null ? route : `${route}, in ${failure.at}`);
   } catch (err) {

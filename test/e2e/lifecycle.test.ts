@@ -27,6 +27,15 @@ async function log(): Promise<string[]> {
   return reply.json;
 }
 
+/** What ran, once `done` holds for it (a background task runs after its answer is written): gathered over several looks. */
+async function waitForLog(done: (entries: string[]) => boolean, ms = 2000): Promise<string[]> {
+  const entries: string[] = [];
+  const until = Date.now() + ms;
+  do entries.push(...(await log()));
+  while (!done(entries) && Date.now() < until && (await new Promise((r) => setTimeout(r, 20)), true));
+  return entries;
+}
+
 test.before(async () => {
   app = await startApp(APP_DIR);
 });
@@ -77,7 +86,8 @@ test('an onRequest hook answers early: 304 with its ETag and no body; the handle
   expectStatus(reply, 304);
   assert.is(reply.headers.get('etag'), '"v1"');
   assert.is(reply.text, '');
-  assert.equal(await log(), ['requestId none', 'timing GET /cached 304']);
+  assert.is(reply.headers.get('set-cookie'), 'seen=v1; Path=/; SameSite=Lax', "the hook's cookie goes out with its Answer");
+  assert.equal(await waitForLog((e) => e.includes('background after 304')), ['requestId none', 'timing GET /cached 304', 'background after 304']);
   expectBody(await call('GET', '/cached'), 200, '{"version":"v1"}');
   assert.equal(await log(), ['requestId none', 'cached', 'timing GET /cached 200']);
 });
@@ -90,6 +100,14 @@ test('an early Answer redirects: 308 with its Location and JSON body', async () 
   assert.is(reply.headers.get('content-type'), 'application/json');
   assert.is(await reply.text(), '{"detail":"moved"}');
   assert.equal(await log(), ['requestId none', 'timing GET /moved 308']);
+  // A Location from client input with a line break: 500, logged, never written.
+  const split = await call('GET', '/moved?to=%2Fx%0D%0Aset-cookie:%20evil=1');
+  expectDetail(split, 500, 'Internal Server Error');
+  assert.is(split.headers.get('set-cookie'), null);
+  const out = await waitForOutput(app!, (o) => o.includes('answering Answer(308)'));
+  assert.match(out, /GET \/moved \(moved in cache\.ts:\d+\), answering Answer\(308\) failed: TypeError: covet: Answer\(308\): the value of header location holds U\+000D/);
+  assert.not.match(out, /evil/, 'the log does not carry the value either');
+  await log();
 });
 
 test('an app hook answers before anything else: 503 with Retry-After and the Ctx headers, nothing after it runs', async () => {
