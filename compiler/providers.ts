@@ -182,6 +182,11 @@ export class Lifecycle {
     return { providers, hooks, lifecycle };
   }
 
+  /** Every provider and hook found (for naming the function a type error is in). */
+  functions(): { fn: HandlerFunction; exportName: string }[] {
+    return [...this.nodes.values(), ...this.hooks.map((h) => h.found)];
+  }
+
   // ------------------------------------------------------------ resolving Dep<typeof fn>
 
   private node(fn: HandlerFunction, nameNode: ts.Node, exportName: string, hook?: FoundHook): ProviderNode {
