@@ -101,6 +101,25 @@ export const SCENARIOS = [
     pipeline: 16,
     expect: { status: 200, contentType: TEXT_TYPE, body: 'Hello, World!' },
   },
+  // Covet's own (issue 12): the cost of a provider and an onResponse hook. `authed` reads the
+  // caller from the authorization header through a provider (`Dep<typeof caller>`) and runs one
+  // onResponse hook; `authed-plain` is the same route without them (the handler reads the header).
+  {
+    id: 'authed',
+    covetOnly: true,
+    method: 'GET',
+    path: '/me',
+    headers: { authorization: 'Bearer bench' },
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, bench!"}' },
+  },
+  {
+    id: 'authed-plain',
+    covetOnly: true,
+    method: 'GET',
+    path: '/me-plain',
+    headers: { authorization: 'Bearer bench' },
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, bench!"}' },
+  },
 ];
 
 /** null when `v` is one World row `{id: 1..10000, randomNumber: 1..10000}`, else what is wrong. */
@@ -243,7 +262,9 @@ const once = (fn) => {
   return () => (p ??= fn());
 };
 
-const ALL = SCENARIOS.map((s) => s.id);
+/** The shared workload (every peer serves it); Covet also serves its own scenarios. */
+const ALL = SCENARIOS.filter((s) => !s.covetOnly).map((s) => s.id);
+const COVET_ALL = SCENARIOS.map((s) => s.id);
 const peerDir = (id) => path.join(BENCH_DIR, 'peers', id);
 const nodePeer = (id, file) => ({ port, dbPath }) => ({
   cmd: NODE,
@@ -368,7 +389,7 @@ function covetPeer(engine) {
     id: `covet-${engine}`,
     label: `Covet (${engine} engine)`,
     version: covetVersion,
-    scenarios: ALL,
+    scenarios: COVET_ALL,
     available: engine === 'node' ? async () => true : nativeEngineAccepted,
     async prepare(ctx = {}) {
       await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);

@@ -62,6 +62,12 @@ async function printDiagnostics(diagnostics: readonly Diagnostic[], appDir: stri
   process.stderr.write(formatDiagnostics({ diagnostics: [...diagnostics], appDir }, { color: useColor(process.stderr) }));
 }
 
+/** `--config <file>` of build and dev (a new Option each: commander keeps an option's parsed value on it). */
+const configOption = () => new Option('--config <file>', 'the config file (default: <app>/covet.config.ts, or .mts, .js, .mjs, when there is one)').argParser((value: string) => {
+  if (!existsSync(value) || !statSync(value).isFile()) throw new InvalidArgumentError(`${value} is not a file; pass the path of a covet.config.ts`);
+  return value;
+});
+
 const engineOption = new Option('--engine <engine>', 'HTTP engine of the generated server (default: native when its binary loads on this machine, else node)').choices(['native', 'node']);
 
 program
@@ -83,13 +89,15 @@ program
   .option('--no-docs', 'serve neither the OpenAPI document nor the Swagger UI page (<out>/openapi.json is still written)')
   .option('--docs-path <path>', 'path of the Swagger UI page (default: /docs)', docsPathArg)
   .option('--openapi-path <path>', 'path of the OpenAPI document (default: /openapi.json)', docsPathArg)
+  .addOption(configOption())
   .option('--json', 'print the diagnostics on stdout as JSON lines, one object per diagnostic (the summary line goes to stderr)', false)
   .addHelpText('after', '\nThe same build from a script: import { build } from \'covet/build\' (see the README).')
-  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean; typecheck: boolean; client?: string; docs: boolean; docsPath?: string; openapiPath?: string; json: boolean }) => {
+  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; minify: boolean; typecheck: boolean; client?: string; docs: boolean; docsPath?: string; openapiPath?: string; config?: string; json: boolean }) => {
     const { build, formatDiagnostics, formatDiagnosticsJson } = await buildApi();
-    const docs = { docs: opts.docs, docsPath: opts.docsPath, openapiPath: opts.openapiPath };
+    // Without --no-docs, covet.config.ts's docs.enabled decides (commander's default would be true).
+    const docs = { docs: opts.docs ? undefined : false, docsPath: opts.docsPath, openapiPath: opts.openapiPath };
     const progress = progressLine(process.stderr);
-    const report = await build({ app: appDir, out: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify, typecheck: opts.typecheck, client: opts.client, ...docs }, { onStage: progress.stage });
+    const report = await build({ app: appDir, out: opts.out, engine: opts.engine, tsconfig: opts.tsconfig, minify: opts.minify, typecheck: opts.typecheck, client: opts.client, config: opts.config, ...docs }, { onStage: progress.stage });
     progress.clear();
     if (opts.json) process.stdout.write(formatDiagnosticsJson(report));
     else process.stderr.write(formatDiagnostics(report, { color: useColor(process.stderr) }));
@@ -144,12 +152,13 @@ program
   .addOption(engineOption)
   .option('--tsconfig <file>', 'tsconfig to read the app with (default: <app>/tsconfig.json, else strict defaults)', fileArg)
   .option('--no-typecheck', "serve without failing on TypeScript's errors in the app's files")
-  .option('-p, --port <port>', 'port of the server (default: PORT, else 3000), as node server.mjs --port')
-  .option('-H, --host <host>', 'address of the server (default: HOST, else 0.0.0.0), as node server.mjs --host')
+  .option('-p, --port <port>', "port of the server (default: PORT, else covet.config.ts's server.port, else 3000), as node server.mjs --port")
+  .option('-H, --host <host>', "address of the server (default: HOST, else covet.config.ts's server.host, else 0.0.0.0), as node server.mjs --host")
+  .addOption(configOption())
   .option('--json', 'print the diagnostics on stdout as JSON lines (everything else goes to stderr)', false)
-  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; typecheck: boolean; port?: string; host?: string; json: boolean }) => {
+  .action(async (appDir: string, opts: { out: string; engine?: 'native' | 'node'; tsconfig?: string; typecheck: boolean; port?: string; host?: string; config?: string; json: boolean }) => {
     const { dev } = await import('../pipeline/dev.ts');
-    const session = await dev({ appDir, outDir: path.resolve(opts.out), engine: opts.engine, tsconfig: opts.tsconfig, typecheck: opts.typecheck, port: opts.port, host: opts.host, json: opts.json });
+    const session = await dev({ appDir, outDir: path.resolve(opts.out), engine: opts.engine, tsconfig: opts.tsconfig, typecheck: opts.typecheck, port: opts.port, host: opts.host, config: opts.config === undefined ? undefined : path.resolve(opts.config), json: opts.json });
     await new Promise<void>((resolve) => {
       const stop = () => void session.close().then(resolve);
       process.once('SIGINT', stop);

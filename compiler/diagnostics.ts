@@ -628,6 +628,35 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET920: {
+    severity: 'error',
+    about: 'the config file (covet.config.ts) cannot be read',
+    texts: {
+      load: text<{ file: string; reason: string }>(
+        (v) => `${v.file} cannot be read: ${v.reason}`,
+        () => "fix the error; the file's default export is the config: `export default defineConfig({ … })`, with defineConfig from 'covet'",
+      ),
+      missing: text<{ file: string }>((v) => `the config file ${v.file} does not exist`, () => 'pass the path of a covet.config.ts (--config), or leave it out to use <app>/covet.config.ts when there is one'),
+      noDefault: text<{ file: string }>(
+        (v) => `${v.file} has no default export`,
+        () => "export the config as the default: `export default defineConfig({ … })`, with defineConfig from 'covet'",
+      ),
+    },
+  },
+  COVET921: {
+    severity: 'error',
+    about: 'an option of the config file (covet.config.ts) has a value it does not take, or is not an option',
+    texts: {
+      badValue: text<{ option: string; allowed: string; got: string; problem: string; example: string }>(
+        (v) => `${v.option} ${v.problem}, got ${v.got}`,
+        (v) => `set ${v.option} to ${v.allowed} (e.g. ${v.example}), or remove it for the default`,
+      ),
+      unknown: text<{ option: string; known: string; suggestion?: string }>(
+        (v) => `${v.option} is not an option of covet.config.ts`,
+        (v) => `${v.suggestion ? `did you mean ${v.suggestion}? ` : ''}${v.known}`,
+      ),
+    },
+  },
 } as const satisfies Record<`COVET${number}`, Entry>;
 
 function q(s: string): string {

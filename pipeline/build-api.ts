@@ -14,6 +14,8 @@ import type * as Public from './covet-build.d.ts';
 import { ENGINE_NAMES, type EngineName } from '../runtime-min/engine.ts';
 import { build as buildApp, findNativeAddon, nativeAddonPath, nativeRemedy, type Incremental } from './build.ts';
 import { DEFAULT_DOCS, docsOptionsProblem, type DocsOptions } from '../codegen/app/docs.ts';
+import type { CovetConfig } from '../runtime-min/config.ts';
+import { readConfig } from './config.ts';
 
 type Diagnostic = Public.Diagnostic;
 
@@ -30,6 +32,7 @@ const OPTION_TYPES: Record<keyof Public.BuildOptions, 'string' | 'boolean'> = {
   openapiPath: 'string',
   cwd: 'string',
   client: 'string',
+  config: 'string',
 };
 const ENGINES: readonly Public.EngineName[] = [...ENGINE_NAMES].sort();
 
@@ -46,14 +49,24 @@ void engineNamesAgree;
 export const build: typeof Public.build = (options, hooks) => buildReport(options, hooks);
 
 /** build(), and what `covet dev` keeps warm between builds (pipeline/dev.ts). */
-export async function buildReport(options: Public.BuildOptions, hooks: Public.BuildHooks & { incremental?: Incremental } = {}): Promise<Public.BuildReport> {
+export async function buildReport(options: Public.BuildOptions, hooks: Public.BuildHooks & { incremental?: Incremental; engine?: EngineName } = {}): Promise<Public.BuildReport> {
   const started = performance.now();
   checkOptions(options);
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const appDir = path.resolve(cwd, options.app);
   const outDir = path.resolve(cwd, options.out ?? 'dist');
   const diagnostics: Diagnostic[] = [];
-  let engine = options.engine;
+  // covet.config.ts: the options given here (the CLI's flags) win over it.
+  const loaded = await readConfig(appDir, options.config, cwd);
+  if (loaded.diagnostics.length) {
+    return {
+      ok: false, diagnostics: sortDiagnostics(loaded.diagnostics), engine: options.engine ?? loaded.config.engine ?? 'node', appDir, outDir, server: null, routes: [], types: 0, output: null,
+      timings: { compile: 0, typecheck: 0, codegen: 0, bundle: 0, total: performance.now() - started },
+    };
+  }
+  const config = loaded.config;
+  // `hooks.engine`: covet dev's choice, made once, when neither the options nor the config name one.
+  let engine = options.engine ?? config.engine ?? hooks.engine;
   if (engine === undefined) {
     engine = nativeAddonPath() !== null ? 'native' : 'node';
     if (engine === 'node') diagnostics.push(nodeEngineFallback());
@@ -66,7 +79,8 @@ export async function buildReport(options: Public.BuildOptions, hooks: Public.Bu
     minify: options.minify ?? false,
     typecheck: options.typecheck ?? true,
     client: options.client === undefined ? undefined : path.resolve(cwd, options.client),
-    docs: docsOf(options),
+    docs: docsOf(options, config),
+    loadedConfig: loaded,
     onStage: hooks.onStage,
     incremental: hooks.incremental,
   });
@@ -113,10 +127,13 @@ function nodeEngineFallback(): Diagnostic {
   return diagnosticAt('COVET902', 'nodeFallback', { reason: findNativeAddon().reason ?? 'unknown reason', remedy: nativeRemedy() });
 }
 
-/** The docs routes' paths, or false for none (`docs: false`). */
-function docsOf(options: Public.BuildOptions): DocsOptions | false {
-  if (options.docs === false) return false;
-  return { docsPath: options.docsPath ?? DEFAULT_DOCS.docsPath, openapiPath: options.openapiPath ?? DEFAULT_DOCS.openapiPath };
+/** The docs routes' paths, or false for none (`docs: false`); an option given wins over covet.config.ts's. */
+function docsOf(options: Public.BuildOptions, config: CovetConfig = {}): DocsOptions | false {
+  if (options.docs === false || (options.docs === undefined && config.docs?.enabled === false)) return false;
+  return {
+    docsPath: options.docsPath ?? config.docs?.path ?? DEFAULT_DOCS.docsPath,
+    openapiPath: options.openapiPath ?? config.docs?.openapiPath ?? DEFAULT_DOCS.openapiPath,
+  };
 }
 
 /** Options of the wrong type are the caller's bug: a TypeError that names the option, before anything is read or written. */

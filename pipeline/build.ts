@@ -26,6 +26,8 @@ import { openApi } from './describe.ts';
 import { clientSource } from './client.ts';
 import { removeDocs, writeDocs } from './docs.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
+import { startConfig, type StartConfig } from '../runtime-min/config.ts';
+import { configDocs, readConfig, type LoadedConfig } from './config.ts';
 
 import { covetRoot, covetVersion } from '../templates/index.ts';
 
@@ -50,6 +52,13 @@ export interface BuildOptions {
    * `/openapi.json`, `/docs`); false: neither route, no docs code in the bundle, no dist/docs/.
    */
   docs?: DocsOptions | false;
+  /**
+   * The config file (pipeline/config.ts); default: the app folder's covet.config.ts, if any; false: none.
+   * Its engine and docs apply where `engine` and `docs` are not given; its start options are embedded in the server.
+   */
+  config?: string | false;
+  /** The config, already read (covet/build reads it first to choose the engine). */
+  loadedConfig?: LoadedConfig;
 }
 
 /** The stages of a build, in order; `typecheck` runs only when asked. */
@@ -118,7 +127,7 @@ function notice({ id, message, hint }: { id: `COVET${number}`; message: string; 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
 export function generate(
   appDir: string,
-  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
+  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; start?: StartConfig; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
 ) {
   const t0 = performance.now();
   options.onStage?.('compile');
@@ -134,7 +143,8 @@ export function generate(
   }
   const t1 = performance.now();
   if (ir) options.onStage?.('generate');
-  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}) }) : null;
+  const start = options.start as Record<string, number | string> | undefined;
+  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}), ...(start ? { start } : {}) }) : null;
   const t2 = performance.now();
   return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
 }
@@ -175,11 +185,16 @@ function docsConflicts(ir: AppIR, docs: DocsOptions): Diagnostic[] {
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const appDir = path.resolve(options.appDir);
   const outDir = path.resolve(options.outDir);
-  const engine = options.engine ?? 'node';
-  const docs = options.docs === undefined ? DEFAULT_DOCS : options.docs;
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, onStage: options.onStage, incremental: options.incremental });
   const warnings: string[] = [];
   const notices: Notice[] = [];
+  const loaded = options.loadedConfig ?? (await readConfig(appDir, options.config));
+  if (loaded.diagnostics.length) {
+    return { ok: false, diagnostics: loaded.diagnostics, ir: null, emitted: null, outFile: null, timings: { compile: 0, typecheck: 0, codegen: 0, bundle: 0 }, output: null, warnings, notices };
+  }
+  const engine = options.engine ?? loaded.config.engine ?? 'node';
+  const docs = options.docs ?? configDocs(loaded.config) ?? DEFAULT_DOCS;
+  const start = startConfig(loaded.config);
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, start, onStage: options.onStage, incremental: options.incremental });
   if (!gen.ir || !gen.emitted) {
     return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, output: null, warnings, notices };
   }
@@ -288,7 +303,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     renameSync(`${addonFile}.tmp`, addonFile);
   }
   writeDistPackage(outDir, places, externals, notices);
-  writeFileSync(outFile, loader(engine, [...externals.keys()]));
+  writeFileSync(outFile, loader(engine, [...externals.keys()], start));
   const document = openApi(gen.ir, appDir);
   writeFileSync(path.join(outDir, 'openapi.json'), JSON.stringify(document, null, 2) + '\n');
   if (options.client) {
@@ -363,7 +378,7 @@ export function nativeRemedy(): string {
  * line and either supervises (app.mjs is then loaded by the workers alone,
  * each running this file again) or says that this process is to serve.
  */
-function loader(engine: EngineName, externals: readonly string[]): string {
+function loader(engine: EngineName, externals: readonly string[], start: StartConfig): string {
   const load = externals.length === 0
     ? `if (!supervising) await import('./app.mjs');\n`
     : `// app.mjs imports packages that cannot be bundled (${externals.join(', ')}): package.json lists them.
@@ -378,11 +393,16 @@ if (!supervising) {
   });
 }
 `;
+  // covet.config.ts's start options, which app.mjs has too: the supervisor reads them (workers, port, host, grace) without loading app.mjs.
+  const configured = Object.keys(start).length ? `const config = ${JSON.stringify(start)}; // from covet.config.ts\n` : '';
+  const workers = start.workers !== undefined && start.workers !== 1
+    ? 'true; // server.workers in covet.config.ts: supervisor.mjs decides (the environment or a flag may still say 1)'
+    : "!!process.env.COVET_WORKERS || process.argv.slice(2).some((arg) => arg.startsWith('--workers'));";
   return `// generated by covet — do not edit. Starts the server bundled in app.mjs, or, asked for workers,
 // their supervisor (supervisor.mjs), which never loads app.mjs: each worker runs this file again.
 process.setSourceMapsEnabled(true); // before loading app.mjs, so stack traces point at the handlers' .ts files
-const askedForWorkers = !!process.env.COVET_WORKERS || process.argv.slice(2).some((arg) => arg.startsWith('--workers'));
-const supervising = askedForWorkers && (await (await import('./supervisor.mjs')).superviseIfAsked({ engine: ${JSON.stringify(engine)}, server: import.meta.url }));
+${configured}const askedForWorkers = ${workers}
+const supervising = askedForWorkers && (await (await import('./supervisor.mjs')).superviseIfAsked({ engine: ${JSON.stringify(engine)}, server: import.meta.url${Object.keys(start).length ? ', config' : ''} }));
 ${load}`;
 }
 

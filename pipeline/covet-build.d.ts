@@ -52,8 +52,8 @@ export interface BuildOptions {
    */
   typecheck?: boolean;
   /**
-   * Serve the OpenAPI document and a Swagger UI page from the built server (default `true`;
-   * `false` is `--no-docs`: neither route, no docs code in the bundle, no `<out>/docs/`).
+   * Serve the OpenAPI document and a Swagger UI page from the built server (default `true`,
+   * or covet.config.ts's `docs.enabled`; `false` is `--no-docs`: neither route, no docs code in the bundle, no `<out>/docs/`).
    * `<out>/openapi.json` is written either way.
    */
   docs?: boolean;
@@ -65,6 +65,11 @@ export interface BuildOptions {
   cwd?: string;
   /** Also write the app's typed TypeScript client to this file (`--client`). Relative to `cwd`. */
   client?: string;
+  /**
+   * The config file (`--config`). Default: `<app>/covet.config.ts` (or `.mts`, `.js`, `.mjs`)
+   * when there is one. The options above win over its engine and docs. Relative to `cwd`.
+   */
+  config?: string;
 }
 
 /** One finding, with a stable id, where it is and what to do about it. */

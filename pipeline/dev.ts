@@ -23,6 +23,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { BuildReport, EngineName } from './covet-build.d.ts';
 import { buildReport, formatDiagnostics, formatDiagnosticsJson } from './build-api.ts';
 import { findNativeAddon, Incremental } from './build.ts';
+import { CONFIG_FILES } from './config.ts';
 import { useColor } from './print.ts';
 
 export interface DevOptions {
@@ -36,6 +37,8 @@ export interface DevOptions {
   /** Passed to the server as `--port` / `--host`; otherwise it reads PORT / HOST (default 3000, 0.0.0.0). */
   port?: string;
   host?: string;
+  /** The config file (`--config`), absolute; default: the app folder's covet.config.ts, if any. A change of it rebuilds. */
+  config?: string;
   /** Diagnostics as JSON lines on stdout; everything else on stderr. */
   json: boolean;
 }
@@ -62,12 +65,15 @@ const SETTLE_MS = 15;
 
 /** Files whose change makes a rebuild: modules, declarations, and the JSON that shapes them (tsconfig, package.json, imported JSON). */
 const WATCHED = /\.(ts|mts|tsx|json)$/;
+/** The config file's names (pipeline/config.ts), also when it is JavaScript. */
+const isConfigFile = (file: string) => (CONFIG_FILES as readonly string[]).includes(path.basename(file));
 /** Files whose change needs the app loaded again (compiler options, module resolution). */
 const RELOAD = /(^|[/\\])(tsconfig[^/\\]*\.json|package\.json)$/;
 
 export async function dev(o: DevOptions): Promise<DevSession> {
   const log = (line: string) => process.stderr.write(`covet dev: ${line}\n`);
   // The engine is chosen once: as `covet build`'s default, said once instead of on every rebuild.
+  // (covet.config.ts's engine, when it names one, is read by each build: it wins over this choice.)
   const native = findNativeAddon();
   const engine: EngineName = o.engine ?? (native.file !== null ? 'native' : 'node');
   log(`engine ${engine}${o.engine ? '' : native.file !== null ? ' (the native engine is built here)' : ` (no native engine: ${native.reason})`}`);
@@ -145,7 +151,7 @@ export async function dev(o: DevOptions): Promise<DevSession> {
     const t0 = performance.now();
     if (reload) incremental.reset();
     reload = false;
-    const report = await buildReport({ app: o.appDir, out: o.outDir, engine, tsconfig: o.tsconfig, typecheck: o.typecheck }, { incremental });
+    const report = await buildReport({ app: o.appDir, out: o.outDir, engine: o.engine, tsconfig: o.tsconfig, typecheck: o.typecheck, config: o.config }, { incremental, engine });
     if (closing) return;
     print(report);
     const built = performance.now() - t0;
@@ -183,18 +189,21 @@ export async function dev(o: DevOptions): Promise<DevSession> {
     ignoreInitial: true,
     // The output (when inside the app), dependencies, dot-folders; files of other kinds.
     ignored: (file, stats) => {
+      if (file === o.config) return false;
       if (file === out || file.startsWith(out + path.sep)) return true;
       const rel = path.relative(o.appDir, file);
       if (rel.split(path.sep).some((part) => part === 'node_modules' || (part.startsWith('.') && part !== '.'))) return true;
-      return stats?.isFile() === true && !WATCHED.test(file);
+      return stats?.isFile() === true && !WATCHED.test(file) && !isConfigFile(file) && file !== o.config;
     },
   });
+  // A config file named by --config outside the app folder is watched too.
+  if (o.config !== undefined && path.relative(o.appDir, o.config).startsWith('..')) watcher.add(o.config);
   // An editor's save is often two events (truncate, then write; or write, then rename): one
   // rebuild, after the events settle for a moment, so that no build reads a half-written file.
   let settle: NodeJS.Timeout | null = null;
   const pending = new Set<string>();
   const changed = (file: string) => {
-    if (!WATCHED.test(file) || closing) return;
+    if ((!WATCHED.test(file) && !isConfigFile(file) && file !== o.config) || closing) return;
     pending.add(file);
     if (settle) clearTimeout(settle);
     settle = setTimeout(() => {

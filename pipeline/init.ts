@@ -57,7 +57,7 @@ export function nextSteps(result: InitResult, cwd = process.cwd()): string {
     'next steps:',
     ...[...cd, 'npm install'].map((c) => `  ${c}`),
     '  npm test            # the example\'s tests (node:test, src/*.test.ts)',
-    '  npm run dev         # build, then serve on http://localhost:3000 (no watching yet: run it again after a change)',
+    '  npm run dev         # build, serve on http://localhost:3000, rebuild and restart on every change',
     '  curl -s localhost:3000/notes -H \'content-type: application/json\' -d \'{"text":"hello"}\'',
     '',
     'npm run build writes dist/ (node dist/server.mjs serves it); npm run typecheck runs tsc.',
@@ -82,8 +82,7 @@ function packageJson(root: string) {
     engines: { node: '>=20' },
     scripts: {
       build: 'covet build src --tsconfig tsconfig.json --out dist',
-      // `covet dev` (rebuild and restart on change) does not exist yet: build once, then serve.
-      dev: 'npm run build && npm start',
+      dev: 'covet dev src --tsconfig tsconfig.json --out dist',
       start: 'node dist/server.mjs',
       test: 'node --import tsx --test src/*.test.ts',
       typecheck: 'tsc',

@@ -12,11 +12,12 @@
 
 export interface HttpErrorOptions {
   /**
-   * Extra response headers, e.g. `{ 'www-authenticate': 'Bearer' }`. Not the
-   * ones the server manages (connection, keep-alive, content-length,
-   * transfer-encoding, date, server): an HttpError carrying one answers 500
-   * and logs why, as `ctx.setHeader` throws for them. A value with a line
-   * break (often client input) drops the extra headers from the answer.
+   * Extra response headers, e.g. `{ 'www-authenticate': 'Bearer' }`. A name that is not a
+   * token, a value with a byte a header field may not hold (CR, LF, NUL, another control
+   * character, a character above U+00FF: often client input), or one of the headers the
+   * server manages (connection, keep-alive, content-length, transfer-encoding, date,
+   * server) is the handler's bug: the answer is a 500 instead, and the reason is logged,
+   * as `ctx.setHeader` throws for them.
    */
   headers?: Record<string, string>;
 }
@@ -122,6 +123,37 @@ export type Dep<F extends (...args: any[]) => unknown> = Provided<ReturnType<F>>
 
 // ---------------------------------------------------------------- request context
 
+// ---------------------------------------------------------------- response cookies
+
+/**
+ * The attributes of a `Set-Cookie` (`ctx.setCookie`), serialised by the `cookie` package. Defaults:
+ * `path: '/'` and `sameSite: 'lax'`, nothing else (no Max-Age or Expires: a session cookie).
+ */
+export interface CookieOptions {
+  /** Seconds until the cookie expires (`Max-Age`, an integer; 0 or less: expire now). */
+  maxAge?: number;
+  /** When the cookie expires (`Expires`; `maxAge` wins in browsers when both are given). */
+  expires?: Date;
+  /** The paths the cookie is sent for. Default `'/'`: the whole site, not the browser's default (the request path's folder). */
+  path?: string;
+  /** The host and its subdomains the cookie is sent to (default: this host only, not its subdomains). */
+  domain?: string;
+  /** Sent over HTTPS only. Browsers refuse `sameSite: 'none'` and `partitioned` without it. */
+  secure?: boolean;
+  /** Hidden from the page's JavaScript (`document.cookie`): what a session cookie wants. */
+  httpOnly?: boolean;
+  /**
+   * Whether cross-site requests carry it: `'strict'`, `'lax'` (the default: top-level navigations do),
+   * `'none'` (every request; needs `secure`), `true` (`'strict'`), or `false` (no SameSite attribute,
+   * which leaves it to the browser). Case is ignored, as the `cookie` package does.
+   */
+  sameSite?: boolean | 'strict' | 'lax' | 'none' | 'Strict' | 'Lax' | 'None';
+  /** CHIPS: kept per top-level site (`Partitioned`; needs `secure`). */
+  partitioned?: boolean;
+  /** Chrome's eviction priority (`Priority=Low|Medium|High`). */
+  priority?: 'low' | 'medium' | 'high' | 'Low' | 'Medium' | 'High';
+}
+
 /** The request context: declare a parameter of type `Ctx` to receive it. */
 export interface Ctx {
   /** The request method as received (`HEAD` requests run `GET` handlers). */
@@ -140,8 +172,36 @@ export interface Ctx {
   readonly signal: AbortSignal;
   /** The success status to answer with (defaults to the route's `@status`). */
   status: number;
-  /** Sets a response header (replaces a previous one of the same name). */
+  /**
+   * Sets a response header of the success answer, replacing what the answer had under that
+   * name: `setHeader('set-cookie', line)` replaces the cookies `setCookie` added before it too
+   * (prefer `setCookie`, which writes one `Set-Cookie` per cookie). Throws a TypeError for a name
+   * that is not a token, a value with a byte a header field may not hold (CR, LF, NUL, other
+   * controls, above U+00FF) and a header the server manages. Uncaught, that is a 500, logged.
+   */
   setHeader(name: string, value: string): void;
+  /**
+   * Adds a `Set-Cookie` to the success answer: `value` is percent-encoded (`encodeURIComponent`;
+   * a `Cookie<…>` parameter decodes it), `options` as `CookieOptions` says. Setting the same cookie
+   * (name, domain, path) again replaces it; other cookies each get their own header. Throws a
+   * TypeError for a name that is not a cookie name or an invalid option.
+   */
+  setCookie(name: string, value: string, options?: CookieOptions): void;
+  /**
+   * Tells the browser to drop a cookie: the same name, `path` and `domain` (give those it was set
+   * with; `path` defaults to `'/'` as in `setCookie`), an empty value, `Max-Age=0` and an `Expires`
+   * in 1970. Replaces a `setCookie` of the same cookie in this answer.
+   */
+  clearCookie(name: string, options?: CookieOptions): void;
+  /**
+   * Runs `fn` after the success answer has been written (and after every provider's cleanup, and
+   * the onResponse hooks): a follow-up the client need not wait for. A failure (a throw, a
+   * rejection) is logged with the route and reaches no client. An error answer (a throw, an
+   * HttpError) drops the tasks. Shutdown waits for running tasks, up to a limit (10 s by default).
+   * A task must not use what a provider's cleanup has released (a pooled connection, a
+   * transaction): hold plain values and long-lived objects (the pool itself).
+   */
+  background(fn: () => unknown): void;
 }
 
 // ---------------------------------------------------------------- parameter sources
@@ -189,3 +249,62 @@ export type UniqueItems = { readonly __covet_uniqueItems?: true };
 export type PlainText = string & { readonly __covet_media?: 'text/plain' };
 /** The value used when the property or parameter is absent. */
 export type Default<V extends string | number | boolean | null> = { readonly __covet_default?: V };
+
+// ---------------------------------------------------------------- the config file
+// Its one table of options, with each one's variable, flag and default, is runtime-min/config.ts.
+
+/** What `covet.config.ts` in the app's folder exports as default, through `defineConfig` (every part optional). */
+export interface CovetConfig {
+  server?: {
+    /** TCP port, 0 for any free one. Default 3000. */
+    port?: number;
+    /** Address to listen on. Default `0.0.0.0`. */
+    host?: string;
+    /** Processes serving the port; `'auto'` is one per core of the machine the server starts on. Default 1. */
+    workers?: number | 'auto';
+  };
+  /** The HTTP engine the server is built with. Default: native when its binary loads on the build machine, else node. */
+  engine?: 'native' | 'node';
+  limits?: {
+    /** Largest request body in bytes; larger ones are answered 413. Default 1 MiB. */
+    maxBodySize?: number;
+    /** Bytes the bodies of unfinished requests may hold together; past it, 503. Default 256 MiB, or four bodies of maxBodySize if that is more. */
+    maxBodyMemory?: number;
+    /** Largest request head in bytes (request target, header names and values); larger ones are answered 431. Default 16 KiB. */
+    maxHeaderSize?: number;
+    /** Milliseconds a client has to send a whole request head; then 408. Default 10 000. */
+    headersTimeoutMs?: number;
+    /** Milliseconds a connection may go with answers unsent and none taken by the client; then it is closed. Default 60 000. */
+    sendTimeoutMs?: number;
+    /** Milliseconds an idle keep-alive connection is kept (1000 to 3 600 000; said in whole seconds in `keep-alive: timeout=`). Default 5000. */
+    keepAliveTimeoutMs?: number;
+  };
+  shutdown?: {
+    /** Milliseconds in-flight requests get to finish on SIGTERM/SIGINT. Default 10 000. */
+    graceMs?: number;
+    /** Milliseconds shutdown then waits for pending background tasks (`ctx.background`). Default 5 000. */
+    backgroundMs?: number;
+  };
+  docs?: {
+    /** Serve the OpenAPI document and the Swagger UI page. Default true. */
+    enabled?: boolean;
+    /** Path of the Swagger UI page (its assets are below it). Default `/docs`. */
+    path?: string;
+    /** Path of the OpenAPI document. Default `/openapi.json`. */
+    openapiPath?: string;
+  };
+}
+
+/**
+ * Types `covet.config.ts`'s default export: a wrong key or value is a TypeScript error in the
+ * editor. Returns its argument.
+ *
+ * ```ts
+ * import { defineConfig } from 'covet';
+ * export default defineConfig({ server: { port: 8080 }, limits: { maxBodySize: 64 * 1024 } });
+ * ```
+ */
+export function defineConfig(config: CovetConfig): CovetConfig {
+  return config;
+}
+

@@ -1,11 +1,14 @@
 /**
  * The generated server's command line: `--port`/`--host`/`--workers`/… (or
- * `PORT`/`HOST`/`COVET_WORKERS`/…). Shared by the two processes that read it —
- * the supervisor (supervisor.ts, bundled as dist/supervisor.mjs) and the
- * server in app.mjs (main.ts) — so that a bad line gets the same one-line
- * error and exit code 2 whichever of them sees it first. Imports no engine.
+ * `PORT`/`HOST`/`COVET_WORKERS`/…), over the start options the build embedded
+ * from covet.config.ts. Shared by the two processes that read it — the
+ * supervisor (supervisor.ts, bundled as dist/supervisor.mjs) and the server in
+ * app.mjs (main.ts) — so that a bad line gets the same one-line error and exit
+ * code 2 whichever of them sees it first. The flags, variables and checks are
+ * config.ts's table (START_OPTIONS). Imports no engine.
  */
 import os from 'node:os';
+import { allowed, DEFAULT_MAX_BODY_SIZE, parseText, START_OPTIONS, type OptionSpec, type StartConfig, type StartKey } from './config.ts';
 
 export interface CommandLine {
   host: string;
@@ -19,73 +22,99 @@ export interface CommandLine {
   sendTimeoutMs: number | undefined;
   /** `--workers` / `COVET_WORKERS`: processes serving the port; `auto` is one per core. Default 1. */
   workers: number;
+  /** `--max-header-size` / `COVET_MAX_HEADER_SIZE`: the request head limit (431); undefined: the engines' default (16 KiB). */
+  maxHeaderSize: number | undefined;
+  /** `--keep-alive-timeout` / `COVET_KEEP_ALIVE_TIMEOUT_MS`; undefined: the engines' default (5 s). */
+  keepAliveTimeoutMs: number | undefined;
+  /** `--shutdown-grace` / `COVET_SHUTDOWN_GRACE_MS`; undefined: the default (10 s). */
+  graceMs: number | undefined;
+  /** `--shutdown-background` / `COVET_SHUTDOWN_BACKGROUND_MS`: how long shutdown waits for background tasks; undefined: the default. */
+  backgroundMs: number | undefined;
 }
 
-/** The request body limit unless `--max-body-size` / `COVET_MAX_BODY_SIZE` says otherwise. */
-export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+export { DEFAULT_MAX_BODY_SIZE };
 /** Milliseconds in-flight requests get to finish on shutdown (the engines' default too). */
 export { DEFAULT_GRACE_MS } from './engine.ts';
 
 /** Said by a cluster worker that someone else started (pm2 or similar) when asked for workers of its own. */
 export const WORKERS_NEED_A_PROCESS = '--workers needs a process of its own: this one is already a cluster worker (under pm2 or similar); use --workers 1 here';
 
-const USAGE = `usage: node server.mjs [--port N] [--host ADDR] [--workers N|auto] [--max-body-size BYTES] [--max-body-memory BYTES] [--headers-timeout MS] [--send-timeout MS]
-  environment: PORT, HOST, COVET_WORKERS, COVET_MAX_BODY_SIZE, COVET_MAX_BODY_MEMORY, COVET_HEADERS_TIMEOUT_MS, COVET_SEND_TIMEOUT_MS`;
+/** Short flags of the options that have one. */
+const SHORT: Record<string, string> = { '-p': '--port', '-H': '--host' };
 
-/** Parses the server's own command line; exits with a message on a bad flag. */
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, defaults: { maxBodySize: number }): CommandLine {
-  let port: string | undefined = env.PORT;
-  let host: string | undefined = env.HOST;
-  let maxBody: string | undefined = env.COVET_MAX_BODY_SIZE;
-  let bodyMemory: string | undefined = env.COVET_MAX_BODY_MEMORY;
-  let headersTimeout: string | undefined = env.COVET_HEADERS_TIMEOUT_MS;
-  let sendTimeout: string | undefined = env.COVET_SEND_TIMEOUT_MS;
-  let workers: string | undefined = env.COVET_WORKERS;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) usageError(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--port' || flag === '-p') port = value();
-    else if (flag === '--host' || flag === '-H') host = value();
-    else if (flag === '--workers') workers = value();
-    else if (flag === '--max-body-size') maxBody = value();
-    else if (flag === '--max-body-memory') bodyMemory = value();
-    else if (flag === '--headers-timeout') headersTimeout = value();
-    else if (flag === '--send-timeout') sendTimeout = value();
-    else if (flag === '--help' || flag === '-h') {
-      process.stdout.write(USAGE + '\n');
-      process.exit(0);
-    } else usageError(`unknown option ${flag}`);
-  }
-  const portNumber = port === undefined || port === '' ? 3000 : Number(port);
-  if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) usageError(`port must be an integer from 0 to 65535, got ${JSON.stringify(port)}`);
-  const maxBodySize = maxBody === undefined || maxBody === '' ? defaults.maxBodySize : Number(maxBody);
-  if (!Number.isInteger(maxBodySize) || maxBodySize < 0) usageError(`max body size must be a number of bytes, got ${JSON.stringify(maxBody)}`);
-  const maxBodyMemory = bodyMemory === undefined || bodyMemory === '' ? undefined : Number(bodyMemory);
-  if (maxBodyMemory !== undefined && (!Number.isSafeInteger(maxBodyMemory) || maxBodyMemory < maxBodySize)) {
-    usageError(`max body memory must be a number of bytes, at least the max body size (${maxBodySize}), got ${JSON.stringify(bodyMemory)}`);
-  }
-  const headersTimeoutMs = milliseconds('headers timeout', headersTimeout);
-  const sendTimeoutMs = milliseconds('send timeout', sendTimeout);
-  let workerCount = 1;
-  if (workers === 'auto') workerCount = os.availableParallelism();
-  else if (workers !== undefined && workers !== '') {
-    workerCount = /^[0-9]+$/.test(workers) ? Number(workers) : NaN;
-    if (!Number.isSafeInteger(workerCount) || workerCount < 1) usageError(`workers must be a positive integer or auto (one per core), got ${JSON.stringify(workers)}`);
-  }
-  return { host: host || '0.0.0.0', port: portNumber, maxBodySize, maxBodyMemory, headersTimeoutMs, sendTimeoutMs, workers: workerCount };
+/** `N`, `ADDR`, `BYTES`, … after a flag in the usage text. */
+function metavar(o: OptionSpec): string {
+  const k = o.kind;
+  if (k.type === 'workers') return 'N|auto';
+  if (k.type === 'integer') return k.unit === 'port' ? 'N' : k.unit === 'ms' ? 'MS' : 'BYTES';
+  return 'ADDR';
 }
 
-/** A timeout option: undefined when not given, else a positive integer (exits with a message otherwise). */
-function milliseconds(what: string, text: string | undefined): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 1) usageError(`${what} must be a positive number of milliseconds, got ${JSON.stringify(text)}`);
-  return ms;
+const USAGE = `usage: node server.mjs ${START_OPTIONS.map((o) => `[${o.flag} ${metavar(o)}]`).join(' ')}
+  environment: ${START_OPTIONS.map((o) => o.env).join(', ')}
+  (over the values built in from covet.config.ts)`;
+
+/**
+ * Parses the server's own command line over the embedded start options (`config`): an
+ * environment variable overrides the config, a flag overrides both; an empty value is none.
+ * Exits with a message (and exit code 2) on a bad flag or value.
+ */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv, config: StartConfig = {}): CommandLine {
+  const given = new Map<StartKey, { text: string; from: string }>();
+  for (const o of START_OPTIONS) {
+    const text = env[o.env!];
+    if (text !== undefined && text !== '') given.set(o.key, { text, from: o.env! });
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [written, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (written === '--help' || written === '-h') {
+      process.stdout.write(USAGE + '\n');
+      process.exit(0);
+    }
+    const flag = SHORT[written] ?? written;
+    const option = START_OPTIONS.find((o) => o.flag === flag);
+    if (!option) usageError(`unknown option ${written}`);
+    const text = inline ?? argv[++i];
+    if (text === undefined) usageError(`${written} needs a value`);
+    if (text === '') given.delete(option.key);
+    else given.set(option.key, { text, from: written });
+  }
+  const values: StartConfig = { ...config };
+  // In the table's order: the body size is known when the body memory, which must hold one, is read.
+  for (const o of START_OPTIONS) {
+    const g = given.get(o.key);
+    const value = g === undefined ? values[o.key] : parseText(o.kind, g.text);
+    if (o.key === 'maxBodyMemory' && value !== undefined) {
+      const least = values.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+      if (value === null || (value as number) < least) {
+        badValue(o, `max body memory must be a number of bytes, at least the max body size (${least}), got ${JSON.stringify(g?.text ?? String(value))}`, g?.from);
+      }
+    }
+    if (value === null) badValue(o, `${o.what} must be ${allowed(o.kind)}, got ${JSON.stringify(g!.text)}`, g!.from);
+    (values as Record<string, unknown>)[o.key] = value;
+  }
+  const maxBodySize = values.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+  const workers = values.workers ?? 1;
+  return {
+    host: values.host || '0.0.0.0',
+    port: values.port ?? 3000,
+    maxBodySize,
+    maxBodyMemory: values.maxBodyMemory,
+    headersTimeoutMs: values.headersTimeoutMs,
+    sendTimeoutMs: values.sendTimeoutMs,
+    workers: workers === 'auto' ? os.availableParallelism() : workers,
+    maxHeaderSize: values.maxHeaderSize,
+    keepAliveTimeoutMs: values.keepAliveTimeoutMs,
+    graceMs: values.graceMs,
+    backgroundMs: values.backgroundMs,
+  };
+}
+
+/** A value that is not one of the option's: the reason, then where it came from and the option's name in covet.config.ts. */
+function badValue(o: OptionSpec, message: string, from: string | undefined): never {
+  const source = from === undefined ? 'from covet.config.ts' : `from ${from}`;
+  usageError(`${message}\n  (${source}; the option ${o.path} in covet.config.ts, ${o.env} in the environment, ${o.flag} on the command line)`);
 }
 
 /** The one-line reason, the usage text, exit code 2. */

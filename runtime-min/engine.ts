@@ -25,9 +25,9 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** Request targets longer than this answer 414 (COVET_MAX_URL). */
 export const MAX_URL_LENGTH = 8192;
-/** Bytes of a request head (url, header names and values) past which it answers 431 (COVET_MAX_HEAD; node:http's maxHeaderSize). */
+/** Default for `ListenOptions.maxHeaderSize`: bytes of a request head (url, header names and values) past which it answers 431 (COVET_MAX_HEAD; node:http's maxHeaderSize). */
 export const MAX_HEAD_BYTES = 16 * 1024;
-/** Idle keep-alive connections close after this (COVET_KEEP_ALIVE_MS; said in `keep-alive: timeout=5`). */
+/** Default for `ListenOptions.keepAliveTimeoutMs`: idle keep-alive connections close after this (COVET_KEEP_ALIVE_MS; said in `keep-alive: timeout=5`). */
 export const KEEP_ALIVE_MS = 5_000;
 /**
  * How long a closing connection goes on reading (and dropping) what its client still sends
@@ -40,10 +40,25 @@ export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_MEMORY = 256 * 1024 * 1024;
 /** Milliseconds in-flight requests get to finish on shutdown: `Engine.close`'s default. */
 export const DEFAULT_GRACE_MS = 10_000;
+/**
+ * Milliseconds shutdown then waits for background tasks (`ctx.background`, rt.ts) by default:
+ * `ServeOptions.backgroundMs`. Here, beside the grace, for the supervisor, which waits for both.
+ */
+export const DEFAULT_BACKGROUND_MS = 10_000;
 
 /** `ListenOptions.maxBodyMemory`, or its default: 256 MiB, or four bodies of the largest size if that is more. */
 export function maxBodyMemory(options: ListenOptions): number {
   return options.maxBodyMemory ?? Math.max(DEFAULT_MAX_BODY_MEMORY, 4 * options.maxBodySize);
+}
+
+/** `ListenOptions.maxHeaderSize`, or its default. */
+export function maxHeaderSize(options: ListenOptions): number {
+  return options.maxHeaderSize ?? MAX_HEAD_BYTES;
+}
+
+/** `ListenOptions.keepAliveTimeoutMs`, or its default. */
+export function keepAliveMs(options: ListenOptions): number {
+  return options.keepAliveTimeoutMs ?? KEEP_ALIVE_MS;
 }
 
 /** `ListenOptions.headersTimeoutMs`, or its default. */
@@ -66,6 +81,17 @@ export interface ListenOptions {
   port: number;
   /** Largest accepted request body in bytes; larger → 413. */
   maxBodySize: number;
+  /**
+   * Bytes a request head (target, header names and values) may take; more → 431 and the
+   * connection closes. Default MAX_HEAD_BYTES (16 KiB).
+   */
+  maxHeaderSize?: number;
+  /**
+   * Milliseconds an idle keep-alive connection is kept; answers say it, in whole seconds, in
+   * `keep-alive: timeout=`. From 1000 to 3 600 000 (COVET_KEEP_ALIVE_MIN_MS/MAX_MS). Default
+   * KEEP_ALIVE_MS (5 s).
+   */
+  keepAliveTimeoutMs?: number;
   /**
    * Lower-case names of the request headers the generated code reads with
    * `req.header()` (besides `content-type`, always read for body routes). A hint: an engine

@@ -6,6 +6,7 @@ import { nodeEngine } from './node-engine.ts';
 import { nativeEngine } from './native-engine.ts';
 
 export * from './rt.ts';
+export * from './lifecycle.ts';
 export { serve } from './main.ts';
 export { nodeEngine } from './node-engine.ts';
 export { nativeEngine } from './native-engine.ts';

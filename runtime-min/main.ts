@@ -8,8 +8,9 @@
  */
 import cluster from 'node:cluster';
 import type { Engine, RequestHandler } from './engine.ts';
-import { boundEngine } from './rt.ts';
-import { DEFAULT_GRACE_MS, DEFAULT_MAX_BODY_SIZE, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
+import { boundEngine, DEFAULT_BACKGROUND_MS, drainBackground } from './rt.ts';
+import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
+import type { StartConfig } from './config.ts';
 import { cannotListen, tellSupervisor, workerPort } from './workers.ts';
 
 export interface ServeOptions {
@@ -19,14 +20,24 @@ export interface ServeOptions {
   maxBodySize?: number;
   /** Milliseconds to let in-flight requests finish on shutdown (default 10 s, as the supervisor's). */
   graceMs?: number;
+  /** The start options of covet.config.ts, embedded by the build; the environment and the flags override them. */
+  config?: StartConfig;
+  /**
+   * Milliseconds shutdown then waits for background tasks (`ctx.background`) still scheduled or
+   * running, those added meanwhile too (default 10 s, `DEFAULT_BACKGROUND_MS`; covet.config.ts's shutdown.backgroundMs, the environment and the flag override it). At the limit the
+   * process exits 1 and says how many were cut, and from which routes.
+   */
+  backgroundMs?: number;
 }
 
 export async function serve(engine: Engine, handler: RequestHandler, options: ServeOptions): Promise<void> {
   process.setSourceMapsEnabled?.(true);
-  const cli = parseCommandLine(process.argv.slice(2), process.env, { maxBodySize: options.maxBodySize ?? DEFAULT_MAX_BODY_SIZE });
+  const defaults: StartConfig = { ...(options.maxBodySize === undefined ? {} : { maxBodySize: options.maxBodySize }), ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }) };
+  const cli = parseCommandLine(process.argv.slice(2), process.env, { ...defaults, ...options.config });
   // The generated module bound it as it loaded (its headers are prepared then): once, not again here.
   if (boundEngine() !== engine) throw new Error('covet: serve() was given an engine the runtime is not bound to (bindEngine)');
-  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+  const graceMs = cli.graceMs ?? DEFAULT_GRACE_MS;
+  const backgroundMs = cli.backgroundMs ?? options.backgroundMs ?? DEFAULT_BACKGROUND_MS;
   // A worker of our own supervisor: the port is the supervisor's choice, the output is the supervisor's to print.
   const assigned = workerPort();
   const worker = assigned !== undefined;
@@ -36,7 +47,7 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   let listening;
   try {
     listening = await engine.listen(
-      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, reusePort: worker },
+      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, maxHeaderSize: cli.maxHeaderSize, keepAliveTimeoutMs: cli.keepAliveTimeoutMs, reusePort: worker },
       handler,
     );
   } catch (err) {
@@ -57,16 +68,25 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
     }
     stopping = true;
     if (!worker) process.stdout.write(`covet: ${signal} received, finishing in-flight requests\n`);
-    engine.close(graceMs).then(
-      () => {
-        if (!worker) process.stdout.write('covet: stopped\n');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}error while stopping: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
+    // The engine first (its in-flight requests may still add tasks), then the tasks.
+    engine
+      .close(graceMs)
+      .then(() => drainBackground(backgroundMs))
+      .then(
+        (cut) => {
+          if (cut.length > 0) {
+            const routes = [...new Set(cut)].join('; ');
+            process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}${cut.length} background task${cut.length === 1 ? ' was' : 's were'} still running ${backgroundMs / 1000} s after the stop; exiting without ${cut.length === 1 ? 'it' : 'them'} (${routes})\n`);
+            process.exit(1);
+          }
+          if (!worker) process.stdout.write('covet: stopped\n');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}error while stopping: ${String(err)}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { APP_ERRORS, errorBody } from './errors.ts';
-import { checkHeaderPairs, closeGracefully, DEFAULT_GRACE_MS, headersTimeoutMs, maxBodyMemory, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
+import { checkHeaderPairs, closeGracefully, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
   EngineRequest,
@@ -33,7 +33,7 @@ import type {
 export interface NativeAddon {
   /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
   init(onBatch: OnBatch, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
-  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number): number;
+  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number, maxHead: number, keepAliveMs: number): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
   closeAll(): void;
@@ -400,6 +400,8 @@ export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
           options.reusePort ?? false,
           maxBodyMemory(options),
           sendTimeoutMs(options),
+          maxHeaderSize(options),
+          keepAliveMs(options),
         );
         listening = true;
         return Promise.resolve({ host: options.host, port });

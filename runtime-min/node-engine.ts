@@ -20,8 +20,9 @@ import {
   DEFAULT_GRACE_MS,
   headersTimeoutMs,
   KEEP_ALIVE_MS,
+  keepAliveMs,
   LINGER_MS,
-  MAX_HEAD_BYTES,
+  maxHeaderSize,
   MAX_URL_LENGTH,
   maxBodyMemory,
   originForm,
@@ -633,7 +634,7 @@ class NodeResponse implements EngineResponse {
     state.inFlight++;
     connection.owe(this);
     raw.covet = this;
-    raw._keepAliveTimeout = KEEP_ALIVE_MS;
+    raw._keepAliveTimeout = state.keepAliveMs;
   }
 
   get closed(): boolean {
@@ -704,6 +705,8 @@ class NodeResponse implements EngineResponse {
 
 interface EngineState {
   inFlight: number;
+  /** The keep-alive timeout of the server listening (ListenOptions.keepAliveTimeoutMs). */
+  keepAliveMs: number;
   stopping: boolean;
   settled(): void;
 }
@@ -778,6 +781,7 @@ export function nodeEngine(): Engine {
   let idleWaiters: (() => void)[] = [];
   const state: EngineState = {
     inFlight: 0,
+    keepAliveMs: KEEP_ALIVE_MS,
     stopping: false,
     settled() {
       if (--state.inFlight === 0 && idleWaiters.length) {
@@ -819,6 +823,7 @@ export function nodeEngine(): Engine {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
       const headersTimeout = headersTimeoutMs(options);
       const sendTimeout = sendTimeoutMs(options);
+      state.keepAliveMs = keepAliveMs(options);
       // Bodies still arriving, by when they began (a Map keeps insertion order), and their bytes
       // together: past the limit, the oldest is refused (503) and dropped.
       const bodyLimit = maxBodyMemory(options);
@@ -908,7 +913,7 @@ export function nodeEngine(): Engine {
 
       const srv = http.createServer(
         {
-          maxHeaderSize: MAX_HEAD_BYTES,
+          maxHeaderSize: maxHeaderSize(options),
           headersTimeout,
           requestTimeout: requestTimeoutMs(headersTimeout),
           // How often node:http looks for connections past their timeouts (its default, 30 s,
@@ -989,10 +994,10 @@ export function nodeEngine(): Engine {
           const now = Date.now();
           for (const c of connections.values()) {
             c.checkSend(now, sendTimeout);
-            c.checkIdle(now, KEEP_ALIVE_MS);
+            c.checkIdle(now, state.keepAliveMs);
           }
         },
-        Math.min(1_000, Math.max(50, Math.floor(sendTimeout / 4))),
+        Math.min(1_000, Math.max(50, Math.floor(Math.min(sendTimeout, state.keepAliveMs) / 4))),
       );
       sendTimer.unref();
       return new Promise((resolve, reject) => {

@@ -3,9 +3,10 @@
  * cookie decoding, the request context. Everything here is monomorphic and
  * small; the route-specific work is in the generated code.
  */
-import { HttpError, type Ctx } from './api.ts';
+import { serialize, type SerializeOptions } from 'cookie';
+import { HttpError, type CookieOptions, type Ctx } from './api.ts';
 import { APP_ERRORS, errorBody } from './errors.ts';
-import { MANAGED_HEADERS, managedHeader, type Engine, type EngineRequest, type EngineResponse, type PreparedHeaders } from './engine.ts';
+import { DEFAULT_BACKGROUND_MS, MANAGED_HEADERS, managedHeader, type Engine, type EngineRequest, type EngineResponse, type PreparedHeaders } from './engine.ts';
 
 /** One validation failure, FastAPI's shape. */
 export interface ValidationError {
@@ -48,9 +49,11 @@ function detailBody(detail: unknown): string {
   return JSON.stringify({ detail });
 }
 
-export function sendError(res: EngineResponse, status: number, detail: unknown): void {
-  if (res.closed) return;
+/** Answers `{"detail": …}` with `status`; returns the status (what an `@onResponse` hook is told). */
+export function sendError(res: EngineResponse, status: number, detail: unknown): number {
+  if (res.closed) return status;
   res.send(status, H_JSON, detailBody(detail));
+  return status;
 }
 
 export function notFound(_req: EngineRequest, res: EngineResponse): void {
@@ -66,8 +69,8 @@ export function badRequest(_req: EngineRequest, res: EngineResponse, message: st
   sendError(res, 400, message);
 }
 
-export function invalid(res: EngineResponse, errors: ValidationError[]): void {
-  sendError(res, 422, errors);
+export function invalid(res: EngineResponse, errors: ValidationError[]): number {
+  return sendError(res, 422, errors);
 }
 
 /** `application/json` or any `+json` media type, parameters ignored. */
@@ -155,14 +158,192 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return map;
 }
 
+// ---------------------------------------------------------------- response headers a handler gives
+
+/** RFC 9110's token: what a header name is. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What a field value may not hold (RFC 9110 §5.5, as node:http's writeHead checks): controls but tab, DEL, and anything above U+00FF. */
+const NOT_FIELD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Checks one response header that app code gives (`ctx.setHeader`, an HttpError's or an Answer's
+ * `headers`): the name a token, the value what a field value may hold (so CR, LF or NUL from user
+ * data can never end the field and start another, or end the head), the name not one the server
+ * manages. Returns the name in lower case; throws a TypeError that names the header and says what
+ * is wrong without quoting the value (the log line must not carry client input either).
+ * `what` says who gave it, for the message.
+ */
+export function checkHeader(name: string, value: string, what: string, caller?: Function): string {
+  const text = String(name);
+  if (!TOKEN.test(text)) throw userBug(caller, `covet: ${what}: invalid header name ${JSON.stringify(text)} (a name is a token: letters, digits and !#$%&'*+-.^_\`|~)`);
+  const lower = text.toLowerCase();
+  if (MANAGED_HEADERS.has(lower)) throw userBug(caller, `${managedHeader(lower).message}: ${what} cannot carry it`);
+  const bad = NOT_FIELD_VALUE.exec(String(value));
+  if (bad !== null) {
+    const code = bad[0].charCodeAt(0);
+    throw userBug(
+      caller,
+      `covet: ${what}: the value of header ${lower} holds U+${code.toString(16).toUpperCase().padStart(4, '0')} at ${bad.index}, which a header may not (often client input: check or encode it first)`,
+    );
+  }
+  return lower;
+}
+
+/** A TypeError for app code's mistake, its stack starting at the app's call of `caller` (not in here). */
+function userBug(caller: Function | undefined, message: string): TypeError {
+  const err = new TypeError(message);
+  if (caller !== undefined) Error.captureStackTrace(err, caller);
+  return err;
+}
+
+/**
+ * `base` (the answer's own header pairs) with the headers of an HttpError or an Answer, each
+ * checked by checkHeader (which throws for a bad one). Replaces a base header of the same name.
+ */
+export function withHeaders(base: readonly string[], headers: Record<string, string> | undefined, what: string): string[] {
+  const pairs = base.slice();
+  if (headers === undefined || headers === null) return pairs;
+  for (const k of Object.keys(headers)) {
+    const v = String(headers[k]);
+    const lower = checkHeader(k, v, what);
+    const at = lower === 'set-cookie' ? -1 : indexOfName(pairs, lower);
+    if (at !== -1) pairs[at + 1] = v;
+    else pairs.push(lower, v);
+  }
+  return pairs;
+}
+
+function indexOfName(pairs: readonly string[], lower: string): number {
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === lower) return i;
+  return -1;
+}
+
+// ---------------------------------------------------------------- cookies
+
+/** The defaults of `setCookie` (CookieOptions says why: Starlette's, and Fastify's clearCookie path). */
+const COOKIE_DEFAULTS = { path: '/', sameSite: 'lax' } as const;
+/** 1970-01-01: what clearCookie's Expires says (Max-Age=0 is what current browsers read; Expires is for the old ones). */
+const EPOCH = new Date(0);
+
+/** One `Set-Cookie` line, or a TypeError that names the cookie and the option (never the value). */
+function serializeCookie(name: string, value: string, options: CookieOptions | undefined, what: string, caller: Function): string {
+  const o = options ?? {};
+  // The options are picked one by one: nothing else (an `encode` function, say) reaches the serialiser.
+  const picked = {
+    maxAge: o.maxAge,
+    expires: o.expires,
+    path: o.path ?? COOKIE_DEFAULTS.path,
+    domain: o.domain,
+    secure: o.secure,
+    httpOnly: o.httpOnly,
+    sameSite: o.sameSite ?? COOKIE_DEFAULTS.sameSite,
+    partitioned: o.partitioned,
+    priority: o.priority,
+  };
+  let line: string;
+  try {
+    line = serialize(String(name), String(value), picked as SerializeOptions); // case is the package's to fold
+  } catch (err) {
+    // The package's message quotes what it refused as is (a name with a line break would forge
+    // a log line): said again here with only the option's name, and the cookie name escaped.
+    const reason = err instanceof TypeError ? err.message.replace(/:.*$/s, '').replace(/^argument val /, 'value ').replace(/^argument /, '') : 'the value cannot be percent-encoded (a lone surrogate)';
+    throw userBug(caller, `covet: ${what}(${JSON.stringify(String(name))}): ${reason}`);
+  }
+  // What the package let through is checked once more as a field value (it is one): a last net.
+  checkHeader('set-cookie', line, what, caller);
+  return line;
+}
+
+/** What makes two cookies the same one for a browser: name, domain (case and a leading dot ignored) and path. */
+function cookieKey(name: string, options: CookieOptions | undefined): string {
+  const domain = (options?.domain ?? '').toLowerCase().replace(/^\./, '');
+  return `${name}\n${domain}\n${options?.path ?? COOKIE_DEFAULTS.path}`;
+}
+
+// ---------------------------------------------------------------- background tasks
+
+/** A task scheduled or running, with the route that added it (for the logs). */
+interface Task {
+  readonly route: string;
+}
+
+/** Tasks scheduled or running in this process: what shutdown waits for. */
+const tasks = new Set<Task>();
+/** Called when `tasks` becomes empty while shutdown waits. */
+let onIdle: (() => void) | null = null;
+
+/** Runs one task, once the turn that wrote the answer is over; its failure is logged only. */
+function startTask(fn: () => unknown, route: string): void {
+  const task: Task = { route };
+  tasks.add(task);
+  // setImmediate, not a microtask: microtasks run before the native engine's corked writes go
+  // out (at the end of the read's batch) and before the rest of a pipelined batch is answered,
+  // so even a task's synchronous part would hold answers back. The check phase comes after.
+  setImmediate(() => {
+    let result: unknown;
+    try {
+      result = fn();
+    } catch (err) {
+      taskFailed(task, err);
+      return;
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      Promise.resolve(result as PromiseLike<unknown>).then(
+        () => taskDone(task),
+        (err: unknown) => taskFailed(task, err),
+      );
+    } else taskDone(task);
+  });
+}
+
+function taskFailed(task: Task, err: unknown): void {
+  logError(`${task.route}: a background task`, err);
+  taskDone(task);
+}
+
+function taskDone(task: Task): void {
+  tasks.delete(task);
+  if (tasks.size === 0 && onIdle !== null) onIdle();
+}
+
+/**
+ * Waits until no background task is scheduled or running (also the ones added meanwhile), or
+ * `limitMs` passed; resolves to the routes of those still running then (empty: all finished).
+ */
+export function drainBackground(limitMs: number): Promise<string[]> {
+  if (tasks.size === 0) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      onIdle = null;
+      resolve([...tasks].map((t) => t.route));
+    }, limitMs);
+    onIdle = () => {
+      onIdle = null;
+      clearTimeout(timer);
+      resolve([]);
+    };
+  });
+}
+
+// ---------------------------------------------------------------- the request context
+
 /** The request context handed to handlers that declare a `Ctx` parameter. */
 export class Context implements Ctx {
   status: number;
+  /** `setHeader`'s pairs, names in lower case. */
   private extra: string[] | null = null;
+  /** `setCookie`'s lines by cookieKey: the last for a cookie wins, each cookie keeps its first place. */
+  private cookies: Map<string, string> | null = null;
+  /** `background`'s tasks, until the answer is written. */
+  private later: (() => unknown)[] | null = null;
+  /** The success answer was written: a task added now starts at once. */
+  private sent = false;
 
   constructor(
     private readonly req: EngineRequest,
     status: number,
+    /** The route's label (routeLabel in codegen/app/route.ts): what logs of its tasks name. */
+    readonly route: string,
   ) {
     this.status = status;
   }
@@ -200,11 +381,11 @@ export class Context implements Ctx {
   }
 
   setHeader(name: string, value: string): void {
-    const lower = String(name).toLowerCase();
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(lower)) throw new TypeError(`covet: invalid header name ${JSON.stringify(name)}`);
     const v = String(value);
-    if (/[\r\n\0]/.test(v)) throw new TypeError(`covet: invalid value for header ${lower}: it contains a line break`);
-    if (MANAGED_HEADERS.has(lower)) throw managedHeader(lower);
+    const lower = checkHeader(name, v, 'ctx.setHeader', this.setHeader);
+    // The raw header replaces what the answer has under its name, as any setHeader does: the
+    // cookies setCookie added so far too (setCookie after it adds again).
+    if (lower === 'set-cookie') this.cookies = null;
     const extra = (this.extra ??= []);
     for (let i = 0; i < extra.length; i += 2) {
       if (extra[i] === lower) {
@@ -215,74 +396,98 @@ export class Context implements Ctx {
     extra.push(lower, v);
   }
 
-  /** The response headers: the route's content type plus what the handler set. */
+  setCookie(name: string, value: string, options?: CookieOptions): void {
+    const line = serializeCookie(name, value, options, 'ctx.setCookie', this.setCookie);
+    (this.cookies ??= new Map()).set(cookieKey(String(name), options), line);
+  }
+
+  clearCookie(name: string, options?: CookieOptions): void {
+    const line = serializeCookie(name, '', { ...options, maxAge: 0, expires: EPOCH }, 'ctx.clearCookie', this.clearCookie);
+    (this.cookies ??= new Map()).set(cookieKey(String(name), options), line);
+  }
+
+  background(fn: () => unknown): void {
+    if (typeof fn !== 'function') throw userBug(this.background, `covet: ctx.background takes a function, got ${fn === null ? 'null' : typeof fn}`);
+    if (this.sent) startTask(fn, this.route);
+    else (this.later ??= []).push(fn);
+  }
+
+  /** The response headers: the route's content type plus what the handler set, then its cookies. */
   responseHeaders(base: readonly string[], prepared: PreparedHeaders): PreparedHeaders {
     const extra = this.extra;
-    if (extra === null) return prepared;
+    const cookies = this.cookies;
+    if (extra === null && cookies === null) return prepared;
     const pairs = base.slice();
-    for (let i = 0; i < extra.length; i += 2) {
-      const at = pairs.indexOf(extra[i]!);
-      if (at !== -1 && at % 2 === 0) pairs[at + 1] = extra[i + 1]!;
-      else pairs.push(extra[i]!, extra[i + 1]!);
+    if (extra !== null) {
+      for (let i = 0; i < extra.length; i += 2) {
+        const at = indexOfName(pairs, extra[i]!);
+        if (at !== -1) pairs[at + 1] = extra[i + 1]!;
+        else pairs.push(extra[i]!, extra[i + 1]!);
+      }
     }
+    if (cookies !== null) for (const line of cookies.values()) pairs.push('set-cookie', line);
     return engine!.headers(pairs);
+  }
+
+  /**
+   * Writes the success answer with what the handler set (the reply functions' ctx branch), then
+   * starts the background tasks. A throw here (a header the engine refuses) leaves them unstarted:
+   * the answer is then the caller's 500.
+   */
+  send(res: EngineResponse, base: readonly string[], prepared: PreparedHeaders, body: string | null): void {
+    res.send(this.status, this.responseHeaders(base, prepared), body);
+    this.sent = true;
+    const later = this.later;
+    this.later = null;
+    if (later !== null) for (let i = 0; i < later.length; i++) startTask(later[i]!, this.route);
   }
 }
 
 /**
  * Answers a handler's exception: `HttpError` → its status and `{"detail": …}`;
  * anything else → 500, logged to stderr with the route, never sent to the client.
+ * Returns the status it answered (or would have, when the client is gone).
  */
-export function fail(res: EngineResponse, err: unknown, route: string): void {
+export function fail(res: EngineResponse, err: unknown, route: string): number {
   if (err instanceof HttpError) {
-    if (res.closed) return;
+    if (res.closed) return err.status;
     const http = err;
     let prepared: PreparedHeaders | null = H_JSON;
     if (http.headers) {
-      const pairs = ['content-type', 'application/json'];
-      for (const k of Object.keys(http.headers)) {
-        const lower = k.toLowerCase();
-        // A header the server manages is the handler's bug (its name is code, not input), as in
-        // ctx.setHeader: answered 500 and logged below, never dropped unseen.
-        if (MANAGED_HEADERS.has(lower)) {
-          prepared = null;
-          const bug = new TypeError(`${managedHeader(lower).message}: HttpError(${http.status}) cannot carry it`);
-          // Its stack is the HttpError's: the log points at the handler's throw, not here.
-          bug.stack = [`${bug.name}: ${bug.message}`, ...(http.stack ?? '').split('\n').slice(1)].join('\n');
-          err = bug;
-          break;
-        }
-        pairs.push(lower, String(http.headers[k]));
-      }
-      if (prepared !== null) {
-        try {
-          prepared = engine!.headers(pairs);
-        } catch {
-          /* a header the engine refuses (a line break in a value, often client input): answer without the extra headers */
-        }
+      try {
+        prepared = engine!.headers(withHeaders(JSON_HEADER_PAIRS, http.headers, `HttpError(${http.status})`));
+      } catch (bad) {
+        // A header that cannot be written (checkHeader's or the engine's TypeError: client input in
+        // a value, a name the server manages) is the handler's bug: answered 500 and logged below,
+        // never written, never dropped unseen. Anything else (a value whose toString throws)
+        // escapes to the engine's last net, which also closes the connection.
+        if (!(bad instanceof TypeError)) throw bad;
+        prepared = null;
+        const bug = bad;
+        // Its stack is the HttpError's: the log points at the handler's throw, not here.
+        bug.stack = [`${bug.name}: ${bug.message}`, ...(http.stack ?? '').split('\n').slice(1)].join('\n');
+        err = bug;
       }
     }
     if (prepared !== null) {
       try {
         res.send(http.status, prepared, safeDetail(http));
-        return;
+        return http.status;
       } catch (sendErr) {
         // The engine refused to write it as given: a bug in the handler, answered 500 below.
         err = sendErr;
       }
     }
   }
-  if (err instanceof BadRequest) {
-    sendError(res, 400, err.message);
-    return;
-  }
+  if (err instanceof BadRequest) return sendError(res, 400, err.message);
   logError(route, err);
-  if (res.closed) return;
+  if (res.closed) return 500;
   try {
     res.send(500, H_JSON, errorBody(APP_ERRORS.INTERNAL));
   } catch {
     /* already answered: nothing more to do */
   }
+  return 500;
 }
 
 function safeDetail(err: HttpError): string {
@@ -353,4 +558,4 @@ function failOrLastNet(res: EngineResponse, err: unknown, route: string): void {
   }
 }
 
-export { HttpError };
+export { DEFAULT_BACKGROUND_MS, HttpError };

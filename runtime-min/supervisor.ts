@@ -7,7 +7,9 @@
  */
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_GRACE_MS, DEFAULT_MAX_BODY_SIZE, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
+import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
+import type { StartConfig } from './config.ts';
+import { DEFAULT_BACKGROUND_MS } from './engine.ts';
 import { isSupervisedWorker, supervise } from './workers.ts';
 
 export interface SupervisorOptions {
@@ -15,6 +17,8 @@ export interface SupervisorOptions {
   engine: 'node' | 'native';
   /** `import.meta.url` of the loader, dist/server.mjs: what each worker runs. */
   server: string;
+  /** The start options of covet.config.ts, as app.mjs has them (workers, port, host, grace among them). */
+  config?: StartConfig;
 }
 
 /**
@@ -25,7 +29,7 @@ export interface SupervisorOptions {
  * worker of ours (which then loads app.mjs).
  */
 export async function superviseIfAsked(o: SupervisorOptions): Promise<boolean> {
-  const cli = parseCommandLine(process.argv.slice(2), process.env, { maxBodySize: DEFAULT_MAX_BODY_SIZE });
+  const cli = parseCommandLine(process.argv.slice(2), process.env, o.config);
   if (cli.workers === 1 || isSupervisedWorker()) return false;
   if (!cluster.isPrimary) usageError(WORKERS_NEED_A_PROCESS);
   // Workers bind the port themselves with SO_REUSEPORT on the native engine; on the node engine they share the supervisor's socket.
@@ -34,7 +38,8 @@ export async function superviseIfAsked(o: SupervisorOptions): Promise<boolean> {
     host: cli.host,
     port: cli.port,
     engine: o.engine,
-    graceMs: DEFAULT_GRACE_MS,
+    // A stopping worker finishes its requests, then waits for its background tasks: both limits.
+    graceMs: (cli.graceMs ?? DEFAULT_GRACE_MS) + (cli.backgroundMs ?? DEFAULT_BACKGROUND_MS),
     ownSockets: o.engine === 'native',
     exec: fileURLToPath(o.server),
   });

@@ -1,7 +1,8 @@
 /**
  * `covet dev` as a user runs it, over real HTTP: a copy of fixtures/todo-app is served; an
  * edit of one handler is served after the rebuild; a type error is printed (with its code
- * frame) while the last good build keeps serving; fixing it serves again. The engine is
+ * frame) while the last good build keeps serving; fixing it serves again; so does a change of
+ * covet.config.ts. The engine is
  * COVET_ENGINE's (default node; dev.native.test.ts runs this with the native one). The time
  * an edit takes is logged, not asserted: bench/dev-rebuild.mjs measures it.
  */
@@ -74,6 +75,20 @@ test('a new module with a route is picked up, and removing it removes the route'
   rmSync(extra);
   await pollUntil(port, '/extra', {}, (a) => a.status === 404);
   assert.is(await requestId(), 't-v4', 'the rest is served as before');
+});
+
+test('a change of covet.config.ts rebuilds: docs off, a wrong value printed while the last good build serves, removed again', async () => {
+  const config = path.join(dir, 'app', 'covet.config.ts');
+  assert.is((await get(port, '/docs', {}))?.status, 200, 'docs on without a config');
+  writeFileSync(config, "import { defineConfig } from 'covet';\nexport default defineConfig({ docs: { enabled: false } });\n");
+  await pollUntil(port, '/docs', {}, (a) => a.status === 404);
+  const from = dev.output().length;
+  writeFileSync(config, "import { defineConfig } from 'covet';\nexport default defineConfig({ docs: { enabled: 'no' as never } });\n");
+  const printed = await dev.waitFor(/covet dev: the last good build is still serving[^\n]*\n/, from);
+  assert.match(dev.output().slice(from, from + printed.index), /covet\.config\.ts:2:\d+ - error COVET921: docs\.enabled must be true or false, got "no"\n/);
+  assert.is((await get(port, '/docs', {}))?.status, 404, 'the last good build');
+  rmSync(config);
+  await pollUntil(port, '/docs', {}, (a) => a.status === 200);
 });
 
 test('stopping covet dev stops its server: the port is free again', async () => {

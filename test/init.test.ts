@@ -133,23 +133,7 @@ test('a new project: covet init from the packed tarball, npm install, build, tsc
 
   // npm start, and requests to what it serves.
   const started = performance.now();
-  const server = spawn('npm', ['start'], { cwd: dir, env: { ...npmEnv, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let output = '';
-  server.stdout!.on('data', (d) => (output += d));
-  server.stderr!.on('data', (d) => (output += d));
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start did not listen within 30 s:\n${output}`)), 30_000);
-      server.stdout!.on('data', () => {
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-      server.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-    });
-    const url = `http://127.0.0.1:${port}`;
+  await serving(dir, ['start'], async (url) => {
     const created = await fetch(`${url}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hello' }) });
     assert.is(created.status, 201);
     assert.equal(await created.json(), { id: 1, text: 'hello' });
@@ -158,11 +142,17 @@ test('a new project: covet init from the packed tarball, npm install, build, tsc
     const invalid = await fetch(`${url}/notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":""}' });
     assert.is(invalid.status, 422);
     assert.equal(((await invalid.json()) as { detail: { loc: string[] }[] }).detail[0]!.loc, ['body', 'text']);
-    timings.push(['npm start + 3 requests', performance.now() - started]);
-  } finally {
-    // npm does not pass SIGTERM on to the server: stop the whole group this test started.
-    if (server.pid !== undefined && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
-  }
+  });
+  timings.push(['npm start + 3 requests', performance.now() - started]);
+
+  // npm run dev: covet dev builds and serves the same app.
+  const devStarted = performance.now();
+  await serving(dir, ['run', 'dev'], async (url) => {
+    const listed = await fetch(`${url}/notes`);
+    assert.is(listed.status, 200);
+    assert.equal(await listed.json(), []);
+  });
+  timings.push(['npm run dev + 1 request', performance.now() - devStarted]);
 
   const ms = (name: string) => timings.find(([n]) => n === name)![1];
   const firstTest = ['covet init', 'npm install', 'npm run build', 'npx tsc --noEmit', 'npm test'].reduce((sum, n) => sum + ms(n), 0);
@@ -173,5 +163,32 @@ test('a new project: covet init from the packed tarball, npm install, build, tsc
   );
   rmSync(tmp, { recursive: true, force: true }); // its node_modules is large; kept when the test failed
 });
+
+/** Runs `npm <args>` in `dir` with PORT=0, waits for its listening line, gives `use` its URL, then stops the process group. */
+async function serving(dir: string, args: string[], use: (url: string) => Promise<void>): Promise<void> {
+  const server = spawn('npm', args, { cwd: dir, env: { ...npmEnv, PORT: '0', HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  server.stdout!.on('data', (d) => (output += d));
+  server.stderr!.on('data', (d) => (output += d));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`npm ${args.join(' ')} did not listen within 60 s:\n${output}`)), 60_000);
+      const look = () => {
+        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      };
+      server.stdout!.on('data', look);
+      server.stderr!.on('data', look);
+      server.once('exit', (code) => reject(new Error(`npm ${args.join(' ')} exited with ${code}:\n${output}`)));
+    });
+    await use(`http://127.0.0.1:${port}`);
+  } finally {
+    // npm does not pass SIGTERM on to the server: stop the whole group this test started.
+    if (server.pid !== undefined && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
+  }
+}
 
 test.run();

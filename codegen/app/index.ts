@@ -17,6 +17,7 @@ import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
 import { emitRoute } from './route.ts';
+import { emitLifecycleRoute } from './lifecycle.ts';
 import { docsFiles, emitDocsMatcher, type DocsOptions } from './docs.ts';
 
 /** The engine a server is generated for: runtime-min/engine.ts names them. */
@@ -29,6 +30,8 @@ export interface EmitOptions {
   version: string;
   /** Serve the OpenAPI document and the Swagger UI page (codegen/app/docs.ts) at these paths; absent: no docs routes. */
   docs?: DocsOptions;
+  /** The start options of covet.config.ts (runtime-min/config.ts), passed to `serve()`; absent or empty: none, and the line is as before. */
+  start?: Record<string, number | string>;
 }
 
 export interface EmittedApp {
@@ -93,6 +96,23 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
     }
     handlerOf.set(route.id, entry.local);
   }
+  // Providers and hooks the routes' lifecycles use, imported the same way (`<export>_provider`, `<export>_hook`).
+  const used = { providers: new Set<string>(), hooks: new Set<string>() };
+  for (const route of ir.routes) {
+    for (const id of route.lifecycle?.providers ?? []) used.providers.add(id);
+    for (const id of [...(route.lifecycle?.onResponse ?? []), ...(route.lifecycle?.onError ?? [])]) used.hooks.add(id);
+  }
+  const providerFns = new Map<string, Name>();
+  const hookFns = new Map<string, Name>();
+  const importFn = (fn: { exportName: string; file: string }, suffix: string): Name => {
+    const list = byFile.get(fn.file) ?? [];
+    const local = names.fresh(`${fn.exportName}_${suffix}`);
+    list.push({ exportName: fn.exportName, local });
+    byFile.set(fn.file, list);
+    return local;
+  };
+  for (const id of Object.keys(ir.providers ?? {}).sort()) if (used.providers.has(id)) providerFns.set(id, importFn(ir.providers[id]!.fn, 'provider'));
+  for (const id of Object.keys(ir.hooks ?? {}).sort()) if (used.hooks.has(id)) hookFns.set(id, importFn(ir.hooks[id]!.fn, 'hook'));
   const imports = [...byFile.entries()].map(([file, list]) => {
     const specifiers = list.map((e) => code`${isIdentifier(e.exportName) ? raw(e.exportName) : literal(e.exportName)} as ${e.local}`);
     return code`import { ${join(specifiers, ', ')} } from ${literal(`covet:app/${file}`)};`;
@@ -115,7 +135,7 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   for (const route of ir.routes) {
     const routeFn = names.fresh(`route_${route.id}`);
     routeFns.set(route.id, routeFn);
-    const emitted = emitRoute(route, {
+    const context = {
       validators,
       serializers,
       scope,
@@ -125,7 +145,10 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
       jsonHeaders,
       emptyHeaders,
       textHeaders,
-    });
+    };
+    const emitted = route.lifecycle
+      ? emitLifecycleRoute(route, route.lifecycle, context, { providers: ir.providers, hooks: ir.hooks, providerFns, hookFns })
+      : emitRoute(route, context);
     routeFunctions[route.id] = { route: routeFn.text, reply: emitted.replyFn.text };
     routeDecls.push(...emitted.declarations);
   }
@@ -155,7 +178,8 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   handle.reopenWith(raw('} catch (err) {')).line(code`${rt}.internalError(res, err);`).close();
   const handleName = new Name('__covet_handle');
   const entry = declaration(handleName, functionDecl(handleName, [raw('req'), raw('res')], handle));
-  const serve = code`${rt}.serve(__covet_engine, ${handleName}, { headerNames: ${literal(headerNames)} });`;
+  const start = options.start && Object.keys(options.start).length ? code`, config: ${literal(options.start)}` : code``;
+  const serve = code`${rt}.serve(__covet_engine, ${handleName}, { headerNames: ${literal(headerNames)}${start} });`;
   const serializerDecls = serializers.declarations();
   const validatorDecls = validators.declarations();
   const routerDecl = declaration(match, router);

@@ -4,7 +4,7 @@
  * function (`reply_<id>`), so that async handlers answer through a named
  * function instead of a per-request closure.
  */
-import type { RouteIR, ScalarParamIR } from '../../ir/ir.ts';
+import type { BodyParamIR, ParamIR, RouteIR, ScalarParamIR } from '../../ir/ir.ts';
 import { Block, code, comment, functionDecl, join, literal, NameTable, raw, type Code, type Name } from '../code.ts';
 import { declaration, shapeName, type Declaration, type Scope } from '../scope.ts';
 import type { SerializerGen } from '../serialize/index.ts';
@@ -64,60 +64,27 @@ export function emitRoute(route: RouteIR, c: RouteContext): EmittedRoute {
   const validates = route.params.some((p) => p.kind !== 'ctx');
   if (validates) w.line(code`const errs = [];`);
 
-  // Validation runs in FastAPI's order: path, query, header, cookie, body.
-  const order = route.params
-    .map((p, i) => ({ p, i }))
-    .sort((a, b) => KIND_ORDER[a.p.kind] - KIND_ORDER[b.p.kind] || a.i - b.i);
-
-  const queryParams = order.filter((x) => x.p.kind === 'query') as { p: ScalarParamIR; i: number }[];
+  const queryParams = readOrder(route.params).filter((x) => x.p.kind === 'query') as { p: ScalarParamIR; i: number }[];
   const queryRaw = new Map<number, Name>(queryParams.map(({ p, i }) => [i, locals.fresh(`${p.name}_q`)]));
-  if (queryParams.length) emitQueryParse(w, queryParams, queryRaw, c);
+  if (queryParams.length) emitQueryParse(w, queryParams.map(({ p, i }) => ({ key: p.key, array: p.type.kind === 'array', local: queryRaw.get(i)! })), c);
   const hasCookies = route.params.some((p) => p.kind === 'cookie');
   if (hasCookies) w.line(code`const cookies = ${rt}.parseCookies(req.header("cookie"));`);
 
+  emitParamReads(w, route.params, argNames, route.id, c, {
+    pathRaw,
+    query: (_p, i) => queryRaw.get(i)!,
+    body: (b, p) => {
+      const rawBody = locals.fresh(`${p.name}_json`);
+      b.line(code`const ${rawBody} = ${rt}.readJson(req, res);`);
+      b.line(code`if (${rawBody} === ${rt}.ANSWERED) return;`);
+      return rawBody;
+    },
+  });
+  // The context local is the (last) Ctx parameter's.
   let ctxName: Name | null = null;
-  for (const { p, i } of order) {
-    const local = argNames[i]!;
-    switch (p.kind) {
-      case 'path': {
-        const fn = c.validators.scalar(p, route.id);
-        w.line(code`const ${local} = ${fn}(${pathRaw.get(p.key) ?? raw('undefined')}, errs);`);
-        break;
-      }
-      case 'query': {
-        const fn = c.validators.scalar(p, route.id);
-        w.line(code`const ${local} = ${fn}(${queryRaw.get(i)!}, errs);`);
-        break;
-      }
-      case 'header': {
-        const fn = c.validators.scalar(p, route.id);
-        const read = code`req.header(${p.key})`;
-        const input = p.type.kind === 'array' ? code`${rt}.splitHeader(${read})` : read;
-        w.line(code`const ${local} = ${fn}(${input}, errs);`);
-        break;
-      }
-      case 'cookie': {
-        const fn = c.validators.scalar(p, route.id);
-        const read = code`cookies.get(${p.key})`;
-        const input = p.type.kind === 'array' ? code`${rt}.splitHeader(${read})` : read;
-        w.line(code`const ${local} = ${fn}(${input}, errs);`);
-        break;
-      }
-      case 'body': {
-        const fn = c.validators.body(p, route.id);
-        const rawBody = locals.fresh(`${p.name}_json`);
-        w.line(code`const ${rawBody} = ${rt}.readJson(req, res);`);
-        w.line(code`if (${rawBody} === ${rt}.ANSWERED) return;`);
-        w.line(code`const ${local} = ${fn}(${rawBody}, errs);`);
-        break;
-      }
-      case 'ctx':
-        ctxName = local;
-        break;
-    }
-  }
+  for (let i = 0; i < route.params.length; i++) if (route.params[i]!.kind === 'ctx') ctxName = argNames[i]!;
   if (validates) w.if(raw('errs.length !== 0')).line(code`${rt}.invalid(res, errs);`, raw('return;')).close();
-  if (ctxName) w.line(code`const ${ctxName} = new ${rt}.Context(req, ${route.status});`);
+  if (ctxName) w.line(code`const ${ctxName} = new ${rt}.Context(req, ${route.status}, ${label});`);
 
   const call = code`${c.handler}(${join(argNames, ', ')})`;
   const ctxArg = ctxName ?? raw('null');
@@ -132,27 +99,85 @@ export function emitRoute(route: RouteIR, c: RouteContext): EmittedRoute {
   return { declarations: reply.code ? [fn, declaration(reply.name, reply.code)] : [fn], replyFn: reply.name };
 }
 
+/** Where extraction code finds a request's raw inputs: shared by a handler's parameters and its providers'. */
+export interface Inputs {
+  /** The raw path segment values (the route function's parameters), by segment name. */
+  pathRaw: ReadonlyMap<string, Name>;
+  /** The local holding a query parameter's raw value (`index`: the parameter's position in its list). */
+  query(p: ScalarParamIR, index: number): Name;
+  /** The local holding the parsed JSON body, after emitting its read into `w` when it is the first to need it. */
+  body(w: Block, p: BodyParamIR): Name;
+}
+
+/** Parameters with their positions, in FastAPI's validation order: path, query, header, cookie, body (then ctx, dep). */
+export function readOrder<P extends ParamIR>(params: readonly P[]): { p: P; i: number }[] {
+  return params.map((p, i) => ({ p, i })).sort((a, b) => KIND_ORDER[a.p.kind] - KIND_ORDER[b.p.kind] || a.i - b.i);
+}
+
+/**
+ * Reads and validates `params` into `locals` (parallel to them), in readOrder, each validator
+ * pushing its failures onto `errs`; `Ctx` and `Dep` parameters are the caller's. `owner` names the
+ * validators (a route's or a provider's id). The `cookies` local, when a cookie is read, is the caller's.
+ */
+export function emitParamReads(w: Block, params: readonly ParamIR[], locals: readonly Name[], owner: string, c: RouteContext, inputs: Inputs): void {
+  const rt = c.rt;
+  for (const { p, i } of readOrder(params)) {
+    const local = locals[i]!;
+    switch (p.kind) {
+      case 'path': {
+        const fn = c.validators.scalar(p, owner);
+        w.line(code`const ${local} = ${fn}(${inputs.pathRaw.get(p.key) ?? raw('undefined')}, errs);`);
+        break;
+      }
+      case 'query': {
+        const fn = c.validators.scalar(p, owner);
+        w.line(code`const ${local} = ${fn}(${inputs.query(p, i)}, errs);`);
+        break;
+      }
+      case 'header': {
+        const fn = c.validators.scalar(p, owner);
+        const read = code`req.header(${p.key})`;
+        const input = p.type.kind === 'array' ? code`${rt}.splitHeader(${read})` : read;
+        w.line(code`const ${local} = ${fn}(${input}, errs);`);
+        break;
+      }
+      case 'cookie': {
+        const fn = c.validators.scalar(p, owner);
+        const read = code`cookies.get(${p.key})`;
+        const input = p.type.kind === 'array' ? code`${rt}.splitHeader(${read})` : read;
+        w.line(code`const ${local} = ${fn}(${input}, errs);`);
+        break;
+      }
+      case 'body': {
+        const fn = c.validators.body(p, owner);
+        const json = inputs.body(w, p);
+        w.line(code`const ${local} = ${fn}(${json}, errs);`);
+        break;
+      }
+      case 'ctx':
+      case 'dep':
+        break;
+    }
+  }
+}
+
 /**
  * The route's query-string parser: one pass over `a=1&b=2`, decoding only the
  * keys this route reads (`+` as space, percent-decoding); repeated keys
  * collect into arrays for array parameters, the last one wins otherwise.
  */
-function emitQueryParse(w: Block, params: { p: ScalarParamIR; i: number }[], queryRaw: Map<number, Name>, c: RouteContext): void {
+export function emitQueryParse(w: Block, params: readonly { key: string; array: boolean; local: Name }[], c: RouteContext): void {
   const rt = c.rt;
-  for (const { p, i } of params) {
-    const q = queryRaw.get(i)!;
-    w.line(p.type.kind === 'array' ? code`const ${q} = [];` : code`let ${q};`);
-  }
+  for (const { array, local: q } of params) w.line(array ? code`const ${q} = [];` : code`let ${q};`);
   w.line(raw('const url = req.url;'), raw('const qi = url.indexOf("?");'));
   w.if(raw('qi !== -1')).line(raw('const qs = url.slice(qi + 1);'), raw('let start = 0;'));
   w.open(raw('while (start < qs.length)'));
   w.line(raw('let end = qs.indexOf("&", start);'), raw('if (end === -1) end = qs.length;'), raw('let eq = qs.indexOf("=", start);'), raw('if (eq === -1 || eq > end) eq = end;'));
   w.open(code`switch (${rt}.decodeQuery(qs.slice(start, eq)))`);
-  for (const { p, i } of params) {
-    const q = queryRaw.get(i)!;
+  for (const { key, array, local: q } of params) {
     const value = code`${rt}.decodeQuery(qs.slice(eq + 1, end))`;
-    w.case(code`case ${literal(p.key)}:`);
-    w.line(p.type.kind === 'array' ? code`${q}.push(${value});` : code`${q} = ${value};`, raw('break;'));
+    w.case(code`case ${literal(key)}:`);
+    w.line(array ? code`${q}.push(${value});` : code`${q} = ${value};`, raw('break;'));
     w.endCase();
   }
   w.close();
@@ -164,27 +189,30 @@ const RES = raw('res');
 const VALUE = raw('value');
 const CTX = raw('ctx');
 
-/** The reply function: `(res, value, ctx)`, answering with the handler's value. `code` is null when an earlier route's is the same. */
-function emitReply(route: RouteIR, c: RouteContext): { name: Name; code: Code | null } {
+/**
+ * The reply function: `(res, value, ctx)`, answering with the handler's value. `code` is null when an earlier route's is the same.
+ * With a Context, `ctx.send` writes the answer with what the handler set and then starts its background tasks.
+ */
+export function emitReply(route: RouteIR, c: RouteContext): { name: Name; code: Code | null } {
   const rt = c.rt;
   const w = new Block();
   if (route.response === null) {
     w.line(
       code`if (ctx === null) res.send(${route.status}, ${c.emptyHeaders}, null);`,
-      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.EMPTY_HEADER_PAIRS, ${c.emptyHeaders}), null);`,
+      code`else ctx.send(res, ${rt}.EMPTY_HEADER_PAIRS, ${c.emptyHeaders}, null);`,
     );
   } else if (route.response.kind === 'string' && route.response.mediaType === 'text/plain') {
     // PlainText: the string is the body, as is.
     w.line(
       raw('const text = typeof value === "string" ? value : String(value);'),
       code`if (ctx === null) res.send(${route.status}, ${c.textHeaders}, text);`,
-      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.TEXT_HEADER_PAIRS, ${c.textHeaders}), text);`,
+      code`else ctx.send(res, ${rt}.TEXT_HEADER_PAIRS, ${c.textHeaders}, text);`,
     );
   } else {
     const ser = c.serializers.forType(route.response, `${route.id}_response`);
     w.line(
       code`if (ctx === null) res.send(${route.status}, ${c.jsonHeaders}, ${ser}(value));`,
-      code`else res.send(ctx.status, ctx.responseHeaders(${rt}.JSON_HEADER_PAIRS, ${c.jsonHeaders}), ${ser}(value));`,
+      code`else ctx.send(res, ${rt}.JSON_HEADER_PAIRS, ${c.jsonHeaders}, ${ser}(value));`,
     );
   }
   const body = w.code();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AppIR } from '../../ir/ir.ts';
+import { routeInputs } from '../../ir/queries.ts';
 import { openApiDocument, openApiPath, summaryOf } from './index.ts';
 
 const appDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../fixtures/todo-app');
@@ -49,9 +50,11 @@ test('every route is an operation with its parameters, body and responses', () =
     assert.ok(op, `${route.method} ${route.path}`);
     assert.is(op.operationId, route.id);
     assert.ok(op.responses[String(route.status)], `${route.id} success response`);
-    const scalars = route.params.filter((p) => p.kind !== 'body' && p.kind !== 'ctx');
+    // What the route reads over its whole graph (its providers' parameters too), each once.
+    const inputs = routeInputs(ir, route);
+    const scalars = inputs.filter((p) => p.kind !== 'body');
     assert.is((op.parameters ?? []).length, scalars.length, route.id);
-    assert.is(op.requestBody !== undefined, route.params.some((p) => p.kind === 'body'), route.id);
+    assert.is(op.requestBody !== undefined, inputs.some((p) => p.kind === 'body'), route.id);
   }
   assert.is(doc.paths['/todos/{id}'].get.parameters[0].in, 'path');
   assert.is(doc.paths['/users'].post.requestBody.content['application/json'].schema.$ref, '#/components/schemas/NewUser');
@@ -64,6 +67,8 @@ test('@throws: a response per declared status, with its description; 4XX/5XX on 
   const getTodo = doc.paths['/todos/{id}'].get;
   assert.equal(getTodo.responses['404'], { description: 'No todo has this id.', content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPError' } } } });
   assert.is(doc.paths['/me'].get.responses['401'].description, 'Not signed in, or the signed-in user no longer exists.');
+  // GET /me reads its cookie through its provider (signedInUser): documented all the same.
+  assert.equal(doc.paths['/me'].get.parameters.map((p: any) => [p.in, p.name, p.required]), [['cookie', 'todo_session', false]]);
   for (const item of Object.values(doc.paths) as any[]) {
     for (const op of Object.values(item) as any[]) {
       assert.ok(op.responses['4XX'] && op.responses['5XX'], op.operationId);

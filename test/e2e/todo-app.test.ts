@@ -511,7 +511,9 @@ test('POST /session sets a signed cookie that GET /me reads; DELETE /session cle
   assert.is(signIn.json.id, user.id);
   const setCookie = signIn.headers.get('set-cookie') ?? '';
   assert.match(setCookie, /^todo_session=[^;]+;/);
-  assert.match(setCookie, /HttpOnly/);
+  // ctx.setCookie: the attributes session.ts asks for, Path=/ by default.
+  const attributes = setCookie.split('; ').slice(1).sort();
+  assert.equal(attributes, ['HttpOnly', 'Max-Age=604800', 'Path=/', 'SameSite=Lax']);
   const cookie = setCookie.split(';')[0] ?? '';
 
   const me = await call('GET', '/me', { headers: { cookie: `theme=dark; ${cookie}` } });
@@ -526,7 +528,39 @@ test('POST /session sets a signed cookie that GET /me reads; DELETE /session cle
 
   const signOut = await call('DELETE', '/session');
   expectStatus(signOut, 204);
-  assert.match(signOut.headers.get('set-cookie') ?? '', /^todo_session=;.*Max-Age=0/);
+  // ctx.clearCookie: the same cookie (name and path), empty, expired.
+  const cleared = signOut.headers.get('set-cookie') ?? '';
+  assert.match(cleared, /^todo_session=;.*Max-Age=0/);
+  assert.match(cleared, /; Path=\/(;|$)/);
+  assert.match(cleared, /; Expires=Thu, 01 Jan 1970 00:00:00 GMT/);
+});
+
+// ---------------------------------------------------------------- lifecycle: the transaction provider, the onResponse hook
+
+test('GET /stats counts every answer by status, through the app-wide onResponse hook (404s and 422s too)', async () => {
+  const count = (stats: { answers: { status: number; count: number }[] }, status: number) => stats.answers.find((a) => a.status === status)?.count ?? 0;
+  const before = (await call('GET', '/stats')).json;
+  expectDetail(await call('GET', '/todos/999999'), 404);
+  expectInvalid(await call('GET', '/todos?limit=0'), [['query', 'limit']]);
+  const after = await call('GET', '/stats');
+  expectStatus(after, 200);
+  assert.is(count(after.json, 404), count(before, 404) + 1);
+  assert.is(count(after.json, 422), count(before, 422) + 1);
+  // The first /stats itself was counted once it had answered.
+  assert.is(count(after.json, 200), count(before, 200) + 1);
+  assert.ok(after.json.slowestMs >= 0);
+});
+
+test('POST /users/:userId/todos runs in a transaction that ends with the request, committed or rolled back', async () => {
+  const user = await createUser('Tx', 'tx@example.com');
+  const total = async () => (await call('GET', `/todos?userId=${user.id}`)).json.total as number;
+  expectStatus(await call('POST', `/users/${user.id}/todos`, { json: { title: 'kept' } }), 201);
+  assert.is(await total(), 1);
+  // An unknown user: findUser throws 404 inside the transaction, which rolls back.
+  expectDetail(await call('POST', '/users/999999/todos', { json: { title: 'lost' } }), 404);
+  // The transaction ended either way: the next write is not refused as nested.
+  expectStatus(await call('POST', `/users/${user.id}/todos`, { json: { title: 'kept too' } }), 201);
+  assert.is(await total(), 2);
 });
 
 // ---------------------------------------------------------------- routing

@@ -60,15 +60,18 @@
 
 /* ------------------------------------------------------------ limits */
 
-#define COVET_MAX_HEAD 16384           /* url + header names + values, like node's maxHeaderSize → 431 */
+#define COVET_MAX_HEAD 16384           /* default of covet_server_t.max_head (listen's maxHead): url + header names + values, like node's maxHeaderSize → 431 */
+#define COVET_MAX_HEAD_LIMIT (1u << 30) /* the largest max_head listen takes (head_bytes is a uint32_t) */
 #define COVET_MAX_URL 8192             /* request target → 414 */
 #define COVET_READ_SIZE 65536          /* the shared read buffer */
 #define COVET_WRITE_HIGH_WATER 65536   /* unsent bytes past which a connection stops being read */
 #define COVET_MAX_OWED 128             /* responses owed past which a connection stops being read */
 #define COVET_SHARE 32                 /* requests a connection has handed to JavaScript per loop turn */
 #define COVET_TURN_NS 2000000          /* per loop turn, reads and then deferred requests are handed out for (ns) */
-#define COVET_KEEP_ALIVE_S 5           /* idle keep-alive connections close after this (seconds) */
-#define COVET_KEEP_ALIVE_MS (COVET_KEEP_ALIVE_S * 1000)
+#define COVET_KEEP_ALIVE_S 5           /* default: idle keep-alive connections close after this (seconds) */
+#define COVET_KEEP_ALIVE_MS (COVET_KEEP_ALIVE_S * 1000) /* default of covet_server_t.keep_alive (listen's keepAliveMs) */
+#define COVET_KEEP_ALIVE_MIN_MS 1000   /* the range listen takes: `keep-alive: timeout=` says whole seconds, at least 1 */
+#define COVET_KEEP_ALIVE_MAX_MS 3600000 /* (and at most 4 digits of them, which COVET_HEAD_FIXED has room for) */
 #define COVET_ENDING_MS 5000           /* a closing connection whose client does not read is cut */
 #define COVET_SLOT_BITS 24             /* key = slot + generation << 24 */
 
@@ -371,6 +374,10 @@ typedef struct {
   uint64_t headers_timeout;
   uint64_t request_timeout;
   uint64_t send_timeout; /* ms without write progress after which a connection with unsent answers is closed */
+  uint32_t max_head;     /* bytes of a request head (url, header names and values) past which it is answered 431 */
+  uint64_t keep_alive;   /* ms an idle keep-alive connection is kept (covet_head_keep_alive sets it) */
+  char keep_alive_head[64]; /* the connection and keep-alive headers and the blank line, said with it */
+  uint32_t keep_alive_head_len;
   int stopping;
   /* Writes. */
   covet_conn_t* cork_conn; /* the connection whose batch is running: its writes are corked */
@@ -412,6 +419,10 @@ int covet_restore_staged(const char* data, uint32_t data_len, const uint32_t* me
 
 /* Refreshes the Date header text when its second has passed. */
 void covet_update_date(void);
+/* Sets how long idle keep-alive connections are kept (covet_server_t.keep_alive), clamped to
+ * COVET_KEEP_ALIVE_MIN_MS … COVET_KEEP_ALIVE_MAX_MS, and the `keep-alive: timeout=` (whole
+ * seconds, as node:http says it) that answers then carry. */
+void covet_head_keep_alive(uint64_t ms);
 /* Bytes of a handler's answer's head besides its prepared headers, at most (status line, server,
  * date, content-length, connection, keep-alive). */
 #define COVET_HEAD_FIXED 224

@@ -203,6 +203,8 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
     S = calloc(1, sizeof *S);
     if (S == NULL) return covet_throw_uv(env, UV_ENOMEM);
     S->free_slot = UINT32_MAX;
+    S->max_head = COVET_MAX_HEAD;
+    covet_head_keep_alive(COVET_KEEP_ALIVE_MS);
   }
   /* The hooks the layers below call this one and the connections with (covet.h). */
   S->hooks.grow_staging = covet_grow_staging;
@@ -240,28 +242,30 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, maxBodyMemory, sendTimeoutMs) → bound port */
+/* listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, maxBodyMemory, sendTimeoutMs, maxHead, keepAliveMs) → bound port */
 static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
   if (!covet_require_init(env)) return NULL;
-  size_t argc = 8;
-  napi_value argv[8];
+  size_t argc = 10;
+  napi_value argv[10];
   COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char host[256];
   size_t host_len;
   int32_t port;
-  double max_body, headers_timeout, request_timeout, max_body_memory, send_timeout;
+  double max_body, headers_timeout, request_timeout, max_body_memory, send_timeout, max_head, keep_alive;
   bool reuse = false;
-  if (argc < 8 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_len) != napi_ok ||
+  if (argc < 10 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_len) != napi_ok ||
       napi_get_value_int32(env, argv[1], &port) != napi_ok ||
       napi_get_value_double(env, argv[2], &max_body) != napi_ok ||
       napi_get_value_double(env, argv[3], &headers_timeout) != napi_ok ||
       napi_get_value_double(env, argv[4], &request_timeout) != napi_ok ||
       napi_get_value_bool(env, argv[5], &reuse) != napi_ok ||
       napi_get_value_double(env, argv[6], &max_body_memory) != napi_ok ||
-      napi_get_value_double(env, argv[7], &send_timeout) != napi_ok) {
+      napi_get_value_double(env, argv[7], &send_timeout) != napi_ok ||
+      napi_get_value_double(env, argv[8], &max_head) != napi_ok ||
+      napi_get_value_double(env, argv[9], &keep_alive) != napi_ok) {
     napi_throw_type_error(env, NULL,
                           "covet: listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, maxBodyMemory, "
-                          "sendTimeoutMs)");
+                          "sendTimeoutMs, maxHead, keepAliveMs)");
     return NULL;
   }
   if (S->listener != NULL) {
@@ -273,6 +277,9 @@ static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
   S->headers_timeout = headers_timeout < 1 ? 1 : (uint64_t)headers_timeout;
   S->request_timeout = request_timeout < 1 ? 1 : (uint64_t)request_timeout;
   S->send_timeout = send_timeout < 1 ? 1 : send_timeout > 1e15 ? (uint64_t)1e15 : (uint64_t)send_timeout;
+  /* head_bytes is a uint32_t: the limit stays well inside it (the JS side allows up to 1 MiB). */
+  S->max_head = max_head < 1 ? 1 : max_head > COVET_MAX_HEAD_LIMIT ? COVET_MAX_HEAD_LIMIT : (uint32_t)max_head;
+  covet_head_keep_alive(keep_alive < 0 ? 0 : keep_alive > 1e15 ? (uint64_t)1e15 : (uint64_t)keep_alive);
   S->stopping = 0;
   int bound = 0;
   int err = covet_listen(host, port, 511, reuse, &bound);

@@ -629,7 +629,7 @@ static void covet_on_tick(uv_timer_t* t) {
       covet_stop_reading(c);
       covet_conn_refuse(c, COVET_E_TIMEOUT, 0);
     } else if (c->next_req_seq == c->next_write_seq && c->partial == NULL && c->queued == 0 &&
-               now - c->idle_since >= COVET_KEEP_ALIVE_MS) {
+               now - c->idle_since >= S->keep_alive) {
       covet_conn_close(c);
     }
   }

@@ -129,15 +129,23 @@ char* covet_head_put(char* w, int status, const char* headers, size_t headers_le
   w += headers_len;
   if (body_len >= 0) w = covet_put_content_length(w, (size_t)body_len);
   /* Like node:http: keep-alive is said, with the idle timeout, so that clients (undici among
-   * them) stop reusing a connection before the server closes it. */
-  static const char ka[] = "connection: keep-alive\r\nkeep-alive: timeout=" COVET_STR(COVET_KEEP_ALIVE_S) "\r\n\r\n";
+   * them) stop reusing a connection before the server closes it (covet_head_keep_alive). */
   static const char cl[] = "connection: close\r\n\r\n";
   if (close) {
     memcpy(w, cl, sizeof cl - 1);
     w += sizeof cl - 1;
   } else {
-    memcpy(w, ka, sizeof ka - 1);
-    w += sizeof ka - 1;
+    memcpy(w, S->keep_alive_head, S->keep_alive_head_len);
+    w += S->keep_alive_head_len;
   }
   return w;
+}
+
+void covet_head_keep_alive(uint64_t ms) {
+  if (ms < COVET_KEEP_ALIVE_MIN_MS) ms = COVET_KEEP_ALIVE_MIN_MS;
+  if (ms > COVET_KEEP_ALIVE_MAX_MS) ms = COVET_KEEP_ALIVE_MAX_MS;
+  S->keep_alive = ms;
+  int n = snprintf(S->keep_alive_head, sizeof S->keep_alive_head, "connection: keep-alive\r\nkeep-alive: timeout=%u\r\n\r\n",
+                   (unsigned)(ms / 1000));
+  S->keep_alive_head_len = (uint32_t)n; /* at most 4 digits: fits (snprintf cannot truncate here) */
 }

@@ -98,7 +98,7 @@ static int covet_fail(covet_parse_t* x, covet_error_t err) {
 
 static int covet_count_head(covet_parse_t* x, size_t len) {
   x->msg->head_bytes += (uint32_t)len;
-  return x->msg->head_bytes >= COVET_MAX_HEAD ? covet_fail(x, COVET_E_HEADERS_TOO_BIG) : 0;
+  return x->msg->head_bytes >= S->max_head ? covet_fail(x, COVET_E_HEADERS_TOO_BIG) : 0;
 }
 
 /* Puts saved bytes and records (a completed partial request or deferred requests, rebased to 0)
