@@ -282,7 +282,7 @@ export interface CovetConfig {
   shutdown?: {
     /** Milliseconds in-flight requests get to finish on SIGTERM/SIGINT. Default 10 000. */
     graceMs?: number;
-    /** Milliseconds shutdown then waits for pending background tasks (`ctx.background`). Default 5 000. */
+    /** Milliseconds shutdown then waits for pending background tasks (`ctx.background`). Default 10 000. */
     backgroundMs?: number;
   };
   docs?: {

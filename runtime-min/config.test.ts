@@ -8,7 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defineConfig } from './api.ts';
 import { checkConfig, OPTIONS, startConfig, type CovetConfig } from './config.ts';
-import { parseCommandLine } from './cli.ts';
+import { DEFAULT_MAX_BODY_SIZE, parseCommandLine } from './cli.ts';
+import { DEFAULT_BACKGROUND_MS, DEFAULT_GRACE_MS, DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_MAX_BODY_MEMORY, DEFAULT_SEND_TIMEOUT_MS, KEEP_ALIVE_MS, MAX_HEAD_BYTES } from './engine.ts';
 
 test("defineConfig's type: a wrong key or value is a TypeScript error (checked by npx tsc)", () => {
   const ok = defineConfig({ server: { port: 8080, workers: 'auto' }, engine: 'node', limits: { maxHeaderSize: 8192 }, docs: { enabled: false } });
@@ -27,6 +28,25 @@ test('every option has a default and a description; every start option an enviro
     if (o.when === 'start') assert.ok(o.key && o.env && o.flag, o.path);
   }
   assert.is(new Set(OPTIONS.map((o) => o.env).filter(Boolean)).size, OPTIONS.filter((o) => o.env).length, 'no variable twice');
+});
+
+test("the table's defaults are the ones the server uses (its text begins with the number)", () => {
+  const defaults: Record<string, number> = {
+    'server.port': 3000,
+    'limits.maxBodySize': DEFAULT_MAX_BODY_SIZE,
+    'limits.maxBodyMemory': DEFAULT_MAX_BODY_MEMORY,
+    'limits.maxHeaderSize': MAX_HEAD_BYTES,
+    'limits.headersTimeoutMs': DEFAULT_HEADERS_TIMEOUT_MS,
+    'limits.sendTimeoutMs': DEFAULT_SEND_TIMEOUT_MS,
+    'limits.keepAliveTimeoutMs': KEEP_ALIVE_MS,
+    'shutdown.graceMs': DEFAULT_GRACE_MS,
+    'shutdown.backgroundMs': DEFAULT_BACKGROUND_MS,
+  };
+  for (const [path, value] of Object.entries(defaults)) {
+    const o = OPTIONS.find((x) => x.path === path);
+    assert.ok(o, path);
+    assert.is(Number(/^[0-9]+/.exec(o!.default)?.[0]), value, path);
+  }
 });
 
 test('checkConfig: a valid config has no problems; each wrong value and unknown key is named', () => {

@@ -114,16 +114,18 @@ const TABLE = {
     description: 'Milliseconds in-flight requests get to finish on SIGTERM/SIGINT.',
   },
   'shutdown.backgroundMs': {
-    kind: ms, default: '5000', when: 'start', key: 'backgroundMs', env: 'COVET_SHUTDOWN_BACKGROUND_MS', flag: '--shutdown-background', what: 'shutdown background wait',
+    kind: ms, default: '10000', when: 'start', key: 'backgroundMs', env: 'COVET_SHUTDOWN_BACKGROUND_MS', flag: '--shutdown-background', what: 'shutdown background wait',
     description: 'Milliseconds shutdown then waits for pending background tasks (`ctx.background`).',
   },
+  // The server bundles this table (cli.ts): the docs rows name no docs package, so that a server
+  // built without docs holds no trace of them (test/build-api.test.ts looks).
   'docs.enabled': {
     kind: { type: 'boolean' }, default: 'true', when: 'build', flag: '--no-docs', what: 'docs',
-    description: 'Serve the OpenAPI document and the Swagger UI page (`--no-docs` turns them off).',
+    description: 'Serve the OpenAPI document and the interactive docs page (`--no-docs` turns both off).',
   },
   'docs.path': {
     kind: { type: 'urlPath' }, default: '/docs', when: 'build', flag: '--docs-path', what: 'docs path',
-    description: 'Path of the Swagger UI page; its assets are below it.',
+    description: 'Path of the interactive docs page; its assets are below it.',
   },
   'docs.openapiPath': {
     kind: { type: 'urlPath' }, default: '/openapi.json', when: 'build', flag: '--openapi-path', what: 'OpenAPI path',

@@ -32,8 +32,7 @@ export interface ServeOptions {
 
 export async function serve(engine: Engine, handler: RequestHandler, options: ServeOptions): Promise<void> {
   process.setSourceMapsEnabled?.(true);
-  const defaults: StartConfig = { ...(options.maxBodySize === undefined ? {} : { maxBodySize: options.maxBodySize }), ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }) };
-  const cli = parseCommandLine(process.argv.slice(2), process.env, { ...defaults, ...options.config });
+  const cli = parseCommandLine(process.argv.slice(2), process.env, { maxBodySize: options.maxBodySize, graceMs: options.graceMs, ...options.config });
   // The generated module bound it as it loaded (its headers are prepared then): once, not again here.
   if (boundEngine() !== engine) throw new Error('covet: serve() was given an engine the runtime is not bound to (bindEngine)');
   const graceMs = cli.graceMs ?? DEFAULT_GRACE_MS;

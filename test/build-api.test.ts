@@ -101,7 +101,7 @@ test('options of the wrong type reject with a TypeError that names the option', 
   assert.equal(r.rejections, [
     "TypeError: covet/build: build() takes an options object, e.g. build({ app: 'src' }); got undefined",
     "TypeError: covet/build: option app is required: the folder with the handler modules, e.g. build({ app: 'src' })",
-    'TypeError: covet/build: unknown option outDir; the options are app, out, engine, tsconfig, minify, typecheck, docs, docsPath, openapiPath, cwd, client',
+    'TypeError: covet/build: unknown option outDir; the options are app, out, engine, tsconfig, minify, typecheck, docs, docsPath, openapiPath, cwd, client, config',
     "TypeError: covet/build: option engine must be 'native' or 'node', got \"fast\"",
     'TypeError: covet/build: option minify must be a boolean, got "yes"',
     'TypeError: covet/build: option typecheck must be a boolean, got "no"',

@@ -137,13 +137,15 @@ test('exit codes: 1 when the app has errors, for every command that reads it', (
   }
 });
 
-test('routes prints a table with method, path, handler, file:line, params and status (and the lifecycle: todo-app has hooks)', () => {
+test('routes prints a table with method, path, handler, file:line, params and status', () => {
   const r = covet('routes', 'fixtures/todo-app');
   assert.is(r.code, 0, r.err);
   const lines = r.out.trim().split('\n');
+  // The todo app has a lifecycle (providers, an onResponse hook), so the table has its column.
   assert.match(lines[0]!, /^METHOD\s+PATH\s+HANDLER\s+SOURCE\s+PARAMS\s+STATUS\s+LIFECYCLE$/);
   assert.ok(lines.some((l) => /^GET\s+\/todos\/:id\s+getTodo\s+todos\.ts:\d+\s+path: id\s+200\s+onResponse: countAnswer$/.test(l)), r.out);
   assert.ok(lines.some((l) => /^POST\s+\/users\s+createUser\s+users\.ts:\d+\s+body: body · ctx: ctx\s+201\s+onResponse: countAnswer$/.test(l)), r.out);
+  assert.ok(lines.some((l) => /^GET\s+\/me\s+me\s+session\.ts:\d+\s+dep: user \(signedInUser\)\s+200\s+providers: signedInUser · onResponse: countAnswer$/.test(l)), r.out);
   // An app without providers or hooks: the six columns only.
   const plain = covet('routes', 'fixtures/routing');
   assert.is(plain.code, 0, plain.err);

@@ -18,8 +18,10 @@ import { startServer } from './harness.ts';
 import { npmInstall, packCovet, ROOT as root, run, type Ran } from './testing/npm.ts';
 
 /** The tarball's budgets: what a user downloads and unpacks (raised for the docs runtime, the client
- * generator and LICENSE in session 5: 52 files, 215 kB packed, 690 kB unpacked). */
-const BUDGET = { packedBytes: 250_000, unpackedBytes: 800_000, files: 60 };
+ * generator and LICENSE in session 5: 52 files, 215 kB packed, 690 kB unpacked; and in session 6 for
+ * providers and hooks, the config file and response cookies, with their README sections: 59 files,
+ * 258 kB packed, 838 kB unpacked before the README grew). */
+const BUDGET = { packedBytes: 290_000, unpackedBytes: 950_000, files: 66 };
 /** A small package with a native addon, prebuilt for linux-x64 inside its tarball (prebuildify, like covet's). */
 const NATIVE_DEP = { name: 'utf-8-validate', version: '6.0.6' };
 
