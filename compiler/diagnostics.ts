@@ -415,6 +415,10 @@ export const DIAGNOSTICS = {
         (v) => `parameter ${v.name} is ${v.written}, which does not name a provider function`,
         (v) => `write \`${v.name}: Dep<typeof provider>\`, where provider is an exported function of the app`,
       ),
+      generic: text<{ name: string; written: string; alias: string }>(
+        (v) => `parameter ${v.name} is ${v.written}: ${v.alias} is a generic alias of Dep, which covet does not follow to find the provider`,
+        (v) => `write \`${v.name}: Dep<typeof provider>\`, or declare an alias per provider: \`type CurrentUser = Dep<typeof currentUser>\``,
+      ),
       notFunction: text<{ name: string; target: string; what: string }>(
         (v) => `parameter ${v.name} is a Dep of ${v.target}, which is ${v.what}, not a function`,
         (v) => `make ${v.target} a function (\`export function ${v.target}(…)\` or \`export const ${v.target} = (…) => …\`), or name the function that computes the value`,

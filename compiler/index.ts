@@ -133,7 +133,8 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
   if (options.typecheck) {
     options.onTypecheck?.();
     const t0 = performance.now();
-    reportTypeErrors(app, reporter, found, unresolved);
+    // Handlers first: a handler that is also a provider is named as the handler.
+    reportTypeErrors(app, reporter, [...found, ...lifecycle.functions()], unresolved);
     typecheckTime = performance.now() - t0;
   }
 

@@ -274,4 +274,19 @@ export function x(p: Dep<typeof pick>): string { return p; }
   assert.equal(ir.providers.pick!.params.map((p) => p.name), ['n']);
 });
 
+test('a type error inside a provider or a hook names it', () => {
+  const out = errors({
+    'app.ts': `
+import type { Dep } from 'covet';
+export function user(): string { const n: number = 'x'; return String(n); }
+/** @onResponse app */
+export function after(): void { const s: string = 1; void s; }
+/** @route GET /x */
+export function x(u: Dep<typeof user>): string { return u; }
+`,
+  });
+  assert.ok(out.some((d) => /error TS2322: user: Type 'string'/.test(d)), out.join('\n'));
+  assert.ok(out.some((d) => /error TS2322: after: Type 'number'/.test(d)), out.join('\n'));
+});
+
 test.run();

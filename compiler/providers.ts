@@ -182,6 +182,11 @@ export class Lifecycle {
     return { providers, hooks, lifecycle };
   }
 
+  /** Every provider and hook found (for naming the function a type error is in). */
+  functions(): { fn: HandlerFunction; exportName: string }[] {
+    return [...this.nodes.values(), ...this.hooks.map((h) => h.found)];
+  }
+
   // ------------------------------------------------------------ resolving Dep<typeof fn>
 
   private node(fn: HandlerFunction, nameNode: ts.Node, exportName: string, hook?: FoundHook): ProviderNode {
@@ -207,6 +212,10 @@ export class Lifecycle {
     if (!dep) return undefined;
     const name = ts.isIdentifier(decl.name) ? decl.name.text : decl.name.getText();
     const where = functionName(decl);
+    if (dep.generic !== undefined) {
+      this.reporter.report('COVET123', 'generic', decl, where, { name, written: dep.written, alias: dep.generic });
+      return null;
+    }
     if (!dep.arg || !ts.isTypeQueryNode(dep.arg)) {
       this.reporter.report('COVET123', 'notTypeof', decl, where, { name, written: dep.written });
       return null;
@@ -364,7 +373,7 @@ export class Lifecycle {
  * alias the app declares for it (`type CurrentUser = Dep<typeof currentUser>`), followed. Only
  * covet's `Dep` counts. Undefined when the type is no `Dep`.
  */
-function depArgument(checker: ts.TypeChecker, reporter: Reporter, node: ts.TypeNode | undefined, seen = new Set<ts.Node>()): { arg: ts.TypeNode | undefined; written: string } | undefined {
+function depArgument(checker: ts.TypeChecker, reporter: Reporter, node: ts.TypeNode | undefined, seen = new Set<ts.Node>()): { arg: ts.TypeNode | undefined; written: string; generic?: string } | undefined {
   while (node && ts.isParenthesizedTypeNode(node)) node = node.type;
   if (!node || !ts.isTypeReferenceNode(node)) return undefined;
   let sym = checker.getSymbolAtLocation(node.typeName);
@@ -372,9 +381,12 @@ function depArgument(checker: ts.TypeChecker, reporter: Reporter, node: ts.TypeN
   const decl = sym?.declarations?.[0];
   if (!sym || !decl) return undefined;
   if (sym.name === 'Dep' && decl.getSourceFile().fileName === COVET_API) return { arg: node.typeArguments?.[0], written: node.getText() };
-  if (ts.isTypeAliasDeclaration(decl) && !decl.typeParameters && reporter.isAppNode(decl) && !seen.has(decl)) {
+  if (ts.isTypeAliasDeclaration(decl) && reporter.isAppNode(decl) && !seen.has(decl)) {
     seen.add(decl);
-    return depArgument(checker, reporter, decl.type, seen);
+    const inner = depArgument(checker, reporter, decl.type, seen);
+    // A generic alias (`type D<F> = Dep<F>`) would need its arguments substituted: refused, with a fix.
+    if (inner && decl.typeParameters) return { arg: undefined, written: node.getText(), generic: decl.name.text };
+    return inner;
   }
   return undefined;
 }

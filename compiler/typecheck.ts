@@ -7,17 +7,17 @@
  * Only the app folder's own modules are checked (not node_modules, not lib
  * .d.ts files, not the options: a tsconfig's deprecations are TypeScript's
  * business, not the build's). Each error keeps TypeScript's code (`TS2322`)
- * and, when it is inside a handler, names the handler.
+ * and, when it is inside a handler (or a provider or hook), names it.
  */
 
 import { ts } from 'ts-morph';
 import type { LoadedApp } from './project.ts';
 import type { Span } from './imports.ts';
-import type { FoundRoute } from './routes.ts';
+import type { HandlerFunction } from './routes.ts';
 import type { Reporter } from './source.ts';
 
 /** Reports the type errors of the app's own files, except where a COVET119 already says the same. Returns how many. */
-export function reportTypeErrors(app: LoadedApp, reporter: Reporter, routes: readonly FoundRoute[], covered: readonly Span[]): number {
+export function reportTypeErrors(app: LoadedApp, reporter: Reporter, routes: readonly { fn: HandlerFunction; exportName: string }[], covered: readonly Span[]): number {
   const { program } = app;
   let count = 0;
   for (const sf of program.getSourceFiles()) {

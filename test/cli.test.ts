@@ -146,6 +146,10 @@ test('routes prints a table with method, path, handler, file:line, params and st
   assert.ok(lines.some((l) => /^GET\s+\/todos\/:id\s+getTodo\s+todos\.ts:\d+\s+path: id\s+200\s+onResponse: countAnswer$/.test(l)), r.out);
   assert.ok(lines.some((l) => /^POST\s+\/users\s+createUser\s+users\.ts:\d+\s+body: body · ctx: ctx\s+201\s+onResponse: countAnswer$/.test(l)), r.out);
   assert.ok(lines.some((l) => /^GET\s+\/me\s+me\s+session\.ts:\d+\s+dep: user \(signedInUser\)\s+200\s+providers: signedInUser · onResponse: countAnswer$/.test(l)), r.out);
+  // An app without providers or hooks: the six columns only.
+  const plain = covet('routes', 'fixtures/routing');
+  assert.is(plain.code, 0, plain.err);
+  assert.match(plain.out.split('\n')[0]!, /^METHOD\s+PATH\s+HANDLER\s+SOURCE\s+PARAMS\s+STATUS$/);
 });
 
 test('routes --json is machine-readable', () => {

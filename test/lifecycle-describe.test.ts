@@ -56,9 +56,9 @@ test('covet routes: a LIFECYCLE column for an app with providers or hooks, none 
     'onRequest: requestId, maintenance, signedIn · providers: currentUser, account, transaction, audit, lock · onResponse: timing · onError: conflict, teapot',
   );
   assert.is(routeRows(ir).find((r) => r[2] === 'plain')![6], 'onRequest: requestId, maintenance · onResponse: timing · onError: teapot');
-  const todo = readIr('todo-app');
-  assert.equal(routeColumns(todo).header, ['METHOD', 'PATH', 'HANDLER', 'SOURCE', 'PARAMS', 'STATUS']);
-  assert.ok(routeRows(todo).every((r) => r.length === 6));
+  const plain = readIr('routing');
+  assert.equal(routeColumns(plain).header, ['METHOD', 'PATH', 'HANDLER', 'SOURCE', 'PARAMS', 'STATUS']);
+  assert.ok(routeRows(plain).every((r) => r.length === 6));
 });
 
 test('covet inspect: the chain of a route, in run order, with each function\'s source and what it reads', () => {
@@ -73,7 +73,7 @@ test('covet inspect: the chain of a route, in run order, with each function\'s s
   assert.match(text, /maintenance\s+hooks\.ts:27\s+onRequest hook \(may answer\); reads ctx/);
   assert.match(text, /settings\s+providers\.ts:63\s+provider, async; reads Dep currentUser/);
   assert.match(text, /on a failure, onError hooks[^\n]*\n\/\/\s+conflict\s+accounts\.ts:23\s+module hook\n\/\/\s+teapot\s+hooks\.ts:42\s+app hook/);
-  assert.is(lifecycleComment(readIr('todo-app'), readIr('todo-app').routes[0]!), '', 'nothing for a route without a lifecycle');
+  assert.is(lifecycleComment(readIr('routing'), readIr('routing').routes[0]!), '', 'nothing for a route without a lifecycle');
 });
 
 test('covet routes prints the LIFECYCLE column, and --json has it as a key', () => {
