@@ -5,9 +5,8 @@
  * the answer. A route without a lifecycle uses none of it (codegen/app/lifecycle.ts emits the calls).
  */
 import { Answer, HttpError } from './api.ts';
-import { APP_ERRORS } from './errors.ts';
-import type { EngineRequest, EngineResponse, PreparedHeaders } from './engine.ts';
-import { EMPTY_HEADER_PAIRS, fail, internalError, isJsonContentType, JSON_HEADER_PAIRS, logError, prepareHeaders, withHeaders, type Context, type ValidationError } from './rt.ts';
+import type { EngineResponse, PreparedHeaders } from './engine.ts';
+import { EMPTY_HEADER_PAIRS, fail, internalError, JSON_HEADER_PAIRS, logError, prepareHeaders, withHeaders, type Context, type ValidationError } from './rt.ts';
 
 /**
  * What failed, and in which function: what a request carries from the first failure to its answer
@@ -24,23 +23,6 @@ export class Failure {
 /** The 422 of the inputs validated so far: an HttpError, so that cleanups and onError hooks see it as FastAPI's do. */
 export function invalidInput(errors: ValidationError[]): HttpError {
   return new HttpError(422, errors);
-}
-
-/**
- * The request body as parsed JSON (`undefined` when there is none), for a route whose answers go
- * through its cleanups: a body that is not JSON throws the HttpError that rt.ts's readJson answers.
- */
-export function jsonBody(req: EngineRequest): unknown {
-  const body = req.body;
-  if (body === null || body.length === 0) return undefined;
-  if (!isJsonContentType(req.header('content-type'))) {
-    throw new HttpError(APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.status, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.detail);
-  }
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw new HttpError(APP_ERRORS.MALFORMED_JSON.status, APP_ERRORS.MALFORMED_JSON.detail + (err as Error).message);
-  }
 }
 
 /** A generator provider's value: the first value it yields. One that ends without yielding is a bug in it. */

@@ -88,20 +88,33 @@ export const NOT_JSON: unique symbol = Symbol('covet.notJson');
 export const ANSWERED: unique symbol = Symbol('covet.answered');
 
 /**
- * The request body as parsed JSON: `undefined` when the request has none,
- * `ANSWERED` after answering 415 (not JSON) or 400 (malformed).
+ * The request body as parsed JSON, `undefined` when the request has none; a body that is not
+ * JSON (415) or is malformed (400) throws that HttpError. What a route with a lifecycle reads its
+ * body with (the failure goes through its cleanups and onError hooks), and what readJson answers from.
  */
-export function readJson(req: EngineRequest, res: EngineResponse): unknown {
+export function parseJsonBody(req: EngineRequest): unknown {
   const body = req.body;
   if (body === null || body.length === 0) return undefined;
   if (!isJsonContentType(req.header('content-type'))) {
-    sendError(res, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.status, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.detail);
-    return ANSWERED;
+    throw new HttpError(APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.status, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.detail);
   }
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (err) {
-    sendError(res, APP_ERRORS.MALFORMED_JSON.status, APP_ERRORS.MALFORMED_JSON.detail + (err as Error).message);
+    throw new HttpError(APP_ERRORS.MALFORMED_JSON.status, APP_ERRORS.MALFORMED_JSON.detail + (err as Error).message);
+  }
+}
+
+/**
+ * The request body as parsed JSON for a plain route: `undefined` when the request has none,
+ * `ANSWERED` after answering 415 (not JSON) or 400 (malformed).
+ */
+export function readJson(req: EngineRequest, res: EngineResponse): unknown {
+  try {
+    return parseJsonBody(req);
+  } catch (err) {
+    const http = err as HttpError;
+    sendError(res, http.status, http.detail);
     return ANSWERED;
   }
 }

@@ -90,7 +90,7 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
     body: (w: Block, p: { name: string }) => {
       if (bodyJson === null) {
         bodyJson = fresh(`${p.name}_json`);
-        w.line(code`const ${bodyJson} = ${rt}.jsonBody(req);`);
+        w.line(code`const ${bodyJson} = ${rt}.parseJsonBody(req);`);
       }
       return bodyJson;
     },
