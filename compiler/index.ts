@@ -10,7 +10,7 @@
  */
 
 import { IR_VERSION, type AppIR, type RouteIR, type TypeIR, type UnionTypeIR } from '../ir/ir.ts';
-import { findDiscriminator, identifierSafe } from '../ir/queries.ts';
+import { findDiscriminator, identifierSafe, isWire } from '../ir/queries.ts';
 import { diagnosticAt, sortDiagnostics, isError, type Diagnostic } from './diagnostics.ts';
 import { loadApp, LoadError, relPath, type LoadedApp } from './project.ts';
 export { keepDiagnostics, refreshApp, type LoadedApp } from './project.ts';
@@ -106,6 +106,7 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
       tags: r.tags,
       deprecated: r.deprecated,
       throws: r.throws,
+      scopes: [],
       found: r,
     };
     if (r.summary) route.summary = r.summary;
@@ -146,6 +147,7 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
     types: reader.namedTypes(),
     providers,
     hooks,
+    securitySchemes: {},
   };
   fillDiscriminators(ir);
   return { ir, diagnostics, typecheckTime };
@@ -176,6 +178,7 @@ function orderRoute(r: RouteIR): RouteIR {
     tags: r.tags,
     deprecated: r.deprecated,
     throws: r.throws,
+    scopes: r.scopes,
   };
   if (r.summary !== undefined) out.summary = r.summary;
   if (r.description !== undefined) out.description = r.description;
@@ -218,10 +221,10 @@ function fillDiscriminators(ir: AppIR): void {
   };
   for (const nt of Object.values(ir.types)) visit(nt.type);
   for (const r of ir.routes) {
-    for (const p of r.params) if (p.kind !== 'ctx' && p.kind !== 'dep') visit(p.type);
+    for (const p of r.params) if (isWire(p)) visit(p.type);
     if (r.response) visit(r.response);
   }
-  for (const pr of Object.values(ir.providers)) for (const p of pr.params) if (p.kind !== 'ctx' && p.kind !== 'dep') visit(p.type);
+  for (const pr of Object.values(ir.providers)) for (const p of pr.params) if (isWire(p)) visit(p.type);
 }
 
 function placeDiscriminator(t: UnionTypeIR, found: NonNullable<UnionTypeIR['discriminator']>): void {

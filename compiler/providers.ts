@@ -9,7 +9,7 @@
  */
 import { ts } from 'ts-morph';
 import type { DepParamIR, HandlerIR, HookIR, LifecycleIR, ParamIR, ProviderIR, SegmentIR } from '../ir/ir.ts';
-import { identifierSafe, renderType } from '../ir/queries.ts';
+import { identifierSafe, isWire, renderType, type WireParamIR } from '../ir/queries.ts';
 import { COVET_API, type LoadedApp } from './project.ts';
 import { bindParams, reportUnboundSegments, type Bound, type DepResolver } from './params.ts';
 import { functionOf, type FoundRoute, type HandlerFunction } from './routes.ts';
@@ -302,7 +302,7 @@ export class Lifecycle {
       part.bound.params.forEach((p, i) => {
         const decl = part.bound.decls[i]!;
         allNames.push(p.name);
-        if (p.kind === 'ctx' || p.kind === 'dep') return;
+        if (!isWire(p)) return;
         if (p.kind === 'path') bound.add(p.key);
         const id = p.kind === 'body' ? 'body' : `${p.kind}:${p.key}`;
         const input = describeInput(p);
@@ -422,7 +422,7 @@ function describe(d: ts.Declaration): string {
   return 'not a function declaration';
 }
 
-function describeInput(p: Exclude<ParamIR, { kind: 'ctx' } | { kind: 'dep' }>): string {
+function describeInput(p: WireParamIR): string {
   switch (p.kind) {
     case 'path':
       return `the path parameter :${p.key}`;

@@ -7,7 +7,7 @@
  * After this stage nothing touches TypeScript.
  */
 
-export const IR_VERSION = 2;
+export const IR_VERSION = 3;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS' | 'HEAD';
 export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
@@ -43,7 +43,31 @@ export interface AppIR {
   providers: Record<string, ProviderIR>;
   /** `@onResponse` and `@onError` hooks, keyed by id, sorted (an `@onRequest` hook is a provider). */
   hooks: Record<string, HookIR>;
+  /**
+   * The security schemes the app's credential parameters (`BearerToken`, `OAuth2Token`, `ApiKey`,
+   * `BasicCredentials` from 'covet') declare, keyed by scheme name (OpenAPI's
+   * `components.securitySchemes` key), sorted. Empty when the app reads no credential.
+   */
+  securitySchemes: Record<string, SecuritySchemeIR>;
 }
+
+/**
+ * How a credential travels, as OpenAPI 3.1 describes it. The dispatch extracts it from the request;
+ * a required one that is missing or malformed answers 401 before anything else of the route runs
+ * (with `WWW-Authenticate` for the `http` and `oauth2` schemes, RFC 6750 / RFC 7617).
+ */
+export type SecuritySchemeIR =
+  /** `Authorization: Bearer <token>` (`BearerToken`): the token, unverified (a provider verifies it). */
+  | { type: 'http'; scheme: 'bearer'; bearerFormat?: string }
+  /** `Authorization: Basic base64(user:password)` (`BasicCredentials`): `{ username, password }`. */
+  | { type: 'http'; scheme: 'basic'; realm: string }
+  /** A key in a header, a query parameter or a cookie (`ApiKey<In, Name>`): the raw value. */
+  | { type: 'apiKey'; in: 'header' | 'query' | 'cookie'; name: string }
+  /**
+   * OAuth2's password flow (`OAuth2Token<TokenUrl, Scopes>`): read as a bearer token; `tokenUrl` is
+   * where Swagger UI's Authorize posts the form; `scopes` maps each scope to its description.
+   */
+  | { type: 'oauth2'; flow: 'password'; tokenUrl: string; scopes: Record<string, string> };
 
 /**
  * A provider: a function whose result reaches a handler (or a hook, or another provider) through
@@ -137,6 +161,12 @@ export interface RouteIR {
    * then it runs exactly as a plain route.
    */
   lifecycle?: LifecycleIR;
+  /**
+   * The scopes the route requires (JSDoc `@scopes a b`), in source order, deduplicated; `[]` when
+   * none. A `Scopes` parameter of the handler or any provider of its graph receives them (a provider
+   * checks them against the token); OpenAPI lists them in the route's security requirement.
+   */
+  scopes: string[];
 }
 
 /**
@@ -188,7 +218,7 @@ export interface HandlerIR {
   async: boolean;
 }
 
-export type ParamIR = ScalarParamIR | BodyParamIR | CtxParamIR | DepParamIR;
+export type ParamIR = ScalarParamIR | BodyParamIR | CtxParamIR | DepParamIR | CredentialParamIR | ScopesParamIR;
 
 /** A value read from the path, query string, a header or a cookie, coerced from text. */
 export interface ScalarParamIR {
@@ -217,10 +247,35 @@ export interface BodyParamIR {
   name: string;
   type: TypeIR;
   required: boolean;
+  /**
+   * `Form<T>`: the body is `application/x-www-form-urlencoded` (an OAuth2 token request), its
+   * values coerced from text as query values are; `T` is an object of scalars and arrays of
+   * scalars (a repeated key). Absent: JSON.
+   */
+  media?: 'form';
 }
 
 export interface CtxParamIR {
   kind: 'ctx';
+  name: string;
+}
+
+/**
+ * A credential (`BearerToken`, `OAuth2Token`, `ApiKey`, `BasicCredentials`): extracted from the
+ * request as its scheme says, unverified. Required unless optional (`?`, `| undefined`): then a
+ * missing credential is `undefined` and no 401.
+ */
+export interface CredentialParamIR {
+  kind: 'credential';
+  name: string;
+  /** Key into `AppIR.securitySchemes`. */
+  scheme: string;
+  required: boolean;
+}
+
+/** `Scopes`: the route's `scopes` (a frozen array, the same one per request). */
+export interface ScopesParamIR {
+  kind: 'scopes';
   name: string;
 }
 

@@ -191,7 +191,7 @@ export function routeInputs(ir: Pick<AppIR, 'providers'>, route: RouteIR): WireP
   const seen = new Set<string>();
   const add = (params: readonly ParamIR[]) => {
     for (const p of params) {
-      if (p.kind === 'ctx' || p.kind === 'dep') continue;
+      if (!isWire(p)) continue;
       const id = p.kind === 'body' ? 'body' : `${p.kind}:${p.key}`;
       if (seen.has(id)) continue;
       seen.add(id);
@@ -206,5 +206,12 @@ export function routeInputs(ir: Pick<AppIR, 'providers'>, route: RouteIR): WireP
   return out;
 }
 
-/** A parameter read from the request (not the context, not a provider's value). */
-export type WireParamIR = Exclude<ParamIR, { kind: 'ctx' } | { kind: 'dep' }>;
+/**
+ * A parameter read from the request as a typed input (not the context, a provider's value, a
+ * credential, which OpenAPI lists as security instead, or the route's scopes).
+ */
+export type WireParamIR = Exclude<ParamIR, { kind: 'ctx' } | { kind: 'dep' } | { kind: 'credential' } | { kind: 'scopes' }>;
+
+export function isWire(p: ParamIR): p is WireParamIR {
+  return p.kind !== 'ctx' && p.kind !== 'dep' && p.kind !== 'credential' && p.kind !== 'scopes';
+}

@@ -56,7 +56,7 @@ function describeParams(route: RouteIR): string {
   const groups = new Map<string, string[]>();
   for (const p of route.params) {
     const list = groups.get(p.kind) ?? [];
-    const label = p.kind === 'body' || p.kind === 'ctx' ? p.name : p.kind === 'dep' ? `${p.name} (${p.provider})` : p.name === p.key ? p.name : `${p.name} (${p.key})`;
+    const label = p.kind === 'body' || p.kind === 'ctx' ? p.name : p.kind === 'dep' ? `${p.name} (${p.provider})` : p.kind === 'credential' ? `${p.name} (${p.scheme})` : p.kind === 'scopes' ? p.name : p.name === p.key ? p.name : `${p.name} (${p.key})`;
     list.push(label);
     groups.set(p.kind, list);
   }

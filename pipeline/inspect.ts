@@ -87,6 +87,10 @@ function describeParam(p: ParamIR): string {
       return 'the body';
     case 'path':
       return `:${p.key}`;
+    case 'credential':
+      return `credential ${p.scheme}`;
+    case 'scopes':
+      return 'the scopes';
     default:
       return `${p.kind} ${p.key}`;
   }

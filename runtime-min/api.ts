@@ -213,6 +213,70 @@ export type Cookie<T, Name extends string = ''> = T & { readonly __covet_cookie?
 /** An explicit query parameter (only needed to rename it: `Query<string, 'page-size'>`). */
 export type Query<T, Name extends string = ''> = T & { readonly __covet_query?: Name };
 
+// ---------------------------------------------------------------- credentials
+// A credential parameter is extracted from the request as its scheme says and handed over
+// unverified: a provider verifies it (`jwtVerifier` below, `safeEqual`, a database lookup) and
+// hands out the identity. Required unless optional (`?`, `| undefined`): a missing or malformed
+// required credential answers 401 before anything else of the route runs. Every route whose
+// graph reads one lists its scheme in OpenAPI (`components.securitySchemes`, the route's
+// `security`). `Scheme` names the scheme there; two credentials with one name must agree.
+
+/** `Authorization: Bearer <token>`: the token. OpenAPI: `http`, `bearer`, bearerFormat JWT. */
+export type BearerToken<Scheme extends string = 'bearerAuth'> = string & {
+  readonly __covet_credential?: { type: 'bearer'; scheme: Scheme };
+};
+
+/**
+ * A bearer token issued by OAuth2's password flow: read as `BearerToken` is. OpenAPI: `oauth2`,
+ * flow `password` with `tokenUrl` (a route of the app that takes `Form<OAuth2PasswordRequest>`)
+ * and `Scopes` (each scope → its description), which is what Swagger UI's Authorize needs.
+ */
+export type OAuth2Token<TokenUrl extends string, ScopeDescriptions extends Record<string, string> = {}, Scheme extends string = 'oauth2'> = string & {
+  readonly __covet_credential?: { type: 'oauth2'; tokenUrl: TokenUrl; scopes: ScopeDescriptions; scheme: Scheme };
+};
+
+/** An API key in a header (`ApiKey<'header', 'x-api-key'>`), a query parameter or a cookie: the raw value. */
+export type ApiKey<In extends 'header' | 'query' | 'cookie', Name extends string, Scheme extends string = ''> = string & {
+  readonly __covet_credential?: { type: 'apiKey'; in: In; name: Name; scheme: Scheme };
+};
+
+/** HTTP Basic (`Authorization: Basic …`), decoded; compare the password with `safeEqual`. */
+export type BasicCredentials<Realm extends string = 'api', Scheme extends string = 'basicAuth'> = {
+  readonly username: string;
+  readonly password: string;
+} & { readonly __covet_credential?: { type: 'basic'; realm: Realm; scheme: Scheme } };
+
+/** The scopes the route requires (its JSDoc `@scopes a b`): a provider checks a token against them. */
+export type Scopes = readonly string[] & { readonly __covet_scopes?: true };
+
+/** An `application/x-www-form-urlencoded` body: `body: Form<OAuth2PasswordRequest>`. */
+export type Form<T> = T & { readonly __covet_form?: true };
+
+/** The form of an OAuth2 password-flow token request (RFC 6749 §4.3.2), as Swagger UI's Authorize posts it. */
+export interface OAuth2PasswordRequest {
+  grant_type: 'password';
+  username: string;
+  password: string;
+  /** Space-separated scopes asked for. */
+  scope?: string;
+  client_id?: string;
+  client_secret?: string;
+}
+
+/** A token endpoint's answer (RFC 6749 §5.1). */
+export interface OAuth2TokenResponse {
+  access_token: string;
+  token_type: 'bearer' | 'Bearer';
+  /** Seconds the token is valid for. */
+  expires_in?: number;
+  /** The scopes granted, space-separated, when they differ from those asked for. */
+  scope?: string;
+}
+
+// ---------------------------------------------------------------- auth helpers (runtime-min/auth.ts)
+
+// ---------------------------------------------------------------- rate limits (runtime-min/ratelimit.ts)
+
 // ---------------------------------------------------------------- type tags
 
 /**

@@ -21,6 +21,8 @@ const DEBIAN = {
   'node-llhttp': { file: '/usr/share/llhttp/llhttp.c' },
   // The browser the docs page tests drive (playwright-core, never its own download).
   chromium: { command: 'chromium' },
+  // The Redis the rate-limit tests start on a free port (shared limits across workers).
+  'redis-server': { command: 'redis-server' },
 };
 
 function have(cmd) {

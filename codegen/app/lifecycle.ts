@@ -13,6 +13,7 @@ import type { HandlerIR, LifecycleIR, ParamIR, ProviderIR, RouteIR, ScalarParamI
 import { Block, code, comment, functionDecl, join, literal, NameTable, raw, type Code, type Name } from '../code.ts';
 import { declaration, type Declaration } from '../scope.ts';
 import { emitParamReads, emitQueryParse, emitReply, readOrder, routeComment, routeLabel, type EmittedRoute, type RouteContext } from './route.ts';
+import { isWire } from '../../ir/queries.ts';
 
 export interface LifecycleContext {
   providers: AppIR['providers'];
@@ -99,7 +100,7 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
   const w = new Block();
   if (timed) w.line(code`const t0 = performance.now();`);
   if (hasCtx) w.line(code`const ctx = new ${rt}.Context(req, ${route.status}, ${label});`);
-  if (allParams.some((p) => p.kind !== 'ctx' && p.kind !== 'dep')) w.line(code`const errs = [];`);
+  if (allParams.some(isWire)) w.line(code`const errs = [];`);
   if (tracksAt) w.line(code`let at = null;`);
   w.line(raw('let failure = null;'), raw('let result;'));
   const answers = providers.some((p) => p.answers);
@@ -137,7 +138,7 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
       throw new Error(`covet internal error: ${owner} needs a provider resolved after it`);
     }
     emitParamReads(w, params, names, owner, c, inputs);
-    if (params.some((p) => p.kind !== 'ctx' && p.kind !== 'dep')) w.if(raw('errs.length !== 0')).line(code`throw ${rt}.invalidInput(errs);`).close();
+    if (params.some(isWire)) w.if(raw('errs.length !== 0')).line(code`throw ${rt}.invalidInput(errs);`).close();
     return names;
   };
 

@@ -39,7 +39,7 @@ export function routeComment(route: RouteIR): Code {
   return comment(`${route.method} ${route.path}  \u2190  ${route.handler.file}:${route.handler.line} ${route.handler.exportName}`);
 }
 
-const KIND_ORDER = { path: 0, query: 1, header: 2, cookie: 3, body: 4, ctx: 5, dep: 6 } as const;
+const KIND_ORDER = { credential: -1, path: 0, query: 1, header: 2, cookie: 3, body: 4, ctx: 5, dep: 6, scopes: 7 } as const;
 
 export interface EmittedRoute {
   /** The route function, then its reply function unless an earlier route's is the same. */

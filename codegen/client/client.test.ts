@@ -32,15 +32,17 @@ function route(id: string, path: string, extra: Partial<RouteIR> = {}): RouteIR 
     tags: [],
     deprecated: false,
     throws: [],
+    scopes: [],
     ...extra,
   };
 }
 
 /** User types named like the client's own names and the globals it calls; routes with odd ids, params and docs. */
 const collisions: AppIR = {
-  version: 2,
+  version: 3,
   providers: {},
   hooks: {},
+  securitySchemes: {},
   types: {
     CovetError: { display: 'CovetError', type: { kind: 'object', properties: [{ name: 'x', type: { kind: 'string' }, optional: false }] } },
     Promise: { display: 'Promise', type: { kind: 'literal', value: 'p' } },
@@ -70,9 +72,10 @@ const collided = emitClient(collisions, { title: 'collisions */ \u2028' });
 const BIG = 1000;
 const big = emitClient(
   {
-    version: 2,
+    version: 3,
     providers: {},
     hooks: {},
+    securitySchemes: {},
     types: { Item: { display: 'Item', type: { kind: 'object', properties: [{ name: 'id', type: { kind: 'number' }, optional: false }, { name: 'name', type: { kind: 'string' }, optional: false }, { name: 'tags', type: { kind: 'array', items: { kind: 'string' } }, optional: false }] } } },
     routes: Array.from({ length: BIG }, (_, i) =>
       route(`r${i}`, `/r${i}/:id`, {

@@ -38,6 +38,7 @@ export function makeRoute(spec: string, id: string, line = 1): RouteIR {
     response: null,
     tags: [],
     deprecated: false,
+    scopes: [],
     throws: [],
   };
 }
