@@ -276,6 +276,11 @@ export interface OAuth2TokenResponse {
 // ---------------------------------------------------------------- auth helpers (runtime-min/auth.ts)
 
 // ---------------------------------------------------------------- rate limits (runtime-min/ratelimit.ts)
+// `rateLimit({ name, limit, windowSec, store?, onStoreError? })` makes a limiter that a hook or a
+// provider applies with `take(key, ctx)`; `redisStore(url)` shares its counts through Redis. Both
+// libraries (rate-limiter-flexible, node-redis) are loaded on first use: an app that makes no
+// limiter bundles neither.
+export { rateLimit, redisStore, type RateLimiter, type RateLimitOptions, type RedisStore, type RedisStoreOptions } from './ratelimit.ts';
 
 // ---------------------------------------------------------------- type tags
 
