@@ -120,6 +120,17 @@ export const SCENARIOS = [
     headers: { authorization: 'Bearer bench' },
     expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, bench!"}' },
   },
+  // Covet's own (issue 13): the cost of a rate limit (bench/apps/covet/limited.ts). One route four
+  // ways, keyed by the client's address with a limit the load never reaches: rateLimit() in
+  // memory, on Redis (the redis-server covet peers start in prepare()), a hand-written fixed
+  // window setting the same headers, and no limit.
+  ...['memory', 'redis', 'hand', 'plain'].map((how) => ({
+    id: `limited-${how}`,
+    covetOnly: true,
+    method: 'GET',
+    path: `/limited/${how}`,
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, World!"}' },
+  })),
 ];
 
 /** null when `v` is one World row `{id: 1..10000, randomNumber: 1..10000}`, else what is wrong. */
@@ -382,6 +393,28 @@ const nativeEngineAccepted = once(async () => {
   return true;
 });
 
+// ---------------------------------------------------------------- Redis, for limited-redis
+
+let benchRedis = null;
+
+/**
+ * A redis-server for the covet peers' `limited-redis` route (BENCH_REDIS_URL): started once per
+ * bench process, on a free port, nothing saved, killed when the process exits. Null when
+ * redis-server is not installed (then that one route answers 503, and the check says so).
+ */
+async function ensureRedis() {
+  if (benchRedis !== null) return benchRedis;
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return (benchRedis = { url: undefined });
+  const port = await freePort();
+  const dir = path.join(BUILD_DIR, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], { stdio: 'ignore' });
+  process.once('exit', () => child.kill('SIGKILL'));
+  await waitForPort(port, 10_000);
+  return (benchRedis = { url: `redis://127.0.0.1:${port}` });
+}
+
 /** Covet on one engine. */
 function covetPeer(engine) {
   const out = path.join(BUILD_DIR, `covet-${engine}`);
@@ -393,12 +426,13 @@ function covetPeer(engine) {
     available: engine === 'node' ? async () => true : nativeEngineAccepted,
     async prepare(ctx = {}) {
       await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await ensureRedis();
       run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine]);
     },
     command: ({ port, dbPath }) => ({
       cmd: NODE,
       args: [path.join(out, 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...(benchRedis?.url ? { BENCH_REDIS_URL: benchRedis.url } : {}) },
       cwd: ROOT,
     }),
   };

@@ -34,8 +34,8 @@ export async function closeAll(limitMs: number): Promise<string[]> {
     entries.map(async (entry) => {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
+        // Not unref'd: at shutdown little else keeps the process alive, and it must wait for this.
         timer = setTimeout(() => resolve('late'), limitMs);
-        timer.unref();
       });
       try {
         const outcome = await Promise.race([Promise.resolve().then(() => entry.close()), late]);

@@ -264,7 +264,7 @@ class Limiter implements RateLimiter {
   private refuse(err: unknown): void {
     if (!(err instanceof Error) && err !== null && typeof err === 'object' && typeof (err as RateLimiterRes).msBeforeNext === 'number') {
       const wait = seconds((err as RateLimiterRes).msBeforeNext, 1);
-      throw new HttpError(429, `rate limit exceeded: ${this.limit} requests per ${this.windowSec} s (policy "${this.name}"); retry in ${wait} s`, {
+      throw new HttpError(429, `rate limit exceeded: ${this.limit} requests per ${this.windowSec} s (policy ${this.name}); retry in ${wait} s`, {
         headers: { 'retry-after': String(wait), 'ratelimit-policy': this.policy, ratelimit: `"${this.name}";r=0;t=${wait}` },
       });
     }
@@ -274,7 +274,7 @@ class Limiter implements RateLimiter {
       process.stderr.write(`covet: rate limit "${this.name}": its Redis store (${this.store?.shown}) failed: ${describe(err)}; ${what} (onStoreError: '${this.onStoreError}') until it answers again\n`);
     }
     if (this.onStoreError === 'allow') return;
-    throw new HttpError(503, `rate limit "${this.name}" cannot be checked: its store is unavailable`, { headers: { 'retry-after': STORE_RETRY_SEC } });
+    throw new HttpError(503, `rate limit unavailable: its store does not answer (policy ${this.name}); retry in ${STORE_RETRY_SEC} s`, { headers: { 'retry-after': STORE_RETRY_SEC } });
   }
 
   private recovered(): void {
