@@ -274,6 +274,11 @@ export interface OAuth2TokenResponse {
 }
 
 // ---------------------------------------------------------------- auth helpers (runtime-min/auth.ts)
+// jwtVerifier (bearer JWTs, checked with jose), signJwt (token endpoints), safeEqual (API keys,
+// passwords). An app that imports none of them bundles none of it, nor jose.
+
+export { jwtVerifier, signJwt, safeEqual } from './auth.ts';
+export type { JwtVerifier, JwtVerifierOptions, SignJwtOptions, VerifiedClaims, KeyInput, JWTPayload } from './auth.ts';
 
 // ---------------------------------------------------------------- rate limits (runtime-min/ratelimit.ts)
 // `rateLimit({ name, limit, windowSec, store?, onStoreError? })` makes a limiter that a hook or a

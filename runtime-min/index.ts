@@ -7,6 +7,8 @@ import { nativeEngine } from './native-engine.ts';
 
 export * from './rt.ts';
 export * from './lifecycle.ts';
+export * from './credentials.ts';
+export * from './form.ts';
 export { serve } from './main.ts';
 export { nodeEngine } from './node-engine.ts';
 export { nativeEngine } from './native-engine.ts';

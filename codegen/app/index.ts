@@ -12,7 +12,8 @@ import { readTemplate } from '../../templates/index.ts';
 import type { AppIR, RouteIR } from '../../ir/ir.ts';
 import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw } from '../code.ts';
 import { declaration, Scope, type Declaration, type Survey } from '../scope.ts';
-import { routeInputs } from '../../ir/queries.ts';
+import { credentialHeader, routeCredentials, routeInputs } from '../../ir/queries.ts';
+import { AuthGen } from './credentials.ts';
 import { emitRouter } from '../router/index.ts';
 import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
@@ -125,6 +126,7 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   const validators = new ValidatorGen(ir.types, scope);
   const serializers = new SerializerGen(ir.types, scope);
 
+  const auth = new AuthGen(ir.securitySchemes ?? {}, names, rt);
   const routeFns = new Map<string, Name>();
   const routeFunctions: EmittedApp['routeFunctions'] = {};
   const routeDecls: Declaration[] = [
@@ -145,12 +147,13 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
       jsonHeaders,
       emptyHeaders,
       textHeaders,
+      auth,
     };
     const emitted = route.lifecycle
       ? emitLifecycleRoute(route, route.lifecycle, context, { providers: ir.providers, hooks: ir.hooks, providerFns, hookFns })
       : emitRoute(route, context);
     routeFunctions[route.id] = { route: routeFn.text, reply: emitted.replyFn.text };
-    routeDecls.push(...emitted.declarations);
+    routeDecls.push(...auth.take(), ...emitted.declarations);
   }
 
   // The docs routes: one prepared answer each, and their matcher, which the router calls.
@@ -213,6 +216,11 @@ function collectHeaderNames(ir: AppIR): string[] {
       if (p.kind === 'header') set.add(p.key);
       else if (p.kind === 'cookie') set.add('cookie');
       else if (p.kind === 'body') set.add('content-type');
+    }
+    for (const p of routeCredentials(ir, r)) {
+      const scheme = ir.securitySchemes?.[p.scheme];
+      const header = scheme ? credentialHeader(scheme) : null;
+      if (header !== null) set.add(header);
     }
   }
   return [...set].sort();
