@@ -131,6 +131,16 @@ export const SCENARIOS = [
     path: `/limited/${how}`,
     expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, World!"}' },
   })),
+  // Covet's own (issue 13): plaintext from a page of another origin, for the CORS cost
+  // (covet-*-cors allows that origin; the others answer it as plaintext).
+  {
+    id: 'plaintext-origin',
+    covetOnly: true,
+    method: 'GET',
+    path: '/plaintext',
+    headers: { origin: 'https://app.example.com' },
+    expect: { status: 200, contentType: TEXT_TYPE, body: 'Hello, World!' },
+  },
 ];
 
 /** null when `v` is one World row `{id: 1..10000, randomNumber: 1..10000}`, else what is wrong. */
@@ -415,19 +425,27 @@ async function ensureRedis() {
   return (benchRedis = { url: `redis://127.0.0.1:${port}` });
 }
 
-/** Covet on one engine. */
-function covetPeer(engine) {
-  const out = path.join(BUILD_DIR, `covet-${engine}`);
+/**
+ * Covet on one engine, with the bench app's defaults (the security headers on, no CORS) or with a
+ * config of bench/apps/covet-configs/ (issue 13: `plain` has no security headers, the bytes of
+ * before them; `cors` allows one origin, with credentials).
+ */
+function covetPeer(engine, variant) {
+  const id = variant ? `covet-${engine}-${variant}` : `covet-${engine}`;
+  const out = path.join(BUILD_DIR, id);
+  const config = variant ? ['--config', path.join(BENCH_DIR, 'apps/covet-configs', `${variant}.config.ts`)] : [];
   return {
-    id: `covet-${engine}`,
-    label: `Covet (${engine} engine)`,
+    id,
+    label: `Covet (${engine} engine${variant ? `, ${variant}` : ''})`,
+    // Run only when named in --only.
+    ...(variant ? { variant: true } : {}),
     version: covetVersion,
     scenarios: COVET_ALL,
     available: engine === 'node' ? async () => true : nativeEngineAccepted,
     async prepare(ctx = {}) {
       await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
       await ensureRedis();
-      run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine]);
+      run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine, ...config]);
     },
     command: ({ port, dbPath }) => ({
       cmd: NODE,
@@ -527,6 +545,10 @@ export const PEERS = [
   },
   covetPeer('node'),
   covetPeer('native'),
+  covetPeer('node', 'plain'),
+  covetPeer('native', 'plain'),
+  covetPeer('node', 'cors'),
+  covetPeer('native', 'cors'),
   {
     id: 'fastapi',
     label: 'FastAPI on uvicorn (pydantic, uvloop, httptools)',
