@@ -420,6 +420,7 @@ async function ensureRedis() {
   const dir = path.join(BUILD_DIR, 'redis');
   mkdirSync(dir, { recursive: true });
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], { stdio: 'ignore' });
+  child.unref(); // the bench's process exits when its work is done; then the server goes too
   process.once('exit', () => child.kill('SIGKILL'));
   await waitForPort(port, 10_000);
   return (benchRedis = { url: `redis://127.0.0.1:${port}` });
