@@ -380,6 +380,19 @@ test('JWKS: tokens of each key verify by kid; the set is fetched once and cached
   }
 });
 
+test('JWKS: several keys match a token without kid: each is tried, the one that signed it verifies', async () => {
+  const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const set = await keySet([{ ...(await exportJWK(other.publicKey)) }, { ...(await exportJWK(ec.publicKey)) }]);
+  try {
+    const jwt = jwtVerifier({ jwksUrl: set.url });
+    assert.is((await jwt.verify(await token('ES256', ec.privateKey))).sub, 'ada');
+    assert.is((await jwt.verify(await token('ES256', other.privateKey, { jti: 'o' }))).sub, 'ada');
+    await invalid(jwt.verify(await token('ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)), SIGNATURE);
+  } finally {
+    await set.close();
+  }
+});
+
 test('JWKS: a set that never answers fails the request with 503 within jwksTimeoutMs, logged once; others meanwhile answer', async () => {
   const set = await keySet([], true);
   const logged: string[] = [];
