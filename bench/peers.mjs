@@ -147,6 +147,27 @@ export const SCENARIOS = [
     path: '/jwt/none',
     expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, bench!"}' },
   },
+  // Covet's own (issue 13): the cost of a rate limit (bench/apps/covet/limited.ts). One route four
+  // ways, keyed by the client's address with a limit the load never reaches: rateLimit() in
+  // memory, on Redis (the redis-server covet peers start in prepare()), a hand-written fixed
+  // window setting the same headers, and no limit.
+  ...['memory', 'redis', 'hand', 'plain'].map((how) => ({
+    id: `limited-${how}`,
+    covetOnly: true,
+    method: 'GET',
+    path: `/limited/${how}`,
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, World!"}' },
+  })),
+  // Covet's own (issue 13): plaintext from a page of another origin, for the CORS cost
+  // (covet-*-cors allows that origin; the others answer it as plaintext).
+  {
+    id: 'plaintext-origin',
+    covetOnly: true,
+    method: 'GET',
+    path: '/plaintext',
+    headers: { origin: 'https://app.example.com' },
+    expect: { status: 200, contentType: TEXT_TYPE, body: 'Hello, World!' },
+  },
 ];
 
 /** null when `v` is one World row `{id: 1..10000, randomNumber: 1..10000}`, else what is wrong. */
@@ -440,24 +461,55 @@ const nativeEngineAccepted = once(async () => {
   return true;
 });
 
-/** Covet on one engine; `variant` (with its environment) only when named in --only. */
-function covetPeer(engine, variant) {
-  const out = path.join(BUILD_DIR, `covet-${engine}`);
+// ---------------------------------------------------------------- Redis, for limited-redis
+
+let benchRedis = null;
+
+/**
+ * A redis-server for the covet peers' `limited-redis` route (BENCH_REDIS_URL): started once per
+ * bench process, on a free port, nothing saved, killed when the process exits. Null when
+ * redis-server is not installed (then that one route answers 503, and the check says so).
+ */
+async function ensureRedis() {
+  if (benchRedis !== null) return benchRedis;
+  const probe = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return (benchRedis = { url: undefined });
+  const port = await freePort();
+  const dir = path.join(BUILD_DIR, 'redis');
+  mkdirSync(dir, { recursive: true });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], { stdio: 'ignore' });
+  process.once('exit', () => child.kill('SIGKILL'));
+  await waitForPort(port, 10_000);
+  return (benchRedis = { url: `redis://127.0.0.1:${port}` });
+}
+
+/**
+ * Covet on one engine, with the bench app's defaults (the security headers on, no CORS) or with a
+ * config of bench/apps/covet-configs/ (issue 13: `plain` has no security headers, the bytes of
+ * before them; `cors` allows one origin, with credentials), or, given `env`, the default build run
+ * with that environment (`jwt-nocache`: BENCH_JWT_CACHE=0, jwtVerifier with cache: false).
+ */
+function covetPeer(engine, variant, env) {
+  const id = variant ? `covet-${engine}-${variant}` : `covet-${engine}`;
+  const out = path.join(BUILD_DIR, id);
+  const config = variant && !env ? ['--config', path.join(BENCH_DIR, 'apps/covet-configs', `${variant}.config.ts`)] : [];
   return {
-    id: variant ? `covet-${engine}-${variant.id}` : `covet-${engine}`,
-    label: variant ? `Covet (${engine} engine, ${variant.label})` : `Covet (${engine} engine)`,
-    variant: !!variant,
+    id,
+    label: `Covet (${engine} engine${variant ? `, ${variant}` : ''})`,
+    // Run only when named in --only.
+    ...(variant ? { variant: true } : {}),
     version: covetVersion,
     scenarios: COVET_ALL,
     available: engine === 'node' ? async () => true : nativeEngineAccepted,
     async prepare(ctx = {}) {
       await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
-      run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine]);
+      await ensureRedis();
+      run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine, ...config]);
     },
     command: ({ port, dbPath }) => ({
       cmd: NODE,
       args: [path.join(out, 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...JWT_ENV, ...variant?.env },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...JWT_ENV, ...(benchRedis?.url ? { BENCH_REDIS_URL: benchRedis.url } : {}), ...env },
       cwd: ROOT,
     }),
   };
@@ -562,7 +614,11 @@ export const PEERS = [
   },
   covetPeer('node'),
   covetPeer('native'),
-  covetPeer('native', { id: 'jwt-nocache', label: 'jwtVerifier with cache: false', env: { BENCH_JWT_CACHE: '0' } }),
+  covetPeer('node', 'plain'),
+  covetPeer('native', 'plain'),
+  covetPeer('node', 'cors'),
+  covetPeer('native', 'cors'),
+  covetPeer('native', 'jwt-nocache', { BENCH_JWT_CACHE: '0' }),
   {
     id: 'fastapi',
     label: 'FastAPI on uvicorn (pydantic, uvloop, httptools)',

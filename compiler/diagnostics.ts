@@ -567,6 +567,97 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET134: {
+    severity: 'error',
+    about: 'one security scheme name declared as two different schemes',
+    texts: {
+      twoSchemes: text<{ scheme: string; first: string; second: string; name: string }>(
+        (v) => `parameter ${v.name} declares the security scheme ${q(v.scheme)} as ${v.second}, but it is already ${v.first}`,
+        (v) => `a scheme name is one OpenAPI security scheme: give one of them another name (the Scheme type argument, e.g. \`BearerToken<'${v.scheme}2'>\`), or declare both alike`,
+        (v) => `${q(v.scheme)} is first declared here`,
+      ),
+    },
+  },
+  COVET135: {
+    severity: 'error',
+    about: 'a credential parameter whose type arguments cannot be read',
+    texts: {
+      notLiteral: text<{ name: string; what: string }>(
+        (v) => `parameter ${v.name}: ${v.what} is not one string literal`,
+        () => "write it as a string literal in the type (`ApiKey<'header', 'x-api-key'>`), not a string or a union: the compiler reads it to build the extraction and OpenAPI",
+      ),
+      badHeaderName: text<{ name: string; key: string }>(
+        (v) => `parameter ${v.name}: ${q(v.key)} cannot be a header or cookie name`,
+        () => "use letters, digits and ! # $ % & ' * + - . ^ _ ` | ~ (RFC 9110 token characters)",
+      ),
+      emptyKey: text<{ name: string }>((v) => `parameter ${v.name}: the API key's name is empty`, () => "name the header, query parameter or cookie: `ApiKey<'header', 'x-api-key'>`"),
+      badSchemeName: text<{ name: string; scheme: string }>(
+        (v) => `parameter ${v.name}: ${q(v.scheme)} cannot be a security scheme name (OpenAPI allows letters, digits, . _ and - only)`,
+        () => "name the scheme with those characters: the last type argument, e.g. `BearerToken<'userToken'>`",
+      ),
+      badTokenUrl: text<{ name: string; url: string }>(
+        (v) => `parameter ${v.name}: ${q(v.url)} is not a token URL`,
+        () => "give the path of the app's token route (`OAuth2Token<'/token'>`) or an absolute URL, without spaces or quotes",
+      ),
+      badScopes: text<{ name: string }>(
+        (v) => `parameter ${v.name}: the scopes of an OAuth2Token must be an object type of string literals`,
+        () => "write each scope with its description: `OAuth2Token<'/token', { 'todos:write': 'Change todos' }>`",
+      ),
+      badScope: text<{ name: string; scope: string }>(
+        (v) => `parameter ${v.name}: ${q(v.scope)} is not an OAuth2 scope (RFC 6749 §3.3: printable ASCII without spaces, " or \\)`,
+        () => 'name the scope without those characters, e.g. `todos:write`',
+      ),
+    },
+  },
+  COVET136: {
+    severity: 'error',
+    about: "a @scopes scope that the route's OAuth2Token does not declare",
+    texts: {
+      unknown: text<{ scope: string; close?: string; declared: string }>(
+        (v) => `@scopes ${v.scope}: the OAuth2Token of this route declares no such scope (it declares ${v.declared})`,
+        (v) => `${v.close ? `did you mean ${v.close}? ` : ''}add it to the OAuth2Token's scopes (\`OAuth2Token<'/token', { '${v.scope}': 'what it allows' }>\`), or fix the name`,
+      ),
+    },
+  },
+  COVET137: {
+    severity: 'warning',
+    about: 'a route with @scopes that reads no credential',
+    texts: {
+      noCredential: text<{ scopes: string; handler: string }>(
+        (v) => `@scopes ${v.scopes}: nothing of ${v.handler}'s graph reads a credential, so nothing checks them`,
+        () => 'take the identity from a provider that reads a credential and checks Scopes (`Dep<typeof currentUser>`), or remove @scopes',
+      ),
+    },
+  },
+  COVET138: {
+    severity: 'error',
+    about: 'a Form<T> body whose T is not an object of scalars',
+    texts: {
+      notObject: text<{ name: string; type: string }>(
+        (v) => `parameter ${v.name}: Form<${v.type}> is not an object type`,
+        () => 'a form is flat fields: declare an interface of scalar fields (`interface Login { username: string; password: string }`)',
+      ),
+      field: text<{ name: string; field: string; type: string }>(
+        (v) => `parameter ${v.name}: field ${v.field} of the form is ${v.type}, which a form field cannot hold`,
+        () => 'a form field is text: make it a string, number, boolean, literal or enum, or an array of them (a repeated key); send structured data as a JSON body instead',
+      ),
+      twoMedia: text<{ first: string; second: string }>(
+        (v) => `${v.first} reads the body as JSON and ${v.second} as a form`,
+        () => 'one request has one body: read it the same way in both (Form<T> in each, or neither)',
+      ),
+    },
+  },
+  COVET139: {
+    severity: 'error',
+    about: 'a malformed @scopes tag',
+    texts: {
+      empty: text<{ tag: string }>((v) => `@${v.tag} names no scope`, () => 'list the scopes the route requires, separated by spaces: `@scopes todos:read todos:write`'),
+      badScope: text<{ scope: string }>(
+        (v) => `@scopes ${q(v.scope)} is not an OAuth2 scope (RFC 6749 §3.3: printable ASCII without spaces, " or \\)`,
+        () => 'separate scopes with spaces, and write each without quotes or backslashes',
+      ),
+    },
+  },
   COVET900: {
     severity: 'error',
     about: 'bundling failed',
@@ -654,6 +745,56 @@ export const DIAGNOSTICS = {
       unknown: text<{ option: string; known: string; suggestion?: string }>(
         (v) => `${v.option} is not an option of covet.config.ts`,
         (v) => `${v.suggestion ? `did you mean ${v.suggestion}? ` : ''}${v.known}`,
+      ),
+    },
+  },
+  COVET922: {
+    severity: 'error',
+    about: "covet.config.ts's cors allows credentials from any origin ('*')",
+    texts: {
+      wildcardCredentials: text(
+        () => "cors.credentials is true with cors.origins '*': browsers refuse `Access-Control-Allow-Origin: *` on a request with credentials, and reflecting any origin instead would let every site act as the user",
+        () => "list the origins that may send credentials (origins: ['https://app.example.com']), or a RegExp or function that decides; or set credentials: false",
+      ),
+    },
+  },
+  COVET923: {
+    severity: 'error',
+    about: 'an entry of cors.origins is not an origin (scheme://host[:port], as browsers send it)',
+    texts: {
+      notOrigin: text<{ origin: string; why: string; suggestion?: string }>(
+        (v) => `cors.origins has ${q(v.origin)}, which is not an origin: ${v.why}`,
+        (v) => (v.suggestion ? `write ${q(v.suggestion)}` : "write the origin as browsers send it in the Origin header: scheme, host and port only (e.g. 'https://app.example.com', 'http://localhost:5173')"),
+      ),
+    },
+  },
+  COVET924: {
+    severity: 'error',
+    about: 'the RegExp of cors.origins has the g or y flag',
+    texts: {
+      statefulRegExp: text<{ regexp: string }>(
+        (v) => `cors.origins is ${v.regexp}, whose g or y flag makes test() remember where it stopped: the same origin would be allowed, then refused`,
+        () => 'remove the g and y flags (and anchor it: /^https:\/\/[a-z0-9-]+\.example\.com$/)',
+      ),
+    },
+  },
+  COVET925: {
+    severity: 'error',
+    about: 'securityHeaders.hsts asks for preload without what the preload list requires',
+    texts: {
+      preload: text<{ missing: string }>(
+        (v) => `securityHeaders.hsts has preload: true without ${v.missing}, which the HSTS preload list requires`,
+        () => 'set hsts: { maxAgeSec: 31536000, includeSubDomains: true, preload: true }, or drop preload',
+      ),
+    },
+  },
+  COVET926: {
+    severity: 'error',
+    about: 'covet.config.ts has a cors section without origins',
+    texts: {
+      noOrigins: text(
+        () => 'cors has no origins: no page of another origin would be allowed',
+        () => "add origins (a list such as ['https://app.example.com'], a RegExp, a function, or '*'), or remove cors",
       ),
     },
   },

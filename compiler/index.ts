@@ -22,6 +22,7 @@ import { findConflicts, parsePath } from './path.ts';
 import { bindParams, readResponse } from './params.ts';
 import { Lifecycle } from './providers.ts';
 import { TypeReader } from './types.ts';
+import { checkScopes, Security } from './security.ts';
 
 export { formatDiagnostic, type Diagnostic } from './diagnostics.ts';
 
@@ -74,7 +75,8 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
   // A @route that findRoutes refused has its own error: then the app does have routes, only wrong ones.
   if (found.length === 0 && reporter.diagnostics.length === before) reportNoRoutes(app, reporter);
 
-  const lifecycle = new Lifecycle(app, reader, reporter);
+  const security = new Security(reporter);
+  const lifecycle = new Lifecycle(app, reader, reporter, security);
   const routes: (RouteIR & { found: FoundRoute })[] = [];
   const ids = new Set<string>();
   for (const r of found) {
@@ -85,7 +87,7 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
       reporter.report('COVET107', e.text, { file: r.file, line: line + 1, column: character + 1 }, r.exportName, e.values as never);
     }
     const pathNames = new Set(segments.flatMap((s) => (s.kind === 'static' ? [] : [s.name])));
-    const bound = bindParams({ label: r.exportName, fn: r.fn }, pathNames, app.checker, reader, reporter, lifecycle.resolve);
+    const bound = bindParams({ label: r.exportName, fn: r.fn }, pathNames, app.checker, reader, reporter, lifecycle.resolve, security);
     lifecycle.route(r, segments, bound);
     const params = bound.params;
     const { response, async } = readResponse(r, app.checker, reader, reporter);
@@ -106,7 +108,7 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
       tags: r.tags,
       deprecated: r.deprecated,
       throws: r.throws,
-      scopes: [],
+      scopes: r.scopes.map((s) => s.scope),
       found: r,
     };
     if (r.summary) route.summary = r.summary;
@@ -128,6 +130,9 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
   for (const r of routes) {
     const l = lifecycleOf(r.found);
     if (l) r.lifecycle = l;
+    const graph = [...r.params, ...(l?.providers ?? []).flatMap((id) => providers[id]?.params ?? [])];
+    const schemes = [...new Set(graph.flatMap((p) => (p.kind === 'credential' ? [p.scheme] : [])))].flatMap((n) => security.get(n) ?? []);
+    checkScopes(r.found.scopes, schemes, r.found.exportName, r.found.scopesTag, reporter);
   }
 
   let typecheckTime = 0;
@@ -147,7 +152,7 @@ export function compileLoaded(app: LoadedApp, options: Omit<CompileOptions, 'tsc
     types: reader.namedTypes(),
     providers,
     hooks,
-    securitySchemes: {},
+    securitySchemes: security.all(),
   };
   fillDiscriminators(ir);
   return { ir, diagnostics, typecheckTime };

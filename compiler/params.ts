@@ -14,12 +14,14 @@
 
 import { ts } from 'ts-morph';
 import type { DepParamIR, JsonValue, ParamIR, ScalarParamIR, SegmentIR, TypeIR } from '../ir/ir.ts';
+import { renderType } from '../ir/queries.ts';
 import { didYouMean } from './diagnostics.ts';
 import type { Reporter } from './source.ts';
 import { includesUndefined, type Site, type TypeReader } from './types.ts';
 import { literalValue, TAG_PREFIX } from './tags.ts';
 import type { FoundRoute, HandlerFunction } from './routes.ts';
 import { COVET_API } from './project.ts';
+import { isFormType, isScopesType, readCredential, type Security } from './security.ts';
 
 const F = ts.TypeFlags;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -150,6 +152,7 @@ export function bindParams(
   reader: TypeReader,
   reporter: Reporter,
   deps?: DepResolver,
+  security?: Security,
 ): Bound {
   const handler = target.label;
   const params: ParamIR[] = [];
@@ -185,9 +188,22 @@ export function bindParams(
       push({ kind: 'ctx', name }, decl);
       return;
     }
+    const credential = security ? readCredential(checker, type) : undefined;
+    if (credential) {
+      const p = security!.param(decl, name, credential, optional, handler);
+      if (p) push(p, decl);
+      return;
+    }
+    if (isScopesType(checker, type)) {
+      push({ kind: 'scopes', name }, decl);
+      return;
+    }
     const marker = readMarker(checker, type);
     const site: Site = { handler, node: decl, path: name };
-    const ir = reader.read(type, site, decl.type);
+    const form = isFormType(checker, type);
+    // `Form<T>` is read as its T (the form's schema is T's, named as T is).
+    const formOf = form ? formArgument(type) : undefined;
+    const ir = formOf ? reader.read(formOf, site) : reader.read(type, site, decl.type);
     const scalar = isScalar(ir, reader);
     const scalarList = ir.kind === 'array' && isScalar(ir.items, reader);
     const withDefault = (p: ScalarParamIR): ScalarParamIR => {
@@ -232,7 +248,7 @@ export function bindParams(
       return;
     }
 
-    if (name === 'body' || (!scalar && !scalarList && isBodyType(ir, reader))) {
+    if (form || name === 'body' || (!scalar && !scalarList && isBodyType(ir, reader))) {
       if (bodyParam) {
         const first = bodyParam.name.getText();
         reporter.report('COVET102', 'twoBodies', decl, handler, { first, name });
@@ -240,7 +256,8 @@ export function bindParams(
       }
       bodyParam = decl;
       reader.checkInput(ir, site);
-      push({ kind: 'body', name, type: ir, required: !optional }, decl);
+      if (form) checkForm(ir, reader, reporter, decl, handler, name);
+      push(form ? { kind: 'body', name, type: ir, required: !optional, media: 'form' } : { kind: 'body', name, type: ir, required: !optional }, decl);
       return;
     }
 
@@ -263,6 +280,40 @@ export function reportUnboundSegments(route: FoundRoute, segments: readonly Segm
     const sigil = seg.kind === 'param' ? ':' : '*';
     reporter.report('COVET103', 'unbound', route.tag, handler, { sigil, name: seg.name, method: route.method, path: route.path, close, handler });
   }
+}
+
+/** The T of a `Form<T>` (or of `Form<T> | undefined`), when the alias is still visible. */
+function formArgument(t: ts.Type): ts.Type | undefined {
+  for (const m of t.flags & F.Union ? (t as ts.UnionType).types : [t]) {
+    if (isCovetType(m, 'Form') && m.aliasTypeArguments?.length === 1) return m.aliasTypeArguments[0];
+  }
+  return undefined;
+}
+
+/** COVET138 unless a `Form<T>`'s T is an object whose fields are scalars (no null) or arrays of them. */
+function checkForm(ir: TypeIR, reader: TypeReader, reporter: Reporter, decl: ts.ParameterDeclaration, handler: string, name: string): void {
+  let t = ir;
+  for (let i = 0; t.kind === 'ref' && i < 32; i++) t = reader.named(t.name)?.type ?? { kind: 'unknown' };
+  if (t.kind !== 'object' || t.additionalProperties) {
+    reporter.report('COVET138', 'notObject', decl, handler, { name, type: renderType(ir) });
+    return;
+  }
+  const text = (x: TypeIR): boolean => isScalar(x, reader) && !hasNull(x, reader);
+  for (const p of t.properties) {
+    if (text(p.type) || (p.type.kind === 'array' && text(p.type.items))) continue;
+    reporter.report('COVET138', 'field', decl, handler, { name, field: p.name, type: renderType(p.type) });
+  }
+}
+
+function hasNull(t: TypeIR, reader: TypeReader, depth = 0): boolean {
+  if (depth > 32) return false;
+  if (t.kind === 'null') return true;
+  if (t.kind === 'union') return t.variants.some((v) => hasNull(v, reader, depth + 1));
+  if (t.kind === 'ref') {
+    const e = reader.named(t.name);
+    return !!e && hasNull(e.type, reader, depth + 1);
+  }
+  return false;
 }
 
 /** Object, union of objects (nullable allowed), array of non-scalars, tuple, Record. */

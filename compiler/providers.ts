@@ -17,6 +17,7 @@ import { checkErrorReturn, findHooks, hookParams, returnsAnswer, type FoundHook 
 import type { Reporter } from './source.ts';
 import { didYouMean } from './diagnostics.ts';
 import type { TypeReader } from './types.ts';
+import type { Security } from './security.ts';
 
 const F = ts.TypeFlags;
 
@@ -69,6 +70,7 @@ export class Lifecycle {
     app: LoadedApp,
     private readonly reader: TypeReader,
     private readonly reporter: Reporter,
+    private readonly security?: Security,
   ) {
     this.checker = app.checker;
     const found = findHooks(app.files, reporter);
@@ -269,7 +271,7 @@ export class Lifecycle {
     const key = names.join(',');
     const cached = node.bindings.get(key);
     if (cached) return cached.bound;
-    const bound = bindParams({ label, fn: node.fn }, pathNames, this.checker, this.reader, this.reporter, this.resolve);
+    const bound = bindParams({ label, fn: node.fn }, pathNames, this.checker, this.reader, this.reporter, this.resolve, this.security);
     const first = node.bindings.values().next().value;
     node.bindings.set(key, { bound, route });
     if (first) {
@@ -309,7 +311,10 @@ export class Lifecycle {
         const type = JSON.stringify(p.type);
         if (p.kind === 'body') {
           if (!body) body = { what: part.what, p, decl };
-          else if (JSON.stringify(body.p.type) !== type) {
+          else if ((body.p.media ?? 'json') !== (p.media ?? 'json')) {
+            const [json, form] = p.media === 'form' ? [body.what, part.what] : [part.what, body.what];
+            this.reporter.report('COVET138', 'twoMedia', decl, handler, { first: json, second: form }, body.decl);
+          } else if (JSON.stringify(body.p.type) !== type) {
             const values = { first: body.what, firstType: renderType(body.p.type), second: part.what, secondType: renderType(p.type) };
             this.reporter.report('COVET126', 'twoBodyTypes', decl, handler, values, body.decl);
           }

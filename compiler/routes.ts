@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 
+import { SCOPE_TOKEN } from './security.ts';
 import { Node, ts, type JSDoc, type JSDocTag, type SourceFile } from 'ts-morph';
 import { HTTP_METHODS, type HttpMethod, type ThrowsIR } from '../ir/ir.ts';
 import { didYouMean } from './diagnostics.ts';
@@ -31,6 +32,10 @@ export interface FoundRoute {
   tags: string[];
   deprecated: boolean;
   throws: ThrowsIR[];
+  /** `@scopes a b`: each scope with its tag, in source order, deduplicated. */
+  scopes: { scope: string; node: ts.Node }[];
+  /** The first `@scopes` tag. */
+  scopesTag?: ts.Node;
 }
 
 /**
@@ -155,6 +160,7 @@ function readRoute(
     tags: [],
     deprecated: false,
     throws: [],
+    scopes: [],
   };
   const doc = docs.find((d) => d.getTags().includes(routeTag)) ?? docs[docs.length - 1]!;
   const description = doc.getDescription().trim();
@@ -175,9 +181,22 @@ function readRoute(
       r.deprecated = true;
     } else if (name === 'throws') {
       readThrows(t, value, r, exportName, reporter);
+    } else if (name === 'scopes' || name === 'scope') {
+      readScopes(t, value, r, exportName, reporter);
     }
   }
   return r;
+}
+
+/** `@scopes todos:read todos:write`: the scopes the route requires (COVET139 when malformed). */
+function readScopes(tag: JSDocTag, value: string, r: FoundRoute, exportName: string, reporter: Reporter): void {
+  r.scopesTag ??= tag.compilerNode;
+  const words = value.split(/\s+/).filter((w) => w !== '');
+  if (words.length === 0) reporter.report('COVET139', 'empty', tag.compilerNode, exportName, { tag: tag.getTagName() });
+  for (const scope of words) {
+    if (!SCOPE_TOKEN.test(scope)) reporter.report('COVET139', 'badScope', tag.compilerNode, exportName, { scope });
+    else if (!r.scopes.some((s) => s.scope === scope)) r.scopes.push({ scope, node: tag.compilerNode });
+  }
 }
 
 /**

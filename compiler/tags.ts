@@ -14,7 +14,7 @@ import type { TextName, TextValues } from './diagnostics.ts';
 export const TAG_PREFIX = '__covet_';
 
 /** Parameter-source markers: read by the binding rules, dropped from value types. */
-export const MARKER_TAGS = new Set(['header', 'cookie', 'query']);
+export const MARKER_TAGS = new Set(['header', 'cookie', 'query', 'form', 'credential', 'scopes']);
 
 export interface Tag {
   /** The name after `__covet_`, e.g. `minLength`. */

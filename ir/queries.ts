@@ -5,7 +5,7 @@
  * object inherits, and how a name becomes identifier-safe. The compiler uses
  * them to build the IR; codegen to read it. None of them touches TypeScript.
  */
-import type { AppIR, ObjectTypeIR, ParamIR, RouteIR, TypeIR, UnionTypeIR } from './ir.ts';
+import type { AppIR, CredentialParamIR, ObjectTypeIR, ParamIR, RouteIR, SecuritySchemeIR, TypeIR, UnionTypeIR } from './ir.ts';
 
 export type Types = AppIR['types'];
 
@@ -214,4 +214,30 @@ export type WireParamIR = Exclude<ParamIR, { kind: 'ctx' } | { kind: 'dep' } | {
 
 export function isWire(p: ParamIR): p is WireParamIR {
   return p.kind !== 'ctx' && p.kind !== 'dep' && p.kind !== 'credential' && p.kind !== 'scopes';
+}
+
+/**
+ * The credentials a route's graph reads (its handler's, then its providers' in lifecycle order),
+ * one per scheme, the first time; `required` when any reader of that scheme requires it. What the
+ * dispatch extracts up front, OpenAPI lists as the route's security and the engine keeps.
+ */
+export function routeCredentials(ir: Pick<AppIR, 'providers'>, route: RouteIR): CredentialParamIR[] {
+  const out = new Map<string, CredentialParamIR>();
+  const add = (params: readonly ParamIR[]) => {
+    for (const p of params) {
+      if (p.kind !== 'credential') continue;
+      const seen = out.get(p.scheme);
+      if (!seen) out.set(p.scheme, { ...p });
+      else if (p.required) seen.required = true;
+    }
+  };
+  add(route.params);
+  for (const id of route.lifecycle?.providers ?? []) add(ir.providers[id]?.params ?? []);
+  return [...out.values()];
+}
+
+/** The request header a scheme's credential travels in (`cookie` for a cookie key), null for a query key. */
+export function credentialHeader(s: SecuritySchemeIR): string | null {
+  if (s.type === 'apiKey') return s.in === 'header' ? s.name : s.in === 'cookie' ? 'cookie' : null;
+  return 'authorization';
 }

@@ -37,6 +37,8 @@ export const APP_ERRORS = {
   NOT_FOUND: { status: 404, detail: 'Not Found' },
   METHOD_NOT_ALLOWED: { status: 405, detail: 'Method Not Allowed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, detail: 'Unsupported Media Type: expected application/json' },
+  /** A `Form<T>` body of another media type. */
+  UNSUPPORTED_MEDIA_TYPE_FORM: { status: 415, detail: 'Unsupported Media Type: expected application/x-www-form-urlencoded' },
   /** Followed by JSON.parse's message. */
   MALFORMED_JSON: { status: 400, detail: 'Malformed JSON in request body: ' },
   QUERY_ENCODING: { status: 400, detail: 'invalid percent-encoding in query string' },

@@ -12,6 +12,10 @@ import { boundEngine, DEFAULT_BACKGROUND_MS, drainBackground } from './rt.ts';
 import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
 import type { StartConfig } from './config.ts';
 import { cannotListen, tellSupervisor, workerPort } from './workers.ts';
+import { closeAll } from './closeables.ts';
+
+/** Milliseconds shutdown gives the clients runtime helpers opened (closeables.ts) to close, after the background tasks. */
+const CLOSE_MS = 2_000;
 
 export interface ServeOptions {
   /** Request header names the generated code reads (a hint for the engine). */
@@ -67,10 +71,15 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
     }
     stopping = true;
     if (!worker) process.stdout.write(`covet: ${signal} received, finishing in-flight requests\n`);
-    // The engine first (its in-flight requests may still add tasks), then the tasks.
+    // The engine first (its in-flight requests may still add tasks), then the tasks, then the
+    // clients they may have used (a rate limiter's Redis connection).
     engine
       .close(graceMs)
       .then(() => drainBackground(backgroundMs))
+      .then(async (cut) => {
+        for (const problem of await closeAll(CLOSE_MS)) process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}${problem}\n`);
+        return cut;
+      })
       .then(
         (cut) => {
           if (cut.length > 0) {

@@ -18,9 +18,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { APP_ERRORS, errorBody } from './errors.ts';
-import { checkHeaderPairs, closeGracefully, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
+import { checkHeaderPairs, closeGracefully, fixedHeaders, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
+  EngineOptions,
   EngineRequest,
   EngineResponse,
   Listening,
@@ -321,7 +322,9 @@ function invalidStatus(status: unknown): RangeError {
 const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
 const INTERNAL_BODY = errorBody(APP_ERRORS.INTERNAL);
 
-export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
+export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOptions = {}): Engine {
+  const fixed = options.headers ?? [];
+  checkHeaderPairs(fixed);
   let control = new Int32Array(1);
   const shared: Shared = { addon, pending: new Map(), control };
   let handler: RequestHandler | null = null;
@@ -374,9 +377,20 @@ export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
 
     headers(pairs: readonly string[]): PreparedHeaders {
       checkHeaderPairs(pairs);
+      const all = fixedHeaders(pairs, fixed);
       let text = '';
-      for (let i = 0; i < pairs.length; i += 2) text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
+      for (let i = 0; i < all.length; i += 2) text += `${all[i]}: ${all[i + 1]}\r\n`;
       return Buffer.from(text, 'latin1') as unknown as PreparedHeaders;
+    },
+
+    extend(prepared: PreparedHeaders, extra: readonly string[]): PreparedHeaders {
+      const head = prepared as Buffer;
+      let text = '';
+      for (let i = 0; i < extra.length; i += 2) text += `${extra[i]}: ${extra[i + 1]}\r\n`;
+      const out = Buffer.allocUnsafe(head.length + text.length);
+      head.copy(out, 0);
+      out.write(text, head.length, 'latin1');
+      return out as unknown as PreparedHeaders;
     },
 
     listen(options: ListenOptions, h: RequestHandler): Promise<Listening> {

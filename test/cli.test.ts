@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as esbuild from 'esbuild';
+import { IR_VERSION } from '../ir/ir.ts';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -203,7 +204,7 @@ test('inspect --ir prints the App IR as JSON', () => {
   const r = covet('inspect', 'fixtures/todo-app', '--ir');
   assert.is(r.code, 0, r.err);
   const ir = JSON.parse(r.out) as { version: number; routes: { id: string }[]; types: Record<string, unknown> };
-  assert.is(ir.version, 2);
+  assert.is(ir.version, IR_VERSION);
   assert.ok(ir.routes.some((x) => x.id === 'getTodo'));
   assert.ok('Todo' in ir.types);
 });

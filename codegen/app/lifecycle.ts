@@ -13,7 +13,8 @@ import type { HandlerIR, LifecycleIR, ParamIR, ProviderIR, RouteIR, ScalarParamI
 import { Block, code, comment, functionDecl, join, literal, NameTable, raw, type Code, type Name } from '../code.ts';
 import { declaration, type Declaration } from '../scope.ts';
 import { emitParamReads, emitQueryParse, emitReply, readOrder, routeComment, routeLabel, type EmittedRoute, type RouteContext } from './route.ts';
-import { isWire } from '../../ir/queries.ts';
+import { isWire, routeCredentials } from '../../ir/queries.ts';
+import { credentialInput } from './credentials.ts';
 
 export interface LifecycleContext {
   providers: AppIR['providers'];
@@ -79,6 +80,10 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
   // Every query key the graph reads is parsed in one pass; a key read twice has one raw local.
   const queryRaw = new Map<string, { key: string; array: boolean; local: Name }>();
   const queryKey = (p: ScalarParamIR) => `${p.type.kind === 'array' ? 'a' : 's'}:${p.key}`;
+  const credentials = routeCredentials(l, route).map((p) => ({ p, s: c.auth.ir(p.scheme) }));
+  for (const { p, s } of credentials) {
+    if (s.type === 'apiKey' && s.in === 'query' && !queryRaw.has(`s:${s.name}`)) queryRaw.set(`s:${s.name}`, { key: s.name, array: false, local: fresh(`${p.name}_q`) });
+  }
   for (const { p } of readOrder([...route.params, ...providers.flatMap((pr) => pr.params)])) {
     if (p.kind !== 'query' || queryRaw.has(queryKey(p))) continue;
     queryRaw.set(queryKey(p), { key: p.key, array: p.type.kind === 'array', local: fresh(`${p.name}_q`) });
@@ -88,10 +93,11 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
     pathRaw,
     query: (p: ScalarParamIR) => queryRaw.get(queryKey(p))!.local,
     // The body is parsed once, by its first reader; a malformed one throws the 400/415 (cleanups see it).
-    body: (w: Block, p: { name: string }) => {
+    body: (w: Block, p: { name: string; media?: 'form' }) => {
       if (bodyJson === null) {
-        bodyJson = fresh(`${p.name}_json`);
-        w.line(code`const ${bodyJson} = ${rt}.parseJsonBody(req);`);
+        const form = p.media === 'form';
+        bodyJson = fresh(`${p.name}_${form ? 'form' : 'json'}`);
+        w.line(form ? code`const ${bodyJson} = ${rt}.parseFormBody(req);` : code`const ${bodyJson} = ${rt}.parseJsonBody(req);`);
       }
       return bodyJson;
     },
@@ -127,13 +133,28 @@ export function emitLifecycleRoute(route: RouteIR, lc: LifecycleIR, c: RouteCont
   openLevel(null, 'run');
 
   if (queryRaw.size) emitQueryParse(w, [...queryRaw.values()], c);
-  if (allParams.some((p) => p.kind === 'cookie')) w.line(code`const cookies = ${rt}.parseCookies(req.header("cookie"));`);
+  if (allParams.some((p) => p.kind === 'cookie') || credentials.some(({ s }) => s.type === 'apiKey' && s.in === 'cookie')) {
+    w.line(code`const cookies = ${rt}.parseCookies(req.header("cookie"));`);
+  }
+
+  // The graph's credentials, each once, before anything else of the route: a missing or malformed
+  // required one throws its 401 (which the onError hooks see, as any failure).
+  const credentialLocals = new Map<string, Name>();
+  for (const { p, s } of credentials) {
+    const local = fresh(p.name);
+    credentialLocals.set(p.scheme, local);
+    const scheme = c.auth.scheme(p.scheme);
+    const input = credentialInput(s, (key) => queryRaw.get(`s:${key}`)!.local);
+    w.line(p.required ? code`const ${local} = ${rt}.requireCredential(${scheme}, ${input});` : code`const ${local} = ${scheme}.read(${input});`);
+  }
 
   const values = new Map<string, Name>();
   // A provider whose value nobody asks for (an effect-only onRequest hook) is called as a statement.
   const consumed = new Set(allParams.flatMap((p) => (p.kind === 'dep' ? [p.provider] : [])));
   const argsOf = (params: readonly ParamIR[], owner: string): Name[] => {
-    const names = params.map((p) => (p.kind === 'ctx' ? raw('ctx') : p.kind === 'dep' ? values.get(p.provider)! : fresh(p.name))) as Name[];
+    const names = params.map((p) =>
+      p.kind === 'ctx' ? raw('ctx') : p.kind === 'dep' ? values.get(p.provider)! : p.kind === 'credential' ? credentialLocals.get(p.scheme)! : p.kind === 'scopes' ? c.auth.scopes(route) : fresh(p.name),
+    ) as Name[];
     if (params.some((p) => p.kind === 'dep' && !values.has(p.provider))) {
       throw new Error(`covet internal error: ${owner} needs a provider resolved after it`);
     }

@@ -9,6 +9,8 @@ import { Block, code, comment, functionDecl, join, literal, NameTable, raw, type
 import { declaration, shapeName, type Declaration, type Scope } from '../scope.ts';
 import type { SerializerGen } from '../serialize/index.ts';
 import type { ValidatorGen } from '../validate/index.ts';
+import { isWire } from '../../ir/queries.ts';
+import { credentialInput, type AuthGen } from './credentials.ts';
 
 export interface RouteContext {
   validators: ValidatorGen;
@@ -24,6 +26,8 @@ export interface RouteContext {
   jsonHeaders: Name;
   emptyHeaders: Name;
   textHeaders: Name;
+  /** Security scheme objects and scopes constants (module level). */
+  auth: AuthGen;
 }
 
 /** Locals of the route function that parameter names must not shadow. */
@@ -61,21 +65,40 @@ export function emitRoute(route: RouteIR, c: RouteContext): EmittedRoute {
 
   const w = new Block();
   // Routes that read nothing from the request allocate no error list.
-  const validates = route.params.some((p) => p.kind !== 'ctx');
+  const validates = route.params.some(isWire);
   if (validates) w.line(code`const errs = [];`);
 
+  const credentials = route.params.flatMap((p, i) => (p.kind === 'credential' ? [{ p, i, s: c.auth.ir(p.scheme) }] : []));
   const queryParams = readOrder(route.params).filter((x) => x.p.kind === 'query') as { p: ScalarParamIR; i: number }[];
   const queryRaw = new Map<number, Name>(queryParams.map(({ p, i }) => [i, locals.fresh(`${p.name}_q`)]));
-  if (queryParams.length) emitQueryParse(w, queryParams.map(({ p, i }) => ({ key: p.key, array: p.type.kind === 'array', local: queryRaw.get(i)! })), c);
-  const hasCookies = route.params.some((p) => p.kind === 'cookie');
+  const keyRaw = new Map<string, Name>();
+  for (const { p, s } of credentials) if (s.type === 'apiKey' && s.in === 'query' && !keyRaw.has(s.name)) keyRaw.set(s.name, locals.fresh(`${p.name}_q`));
+  const queryReads = [
+    ...[...keyRaw].map(([key, local]) => ({ key, array: false, local })),
+    ...queryParams.map(({ p, i }) => ({ key: p.key, array: p.type.kind === 'array', local: queryRaw.get(i)! })),
+  ];
+  if (queryReads.length) emitQueryParse(w, queryReads, c);
+  const hasCookies = route.params.some((p) => p.kind === 'cookie') || credentials.some(({ s }) => s.type === 'apiKey' && s.in === 'cookie');
   if (hasCookies) w.line(code`const cookies = ${rt}.parseCookies(req.header("cookie"));`);
+
+  // Credentials first: a missing or malformed one answers 401 before any other input is validated.
+  for (const { p, i, s } of credentials) {
+    const local = argNames[i]!;
+    const input = credentialInput(s, (key) => keyRaw.get(key)!);
+    w.line(code`const ${local} = ${rt}.credential(res, ${c.auth.scheme(p.scheme)}, ${input}, ${literal(p.required)}, ${label});`);
+    w.line(code`if (${local} === ${rt}.UNAUTHORIZED) return;`);
+  }
+  route.params.forEach((p, i) => {
+    if (p.kind === 'scopes') w.line(code`const ${argNames[i]!} = ${c.auth.scopes(route)};`);
+  });
 
   emitParamReads(w, route.params, argNames, route.id, c, {
     pathRaw,
     query: (_p, i) => queryRaw.get(i)!,
     body: (b, p) => {
-      const rawBody = locals.fresh(`${p.name}_json`);
-      b.line(code`const ${rawBody} = ${rt}.readJson(req, res);`);
+      const form = p.media === 'form';
+      const rawBody = locals.fresh(`${p.name}_${form ? 'form' : 'json'}`);
+      b.line(form ? code`const ${rawBody} = ${rt}.readForm(req, res);` : code`const ${rawBody} = ${rt}.readJson(req, res);`);
       b.line(code`if (${rawBody} === ${rt}.ANSWERED) return;`);
       return rawBody;
     },
@@ -149,13 +172,15 @@ export function emitParamReads(w: Block, params: readonly ParamIR[], locals: rea
         break;
       }
       case 'body': {
-        const fn = c.validators.body(p, owner);
+        const fn = p.media === 'form' ? c.validators.form(p, owner) : c.validators.body(p, owner);
         const json = inputs.body(w, p);
         w.line(code`const ${local} = ${fn}(${json}, errs);`);
         break;
       }
       case 'ctx':
       case 'dep':
+      case 'credential':
+      case 'scopes':
         break;
     }
   }

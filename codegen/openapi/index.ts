@@ -10,11 +10,13 @@
  * It is meant to pass linters as well as validators (test/openapi-lint.test.ts
  * runs two validators and `redocly lint` with its recommended rules on every
  * fixture): every response has a description, every operation a summary,
- * `servers` is the server itself (`/`), and `security: []` says no operation
- * needs credentials.
+ * `servers` is the server itself (`/`), and the top-level `security: []` says
+ * an operation needs no credentials unless its own `security` says so: the
+ * credential parameters of its graph (`components.securitySchemes` from
+ * `AppIR.securitySchemes`), with the route's `@scopes` on OAuth2 schemes.
  */
-import type { AppIR, RouteIR } from '../../ir/ir.ts';
-import { routeInputs } from '../../ir/queries.ts';
+import type { AppIR, RouteIR, SecuritySchemeIR } from '../../ir/ir.ts';
+import { routeCredentials, routeInputs } from '../../ir/queries.ts';
 import { namedSchemas, referencingSchema, type Schema } from '../schema/index.ts';
 
 export interface OpenApiOptions {
@@ -72,7 +74,38 @@ export function openApiDocument(ir: AppIR, options: OpenApiOptions): Schema {
   if (options.description) info.description = options.description;
   if (options.license) info.license = { name: options.license, identifier: options.license };
   // `/`: the server that serves this document (a relative URL, so it stays right behind any host or port).
-  return { openapi: '3.1.0', info, servers: [{ url: '/' }], security: [], paths, components: { schemas: components } };
+  const schemes = Object.entries(ir.securitySchemes ?? {});
+  const componentsOut: Schema = { schemas: components };
+  if (schemes.length) componentsOut.securitySchemes = Object.fromEntries(schemes.map(([name, s]) => [name, securityScheme(s)]));
+  return { openapi: '3.1.0', info, servers: [{ url: '/' }], security: [], paths, components: componentsOut };
+}
+
+/** An OpenAPI Security Scheme Object. */
+export function securityScheme(s: SecuritySchemeIR): Schema {
+  switch (s.type) {
+    case 'http':
+      return s.scheme === 'bearer'
+        ? { type: 'http', scheme: 'bearer', ...(s.bearerFormat ? { bearerFormat: s.bearerFormat } : {}) }
+        : { type: 'http', scheme: 'basic', description: `HTTP Basic, realm ${JSON.stringify(s.realm)} (RFC 7617, UTF-8)` };
+    case 'apiKey':
+      return { type: 'apiKey', in: s.in, name: s.name };
+    case 'oauth2':
+      return { type: 'oauth2', flows: { password: { tokenUrl: s.tokenUrl, scopes: { ...s.scopes } } } };
+  }
+}
+
+/**
+ * A route's Security Requirements: one object with every required credential of its graph (the
+ * route's scopes on OAuth2 schemes, `[]` on others); when all of them are optional, that object
+ * and `{}` (anonymous allowed). Undefined when the graph reads no credential.
+ */
+export function routeSecurity(ir: AppIR, route: RouteIR): Record<string, string[]>[] | undefined {
+  const creds = routeCredentials(ir, route);
+  if (creds.length === 0) return undefined;
+  const scopesOf = (name: string) => (ir.securitySchemes?.[name]?.type === 'oauth2' ? [...route.scopes] : []);
+  const required = creds.filter((c) => c.required);
+  if (required.length) return [Object.fromEntries(required.map((c) => [c.scheme, scopesOf(c.scheme)]))];
+  return [Object.fromEntries(creds.map((c) => [c.scheme, scopesOf(c.scheme)])), {}];
 }
 
 function hasInput(ir: AppIR, route: RouteIR): boolean {
@@ -100,7 +133,8 @@ function operation(route: RouteIR, ir: AppIR, ref: (name: string) => string): Sc
   const parameters: Schema[] = [];
   for (const p of routeInputs(ir, route)) {
     if (p.kind === 'body') {
-      op.requestBody = { required: p.required, content: { 'application/json': { schema: referencingSchema(p.type, ir.types, { openapi: true }) } } };
+      const media = p.media === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+      op.requestBody = { required: p.required, content: { [media]: { schema: referencingSchema(p.type, ir.types, { openapi: true }) } } };
       continue;
     }
     const schema = referencingSchema(p.type, ir.types, { openapi: true });
@@ -114,6 +148,8 @@ function operation(route: RouteIR, ir: AppIR, ref: (name: string) => string): Sc
     parameters.push(param);
   }
   if (parameters.length) op.parameters = parameters;
+  const security = routeSecurity(ir, route);
+  if (security) op.security = security;
   const responses: Schema = {};
   const success: Schema = { description: route.response === null ? 'No content' : 'Successful response' };
   if (route.response !== null) {
@@ -127,6 +163,10 @@ function operation(route: RouteIR, ir: AppIR, ref: (name: string) => string): Sc
     responses[String(t.status)] = t.status === 422 && hasInput(ir, route)
       ? { description: t.description, content: { 'application/json': { schema: { $ref: ref('HTTPValidationError') } } } }
       : error(t.description);
+  }
+  if (security) {
+    responses['401'] ??= error('Not authenticated: the credential is missing or malformed, or its provider refused it');
+    if (route.scopes.length) responses['403'] ??= error(`Not permitted: the credential lacks a scope this route requires (${route.scopes.join(' ')})`);
   }
   if (hasInput(ir, route) && !responses['422']) {
     responses['422'] = {

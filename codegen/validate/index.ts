@@ -77,6 +77,12 @@ const DEPTH = new Name('depth');
 const IS_INTEGER = raw('Number.isInteger');
 const IS_SAFE_INTEGER = raw('Number.isSafeInteger');
 
+/** `o.name = value;`, or a defineProperty for `__proto__` (whose assignment would set the prototype). */
+function setField(o: Name, name: string, value: Code): Code {
+  if (name === '__proto__') return code`Object.defineProperty(${o}, ${literal(name)}, { value: ${value}, enumerable: true, writable: true, configurable: true });`;
+  return code`${access(o, name)} = ${value};`;
+}
+
 /** Builds one function body: balanced blocks, and local names numbered per function. */
 class Writer extends Block {
   private counter = 0;
@@ -174,6 +180,48 @@ export class ValidatorGen {
     const what = `${param.kind}_${param.key}`;
     const generic = () => `validate_${param.required ? '' : 'optional_'}${shapeName(param.type)}`;
     return this.entry(base, (same) => (same ? `validate_${what}` : generic()), what, [RAW, ERRS], w, header, routeId);
+  }
+
+  /**
+   * `function (v, errs)`: a `Form<T>` body, `v` the parsed form (a URLSearchParams, `undefined`
+   * when the request had no body); each field is coerced from text as a query value is (an array
+   * field reads a repeated key); locs `["body", field, …]`. T is an object of scalars (the compiler checked).
+   */
+  form(param: BodyParamIR, routeId: string): Name {
+    const base = `validate_${routeId}_form`;
+    const w = new Writer(base, false);
+    w.if(code`${V} === undefined`);
+    if (param.required) {
+      this.pushErr(w, [literal('body')], 'missing', M.missing);
+      w.line(raw('return undefined;'));
+    } else w.line(raw('return undefined;'));
+    w.close();
+    const obj = this.resolve(param.type);
+    if (obj.kind !== 'object') throw new Error(`covet internal error: the form of ${routeId} is not an object type`);
+    const o = w.local('o');
+    w.line(code`const ${o} = {};`);
+    for (const prop of obj.properties) {
+      const loc = [literal('body'), literal(prop.name)];
+      const isArray = this.resolve(prop.type).kind === 'array';
+      const r = w.local('r');
+      w.line(isArray ? code`const ${r} = ${V}.getAll(${literal(prop.name)});` : code`const ${r} = ${V}.get(${literal(prop.name)}) ?? undefined;`);
+      const def = prop.type.default;
+      if (prop.optional && def === undefined) {
+        w.if(isArray ? code`${r}.length !== 0` : code`${r} !== undefined`);
+      } else {
+        w.if(isArray ? code`${r}.length === 0` : code`${r} === undefined`);
+        if (def !== undefined) w.line(setField(o, prop.name, literal(def)));
+        else this.pushErr(w, loc, 'missing', M.missing);
+        w.else();
+      }
+      const out = this.emit(w, prop.type, r, loc, 0, 'text');
+      w.line(setField(o, prop.name, out));
+      w.close();
+    }
+    w.line(code`return ${o};`);
+    const header = (users: string[]) => [comment(`form body of ${listed(users)}: ${describe(param.type)}`)];
+    const what = `form_${shapeName(param.type)}`;
+    return this.entry(base, () => `validate_${what}`, what, [V, ERRS], w, header, `${routeId} (parameter ${param.name})`);
   }
 
   /** Helpers, then constants, then functions in creation order; self-contained. */

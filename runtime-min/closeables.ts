@@ -1,0 +1,51 @@
+/**
+ * What the server closes when it stops: long-lived clients that runtime helpers open on first use
+ * (the rate limiter's Redis connection; later a database pool). main.ts calls `closeAll` after the
+ * engine has finished its in-flight requests and the background tasks have run, so nothing that
+ * still needs a client loses it. A lone registry, generic on purpose: anything with a `close`.
+ */
+
+interface Closeable {
+  /** Says what it is in the line printed when closing it fails or outlasts the limit. */
+  readonly what: string;
+  close(): unknown;
+}
+
+const open = new Set<Closeable>();
+
+/** Registers something to close at shutdown; returns the function that unregisters it (after closing it early). */
+export function closeAtShutdown(what: string, close: () => unknown): () => void {
+  const entry: Closeable = { what, close };
+  open.add(entry);
+  return () => {
+    open.delete(entry);
+  };
+}
+
+/**
+ * Closes everything registered, together, each awaited up to `limitMs`; resolves to what failed or
+ * did not finish in time (one line each, for the log). Never rejects.
+ */
+export async function closeAll(limitMs: number): Promise<string[]> {
+  const entries = [...open];
+  open.clear();
+  const problems: string[] = [];
+  await Promise.all(
+    entries.map(async (entry) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        // Not unref'd: at shutdown little else keeps the process alive, and it must wait for this.
+        timer = setTimeout(() => resolve('late'), limitMs);
+      });
+      try {
+        const outcome = await Promise.race([Promise.resolve().then(() => entry.close()), late]);
+        if (outcome === 'late') problems.push(`${entry.what} did not close within ${limitMs} ms`);
+      } catch (err) {
+        problems.push(`${entry.what} failed to close: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return problems;
+}
