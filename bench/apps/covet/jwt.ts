@@ -1,4 +1,4 @@
-import { HttpError, jwtVerifier, type Dep, type Header } from 'covet';
+import { jwtVerifier, type BearerToken, type Dep } from 'covet';
 import type { Message } from './hello.ts';
 
 // The JWT scenarios (issue 13): the keys come from the environment (bench/lib/jwt.mjs, set by
@@ -9,15 +9,8 @@ const checks = { issuer: 'bench', audience: 'bench-api', cache } as const;
 const hs = jwtVerifier<{ sub: string }>({ secret: process.env.BENCH_JWT_SECRET!, ...checks });
 const es = jwtVerifier<{ sub: string }>({ publicKey: process.env.BENCH_JWT_ES256_KEY!, ...checks });
 
-/** `Bearer <token>` → the token; undefined without the header (the verifier's 401). */
-function bearer(authorization: string | undefined): string | undefined {
-  if (authorization === undefined) return undefined;
-  if (authorization.length < 8 || authorization.slice(0, 7).toLowerCase() !== 'bearer ') throw new HttpError(401, 'Not authenticated', { headers: { 'www-authenticate': 'Bearer error="invalid_request"' } });
-  return authorization.slice(7);
-}
-
-export const hsCaller = (authorization?: Header<string, 'authorization'>) => hs.verify(bearer(authorization));
-export const esCaller = (authorization?: Header<string, 'authorization'>) => es.verify(bearer(authorization));
+export const hsCaller = (token: BearerToken) => hs.verify(token);
+export const esCaller = (token: BearerToken) => es.verify(token);
 
 /**
  * The `jwt-hs256` scenario: a provider verifies an HS256 bearer token.
