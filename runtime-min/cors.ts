@@ -36,12 +36,12 @@ const ORIGIN_TEXT = /^[\x21-\x7e]{1,2048}$/;
 /** A preflight's Access-Control-Request-Headers that may be reflected: a comma-separated list of tokens. */
 const HEADER_LIST = /^[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*[ \t]*$/;
 
-/** An answer of an allowed origin: `send` adds the request's CORS headers to what it is given. */
+/** An answer of an allowed origin: `send` adds the request's CORS header lines to what it is given. */
 class CorsResponse implements EngineResponse {
   constructor(
     readonly inner: EngineResponse,
-    private readonly engine: Engine,
-    private readonly extra: readonly string[],
+    /** `access-control-allow-origin: <origin>\r\n` and the lines that follow it. */
+    private readonly lines: string,
   ) {}
 
   get closed(): boolean {
@@ -49,15 +49,19 @@ class CorsResponse implements EngineResponse {
   }
 
   send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void {
-    this.inner.send(status, this.engine.extend(headers, this.extra), body, close);
+    this.inner.sendWith(status, headers, this.lines, body, close);
+  }
+
+  sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void {
+    this.inner.sendWith(status, headers, this.lines + extra, body, close);
   }
 }
 
 export class CorsPolicy {
   private readonly engine: Engine;
   private readonly list: ReadonlySet<string> | null;
-  /** What follows `access-control-allow-origin` on an allowed origin's actual answer. */
-  private readonly tail: readonly string[];
+  /** The lines that follow `access-control-allow-origin` on an allowed origin's actual answer. */
+  private readonly tail: string;
   /** The preflight's headers but the origin's, by the path's Allow (a handful of distinct ones). */
   private readonly preflights = new Map<string, string[] | null>();
 
@@ -70,9 +74,9 @@ export class CorsPolicy {
       throw new TypeError("covet: cors.origins of covet.config.ts must be '*', a list of origins, a RegExp or a function (origin) => boolean");
     }
     this.list = Array.isArray(o) ? new Set(o) : null;
-    const tail: string[] = [];
-    if (options.credentials) tail.push('access-control-allow-credentials', 'true');
-    if (options.exposeHeaders !== '') tail.push('access-control-expose-headers', options.exposeHeaders);
+    let tail = '';
+    if (options.credentials) tail += 'access-control-allow-credentials: true\r\n';
+    if (options.exposeHeaders !== '') tail += `access-control-expose-headers: ${options.exposeHeaders}\r\n`;
     this.tail = tail;
   }
 
@@ -97,7 +101,8 @@ export class CorsPolicy {
     if (this.options.origins === '*') return res;
     const origin = req.header('origin');
     if (origin === undefined || !this.allows(origin)) return res;
-    return new CorsResponse(res, this.engine, ['access-control-allow-origin', origin, ...this.tail]);
+    // The origin is visible ASCII (allows() checked): it cannot end the line.
+    return new CorsResponse(res, `access-control-allow-origin: ${origin}\r\n${this.tail}`);
   }
 
   /** The router's 405 at a path that does not have the method: a preflight of an allowed origin is answered 204 instead. */
