@@ -36,6 +36,14 @@ const ORIGIN_TEXT = /^[\x21-\x7e]{1,2048}$/;
 /** A preflight's Access-Control-Request-Headers that may be reflected: a comma-separated list of tokens. */
 const HEADER_LIST = /^[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*[ \t]*$/;
 
+/** How many origins' lines CorsPolicy keeps made (a RegExp or a function may allow any number). */
+const LINES_KEPT = 256;
+
+/** `text` (latin1) as a sequential string: a concatenation is a rope, which each copy into C would flatten again. */
+function flat(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
+}
+
 /** An answer of an allowed origin: `send` adds the request's CORS header lines to what it is given. */
 class CorsResponse implements EngineResponse {
   constructor(
@@ -62,6 +70,8 @@ export class CorsPolicy {
   private readonly list: ReadonlySet<string> | null;
   /** The lines that follow `access-control-allow-origin` on an allowed origin's actual answer. */
   private readonly tail: string;
+  /** linesOf's, by origin. */
+  private readonly lines = new Map<string, string>();
   /** The preflight's headers but the origin's, by the path's Allow (a handful of distinct ones). */
   private readonly preflights = new Map<string, string[] | null>();
 
@@ -82,10 +92,11 @@ export class CorsPolicy {
 
   /** Whether pages of `origin` may read the answers. */
   allows(origin: string): boolean {
+    // A listed origin is one (the build checked each: COVET923), so a Set lookup says it all.
+    if (this.list !== null) return this.list.has(origin);
     if (!ORIGIN_TEXT.test(origin)) return false;
     const o = this.options.origins;
     if (o === '*') return true;
-    if (this.list !== null) return this.list.has(origin);
     if (o instanceof RegExp) return o.test(origin);
     try {
       return (o as (origin: string) => boolean)(origin) === true;
@@ -101,8 +112,21 @@ export class CorsPolicy {
     if (this.options.origins === '*') return res;
     const origin = req.header('origin');
     if (origin === undefined || !this.allows(origin)) return res;
-    // The origin is visible ASCII (allows() checked): it cannot end the line.
-    return new CorsResponse(res, `access-control-allow-origin: ${origin}\r\n${this.tail}`);
+    return new CorsResponse(res, this.linesOf(origin));
+  }
+
+  /**
+   * An allowed origin's lines (it is visible ASCII: allows() checked, it cannot end the line), made
+   * once per origin for the first LINES_KEPT origins seen (a list has at most that many, as a rule),
+   * as a flat string the engine copies as is.
+   */
+  private linesOf(origin: string): string {
+    let lines = this.lines.get(origin);
+    if (lines === undefined) {
+      lines = flat(`access-control-allow-origin: ${origin}\r\n${this.tail}`);
+      if (this.lines.size < LINES_KEPT) this.lines.set(origin, lines);
+    }
+    return lines;
   }
 
   /** The router's 405 at a path that does not have the method: a preflight of an allowed origin is answered 204 instead. */
@@ -117,7 +141,9 @@ export class CorsPolicy {
   preflight(req: EngineRequest, res: EngineResponse, allow: string): boolean {
     if (req.method !== 'OPTIONS') return false;
     const origin = req.header('origin');
-    if (origin === undefined || req.header('access-control-request-method') === undefined || !this.allows(origin)) return false;
+    if (origin === undefined || req.header('access-control-request-method') === undefined) return false;
+    // An answer response() wrapped is an allowed origin's already (the function of origins is asked once).
+    if (!(res instanceof CorsResponse) && !this.allows(origin)) return false;
     const base = this.preflightPairs(allow);
     if (base === null) return false;
     if (res.closed) return true;
