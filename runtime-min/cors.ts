@@ -36,12 +36,20 @@ const ORIGIN_TEXT = /^[\x21-\x7e]{1,2048}$/;
 /** A preflight's Access-Control-Request-Headers that may be reflected: a comma-separated list of tokens. */
 const HEADER_LIST = /^[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+(?:[ \t]*,[ \t]*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*[ \t]*$/;
 
-/** An answer of an allowed origin: `send` adds the request's CORS headers to what it is given. */
+/** How many origins' lines CorsPolicy keeps made (a RegExp or a function may allow any number). */
+const LINES_KEPT = 256;
+
+/** `text` (latin1) as a sequential string: a concatenation is a rope, which each copy into C would flatten again. */
+function flat(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
+}
+
+/** An answer of an allowed origin: `send` adds the request's CORS header lines to what it is given. */
 class CorsResponse implements EngineResponse {
   constructor(
     readonly inner: EngineResponse,
-    private readonly engine: Engine,
-    private readonly extra: readonly string[],
+    /** `access-control-allow-origin: <origin>\r\n` and the lines that follow it. */
+    private readonly lines: string,
   ) {}
 
   get closed(): boolean {
@@ -49,15 +57,21 @@ class CorsResponse implements EngineResponse {
   }
 
   send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void {
-    this.inner.send(status, this.engine.extend(headers, this.extra), body, close);
+    this.inner.sendWith(status, headers, this.lines, body, close);
+  }
+
+  sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void {
+    this.inner.sendWith(status, headers, this.lines + extra, body, close);
   }
 }
 
 export class CorsPolicy {
   private readonly engine: Engine;
   private readonly list: ReadonlySet<string> | null;
-  /** What follows `access-control-allow-origin` on an allowed origin's actual answer. */
-  private readonly tail: readonly string[];
+  /** The lines that follow `access-control-allow-origin` on an allowed origin's actual answer. */
+  private readonly tail: string;
+  /** linesOf's, by origin. */
+  private readonly lines = new Map<string, string>();
   /** The preflight's headers but the origin's, by the path's Allow (a handful of distinct ones). */
   private readonly preflights = new Map<string, string[] | null>();
 
@@ -70,18 +84,19 @@ export class CorsPolicy {
       throw new TypeError("covet: cors.origins of covet.config.ts must be '*', a list of origins, a RegExp or a function (origin) => boolean");
     }
     this.list = Array.isArray(o) ? new Set(o) : null;
-    const tail: string[] = [];
-    if (options.credentials) tail.push('access-control-allow-credentials', 'true');
-    if (options.exposeHeaders !== '') tail.push('access-control-expose-headers', options.exposeHeaders);
+    let tail = '';
+    if (options.credentials) tail += 'access-control-allow-credentials: true\r\n';
+    if (options.exposeHeaders !== '') tail += `access-control-expose-headers: ${options.exposeHeaders}\r\n`;
     this.tail = tail;
   }
 
   /** Whether pages of `origin` may read the answers. */
   allows(origin: string): boolean {
+    // A listed origin is one (the build checked each: COVET923), so a Set lookup says it all.
+    if (this.list !== null) return this.list.has(origin);
     if (!ORIGIN_TEXT.test(origin)) return false;
     const o = this.options.origins;
     if (o === '*') return true;
-    if (this.list !== null) return this.list.has(origin);
     if (o instanceof RegExp) return o.test(origin);
     try {
       return (o as (origin: string) => boolean)(origin) === true;
@@ -97,7 +112,21 @@ export class CorsPolicy {
     if (this.options.origins === '*') return res;
     const origin = req.header('origin');
     if (origin === undefined || !this.allows(origin)) return res;
-    return new CorsResponse(res, this.engine, ['access-control-allow-origin', origin, ...this.tail]);
+    return new CorsResponse(res, this.linesOf(origin));
+  }
+
+  /**
+   * An allowed origin's lines (it is visible ASCII: allows() checked, it cannot end the line), made
+   * once per origin for the first LINES_KEPT origins seen (a list has at most that many, as a rule),
+   * as a flat string the engine copies as is.
+   */
+  private linesOf(origin: string): string {
+    let lines = this.lines.get(origin);
+    if (lines === undefined) {
+      lines = flat(`access-control-allow-origin: ${origin}\r\n${this.tail}`);
+      if (this.lines.size < LINES_KEPT) this.lines.set(origin, lines);
+    }
+    return lines;
   }
 
   /** The router's 405 at a path that does not have the method: a preflight of an allowed origin is answered 204 instead. */
@@ -112,7 +141,9 @@ export class CorsPolicy {
   preflight(req: EngineRequest, res: EngineResponse, allow: string): boolean {
     if (req.method !== 'OPTIONS') return false;
     const origin = req.header('origin');
-    if (origin === undefined || req.header('access-control-request-method') === undefined || !this.allows(origin)) return false;
+    if (origin === undefined || req.header('access-control-request-method') === undefined) return false;
+    // An answer response() wrapped is an allowed origin's already (the function of origins is asked once).
+    if (!(res instanceof CorsResponse) && !this.allows(origin)) return false;
     const base = this.preflightPairs(allow);
     if (base === null) return false;
     if (res.closed) return true;

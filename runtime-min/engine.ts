@@ -169,6 +169,12 @@ export interface EngineResponse {
    * once the answer is out, the lingering way). Calling it twice throws.
    */
   send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void;
+  /**
+   * `send`, with `extra` after the prepared headers: header lines (`name: value\r\n` each, names
+   * in lower case) that differ per request and that the caller has checked (CORS's allowed origin,
+   * runtime-min/cors.ts). Only apps that configure CORS call it.
+   */
+  sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void;
   /** True once the client has gone away; sending is then a no-op. */
   readonly closed: boolean;
 }
@@ -193,11 +199,7 @@ export interface Engine {
    * The engine's fixed headers (EngineOptions.headers) follow, those the list has replaced by its own (fixedHeaders).
    */
   headers(pairs: readonly string[]): PreparedHeaders;
-  /**
-   * `prepared` with `extra` (flat pairs, names in lower case, values already checked) after its
-   * headers: what differs per request and is added for that request only (CORS's allowed origin).
-   */
-  extend(prepared: PreparedHeaders, extra: readonly string[]): PreparedHeaders;
+
   listen(options: ListenOptions, handler: RequestHandler): Promise<Listening>;
   /**
    * Stops accepting, lets in-flight requests finish (up to `graceMs`), closes

@@ -36,6 +36,8 @@ export interface NativeAddon {
   init(onBatch: OnBatch, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
   listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number, maxHead: number, keepAliveMs: number): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
+  /** `send` with `extra` (latin1 header lines) written after `headers`. */
+  sendWith(key: number, seq: number, flags: number, status: number, headers: Buffer, extra: string, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
   closeAll(): void;
   peer(key: number): string;
@@ -218,6 +220,30 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     }
   }
 
+  /** `send` through the addon's sendWith (`send` itself stays as it is for every app: this is CORS's). */
+  sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void {
+    if (this.sent) throw new Error('covet: a response was already sent for this request');
+    if (this.gone) {
+      this.sent = true;
+      return;
+    }
+    if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
+    let flags = this.flags;
+    if (close === true) {
+      flags |= F_CLOSE;
+      this.shared.control[0] = 1;
+    }
+    this.shared.addon.sendWith(this.key, this.seq, flags, status | 0, headers as Buffer, extra, body);
+    this.sent = true;
+    if (this.tracked) {
+      const set = this.shared.pending.get(this.key);
+      if (set !== undefined) {
+        set.delete(this);
+        if (set.size === 0) this.shared.pending.delete(this.key);
+      }
+    }
+  }
+
   /** After the handler returned without answering: keep what the request needs past this call. */
   detach(): void {
     if (this.sent) return;
@@ -383,15 +409,6 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
       return Buffer.from(text, 'latin1') as unknown as PreparedHeaders;
     },
 
-    extend(prepared: PreparedHeaders, extra: readonly string[]): PreparedHeaders {
-      const head = prepared as Buffer;
-      let text = '';
-      for (let i = 0; i < extra.length; i += 2) text += `${extra[i]}: ${extra[i + 1]}\r\n`;
-      const out = Buffer.allocUnsafe(head.length + text.length);
-      head.copy(out, 0);
-      out.write(text, head.length, 'latin1');
-      return out as unknown as PreparedHeaders;
-    },
 
     listen(options: ListenOptions, h: RequestHandler): Promise<Listening> {
       if (listening) return Promise.reject(new Error('covet: the engine is already listening'));

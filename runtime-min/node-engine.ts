@@ -727,6 +727,15 @@ class NodeResponse implements EngineResponse {
     else this.raw.end(body);
   }
 
+  sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void {
+    // The request's lines join the baked ones (an engine with CORS has fixed headers: Vary, or
+    // Access-Control-Allow-Origin: *), on a copy: the prepared list serves other answers.
+    const list = headers as BakedPrepared;
+    const out = list.slice() as BakedPrepared;
+    out.baked = (list.baked ?? '') + extra;
+    this.send(status, out as unknown as PreparedHeaders, body, close);
+  }
+
   /** A minimal error answer written by the engine itself (limits, bad framing); closes the connection. */
   refuse(error: ErrorAnswer): void {
     if (this.sent) return;
@@ -865,14 +874,6 @@ export function nodeEngine(options: EngineOptions = {}): Engine {
       return list as unknown as PreparedHeaders;
     },
 
-    extend(prepared: PreparedHeaders, extra: readonly string[]): PreparedHeaders {
-      const list = prepared as BakedPrepared;
-      if (list.baked === undefined) return [...list.slice(0, -2), ...extra, 'content-length', '0'] as unknown as PreparedHeaders;
-      // The request's lines (checked by the caller: CORS's origin) join the baked ones.
-      const out = list.slice() as BakedPrepared;
-      out.baked = list.baked + lines(extra);
-      return out as unknown as PreparedHeaders;
-    },
 
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
