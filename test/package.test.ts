@@ -20,8 +20,10 @@ import { npmInstall, packCovet, ROOT as root, run, type Ran } from './testing/np
 /** The tarball's budgets: what a user downloads and unpacks (raised for the docs runtime, the client
  * generator and LICENSE in session 5: 52 files, 215 kB packed, 690 kB unpacked; and in session 6 for
  * providers and hooks, the config file and response cookies, with their README sections: 59 files,
- * 258 kB packed, 838 kB unpacked before the README grew). */
-const BUDGET = { packedBytes: 290_000, unpackedBytes: 950_000, files: 66 };
+ * 258 kB packed, 838 kB unpacked before the README grew; and in session 7 for credentials, the JWT
+ * verifier, rate limits, CORS and security headers, the handler API's declaration files (lib/types/)
+ * and their README sections: 71 files, 318 kB packed, 1061 kB unpacked before the README grew). */
+const BUDGET = { packedBytes: 345_000, unpackedBytes: 1_200_000, files: 80 };
 /** A small package with a native addon, prebuilt for linux-x64 inside its tarball (prebuildify, like covet's). */
 const NATIVE_DEP = { name: 'utf-8-validate', version: '6.0.6' };
 
@@ -78,7 +80,7 @@ test('npm pack: the CLI, the runtime covet build bundles, the handler API and it
   });
   const list = entries.map((e) => e.file);
   for (const needed of [
-    'package.json', 'README.md', 'LICENSE', 'bin/covet.mjs', 'lib/cli.mjs', 'lib/api.mjs', 'lib/build.mjs', 'lib/build.d.ts',
+    'package.json', 'README.md', 'LICENSE', 'bin/covet.mjs', 'lib/cli.mjs', 'lib/api.mjs', 'lib/build.mjs', 'lib/build.d.ts', 'lib/types/api.d.ts', 'lib/types/auth.d.ts', 'lib/types/ratelimit.d.ts',
     'runtime-min/api.ts', 'runtime-min/index.ts', 'runtime-min/supervisor.ts', 'runtime-min/native-engine.ts', 'runtime-min/node-engine.ts',
     'templates/server.hbs', 'templates/header.hbs', 'templates/init/tsconfig.json', 'templates/init/src/notes.ts',
     'runtime-min/native/binding.gyp', 'runtime-min/native/include/covet.h', 'runtime-min/native/src/conn.c', 'runtime-min/native/src/llhttp/llhttp.c',
@@ -108,8 +110,22 @@ test('a fresh project installs the tarball; npx covet --help works; tsc accepts 
   );
   writeFileSync(
     path.join(project, 'app', 'books.ts'),
-    `import { HttpError, type Int } from 'covet';
+    `import { HttpError, jwtVerifier, rateLimit, type BearerToken, type Ctx, type Dep, type Int } from 'covet';
 import isValidUTF8 from '${NATIVE_DEP.name}';
+
+// The security helpers' types come from covet's declaration files (no @types/node here).
+const jwt = jwtVerifier<{ sub: string }>({ secret: 'a secret of thirty-two bytes or more' });
+const perCaller = rateLimit({ name: 'caller', limit: 100, windowSec: 60 });
+export async function caller(token: BearerToken, ctx: Ctx): Promise<string> {
+  const claims = await jwt.verify(token);
+  await perCaller.take(claims.sub, ctx);
+  return claims.sub;
+}
+
+/** @route GET /whoami */
+export function whoami(sub: Dep<typeof caller>): { sub: string } {
+  return { sub };
+}
 
 export interface Book {
   id: number & Int;
