@@ -410,6 +410,8 @@ async function ensureRedis() {
   const dir = path.join(BUILD_DIR, 'redis');
   mkdirSync(dir, { recursive: true });
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], { stdio: 'ignore' });
+  // It must not keep the bench process alive (a check or a count that is done exits), and it goes with it.
+  child.unref();
   process.once('exit', () => child.kill('SIGKILL'));
   await waitForPort(port, 10_000);
   return (benchRedis = { url: `redis://127.0.0.1:${port}` });
