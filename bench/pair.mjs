@@ -28,7 +28,7 @@ const { values: o } = parseArgs({
     a: { type: 'string', default: 'node-http' },
     b: { type: 'string', default: 'covet-node' },
     'b-server': { type: 'string' },
-    scenario: { type: 'string', default: SCENARIOS.filter((s) => !s.covetOnly).map((s) => s.id).join(',') },
+    scenario: { type: 'string', default: SCENARIOS.filter((s) => !s.covetOnly && !s.jwt).map((s) => s.id).join(',') },
     'b-scenario': { type: 'string' },
     reps: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '3' },

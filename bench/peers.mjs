@@ -15,6 +15,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ES256_TOKEN, HS256_TOKEN, JWT_ENV } from './lib/jwt.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 export const BENCH_DIR = path.join(ROOT, 'bench');
@@ -120,6 +121,32 @@ export const SCENARIOS = [
     headers: { authorization: 'Bearer bench' },
     expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, bench!"}' },
   },
+  // Issue 13: a JWT-protected GET (a provider verifies the bearer token: Covet's jwtVerifier,
+  // Fastify's @fastify/jwt) with an HS256 and an ES256 token, and the same answer without auth.
+  // The same token on every request, as a client reuses its token (bench/lib/jwt.mjs).
+  {
+    id: 'jwt-hs256',
+    jwt: true,
+    method: 'GET',
+    path: '/jwt/hs256',
+    headers: { authorization: `Bearer ${HS256_TOKEN}` },
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, bench!"}' },
+  },
+  {
+    id: 'jwt-es256',
+    jwt: true,
+    method: 'GET',
+    path: '/jwt/es256',
+    headers: { authorization: `Bearer ${ES256_TOKEN}` },
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, bench!"}' },
+  },
+  {
+    id: 'jwt-none',
+    jwt: true,
+    method: 'GET',
+    path: '/jwt/none',
+    expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, bench!"}' },
+  },
   // Covet's own (issue 13): the cost of a rate limit (bench/apps/covet/limited.ts). One route four
   // ways, keyed by the client's address with a limit the load never reaches: rateLimit() in
   // memory, on Redis (the redis-server covet peers start in prepare()), a hand-written fixed
@@ -131,6 +158,16 @@ export const SCENARIOS = [
     path: `/limited/${how}`,
     expect: { status: 200, contentType: JSON_TYPE, body: '{"message":"Hello, World!"}' },
   })),
+  // Covet's own (issue 13): plaintext from a page of another origin, for the CORS cost
+  // (covet-*-cors allows that origin; the others answer it as plaintext).
+  {
+    id: 'plaintext-origin',
+    covetOnly: true,
+    method: 'GET',
+    path: '/plaintext',
+    headers: { origin: 'https://app.example.com' },
+    expect: { status: 200, contentType: TEXT_TYPE, body: 'Hello, World!' },
+  },
 ];
 
 /** null when `v` is one World row `{id: 1..10000, randomNumber: 1..10000}`, else what is wrong. */
@@ -148,7 +185,37 @@ export function worldShape(v) {
  * statuses; the check records which one each peer answers (its idiomatic answer).
  * `scenario` is the scenario whose support the negative request depends on.
  */
+/** HS256_TOKEN with its last signature character changed, and its claims under `alg: none`: tokens every JWT peer must refuse. */
+const FORGED_HS256 = HS256_TOKEN.slice(0, -1) + (HS256_TOKEN.endsWith('A') ? 'B' : 'A');
+const UNSECURED = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${HS256_TOKEN.split('.')[1]}.`;
+
 export const NEGATIVES = [
+  {
+    id: 'jwt-forged',
+    scenario: 'jwt-hs256',
+    method: 'GET',
+    path: '/jwt/hs256',
+    headers: { authorization: `Bearer ${FORGED_HS256}` },
+    expect: { status: [401] },
+  },
+  {
+    id: 'jwt-alg-none',
+    scenario: 'jwt-hs256',
+    method: 'GET',
+    path: '/jwt/hs256',
+    headers: { authorization: `Bearer ${UNSECURED}` },
+    expect: { status: [401] },
+  },
+  {
+    id: 'jwt-es256-as-hs256',
+    scenario: 'jwt-es256',
+    method: 'GET',
+    path: '/jwt/es256',
+    headers: { authorization: `Bearer ${HS256_TOKEN}` },
+    // @fastify/jwt 10 answers 500: fast-jwt's FAST_JWT_INVALID_ALGORITHM is not among the codes
+    // it maps to 401 (index.js, wrapError). A refusal all the same; the check's table shows it.
+    expect: { status: [401, 500] },
+  },
   {
     id: 'path-not-int',
     scenario: 'path-query',
@@ -273,14 +340,15 @@ const once = (fn) => {
   return () => (p ??= fn());
 };
 
-/** The shared workload (every peer serves it); Covet also serves its own scenarios. */
-const ALL = SCENARIOS.filter((s) => !s.covetOnly).map((s) => s.id);
+/** The shared workload (every peer serves it); Covet also serves its own scenarios, and Covet and Fastify the JWT ones. */
+const ALL = SCENARIOS.filter((s) => !s.covetOnly && !s.jwt).map((s) => s.id);
+const JWT = SCENARIOS.filter((s) => s.jwt).map((s) => s.id);
 const COVET_ALL = SCENARIOS.map((s) => s.id);
 const peerDir = (id) => path.join(BENCH_DIR, 'peers', id);
-const nodePeer = (id, file) => ({ port, dbPath }) => ({
+const nodePeer = (id, file, extraEnv = {}) => ({ port, dbPath }) => ({
   cmd: NODE,
   args: [path.join(peerDir(id), file), '--port', String(port), '--host', '127.0.0.1'],
-  env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
+  env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...JWT_ENV, ...extraEnv },
   cwd: ROOT,
 });
 
@@ -410,31 +478,39 @@ async function ensureRedis() {
   const dir = path.join(BUILD_DIR, 'redis');
   mkdirSync(dir, { recursive: true });
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], { stdio: 'ignore' });
-  // It must not keep the bench process alive (a check or a count that is done exits), and it goes with it.
-  child.unref();
+  child.unref(); // the bench's process exits when its work is done; then the server goes too
   process.once('exit', () => child.kill('SIGKILL'));
   await waitForPort(port, 10_000);
   return (benchRedis = { url: `redis://127.0.0.1:${port}` });
 }
 
-/** Covet on one engine. */
-function covetPeer(engine) {
-  const out = path.join(BUILD_DIR, `covet-${engine}`);
+/**
+ * Covet on one engine, with the bench app's defaults (the security headers on, no CORS) or with a
+ * config of bench/apps/covet-configs/ (issue 13: `plain` has no security headers, the bytes of
+ * before them; `cors` allows one origin, with credentials), or, given `env`, the default build run
+ * with that environment (`jwt-nocache`: BENCH_JWT_CACHE=0, jwtVerifier with cache: false).
+ */
+function covetPeer(engine, variant, env) {
+  const id = variant ? `covet-${engine}-${variant}` : `covet-${engine}`;
+  const out = path.join(BUILD_DIR, id);
+  const config = variant && !env ? ['--config', path.join(BENCH_DIR, 'apps/covet-configs', `${variant}.config.ts`)] : [];
   return {
-    id: `covet-${engine}`,
-    label: `Covet (${engine} engine)`,
+    id,
+    label: `Covet (${engine} engine${variant ? `, ${variant}` : ''})`,
+    // Run only when named in --only.
+    ...(variant ? { variant: true } : {}),
     version: covetVersion,
     scenarios: COVET_ALL,
     available: engine === 'node' ? async () => true : nativeEngineAccepted,
     async prepare(ctx = {}) {
       await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
       await ensureRedis();
-      run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine]);
+      run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine, ...config]);
     },
     command: ({ port, dbPath }) => ({
       cmd: NODE,
       args: [path.join(out, 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...(benchRedis?.url ? { BENCH_REDIS_URL: benchRedis.url } : {}) },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...JWT_ENV, ...(benchRedis?.url ? { BENCH_REDIS_URL: benchRedis.url } : {}), ...env },
       cwd: ROOT,
     }),
   };
@@ -498,12 +574,22 @@ export const PEERS = [
     id: 'fastify',
     label: 'Fastify (JSON schema)',
     version: () => `fastify ${pkgVersion('fastify')}`,
-    scenarios: ALL,
+    scenarios: [...ALL, ...JWT],
     available: async () => true,
     async prepare(ctx = {}) {
       await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
     },
     command: nodePeer('fastify', 'server.mjs'),
+  },
+  {
+    id: 'fastify-jwt-cache',
+    label: 'Fastify, @fastify/jwt with its cache of verified tokens',
+    variant: true,
+    version: () => `fastify ${pkgVersion('fastify')}, @fastify/jwt ${pkgVersion('@fastify/jwt')}`,
+    scenarios: JWT,
+    available: async () => true,
+    async prepare() {},
+    command: nodePeer('fastify', 'server.mjs', { BENCH_JWT_CACHE: '1' }),
   },
   {
     id: 'hono',
@@ -529,6 +615,11 @@ export const PEERS = [
   },
   covetPeer('node'),
   covetPeer('native'),
+  covetPeer('node', 'plain'),
+  covetPeer('native', 'plain'),
+  covetPeer('node', 'cors'),
+  covetPeer('native', 'cors'),
+  covetPeer('native', 'jwt-nocache', { BENCH_JWT_CACHE: '0' }),
   {
     id: 'fastapi',
     label: 'FastAPI on uvicorn (pydantic, uvloop, httptools)',

@@ -748,6 +748,56 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET922: {
+    severity: 'error',
+    about: "covet.config.ts's cors allows credentials from any origin ('*')",
+    texts: {
+      wildcardCredentials: text(
+        () => "cors.credentials is true with cors.origins '*': browsers refuse `Access-Control-Allow-Origin: *` on a request with credentials, and reflecting any origin instead would let every site act as the user",
+        () => "list the origins that may send credentials (origins: ['https://app.example.com']), or a RegExp or function that decides; or set credentials: false",
+      ),
+    },
+  },
+  COVET923: {
+    severity: 'error',
+    about: 'an entry of cors.origins is not an origin (scheme://host[:port], as browsers send it)',
+    texts: {
+      notOrigin: text<{ origin: string; why: string; suggestion?: string }>(
+        (v) => `cors.origins has ${q(v.origin)}, which is not an origin: ${v.why}`,
+        (v) => (v.suggestion ? `write ${q(v.suggestion)}` : "write the origin as browsers send it in the Origin header: scheme, host and port only (e.g. 'https://app.example.com', 'http://localhost:5173')"),
+      ),
+    },
+  },
+  COVET924: {
+    severity: 'error',
+    about: 'the RegExp of cors.origins has the g or y flag',
+    texts: {
+      statefulRegExp: text<{ regexp: string }>(
+        (v) => `cors.origins is ${v.regexp}, whose g or y flag makes test() remember where it stopped: the same origin would be allowed, then refused`,
+        () => 'remove the g and y flags (and anchor it: /^https:\/\/[a-z0-9-]+\.example\.com$/)',
+      ),
+    },
+  },
+  COVET925: {
+    severity: 'error',
+    about: 'securityHeaders.hsts asks for preload without what the preload list requires',
+    texts: {
+      preload: text<{ missing: string }>(
+        (v) => `securityHeaders.hsts has preload: true without ${v.missing}, which the HSTS preload list requires`,
+        () => 'set hsts: { maxAgeSec: 31536000, includeSubDomains: true, preload: true }, or drop preload',
+      ),
+    },
+  },
+  COVET926: {
+    severity: 'error',
+    about: 'covet.config.ts has a cors section without origins',
+    texts: {
+      noOrigins: text(
+        () => 'cors has no origins: no page of another origin would be allowed',
+        () => "add origins (a list such as ['https://app.example.com'], a RegExp, a function, or '*'), or remove cors",
+      ),
+    },
+  },
 } as const satisfies Record<`COVET${number}`, Entry>;
 
 function q(s: string): string {

@@ -241,3 +241,19 @@ export function credentialHeader(s: SecuritySchemeIR): string | null {
   if (s.type === 'apiKey') return s.in === 'header' ? s.name : s.in === 'cookie' ? 'cookie' : null;
   return 'authorization';
 }
+
+/**
+ * `oauth2 [todos:write]`, `bearerAuth?` (optional), `apiKey_header_x-api-key + basicAuth`: the
+ * credentials a route's graph reads, by scheme, with the route's scopes on OAuth2 ones; `-` for none.
+ */
+export function describeSecurity(ir: Pick<AppIR, 'providers' | 'securitySchemes'>, route: RouteIR): string {
+  const creds = routeCredentials(ir, route);
+  if (creds.length === 0) return '-';
+  return creds
+    .map((c) => {
+      const scopes = ir.securitySchemes?.[c.scheme]?.type === 'oauth2' && route.scopes.length ? ` [${route.scopes.join(' ')}]` : '';
+      return `${c.scheme}${scopes}${c.required ? '' : '?'}`;
+    })
+    .join(' + ');
+}
+

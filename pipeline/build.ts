@@ -28,6 +28,7 @@ import { removeDocs, writeDocs } from './docs.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
 import { startConfig, type StartConfig } from '../runtime-min/config.ts';
 import { configDocs, readConfig, type LoadedConfig } from './config.ts';
+import { headersPlan, type HeadersPlan } from '../codegen/app/cors.ts';
 
 import { covetRoot, covetVersion } from '../templates/index.ts';
 
@@ -92,6 +93,8 @@ export class Incremental {
 /** What the bundling plugin fills in during one build. */
 interface BundleState {
   source: string;
+  /** covet.config.ts, which `covet:config` is (imported when cors.origins is a function), or null. */
+  configFile: string | null;
   externals: Map<string, External>;
   notices: Notice[];
 }
@@ -127,7 +130,7 @@ function notice({ id, message, hint }: { id: `COVET${number}`; message: string; 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
 export function generate(
   appDir: string,
-  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; start?: StartConfig; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
+  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; start?: StartConfig; headers?: HeadersPlan; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
 ) {
   const t0 = performance.now();
   options.onStage?.('compile');
@@ -144,7 +147,7 @@ export function generate(
   const t1 = performance.now();
   if (ir) options.onStage?.('generate');
   const start = options.start as Record<string, number | string> | undefined;
-  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}), ...(start ? { start } : {}) }) : null;
+  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}), ...(start ? { start } : {}), ...(options.headers ? { headers: options.headers } : {}) }) : null;
   const t2 = performance.now();
   return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
 }
@@ -194,7 +197,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const engine = options.engine ?? loaded.config.engine ?? 'node';
   const docs = options.docs ?? configDocs(loaded.config) ?? DEFAULT_DOCS;
   const start = startConfig(loaded.config);
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, start, onStage: options.onStage, incremental: options.incremental });
+  const headers = headersPlan(loaded.config);
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, start, headers, onStage: options.onStage, incremental: options.incremental });
   if (!gen.ir || !gen.emitted) {
     return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, output: null, warnings, notices };
   }
@@ -250,10 +254,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (warm) {
     // One esbuild context per app, output and minify setting: its entry is the generated
     // module of this build (the plugin serves it), the rest esbuild rereads only when changed.
-    const key = JSON.stringify([appDir, bundleFile, options.minify ?? false]);
+    const key = JSON.stringify([appDir, bundleFile, options.minify ?? false, loaded.file]);
     if (warm.bundle?.key !== key) {
       await warm.bundle?.context.dispose();
-      const state: BundleState = { source: '', externals: new Map(), notices: [] };
+      const state: BundleState = { source: '', externals: new Map(), notices: [], configFile: loaded.file };
       const context = await esbuild.context({ ...appOptions(covetPlugin(appDir, state, true)), entryPoints: [GENERATED_ENTRY] });
       warm.bundle = { context, state, key };
     }
@@ -263,7 +267,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     state.notices = notices;
     result = await context.rebuild().catch((err: unknown) => err as esbuild.BuildFailure);
   } else {
-    const state: BundleState = { source: gen.emitted.source, externals, notices };
+    const state: BundleState = { source: gen.emitted.source, externals, notices, configFile: loaded.file };
     result = await esbuild.build({
       ...appOptions(covetPlugin(appDir, state, false)),
       stdin: { contents: gen.emitted.source, resolveDir: appDir, sourcefile: 'covet-generated.js', loader: 'js' },
@@ -424,6 +428,10 @@ function covetPlugin(appDir: string, state: BundleState, servesEntry: boolean): 
       }
       b.onResolve({ filter: /^covet:runtime$/ }, () => ({ path: runtimeEntry }));
       b.onResolve({ filter: /^covet:docs$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'docs.ts') }));
+      b.onResolve({ filter: /^covet:cors$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'cors.ts') }));
+      b.onResolve({ filter: /^covet:config$/ }, () =>
+        state.configFile ? { path: state.configFile } : { errors: [{ text: 'the server imports covet.config.ts (cors.origins is a function), but the build read none' }] },
+      );
       b.onResolve({ filter: /^covet:app\// }, (args) => ({ path: path.join(appDir, args.path.slice('covet:app/'.length)) }));
       b.onResolve({ filter: /^covet$/ }, () => ({ path: apiEntry }));
       // Packages with a native addon stay external, imported by name; dist/package.json lists them.

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { ts } from 'ts-morph';
-import { diagnosticAt, didYouMean, type Diagnostic } from '../compiler/diagnostics.ts';
+import { compose, diagnosticAt, didYouMean, makeDiagnostic, type Diagnostic } from '../compiler/diagnostics.ts';
+import { headersProblems } from '../codegen/app/cors.ts';
 import { DEFAULT_DOCS, docsOptionsProblem, docsPathProblem, type DocsOptions } from '../codegen/app/docs.ts';
 import { checkConfig, OPTIONS, valueAt, type CovetConfig, type OptionSpec } from '../runtime-min/config.ts';
 import { covetRoot } from '../templates/index.ts';
@@ -129,6 +130,11 @@ function checkValues(value: unknown, file: string, shown: string): Diagnostic[] 
   const docs = { docsPath: config.docs?.path ?? '/docs', openapiPath: config.docs?.openapiPath ?? '/openapi.json' };
   const clash = docsOptionsProblem(docs);
   if (clash) out.push(diagnosticAt('COVET921', 'badValue', { option: 'docs.openapiPath', problem: `cannot go with docs.path: ${clash}`, allowed: 'a path apart from the docs page and its assets', got: describe(docs.openapiPath), example: "'/openapi.json'" }, at('docs.openapiPath', 'value')));
+  for (const p of headersProblems(config)) {
+    const { severity, message, hint } = compose(p.id, p.name as never, p.values as never);
+    const place = at(p.option, p.id === 'COVET926' ? 'name' : 'value');
+    out.push(makeDiagnostic({ id: p.id, severity, message, hint, ...place }));
+  }
   return out;
 }
 
@@ -148,6 +154,14 @@ function example(spec: OptionSpec): string {
       return `'${spec.default}'`;
     case 'urlPath':
       return `'${spec.default}'`;
+    case 'origins':
+      return "['https://app.example.com']";
+    case 'tokens':
+      return k.of === 'methods' ? "['GET', 'POST']" : "['x-request-id']";
+    case 'header':
+      return k.values ? `'${k.values[0]}'` : `'${spec.default}'`;
+    case 'hsts':
+      return '{ maxAgeSec: 31536000 }';
   }
 }
 
@@ -155,6 +169,8 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';
+  if (value instanceof RegExp) return `the RegExp ${String(value)}`;
+  if (typeof value === 'function') return 'a function';
   return typeof value === 'object' ? 'an object' : String(typeof value);
 }
 

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileApp, type CompileResult } from '../compiler/index.ts';
 import type { AppIR, RouteIR } from '../ir/ir.ts';
+import { describeSecurity } from '../ir/queries.ts';
 import { openApiDocument } from '../codegen/openapi/index.ts';
 
 /** The app's IR and diagnostics, without codegen (the IR is null when there is an error). */
@@ -20,15 +21,18 @@ export function readApp(appDir: string, options: { tsconfig?: string; typecheck?
 export function routeColumns(ir: AppIR): { header: string[]; keys: string[] } {
   const header = ['METHOD', 'PATH', 'HANDLER', 'SOURCE', 'PARAMS', 'STATUS'];
   if (ir.routes.some((r) => r.lifecycle)) header.push('LIFECYCLE');
+  if (Object.keys(ir.securitySchemes ?? {}).length) header.push('SECURITY');
   return { header, keys: header.map((h) => h.toLowerCase()) };
 }
 
 /** A short table of the app's routes for `covet routes` (columns: routeColumns). */
 export function routeRows(ir: AppIR): string[][] {
   const withLifecycle = ir.routes.some((r) => r.lifecycle);
+  const withSecurity = Object.keys(ir.securitySchemes ?? {}).length > 0;
   return ir.routes.map((r) => {
     const row = [r.method, r.path, r.handler.exportName, `${r.handler.file}:${r.handler.line}`, describeParams(r), String(r.status)];
     if (withLifecycle) row.push(describeLifecycle(r));
+    if (withSecurity) row.push(describeSecurity(ir, r));
     return row;
   });
 }

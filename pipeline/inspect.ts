@@ -8,6 +8,7 @@
 import { didYouMean } from '../compiler/diagnostics.ts';
 import type { AppIR, ParamIR, RouteIR } from '../ir/ir.ts';
 import type { Declaration } from '../codegen/scope.ts';
+import { describeSecurity } from '../ir/queries.ts';
 
 /**
  * The named declarations and, when `follow`, every declaration they use,
@@ -50,8 +51,10 @@ export function findRoute(ir: AppIR, method: string, pattern: string): { route: 
  * comment lines above the route's code; empty for a route without a lifecycle.
  */
 export function lifecycleComment(ir: AppIR, route: RouteIR): string {
+  const security = describeSecurity(ir, route);
+  const head = security === '-' ? '' : `// ${route.method} ${route.path}: security ${security} (a missing or malformed credential answers 401 before anything else runs)\n`;
   const l = route.lifecycle;
-  if (!l) return '';
+  if (!l) return head && `${head}\n`;
   const hooks = new Set(l.onRequest);
   const rows: [string, string, string][] = [];
   for (const id of l.providers) {
@@ -74,7 +77,7 @@ export function lifecycleComment(ir: AppIR, route: RouteIR): string {
   if (rows.length) out.push(...rows.map(line));
   if (l.onError.length) out.push('// on a failure, onError hooks (the first that answers gives the answer):', ...l.onError.map((id) => line(hookRow(id))));
   if (l.onResponse.length) out.push('// after the answer is written, onResponse hooks:', ...l.onResponse.map((id) => line(hookRow(id))));
-  return out.join('\n') + '\n\n';
+  return head + out.join('\n') + '\n\n';
 }
 
 function describeParam(p: ParamIR): string {

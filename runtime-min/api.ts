@@ -367,6 +367,51 @@ export interface CovetConfig {
     /** Path of the OpenAPI document. Default `/openapi.json`. */
     openapiPath?: string;
   };
+  /**
+   * Cross-origin requests from browsers (CORS). Absent: none are allowed (no CORS header is
+   * written, preflights answer 405 as any unknown method does).
+   */
+  cors?: {
+    /**
+     * The origins whose pages may call the API: `'*'` (any, without credentials), a list of
+     * origins as browsers send them (`'https://app.example.com'`, scheme, host and port, no path),
+     * a RegExp an origin must match (anchor it: `/^https:\/\/[a-z0-9-]+\.example\.com$/`), or a
+     * function `(origin) => boolean` (the server then imports this file to call it).
+     */
+    origins: '*' | readonly string[] | RegExp | ((origin: string) => boolean);
+    /** The methods cross-origin pages may use (a preflight lists those of its path among them). Default: every method of each path. */
+    methods?: readonly string[];
+    /** The request headers cross-origin pages may send. Default: whatever a preflight asks for. */
+    allowHeaders?: readonly string[];
+    /** Response headers, besides the CORS-safelisted ones, that pages may read. Default none. */
+    exposeHeaders?: readonly string[];
+    /** Allow cookies and `Authorization` (`Access-Control-Allow-Credentials: true`); not with `origins: '*'`. Default false. */
+    credentials?: boolean;
+    /** Seconds a browser may cache a preflight's answer (`Access-Control-Max-Age`). Default 600. */
+    maxAgeSec?: number;
+  };
+  /**
+   * The security headers every answer carries (helmet's defaults, for an API); `false`: none.
+   * Each one is a header value, or `false` to leave that header out.
+   */
+  securityHeaders?:
+    | false
+    | {
+        /** `Strict-Transport-Security`. Default: off (turn it on where the API is served over HTTPS only). */
+        hsts?: false | { maxAgeSec: number; includeSubDomains?: boolean; preload?: boolean };
+        /** `X-Frame-Options`. Default `'DENY'`. */
+        frameOptions?: false | 'DENY' | 'SAMEORIGIN';
+        /** `Referrer-Policy`. Default `'no-referrer'`. */
+        referrerPolicy?: false | string;
+        /** `Cross-Origin-Resource-Policy`. Default `'same-origin'`. */
+        crossOriginResourcePolicy?: false | 'same-origin' | 'same-site' | 'cross-origin';
+        /** `Cross-Origin-Opener-Policy`. Default `'same-origin'`. */
+        crossOriginOpenerPolicy?: false | 'same-origin' | 'same-origin-allow-popups' | 'unsafe-none';
+        /** `Content-Security-Policy` of the API's answers (the docs page has its own). Default `"default-src 'none'; frame-ancestors 'none'"`. */
+        contentSecurityPolicy?: false | string;
+        /** `X-Content-Type-Options: nosniff`. Default true. */
+        noSniff?: boolean;
+      };
 }
 
 /**

@@ -296,6 +296,18 @@ test('cache: a token that verified is not verified again (the same frozen claims
   await invalid(jwt.verify(t), 'the token has expired (exp)');
 });
 
+test('cache: a token that ends like a remembered one (the same signature, another payload) is verified, and refused', async () => {
+  const jwt = jwtVerifier({ secret: SECRET });
+  const good = await hs({ name: 'ada' });
+  const claims = await jwt.verify(good);
+  const [h, p, sig] = good.split('.');
+  const forged = `${h}.${base64url.encode(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), name: 'admin' }))}.${sig}`;
+  assert.is(forged.slice(-32), good.slice(-32));
+  await invalid(jwt.verify(forged), SIGNATURE);
+  await invalid(jwt.verify(forged), SIGNATURE);
+  assert.is(await jwt.verify(good), claims, 'the good one is still remembered');
+});
+
 test('cache: bounded by max (the oldest goes first) and ttlSec', async () => {
   const jwt = jwtVerifier({ secret: SECRET, cache: { max: 2 } });
   const [a, b, c] = await Promise.all([hs({ jti: 'a' }), hs({ jti: 'b' }), hs({ jti: 'c' })]);
@@ -363,6 +375,19 @@ test('JWKS: tokens of each key verify by kid; the set is fetched once and cached
     const fresh = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     set.setKeys([{ ...(await exportJWK(fresh.publicKey)), kid: 'e2' }]);
     assert.ok(await jwt.verify(await token('ES256', fresh.privateKey, { iss: 'idp' }, { kid: 'e2' })));
+  } finally {
+    await set.close();
+  }
+});
+
+test('JWKS: several keys match a token without kid: each is tried, the one that signed it verifies', async () => {
+  const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const set = await keySet([{ ...(await exportJWK(other.publicKey)) }, { ...(await exportJWK(ec.publicKey)) }]);
+  try {
+    const jwt = jwtVerifier({ jwksUrl: set.url });
+    assert.is((await jwt.verify(await token('ES256', ec.privateKey))).sub, 'ada');
+    assert.is((await jwt.verify(await token('ES256', other.privateKey, { jti: 'o' }))).sub, 'ada');
+    await invalid(jwt.verify(await token('ES256', generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)), SIGNATURE);
   } finally {
     await set.close();
   }

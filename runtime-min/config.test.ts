@@ -62,6 +62,34 @@ test('checkConfig: a valid config has no problems; each wrong value and unknown 
   assert.equal(checkConfig(3).map((p) => p.problem), ['must be an object']);
 });
 
+test('checkConfig: cors and securityHeaders take arrays, a RegExp, a function, false, and refuse the rest by name', () => {
+  const ok: CovetConfig[] = [
+    { cors: { origins: '*' } },
+    { cors: { origins: ['https://a.example.com'], methods: ['GET', 'PATCH'], allowHeaders: ['x-api-key'], exposeHeaders: [], credentials: true, maxAgeSec: 0 } },
+    { cors: { origins: /^https:\/\/a\.example\.com$/ } },
+    { cors: { origins: (o) => o.length > 0 } },
+    { securityHeaders: false },
+    { securityHeaders: { hsts: { maxAgeSec: 600 }, frameOptions: false, referrerPolicy: 'same-origin', crossOriginResourcePolicy: 'cross-origin', contentSecurityPolicy: "default-src 'self'", noSniff: false } },
+  ];
+  for (const c of ok) assert.equal(checkConfig(c), [], JSON.stringify(c));
+  const bad = checkConfig({
+    cors: { origins: [], methods: ['GET POST'], allowHeaders: 'x-api-key', maxAgeSec: 100000 },
+    securityHeaders: { hsts: { maxAgeSec: 1, subdomains: true }, frameOptions: 'ALLOW-FROM x', referrerPolicy: 'a\r\nb', noSniff: 'yes' },
+  });
+  assert.equal(bad.map((p) => `${p.path} ${p.problem}`), [
+    "cors.origins must be '*', a list of origins such as ['https://app.example.com'], a RegExp, or a function (origin) => boolean",
+    "cors.methods must be a list of methods such as ['GET', 'POST']",
+    "cors.allowHeaders must be a list of header names such as ['x-request-id']",
+    'cors.maxAgeSec must be a number of seconds from 0 to 86400',
+    'securityHeaders.hsts must be false or { maxAgeSec, includeSubDomains?, preload? }',
+    "securityHeaders.frameOptions must be 'DENY' or 'SAMEORIGIN', or false",
+    'securityHeaders.referrerPolicy must be a header value, or false',
+    'securityHeaders.noSniff must be true or false',
+  ]);
+  assert.equal(checkConfig({ securityHeaders: true }).map((p) => `${p.path} ${p.problem}`), ['securityHeaders must be an object or false']);
+  assert.equal(checkConfig({ cors: false }).map((p) => `${p.path} ${p.problem}`), ['cors must be an object']);
+});
+
 test('startConfig: the start options by their command-line field, nothing for what is not set or build-time', () => {
   const config: CovetConfig = { server: { workers: 'auto' }, engine: 'node', limits: { maxHeaderSize: 4096 }, shutdown: { graceMs: 500 }, docs: { enabled: false } };
   assert.equal(startConfig(config), { workers: 'auto', maxHeaderSize: 4096, graceMs: 500 });

@@ -16,18 +16,31 @@ export type { CovetConfig };
 
 /** `'server.port'`, `'engine'`, …: every option of CovetConfig by its dotted path. */
 export type OptionPath = {
-  [K in keyof CovetConfig & string]-?: NonNullable<CovetConfig[K]> extends object ? `${K}.${keyof NonNullable<CovetConfig[K]> & string}` : K;
+  [K in keyof CovetConfig & string]-?: Section<K> extends object ? `${K}.${keyof Section<K> & string}` : K;
 }[keyof CovetConfig & string];
+/** A section's object (`securityHeaders` may also be `false`: all off). */
+type Section<K extends keyof CovetConfig> = Exclude<NonNullable<CovetConfig[K]>, false>;
+
+/** The sections that `false` turns off as a whole (`securityHeaders: false`). */
+export const SWITCHABLE_SECTIONS: ReadonlySet<string> = new Set(['securityHeaders']);
 
 /** The values an option takes. */
 export type OptionKind =
-  | { type: 'integer'; min: number; max?: number; unit: 'bytes' | 'ms' | 'port' }
+  | { type: 'integer'; min: number; max?: number; unit: 'bytes' | 'ms' | 'port' | 'seconds' }
   | { type: 'workers' }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'boolean' }
   | { type: 'string' }
   /** A URL path of the server's own (the docs'): checked further by the build (codegen/app/docs.ts). */
-  | { type: 'urlPath' };
+  | { type: 'urlPath' }
+  /** CORS's origins: `'*'`, a list of origins (checked further by the build: codegen/app/cors.ts), a RegExp, or a function. */
+  | { type: 'origins' }
+  /** A list of tokens: HTTP methods or header names. */
+  | { type: 'tokens'; of: 'methods' | 'header names' }
+  /** A header's value, one of `values` when given, or false (the header left out). */
+  | { type: 'header'; values?: readonly string[] }
+  /** `Strict-Transport-Security`: false, or `{ maxAgeSec, includeSubDomains?, preload? }`. */
+  | { type: 'hsts' };
 
 export interface OptionSpec {
   path: OptionPath;
@@ -65,6 +78,8 @@ export type StartKey = keyof StartConfig;
 
 const bytes = (min: number, max?: number) => ({ type: 'integer', min, ...(max === undefined ? {} : { max }), unit: 'bytes' }) as const;
 const ms = { type: 'integer', min: 1, unit: 'ms' } as const;
+/** The default Content-Security-Policy of an API's answers: it loads nothing and may be framed by nobody. */
+export const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /** Every option, in the order the README's table lists them. */
 const TABLE = {
@@ -131,6 +146,61 @@ const TABLE = {
     kind: { type: 'urlPath' }, default: '/openapi.json', when: 'build', flag: '--openapi-path', what: 'OpenAPI path',
     description: 'Path of the OpenAPI document.',
   },
+  // CORS and the security headers are built in (codegen/app/cors.ts turns them into the
+  // engine's fixed headers and the preflight answers); a function of origins makes the server
+  // import covet.config.ts.
+  'cors.origins': {
+    kind: { type: 'origins' }, default: 'none (no CORS)', when: 'build', what: 'CORS origins',
+    description: "Origins whose pages may call the API: `'*'`, a list (`['https://app.example.com']`), a RegExp, or `(origin) => boolean`.",
+  },
+  'cors.methods': {
+    kind: { type: 'tokens', of: 'methods' }, default: "each path's methods", when: 'build', what: 'CORS methods',
+    description: 'Methods cross-origin pages may use; a preflight lists those of its path among them.',
+  },
+  'cors.allowHeaders': {
+    kind: { type: 'tokens', of: 'header names' }, default: 'those the preflight asks for', when: 'build', what: 'CORS allowed headers',
+    description: 'Request headers cross-origin pages may send (`Access-Control-Allow-Headers`).',
+  },
+  'cors.exposeHeaders': {
+    kind: { type: 'tokens', of: 'header names' }, default: 'none', when: 'build', what: 'CORS exposed headers',
+    description: 'Response headers pages may read besides the safelisted ones (`Access-Control-Expose-Headers`).',
+  },
+  'cors.credentials': {
+    kind: { type: 'boolean' }, default: 'false', when: 'build', what: 'CORS credentials',
+    description: "Allow cookies and Authorization (`Access-Control-Allow-Credentials: true`); not with `origins: '*'`.",
+  },
+  'cors.maxAgeSec': {
+    kind: { type: 'integer', min: 0, max: 86400, unit: 'seconds' }, default: '600', when: 'build', what: 'CORS max age',
+    description: "Seconds browsers may keep a preflight's answer (`Access-Control-Max-Age`).",
+  },
+  'securityHeaders.hsts': {
+    kind: { type: 'hsts' }, default: 'false', when: 'build', what: 'HSTS',
+    description: '`Strict-Transport-Security`, for an API served over HTTPS only. `securityHeaders: false` turns every security header off.',
+  },
+  'securityHeaders.frameOptions': {
+    kind: { type: 'header', values: ['DENY', 'SAMEORIGIN'] }, default: 'DENY', when: 'build', what: 'X-Frame-Options',
+    description: '`X-Frame-Options`; false leaves it out.',
+  },
+  'securityHeaders.referrerPolicy': {
+    kind: { type: 'header' }, default: 'no-referrer', when: 'build', what: 'Referrer-Policy',
+    description: '`Referrer-Policy`; false leaves it out.',
+  },
+  'securityHeaders.crossOriginResourcePolicy': {
+    kind: { type: 'header', values: ['same-origin', 'same-site', 'cross-origin'] }, default: 'same-origin', when: 'build', what: 'Cross-Origin-Resource-Policy',
+    description: '`Cross-Origin-Resource-Policy`; false leaves it out.',
+  },
+  'securityHeaders.crossOriginOpenerPolicy': {
+    kind: { type: 'header', values: ['same-origin', 'same-origin-allow-popups', 'unsafe-none'] }, default: 'same-origin', when: 'build', what: 'Cross-Origin-Opener-Policy',
+    description: '`Cross-Origin-Opener-Policy`; false leaves it out.',
+  },
+  'securityHeaders.contentSecurityPolicy': {
+    kind: { type: 'header' }, default: API_CSP, when: 'build', what: 'Content-Security-Policy',
+    description: "`Content-Security-Policy` of the API's answers (the docs page keeps its own); false leaves it out.",
+  },
+  'securityHeaders.noSniff': {
+    kind: { type: 'boolean' }, default: 'true', when: 'build', what: 'X-Content-Type-Options',
+    description: '`X-Content-Type-Options: nosniff`.',
+  },
 } as const satisfies Record<OptionPath, Omit<OptionSpec, 'path'>>;
 
 /** The one table of options. */
@@ -145,6 +215,7 @@ export function allowed(kind: OptionKind): string {
     case 'integer':
       if (kind.unit === 'port') return `an integer from ${kind.min} to ${kind.max}`;
       if (kind.unit === 'ms') return kind.max !== undefined ? `a number of milliseconds from ${kind.min} to ${kind.max}` : 'a positive number of milliseconds';
+      if (kind.unit === 'seconds') return `a number of seconds from ${kind.min} to ${kind.max}`;
       if (kind.max !== undefined) return `a number of bytes from ${kind.min} to ${kind.max}`;
       return kind.min > 0 ? `a number of bytes, at least ${kind.min}` : 'a number of bytes';
     case 'workers':
@@ -157,8 +228,21 @@ export function allowed(kind: OptionKind): string {
       return 'a non-empty string';
     case 'urlPath':
       return 'a path such as /docs';
+    case 'origins':
+      return "'*', a list of origins such as ['https://app.example.com'], a RegExp, or a function (origin) => boolean";
+    case 'tokens':
+      return kind.of === 'methods' ? "a list of methods such as ['GET', 'POST']" : "a list of header names such as ['x-request-id']";
+    case 'header':
+      return kind.values ? `${kind.values.map((v) => `'${v}'`).join(' or ')}, or false` : 'a header value, or false';
+    case 'hsts':
+      return 'false or { maxAgeSec, includeSubDomains?, preload? }';
   }
 }
+
+/** RFC 9110's token: a method, a header name. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** A header value Covet writes from config: visible ASCII and spaces inside, nothing a field value may not hold. */
+const FIELD_VALUE = /^[\x21-\x7e]([\x20-\x7e]*[\x21-\x7e])?$/;
 
 /** The value of a config file's option, or why it is not one (`allowed()`), without cross-option checks. */
 export function checkValue(kind: OptionKind, value: unknown): string | null {
@@ -176,6 +260,29 @@ export function checkValue(kind: OptionKind, value: unknown): string | null {
     case 'string':
     case 'urlPath':
       return typeof value === 'string' && value !== '' ? null : allowed(kind);
+    case 'origins': {
+      const ok =
+        value === '*' || value instanceof RegExp || typeof value === 'function' ||
+        (Array.isArray(value) && value.length > 0 && value.every((o) => typeof o === 'string' && o !== ''));
+      return ok ? null : allowed(kind);
+    }
+    case 'tokens':
+      return Array.isArray(value) && value.every((t) => typeof t === 'string' && TOKEN.test(t)) ? null : allowed(kind);
+    case 'header': {
+      if (value === false) return null;
+      const ok = typeof value === 'string' && (kind.values ? kind.values.includes(value) : FIELD_VALUE.test(value));
+      return ok ? null : allowed(kind);
+    }
+    case 'hsts': {
+      if (value === false) return null;
+      if (!isRecord(value)) return allowed(kind);
+      const { maxAgeSec, includeSubDomains, preload, ...rest } = value;
+      const ok =
+        typeof maxAgeSec === 'number' && Number.isSafeInteger(maxAgeSec) && maxAgeSec >= 0 &&
+        (includeSubDomains === undefined || typeof includeSubDomains === 'boolean') &&
+        (preload === undefined || typeof preload === 'boolean') && Object.keys(rest).length === 0;
+      return ok ? null : allowed(kind);
+    }
   }
 }
 
@@ -233,8 +340,10 @@ export function checkConfig(config: unknown, close: (name: string, candidates: s
       const bad = checkValue(leaf.kind, value);
       if (bad) problems.push({ path: key, problem: `must be ${bad}`, allowed: bad });
     } else if (section) {
+      if (value === false && SWITCHABLE_SECTIONS.has(key)) continue;
       if (!isRecord(value)) {
-        problems.push({ path: key, problem: 'must be an object', allowed: `an object with ${section.map((o) => o.path.slice(key.length + 1)).join(', ')}` });
+        const off = SWITCHABLE_SECTIONS.has(key) ? ' or false' : '';
+        problems.push({ path: key, problem: `must be an object${off}`, allowed: `an object with ${section.map((o) => o.path.slice(key.length + 1)).join(', ')}${off}` });
         continue;
       }
       const names = section.map((o) => o.path.slice(key.length + 1));

@@ -169,16 +169,37 @@ export interface EngineResponse {
    * once the answer is out, the lingering way). Calling it twice throws.
    */
   send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void;
+  /**
+   * `send`, with `extra` after the prepared headers: header lines (`name: value\r\n` each, names
+   * in lower case) that differ per request and that the caller has checked (CORS's allowed origin,
+   * runtime-min/cors.ts). Only apps that configure CORS call it.
+   */
+  sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void;
   /** True once the client has gone away; sending is then a no-op. */
   readonly closed: boolean;
 }
 
 export type RequestHandler = (req: EngineRequest, res: EngineResponse) => void;
 
+/** What an engine is made with (`createEngine`, the generated module's first line). */
+export interface EngineOptions {
+  /**
+   * Flat `[name, value, …]` pairs, lower-case names, that every list `headers()` prepares
+   * carries after its own (fixedHeaders): covet.config.ts's security headers and CORS's headers
+   * that do not depend on the request. So they are part of the prepared header block, written
+   * with it, never assembled per request. Default none.
+   */
+  headers?: readonly string[];
+}
+
 export interface Engine {
   readonly name: EngineName;
-  /** Prepares a flat `[name, value, name, value, …]` header list for `send`. Names are lower case. */
+  /**
+   * Prepares a flat `[name, value, name, value, …]` header list for `send`. Names are lower case.
+   * The engine's fixed headers (EngineOptions.headers) follow, those the list has replaced by its own (fixedHeaders).
+   */
   headers(pairs: readonly string[]): PreparedHeaders;
+
   listen(options: ListenOptions, handler: RequestHandler): Promise<Listening>;
   /**
    * Stops accepting, lets in-flight requests finish (up to `graceMs`), closes
@@ -213,6 +234,30 @@ export function checkHeaderPairs(pairs: readonly string[]): void {
     const lower = name.toLowerCase();
     if (MANAGED_HEADERS.has(lower)) throw managedHeader(lower);
   }
+}
+
+/**
+ * `pairs` followed by the engine's fixed headers (EngineOptions.headers) it does not have: a name
+ * of the answer's own replaces the fixed one (the docs page's Content-Security-Policy, a
+ * handler's X-Frame-Options), but `vary`, whose values are joined (`Accept, Origin`). Without
+ * fixed headers, `pairs` itself.
+ */
+export function fixedHeaders(pairs: readonly string[], fixed: readonly string[]): readonly string[] {
+  if (fixed.length === 0) return pairs;
+  const out = pairs.slice();
+  for (let i = 0; i < fixed.length; i += 2) {
+    const name = fixed[i]!;
+    let at = -1;
+    for (let k = 0; k < pairs.length; k += 2) {
+      if (pairs[k]!.toLowerCase() === name) {
+        at = k;
+        break;
+      }
+    }
+    if (at === -1) out.push(name, fixed[i + 1]!);
+    else if (name === 'vary') out[at + 1] = `${out[at + 1]}, ${fixed[i + 1]}`;
+  }
+  return out;
 }
 
 /**

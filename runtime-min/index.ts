@@ -1,7 +1,7 @@
 /**
  * The runtime as the generated server sees it (imported as `covet:runtime`).
  */
-import type { Engine, EngineName } from './engine.ts';
+import type { Engine, EngineName, EngineOptions } from './engine.ts';
 import { nodeEngine } from './node-engine.ts';
 import { nativeEngine } from './native-engine.ts';
 
@@ -17,10 +17,10 @@ export { nativeEngine } from './native-engine.ts';
  * The engine chosen at build time. A server that cannot have it (the addon is missing or does
  * not load) says why in one line and exits 1: there is nothing to serve with.
  */
-export function createEngine(name: EngineName): Engine {
+export function createEngine(name: EngineName, options?: EngineOptions): Engine {
   try {
-    if (name === 'node') return nodeEngine();
-    if (name === 'native') return nativeEngine(); // loads covet_runtime.node from beside the bundle
+    if (name === 'node') return nodeEngine(options);
+    if (name === 'native') return nativeEngine(undefined, options); // loads covet_runtime.node from beside the bundle
     throw new Error(`covet: unknown engine ${String(name)}`);
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

@@ -18,9 +18,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { APP_ERRORS, errorBody } from './errors.ts';
-import { checkHeaderPairs, closeGracefully, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
+import { checkHeaderPairs, closeGracefully, fixedHeaders, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
+  EngineOptions,
   EngineRequest,
   EngineResponse,
   Listening,
@@ -35,6 +36,8 @@ export interface NativeAddon {
   init(onBatch: OnBatch, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
   listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number, maxHead: number, keepAliveMs: number): number;
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
+  /** `send` with `extra` (latin1 header lines) written after `headers`. */
+  sendWith(key: number, seq: number, flags: number, status: number, headers: Buffer, extra: string, body: string | Buffer | null): boolean;
   stop(onDrained: () => void): number;
   closeAll(): void;
   peer(key: number): string;
@@ -217,6 +220,30 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     }
   }
 
+  /** `send` through the addon's sendWith (`send` itself stays as it is for every app: this is CORS's). */
+  sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void {
+    if (this.sent) throw new Error('covet: a response was already sent for this request');
+    if (this.gone) {
+      this.sent = true;
+      return;
+    }
+    if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
+    let flags = this.flags;
+    if (close === true) {
+      flags |= F_CLOSE;
+      this.shared.control[0] = 1;
+    }
+    this.shared.addon.sendWith(this.key, this.seq, flags, status | 0, headers as Buffer, extra, body);
+    this.sent = true;
+    if (this.tracked) {
+      const set = this.shared.pending.get(this.key);
+      if (set !== undefined) {
+        set.delete(this);
+        if (set.size === 0) this.shared.pending.delete(this.key);
+      }
+    }
+  }
+
   /** After the handler returned without answering: keep what the request needs past this call. */
   detach(): void {
     if (this.sent) return;
@@ -321,7 +348,9 @@ function invalidStatus(status: unknown): RangeError {
 const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
 const INTERNAL_BODY = errorBody(APP_ERRORS.INTERNAL);
 
-export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
+export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOptions = {}): Engine {
+  const fixed = options.headers ?? [];
+  checkHeaderPairs(fixed);
   let control = new Int32Array(1);
   const shared: Shared = { addon, pending: new Map(), control };
   let handler: RequestHandler | null = null;
@@ -374,10 +403,12 @@ export function nativeEngine(addon: NativeAddon = loadAddon()): Engine {
 
     headers(pairs: readonly string[]): PreparedHeaders {
       checkHeaderPairs(pairs);
+      const all = fixedHeaders(pairs, fixed);
       let text = '';
-      for (let i = 0; i < pairs.length; i += 2) text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
+      for (let i = 0; i < all.length; i += 2) text += `${all[i]}: ${all[i + 1]}\r\n`;
       return Buffer.from(text, 'latin1') as unknown as PreparedHeaders;
     },
+
 
     listen(options: ListenOptions, h: RequestHandler): Promise<Listening> {
       if (listening) return Promise.reject(new Error('covet: the engine is already listening'));

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type {
   Engine,
+  EngineOptions,
   EngineRequest,
   EngineResponse,
   Listening,
@@ -16,6 +17,7 @@ import type {
 } from './engine.ts';
 import {
   checkHeaderPairs,
+  fixedHeaders,
   closeGracefully,
   DEFAULT_GRACE_MS,
   headersTimeoutMs,
@@ -615,6 +617,43 @@ class CovetServerResponse extends http.ServerResponse {
   }
 }
 
+/**
+ * A prepared list of an engine with fixed headers (EngineOptions.headers): the fixed ones this
+ * list does not replace, as the text of their lines, checked once when it was prepared.
+ */
+type BakedPrepared = NodePrepared & { baked: string };
+
+/** node:http's ServerResponse method that writes the head (internal, what writeHead calls). */
+type StoreHeader = (this: http.ServerResponse, firstLine: string, headers: unknown) => void;
+const storeHeader = (http.ServerResponse.prototype as unknown as { _storeHeader: StoreHeader })._storeHeader;
+
+/**
+ * The response of an engine with fixed headers: node:http checks and copies every pair of the
+ * array writeHead is given, on every answer; the fixed headers, checked once, are handed to it
+ * as text after the status line instead (the list's `baked`), so that they cost a copy per answer.
+ */
+class BakedServerResponse extends CovetServerResponse {
+  _storeHeader(firstLine: string, headers: unknown): void {
+    const baked = headers === null || headers === undefined ? undefined : (headers as BakedPrepared).baked;
+    storeHeader.call(this, baked === undefined ? firstLine : firstLine + baked, headers);
+  }
+}
+
+/** `list` without its content-length slot (a 204 or 304 has none), keeping its baked lines. */
+function withoutLength(list: NodePrepared): NodePrepared {
+  const out = list.slice(0, -2);
+  const baked = (list as BakedPrepared).baked;
+  if (baked !== undefined) (out as BakedPrepared).baked = baked;
+  return out;
+}
+
+/** Header lines as text, `name: value\r\n` each. */
+function lines(pairs: readonly string[]): string {
+  let text = '';
+  for (let i = 0; i < pairs.length; i += 2) text += `${pairs[i]}: ${pairs[i + 1]}\r\n`;
+  return text;
+}
+
 class NodeResponse implements EngineResponse {
   /** The answer is certain: the whole request (body included) has arrived, or the engine refused it. */
   willAnswer = false;
@@ -669,7 +708,7 @@ class NodeResponse implements EngineResponse {
       return;
     }
     let list = headers as NodePrepared;
-    if (status === 204 || status === 304) list = list.slice(0, -2);
+    if (status === 204 || status === 304) list = withoutLength(list);
     else list[list.length - 1] = String(body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
     // While shutting down, or asked to close, no connection is kept for another request.
     if (this.state.stopping || close === true) this.raw.shouldKeepAlive = false;
@@ -686,6 +725,15 @@ class NodeResponse implements EngineResponse {
     if (close === true) this.connection.stopReading();
     if (body === null || status === 204 || status === 304) this.raw.end();
     else this.raw.end(body);
+  }
+
+  sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void {
+    // The request's lines join the baked ones (an engine with CORS has fixed headers: Vary, or
+    // Access-Control-Allow-Origin: *), on a copy: the prepared list serves other answers.
+    const list = headers as BakedPrepared;
+    const out = list.slice() as BakedPrepared;
+    out.baked = (list.baked ?? '') + extra;
+    this.send(status, out as unknown as PreparedHeaders, body, close);
   }
 
   /** A minimal error answer written by the engine itself (limits, bad framing); closes the connection. */
@@ -773,7 +821,9 @@ function refusal(req: http.IncomingMessage): ErrorAnswer | null {
   return null;
 }
 
-export function nodeEngine(): Engine {
+export function nodeEngine(options: EngineOptions = {}): Engine {
+  const fixed = options.headers ?? [];
+  checkHeaderPairs(fixed);
   let server: http.Server<typeof http.IncomingMessage, typeof CovetServerResponse> | null = null;
   const connections = new Map<Socket, Connection>();
   const turns = new Turns();
@@ -816,8 +866,14 @@ export function nodeEngine(): Engine {
     headers(pairs: readonly string[]): PreparedHeaders {
       // Refuse what writeHead would refuse, and what the engine writes itself, now, where callers expect it.
       checkHeaderPairs(pairs);
-      return ['server', SERVER_NAME, ...pairs, 'content-length', '0'] as unknown as PreparedHeaders;
+      if (fixed.length === 0) return ['server', SERVER_NAME, ...pairs, 'content-length', '0'] as unknown as PreparedHeaders;
+      // The list's own pairs (a vary joined with the fixed one), for node:http; the other fixed ones as text.
+      const all = fixedHeaders(pairs, fixed);
+      const list = ['server', SERVER_NAME, ...all.slice(0, pairs.length), 'content-length', '0'] as BakedPrepared;
+      list.baked = lines(all.slice(pairs.length));
+      return list as unknown as PreparedHeaders;
     },
+
 
     listen(options: ListenOptions, handler: RequestHandler): Promise<Listening> {
       if (server) return Promise.reject(new Error('covet: the engine is already listening'));
@@ -925,7 +981,7 @@ export function nodeEngine(): Engine {
           // Checked by `refusal` so that the answer has Covet's JSON body like every other 400.
           requireHostHeader: false,
           noDelay: true,
-          ServerResponse: CovetServerResponse,
+          ServerResponse: fixed.length > 0 ? BakedServerResponse : CovetServerResponse,
         },
         (req, res) => onRequest(req, res as CovetServerResponse, false),
       );
@@ -947,7 +1003,7 @@ export function nodeEngine(): Engine {
         if (!reading) return; // an earlier request closes the connection
         connection.afterOwed(() => {
           if (socket.destroyed) return;
-          const res = new CovetServerResponse(req);
+          const res = fixed.length > 0 ? new BakedServerResponse(req) : new CovetServerResponse(req);
           res.shouldKeepAlive = false;
           res.assignSocket(socket);
           res.once('finish', () => connection.linger());

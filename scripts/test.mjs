@@ -28,6 +28,10 @@ await new Promise((resolve, reject) =>
   spawn(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' }).on('close', (c) => (c === 0 ? resolve() : reject(new Error('scripts/build.mjs failed')))),
 );
 
+// A suite file that has not exited after this long is stopped and counted as failed: a hung
+// process (a server or a child left running) must fail the run, not stall it past CI's limit.
+const FILE_TIMEOUT_MS = Number(process.env.COVET_TEST_FILE_TIMEOUT_MS) || 10 * 60_000;
+
 let passed = 0;
 let failed = 0;
 const failedFiles = [];
@@ -35,11 +39,21 @@ for (const file of files) {
   const code = await new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, FORCE_COLOR: '0' } });
     let out = '';
+    let settled = false;
+    const timer = setTimeout(() => {
+      process.stdout.write(`\n${file}: still running after ${FILE_TIMEOUT_MS / 1000} s: stopped (counted as failed)\n`);
+      settled = true;
+      failed += 1;
+      child.kill('SIGKILL');
+      resolve(1);
+    }, FILE_TIMEOUT_MS);
     child.stdout.on('data', (d) => {
       out += d;
       process.stdout.write(d);
     });
     child.on('close', (c) => {
+      clearTimeout(timer);
+      if (settled) return;
       const total = /Total:\s+(\d+)/.exec(out);
       const ok = /Passed:\s+(\d+)/.exec(out);
       if (total && ok) {

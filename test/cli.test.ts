@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as esbuild from 'esbuild';
+import { IR_VERSION } from '../ir/ir.ts';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -141,11 +142,11 @@ test('routes prints a table with method, path, handler, file:line, params and st
   const r = covet('routes', 'fixtures/todo-app');
   assert.is(r.code, 0, r.err);
   const lines = r.out.trim().split('\n');
-  // The todo app has a lifecycle (providers, an onResponse hook), so the table has its column.
-  assert.match(lines[0]!, /^METHOD\s+PATH\s+HANDLER\s+SOURCE\s+PARAMS\s+STATUS\s+LIFECYCLE$/);
-  assert.ok(lines.some((l) => /^GET\s+\/todos\/:id\s+getTodo\s+todos\.ts:\d+\s+path: id\s+200\s+onResponse: countAnswer$/.test(l)), r.out);
-  assert.ok(lines.some((l) => /^POST\s+\/users\s+createUser\s+users\.ts:\d+\s+body: body · ctx: ctx\s+201\s+onResponse: countAnswer$/.test(l)), r.out);
-  assert.ok(lines.some((l) => /^GET\s+\/me\s+me\s+session\.ts:\d+\s+dep: user \(signedInUser\)\s+200\s+providers: signedInUser · onResponse: countAnswer$/.test(l)), r.out);
+  // The todo app has a lifecycle (providers, an onResponse hook) and credentials, so the table has their columns.
+  assert.match(lines[0]!, /^METHOD\s+PATH\s+HANDLER\s+SOURCE\s+PARAMS\s+STATUS\s+LIFECYCLE\s+SECURITY$/);
+  assert.ok(lines.some((l) => /^GET\s+\/todos\/:id\s+getTodo\s+todos\.ts:\d+\s+path: id\s+200\s+onResponse: countAnswer\s+-$/.test(l)), r.out);
+  assert.ok(lines.some((l) => /^POST\s+\/users\s+createUser\s+users\.ts:\d+\s+body: body · ctx: ctx\s+201\s+onResponse: countAnswer\s+-$/.test(l)), r.out);
+  assert.ok(lines.some((l) => /^GET\s+\/me\s+me\s+session\.ts:\d+\s+dep: user \(signedInUser\)\s+200\s+providers: signedInUser · onResponse: countAnswer\s+-$/.test(l)), r.out);
   // An app without providers or hooks: the six columns only.
   const plain = covet('routes', 'fixtures/routing');
   assert.is(plain.code, 0, plain.err);
@@ -203,7 +204,7 @@ test('inspect --ir prints the App IR as JSON', () => {
   const r = covet('inspect', 'fixtures/todo-app', '--ir');
   assert.is(r.code, 0, r.err);
   const ir = JSON.parse(r.out) as { version: number; routes: { id: string }[]; types: Record<string, unknown> };
-  assert.is(ir.version, 2);
+  assert.is(ir.version, IR_VERSION);
   assert.ok(ir.routes.some((x) => x.id === 'getTodo'));
   assert.ok('Todo' in ir.types);
 });
@@ -212,6 +213,23 @@ test('inspect --router prints the generated router', () => {
   const r = covet('inspect', 'fixtures/todo-app', '--router');
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /function __covet_match\(method, path, req, res\)/);
+});
+
+test('routes shows each route\'s security, and inspect says it above the code', () => {
+  const r = covet('routes', 'fixtures/todo-app');
+  assert.is(r.code, 0, r.err);
+  const [header = '', ...rows] = r.out.trimEnd().split('\n');
+  assert.match(header, /\bSECURITY$/);
+  const row = (path: string, method: string) => rows.find((l) => l.startsWith(method.padEnd(8)) && l.includes(` ${path} `)) ?? '';
+  assert.match(row('/me/todos', 'GET'), /oauth2 \[todos:read\]$/);
+  assert.match(row('/me/todos', 'POST'), /oauth2 \[todos:write\]$/);
+  assert.match(row('/token', 'POST'), / -$/);
+  // An app without credentials has no such column.
+  assert.not.match(covet('routes', 'fixtures/params').out, /SECURITY/);
+  const inspect = covet('inspect', 'fixtures/todo-app', 'GET', '/me/todos');
+  assert.is(inspect.code, 0, inspect.err);
+  assert.match(inspect.out, /^\/\/ GET \/me\/todos: security oauth2 \[todos:read\] \(a missing or malformed credential answers 401 before anything else runs\)\n/);
+  assert.match(inspect.out, /__covet_rt\.requireCredential\(__covet_auth_bearer, req\.header\("authorization"\)\)/);
 });
 
 test.run();

@@ -162,6 +162,32 @@ covet: 4 errors; nothing was built
     );
   });
 
+  test('CORS and HSTS mistakes fail the build at the property: COVET922 to COVET926', async () => {
+    const build1 = async (config: string) => {
+      const dir = appWith(`import { defineConfig } from 'covet';\n\nexport default defineConfig(${config});\n`);
+      const report = await build({ app: dir, out: path.join(dir, 'dist'), engine: 'node' });
+      assert.is(report.ok, false, config);
+      return report.diagnostics.map((d) => `${d.id} ${d.file}:${d.line}:${d.column} ${d.message} | ${d.hint}`);
+    };
+    assert.equal(await build1("{ cors: { origins: '*', credentials: true } }"), [
+      "COVET922 covet.config.ts:3:66 cors.credentials is true with cors.origins '*': browsers refuse `Access-Control-Allow-Origin: *` on a request with credentials, and reflecting any origin instead would let every site act as the user | list the origins that may send credentials (origins: ['https://app.example.com']), or a RegExp or function that decides; or set credentials: false",
+    ]);
+    assert.equal(await build1("{ cors: { origins: ['https://app.example.com/', 'app.example.com', 'HTTPS://App.example.com:443'] } }"), [
+      'COVET923 covet.config.ts:3:48 cors.origins has "HTTPS://App.example.com:443", which is not an origin: browsers write it in lower case and without the default port | write "https://app.example.com"',
+      'COVET923 covet.config.ts:3:48 cors.origins has "app.example.com", which is not an origin: it has no scheme (https://) or is not a URL | write the origin as browsers send it in the Origin header: scheme, host and port only (e.g. \'https://app.example.com\', \'http://localhost:5173\')',
+      'COVET923 covet.config.ts:3:48 cors.origins has "https://app.example.com/", which is not an origin: it ends with "/" | write "https://app.example.com"',
+    ]);
+    assert.equal((await build1('{ cors: { origins: /example\\.com$/g } }')).map((d) => d.split(' | ')[0]), [
+      'COVET924 covet.config.ts:3:48 cors.origins is /example\\.com$/g, whose g or y flag makes test() remember where it stopped: the same origin would be allowed, then refused',
+    ]);
+    assert.equal((await build1('{ securityHeaders: { hsts: { maxAgeSec: 600, preload: true } } }')).map((d) => d.split(' | ')[0]), [
+      'COVET925 covet.config.ts:3:56 securityHeaders.hsts has preload: true without includeSubDomains: true and a maxAgeSec of at least 31536000 (a year), which the HSTS preload list requires',
+    ]);
+    assert.equal((await build1('{ cors: { credentials: true } as never }')).map((d) => d.split(' | ')[0]), [
+      'COVET926 covet.config.ts:3:31 cors has no origins: no page of another origin would be allowed',
+    ]);
+  });
+
   test('covet build --config names a file that is not there: a usage error (exit 2) that says so', () => {
     const r = spawnSync(process.execPath, [path.join(APP_DIR, '..', '..', 'bin', 'covet.mjs'), 'build', APP_DIR, '--config', 'no-such.config.ts'], { encoding: 'utf8' });
     assert.is(r.status, 2, r.stderr);

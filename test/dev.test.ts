@@ -31,7 +31,7 @@ test.after(async () => {
 
 test('covet dev builds, says which engine, and serves the app on the port asked for', async () => {
   assert.ok(original.includes(LINE), 'health.ts has the line the test edits');
-  await dev.waitFor(/covet dev: built 17 routes in \d+ ms .*, started in \d+ ms\n/);
+  await dev.waitFor(/covet dev: built 20 routes in \d+ ms .*, started in \d+ ms\n/);
   assert.match(dev.output(), new RegExp(`covet dev: engine ${engine}\\b`));
   assert.match(dev.output(), new RegExp(`covet: listening on http://0\\.0\\.0\\.0:${port} \\(engine: ${engine}, pid \\d+\\)`));
   assert.is(await requestId(), 't');
@@ -43,7 +43,7 @@ test('an edit of one handler is rebuilt and served', async () => {
   writeFileSync(file, original.replace(LINE, "const id = (requestId || randomUUID()) + '-v2';"));
   await pollUntil(port, '/health', { 'x-request-id': 't' }, serves('t-v2'));
   console.log(`  (edit to new answer: ${(performance.now() - t0).toFixed(0)} ms on this machine now)`);
-  await dev.waitFor(/covet dev: rebuilt 17 routes in \d+ ms .*, restarted in \d+ ms\n/, from);
+  await dev.waitFor(/covet dev: rebuilt 20 routes in \d+ ms .*, restarted in \d+ ms\n/, from);
 });
 
 test('a type error is printed with its code frame, and the last good build keeps serving', async () => {
@@ -71,7 +71,7 @@ test('a new module with a route is picked up, and removing it removes the route'
   writeFileSync(extra, "/** @route GET /extra */\nexport function extra(): { added: boolean } {\n  return { added: true };\n}\n");
   const added = await pollUntil(port, '/extra', {}, (a) => a.status === 200);
   assert.equal(JSON.parse(added.body), { added: true });
-  await dev.waitFor(/rebuilt 17 routes/);
+  await dev.waitFor(/rebuilt 20 routes/);
   rmSync(extra);
   await pollUntil(port, '/extra', {}, (a) => a.status === 404);
   assert.is(await requestId(), 't-v4', 'the rest is served as before');

@@ -44,15 +44,15 @@ export function defaultEngine(): EngineName {
 }
 
 /** Builds `appDir` once per test process (and engine); resolves to the server file. */
-export function buildApp(appDir: string, options: { engine?: EngineName } = {}): Promise<string> {
+export function buildApp(appDir: string, options: { engine?: EngineName; config?: string } = {}): Promise<string> {
   const dir = path.resolve(appDir);
   const engine = options.engine ?? defaultEngine();
-  const key = `${engine}:${dir}`;
+  const key = `${engine}:${dir}:${options.config ?? ''}`;
   let p = built.get(key);
   if (!p) {
     p = (async () => {
       const outDir = mkdtempSync(path.join(os.tmpdir(), `covet-${path.basename(dir)}-`));
-      const result = await build({ appDir: dir, outDir, engine });
+      const result = await build({ appDir: dir, outDir, engine, ...(options.config ? { config: options.config } : {}) });
       if (!result.ok) throw new Error(`build of ${appDir} failed:\n${result.diagnostics.map((d) => formatDiagnostic(d)).join('\n')}`);
       // dist/ imports the packages it could not bundle by name (dist/package.json lists them); where
       // a deployment runs npm install, the tests link the repository's node_modules instead.
@@ -67,9 +67,9 @@ export function buildApp(appDir: string, options: { engine?: EngineName } = {}):
 
 export async function startApp(
   appDir: string,
-  options: { env?: Record<string, string>; args?: string[]; engine?: EngineName } = {},
+  options: { env?: Record<string, string>; args?: string[]; engine?: EngineName; config?: string } = {},
 ): Promise<RunningApp> {
-  const serverFile = await buildApp(appDir, { engine: options.engine });
+  const serverFile = await buildApp(appDir, { engine: options.engine, config: options.config });
   return startServer(serverFile, options);
 }
 

@@ -10,7 +10,7 @@
 import Handlebars from 'handlebars';
 import { readTemplate } from '../../templates/index.ts';
 import type { AppIR, RouteIR } from '../../ir/ir.ts';
-import { Block, code, functionDecl, isIdentifier, join, literal, Name, NameTable, raw } from '../code.ts';
+import { Block, code, comment, functionDecl, isIdentifier, join, literal, Name, NameTable, raw, type Code } from '../code.ts';
 import { declaration, Scope, type Declaration, type Survey } from '../scope.ts';
 import { credentialHeader, routeCredentials, routeInputs } from '../../ir/queries.ts';
 import { AuthGen } from './credentials.ts';
@@ -20,6 +20,7 @@ import { ValidatorGen } from '../validate/index.ts';
 import { emitRoute } from './route.ts';
 import { emitLifecycleRoute } from './lifecycle.ts';
 import { docsFiles, emitDocsMatcher, type DocsOptions } from './docs.ts';
+import type { CorsPlan, HeadersPlan } from './cors.ts';
 
 /** The engine a server is generated for: runtime-min/engine.ts names them. */
 export type { EngineName } from '../../runtime-min/engine.ts';
@@ -33,6 +34,12 @@ export interface EmitOptions {
   docs?: DocsOptions;
   /** The start options of covet.config.ts (runtime-min/config.ts), passed to `serve()`; absent or empty: none, and the line is as before. */
   start?: Record<string, number | string>;
+  /**
+   * The security headers and CORS of covet.config.ts (codegen/app/cors.ts's headersPlan): the
+   * engine's fixed headers, and CORS's per-request part. Absent, or no fixed header and no CORS:
+   * the module is as without them (no byte of CORS code, the engine made as before).
+   */
+  headers?: HeadersPlan;
 }
 
 export interface EmittedApp {
@@ -59,7 +66,7 @@ function loadFrames() {
 }
 
 /** Names the generated module reserves; user-derived names are numbered around them. */
-const RESERVED = ['__covet_rt', '__covet_docs', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
+const RESERVED = ['__covet_rt', '__covet_docs', '__covet_cors_rt', '__covet_cors', '__covet_config', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
 
 /**
  * The module, generated twice: the first pass only surveys how many users
@@ -121,6 +128,12 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   const docs = options.docs ? docsFiles(options.docs) : [];
   const docsNs = new Name('__covet_docs');
   if (docs.length) imports.push(code`import * as ${docsNs} from "covet:docs";`);
+  const corsPlan = options.headers?.cors ?? null;
+  const corsRt = new Name('__covet_cors_rt');
+  const cors = new Name('__covet_cors');
+  const configNs = new Name('__covet_config');
+  if (corsPlan) imports.push(code`import * as ${corsRt} from "covet:cors";`);
+  if (corsPlan?.origins.kind === 'function') imports.push(code`import ${configNs} from "covet:config";`);
 
   const scope = new Scope(names, forecast);
   const validators = new ValidatorGen(ir.types, scope);
@@ -133,6 +146,7 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
     declaration(jsonHeaders, code`const ${jsonHeaders} = ${rt}.prepareHeaders(${rt}.JSON_HEADER_PAIRS);`),
     declaration(emptyHeaders, code`const ${emptyHeaders} = ${rt}.prepareHeaders(${rt}.EMPTY_HEADER_PAIRS);`),
   ];
+  if (corsPlan) routeDecls.push(declaration(cors, emitCorsPolicy(cors, corsRt, configNs, corsPlan)));
   if (usesText) routeDecls.push(declaration(textHeaders, code`const ${textHeaders} = ${rt}.prepareHeaders(${rt}.TEXT_HEADER_PAIRS);`));
   for (const route of ir.routes) {
     const routeFn = names.fresh(`route_${route.id}`);
@@ -171,12 +185,17 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
     routeFns,
     ...(docsMatch ? { fixed: docsMatch } : {}),
     notFound: code`${rt}.notFound`,
-    methodNotAllowed: code`${rt}.methodNotAllowed`,
+    // With CORS, a preflight is answered where the router knows the path's methods.
+    methodNotAllowed: corsPlan ? code`${cors}.notAllowed` : code`${rt}.methodNotAllowed`,
     badRequest: code`${rt}.badRequest`,
+    ...(corsPlan ? { preflight: code`${cors}.preflight` } : {}),
   });
 
-  const headerNames = collectHeaderNames(ir);
-  const handle = new Block().line(raw('const url = req.url;'), raw('const q = url.indexOf("?");'));
+  const headerNames = collectHeaderNames(ir, corsPlan !== null);
+  const handle = new Block();
+  // An allowed origin's answers, whatever they are (errors and 404s too), carry its CORS headers.
+  if (corsPlan && corsPlan.origins.kind !== 'any') handle.line(code`res = ${cors}.response(req, res);`);
+  handle.line(raw('const url = req.url;'), raw('const q = url.indexOf("?");'));
   handle.open(raw('try')).line(code`${match}(req.method, q === -1 ? url : url.slice(0, q), req, res);`);
   handle.reopenWith(raw('} catch (err) {')).line(code`${rt}.internalError(res, err);`).close();
   const handleName = new Name('__covet_handle');
@@ -194,7 +213,7 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   const source = server({
     header: header({ version: options.version, summary }).trimEnd(),
     imports: join(imports).text,
-    engine: literal(options.engine).text,
+    engine: join([literal(options.engine), ...(options.headers?.fixed.length ? [code`{ headers: ${literal(options.headers.fixed)} }`] : [])], ', ').text,
     serializers: texts(serializerDecls),
     validators: texts(validatorDecls),
     routes: texts(routeDecls),
@@ -209,8 +228,25 @@ function texts(decls: readonly Declaration[]): string {
   return join(decls.map((d) => d.code), '\n\n').text;
 }
 
-function collectHeaderNames(ir: AppIR): string[] {
-  const set = new Set<string>();
+/** `const NAME = corsRt.corsPolicy({ … })`: runtime-min/cors.ts's CorsOptions from the plan. */
+function emitCorsPolicy(name: Name, corsRt: Name, configNs: Name, plan: CorsPlan): Code {
+  const o = plan.origins;
+  const origins =
+    o.kind === 'any' ? literal('*') : o.kind === 'list' ? literal(o.list) : o.kind === 'regexp' ? code`new RegExp(${literal(o.source)}, ${literal(o.flags)})` : code`${configNs}.cors.origins`;
+  const fields = [
+    code`origins: ${origins}`,
+    code`credentials: ${literal(plan.credentials)}`,
+    code`exposeHeaders: ${literal(plan.exposeHeaders)}`,
+    code`allowHeaders: ${literal(plan.allowHeaders)}`,
+    code`methods: ${literal(plan.methods)}`,
+    code`maxAgeSec: ${literal(plan.maxAgeSec)}`,
+  ];
+  const decl = code`const ${name} = ${corsRt}.corsPolicy({ ${join(fields, ', ')} });`;
+  return o.kind === 'function' ? join([comment('origins: the function of covet.config.ts, which the server imports for it'), decl]) : decl;
+}
+
+function collectHeaderNames(ir: AppIR, cors: boolean): string[] {
+  const set = new Set<string>(cors ? ['origin', 'access-control-request-method', 'access-control-request-headers'] : []);
   for (const r of ir.routes) {
     for (const p of routeInputs(ir, r)) {
       if (p.kind === 'header') set.add(p.key);

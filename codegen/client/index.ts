@@ -17,9 +17,9 @@ import { isInherited, routeInputs } from '../../ir/queries.ts';
 import type { AppIR, ParamIR, RouteIR, ScalarParamIR, TypeIR } from '../../ir/ir.ts';
 import { access, Block, code, type Code, comment, docComment, indent, isIdentifier, join, literal, Name, NameTable, propertyKey, raw } from '../code.ts';
 import { routeComment } from '../app/route.ts';
-import { CLIENT_RESERVED, CLIENT_RUNTIME, ERROR_TYPES, OWN, SEGMENT, WILDCARD } from './runtime.ts';
+import { CLIENT_RESERVED, CLIENT_RUNTIME, ERROR_TYPES, FORM, FORM_SEND, JSON_SEND, OWN, SEGMENT, WILDCARD } from './runtime.ts';
 
-type HelperUse = Set<'segment' | 'wildcard' | 'own'>;
+type HelperUse = Set<'segment' | 'wildcard' | 'own' | 'form'>;
 
 export interface ClientOptions {
   /** The app's name (the OpenAPI document's title), written in the header. */
@@ -54,7 +54,9 @@ export function emitClient(ir: AppIR, options: ClientOptions): string {
     const decl = named.type.kind === 'object' && !named.type.additionalProperties ? code`export interface ${name} ${t.objectBody(named.type)}` : code`export type ${name} = ${t.type(named.type)};`;
     parts.push(doc ? join([docComment(doc), decl]) : decl);
   }
-  parts.push(fill(ERROR_TYPES), fill(CLIENT_RUNTIME));
+  const forms = ir.routes.some((r) => routeInputs(ir, r).some((p) => p.kind === 'body' && p.media === 'form'));
+  if (!CLIENT_RUNTIME.includes(JSON_SEND)) throw new Error('covet internal error: the client runtime no longer has its JSON body block');
+  parts.push(fill(ERROR_TYPES), fill(forms ? CLIENT_RUNTIME.replace(JSON_SEND, FORM_SEND) : CLIENT_RUNTIME));
   const used: HelperUse = new Set();
 
   // ---- the interface: one method per route, its types written out once
@@ -76,6 +78,7 @@ export function emitClient(ir: AppIR, options: ClientOptions): string {
   if (used.has('segment')) parts.push(raw(SEGMENT));
   if (used.has('wildcard')) parts.push(raw(WILDCARD));
   if (used.has('own')) parts.push(raw(OWN));
+  if (used.has('form')) parts.push(raw(FORM));
   parts.push(methods.code(), impls.code());
   return join(parts, '\n\n').text + '\n';
 }
@@ -143,8 +146,14 @@ function signature(ir: AppIR, route: RouteIR, t: TypeWriter, used: HelperUse): S
   const body = params.find((p) => p.kind === 'body');
   const expect = route.response === null ? 'none' : route.response.kind === 'string' && route.response.mediaType ? 'text' : 'json';
   const result = route.response === null ? raw('void') : t.type(route.response);
-  const call = code`__covet_send(options, init, ${literal(route.id)}, ${literal(route.method)}, ${path}, ${entries('query')}, ${entries('header')}, ${entries('cookie')}, ${body ? argument(a, body.name, used) : raw('undefined')}, ${literal(expect)})`;
+  const call = code`__covet_send(options, init, ${literal(route.id)}, ${literal(route.method)}, ${path}, ${entries('query')}, ${entries('header')}, ${entries('cookie')}, ${body ? (body.kind === 'body' && body.media === 'form' ? formArgument(argument(a, body.name, used), !body.required, used) : argument(a, body.name, used)) : raw('undefined')}, ${literal(expect)})`;
   return { args, argsDefault, result, call };
+}
+
+/** A form body argument, sent as URLSearchParams (undefined stays undefined when it is optional). */
+function formArgument(value: Code, optional: boolean, used: HelperUse): Code {
+  used.add('form');
+  return optional ? code`(${value} === undefined ? undefined : __covet_form(${value}))` : code`__covet_form(${value})`;
 }
 
 /** The argument a path segment names (the handler parameter bound to it). */

@@ -23,6 +23,7 @@ export const CLIENT_RESERVED = [
   '__covet_segment',
   '__covet_wildcard',
   '__covet_own',
+  '__covet_form',
   // Globals the client uses: a user type must not shadow them.
   'Array',
   'Error',
@@ -206,4 +207,30 @@ function __covet_wildcard(value: string | undefined): string {
 export const OWN = `/** An argument whose name a plain object inherits (\`constructor\`, \`toString\` …): only an own property is an argument. */
 function __covet_own<A extends object, K extends keyof A>(args: A, key: K): A[K] | undefined {
   return Object.prototype.hasOwnProperty.call(args, key) ? args[key] : undefined;
+}`;
+
+
+/** How __covet_send writes a body; in a client with a Form<T> route, FORM_SEND instead (a URLSearchParams is posted as a form). */
+export const JSON_SEND = `  if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers.set('content-type', 'application/json');
+  }`;
+
+export const FORM_SEND = `  if (body instanceof URLSearchParams) {
+    payload = body.toString();
+    headers.set('content-type', 'application/x-www-form-urlencoded');
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    headers.set('content-type', 'application/json');
+  }`;
+
+export const FORM = `/** A Form<T> body: each field a key (an array repeats it), undefined ones left out. */
+function __covet_form(fields: object): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) form.append(key, String(v));
+    else form.append(key, String(value));
+  }
+  return form;
 }`;

@@ -30,6 +30,12 @@ export interface RouterOptions {
    * neither compare against those paths nor run in a bigger router function.
    */
   fixed?: Name;
+  /**
+   * CORS (codegen/app/cors.ts): called as `preflight(req, res, allow)` before an `OPTIONS` route,
+   * `allow` its path's methods; answers a CORS preflight and returns true, or returns false and
+   * the route runs. (Paths without an OPTIONS route answer preflights in `methodNotAllowed`.)
+   */
+  preflight?: Code;
 }
 
 /** Locals of the generated function; names passed in must not be one of these. */
@@ -52,7 +58,7 @@ function checkNames(routes: readonly RouteIR[], options: RouterOptions): void {
     names.push(fn.text);
   }
   if (options.fixed) names.push(options.fixed.text);
-  for (const c of [options.notFound, options.methodNotAllowed, options.badRequest]) {
+  for (const c of [options.notFound, options.methodNotAllowed, options.badRequest, ...(options.preflight ? [options.preflight] : [])]) {
     // Free identifiers of the callback expressions (not property names after a dot).
     for (const m of c.text.matchAll(/(?<![.\w$])[A-Za-z_$][\w$]*/g)) names.push(m[0]);
   }
@@ -94,6 +100,7 @@ function emitLeaf(w: Block, em: Emitter, leaf: Leaf, slices: readonly Slice[]): 
     if (slices.length > 0) w.line(...labels.slice(0, -1)).open(labels[labels.length - 1]);
     else w.case(...labels);
     w.line(routeComment(route));
+    if (route.method === 'OPTIONS' && options.preflight) w.line(code`if (${options.preflight}(req, res, ${leaf.methods.join(', ')})) return;`);
     const args: Code[] = [];
     slices.forEach((slice, i) => {
       const p = new Name(`p${i + 1}`);

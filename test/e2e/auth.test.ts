@@ -5,7 +5,9 @@
  * never answers; the hostile list of issue 13 (alg none, RS/HS confusion, expired, wrong iss/aud,
  * oversized and malformed Authorization headers), each a 401 with its RFC 6750 challenge and the
  * server still serving; a missing scope's 403; the hanging key set failing its own requests with
- * 503 while many concurrent others answer; signJwt and safeEqual behind POST /login.
+ * 503 while many concurrent others answer; signJwt and safeEqual behind POST /login. The
+ * providers take `BearerToken` (and `Scopes`): the credential parameter's own 401s (no header, not
+ * `Bearer <token68>`) are answered before the verifier runs.
  */
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
@@ -143,16 +145,26 @@ test('expired, not yet valid, wrong issuer, wrong audience, wrong key: 401 sayin
 
 test('oversized and malformed Authorization headers: a clear 4xx each, and the server keeps serving', async () => {
   const good = await sign('HS256', secretBytes());
-  // a token past the verifier's 8192 characters, inside the engine's 16 KiB head limit
-  expectInvalidToken(await call('GET', '/hs/me', { headers: bearer(good + 'A'.repeat(9000)) }), 'the token is too long');
+  // past fixtures/auth's maxTokenLength (4096): the verifier refuses it unparsed
+  expectInvalidToken(await call('GET', '/hs/me', { headers: bearer(good + 'A'.repeat(5000)) }), 'the token is too long');
+  // past BearerToken's 8 KiB, inside the engine's 16 KiB head limit: the credential parameter's 401
+  const long = await call('GET', '/hs/me', { headers: bearer(good + 'A'.repeat(9000)) });
+  expectStatus(long, 401);
+  assert.match(long.headers.get('www-authenticate') ?? '', /^Bearer error="invalid_request", error_description="/);
   // a header past the head limit: the engine's 431, before any of the app runs
   const huge = await curl(app!.url, '/hs/me', ['-H', `authorization: Bearer ${'A'.repeat(40_000)}`]);
   expectStatus(huge, 431);
-  const malformed = ['Bearer', 'Bearer ', 'Basic YWRhOnB3', 'Bearer a b', 'Bearer "quoted"', 'Token abc', `Bearer ${good}, Bearer ${good}`, 'Bearer é'];
+  const malformed = ['Bearer', 'Bearer ', 'Bearer a b', 'Bearer "quoted"', `Bearer ${good}, Bearer ${good}`, 'Bearer é'];
   for (const value of malformed) {
     const reply = await curl(app!.url, '/hs/me', ['-H', `authorization: ${value}`]);
     expectStatus(reply, 401);
     assert.match(reply.header('www-authenticate') ?? '', /^Bearer error="invalid_request"/, value);
+  }
+  // another scheme is no bearer token: the challenge of a missing one
+  for (const value of ['Basic YWRhOnB3', 'Token abc']) {
+    const reply = await curl(app!.url, '/hs/me', ['-H', `authorization: ${value}`]);
+    expectStatus(reply, 401);
+    assert.is(reply.header('www-authenticate'), 'Bearer', value);
   }
   for (const token of ['abc', 'a.b', 'a.b.c.d.e', `${good.split('.')[0]}.${good.split('.')[1]}`, `${good}x`]) {
     const reply = await call('GET', '/hs/me', { headers: bearer(token) });

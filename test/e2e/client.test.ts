@@ -129,6 +129,21 @@ test('session: sign in, the cookie argument, sign out', async () => {
   assert.match(setCookies.at(-1) ?? '', /^todo_session=; /);
 });
 
+test('OAuth2: token() posts the form; a bearer token through the headers option opens the protected routes', async () => {
+  await api.createUser({ body: { name: 'Bearer', email: 'bearer@client.test' } });
+  const issued = await api.token({ body: { grant_type: 'password', username: 'bearer@client.test', password: 'todo-demo', scope: 'todos:read todos:write' } });
+  assert.is(issued.token_type, 'bearer');
+  assert.is(issued.scope, 'todos:read todos:write');
+  const authed = mod.createClient({ baseUrl: app!.url, headers: () => ({ authorization: `Bearer ${issued.access_token}` }) });
+  const todo = await authed.addMyTodo({ body: { title: 'From the client' } });
+  assert.equal((await authed.myTodos()).items.map((t) => t.id), [todo.id]);
+  const anonymous = await rejects(() => api.myTodos());
+  assert.is(anonymous.status, 401);
+  assert.is(anonymous.response.headers.get('www-authenticate'), 'Bearer');
+  const wrong = await rejects(() => api.token({ body: { grant_type: 'password', username: 'bearer@client.test', password: 'nope' } }));
+  assert.is(wrong.status, 400);
+});
+
 test('todos: create, list with repeated tag keys, read, update, mark done and not done, delete', async () => {
   const owner = await api.createUser({ body: { name: 'Todo owner', email: 'todos@client.test' } });
   const todo = await api.createTodo({ userId: owner.id, body: { title: 'Buy milk', tags: ['home', 'errand'], priority: 'high', due: '2030-01-02' } });
@@ -255,7 +270,8 @@ function typeAssertions(ir: AppIR): string {
       checks.push(`Same<${group}, NonNullable<${op}['parameters'][${q(kind)}]>>`);
     }
     const body = r.params.find((p) => p.kind === 'body');
-    if (body) checks.push(`Same<Args<${q(r.id)}>[${q(body.name)}], NonNullable<${op}['requestBody']>['content']['application/json']>`);
+    const bodyMedia = body?.kind === 'body' && body.media === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+    if (body) checks.push(`Same<Args<${q(r.id)}>[${q(body.name)}], NonNullable<${op}['requestBody']>['content'][${q(bodyMedia)}]>`);
     if (r.response === null) checks.push(`Same<Result<${q(r.id)}>, void>`);
     else {
       const media = r.response.kind === 'string' && r.response.mediaType ? r.response.mediaType : 'application/json';

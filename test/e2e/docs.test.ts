@@ -181,6 +181,70 @@ if (engine === 'node') {
       await browser.close();
     }
   });
+
+  test('Swagger UI in chromium: Authorize with the OAuth2 password flow, then "Try it out" on GET /me/todos gives 200 (401 before)', async () => {
+    if (!existsSync(CHROMIUM)) {
+      console.log(`  skipped: no browser at ${CHROMIUM} (scripts/setup.mjs installs Debian's chromium)`);
+      return;
+    }
+    const made = await fetch(`${app!.url}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Swagger', email: 'swagger@docs.test' }) });
+    assert.is(made.status, 201);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const tokenRequests: { body: string; type: string }[] = [];
+      const bearer: (string | undefined)[] = [];
+      await context.route('**/*', (route) => {
+        const request = route.request();
+        if (!request.url().startsWith(app!.url + '/')) return route.abort();
+        if (request.url() === `${app!.url}/token`) tokenRequests.push({ body: request.postData() ?? '', type: request.headers()['content-type'] ?? '' });
+        if (request.url().startsWith(`${app!.url}/me/todos`)) bearer.push(request.headers()['authorization']);
+        return route.continue();
+      });
+      const page = await context.newPage();
+      await page.goto(`${app!.url}/docs`);
+      const op = page.locator('[id$="-myTodos"].opblock');
+      await op.waitFor({ timeout: 60_000 });
+      // The lock icon: Swagger UI read the route's security from the document.
+      assert.is(await op.locator('.authorization__btn').count(), 1, 'GET /me/todos shows its lock');
+      await op.locator('.opblock-summary').click();
+      await op.getByRole('button', { name: 'Try it out' }).click();
+      const execute = async (): Promise<string> => {
+        await op.getByRole('button', { name: 'Execute' }).click();
+        const status = op.locator('.live-responses-table tbody .response-col_status').first();
+        await status.waitFor({ timeout: 30_000 });
+        return (await status.innerText()).trim();
+      };
+      assert.is(await execute(), '401', 'without authorizing');
+      await op.getByRole('button', { name: 'Clear' }).click();
+
+      await page.locator('.auth-wrapper .authorize').click();
+      const modal = page.locator('.dialog-ux .modal-ux');
+      await modal.locator('#oauth_username').fill('swagger@docs.test');
+      await modal.locator('#oauth_password').fill('todo-demo');
+      await modal.locator('button.modal-btn.authorize').click();
+      await modal.locator('button.modal-btn', { hasText: 'Logout' }).waitFor({ timeout: 30_000 });
+      await modal.locator('button.btn-done').click();
+      assert.is(tokenRequests.length, 1, 'Authorize posted the token form once');
+      assert.match(tokenRequests[0]!.type, /^application\/x-www-form-urlencoded/);
+      const form = new URLSearchParams(tokenRequests[0]!.body);
+      assert.is(form.get('grant_type'), 'password');
+      assert.is(form.get('username'), 'swagger@docs.test');
+
+      assert.is(await execute(), '200', 'after authorizing');
+      const body = await op.locator('.live-responses-table tbody .response-col_description').first().innerText();
+      assert.match(body, /"items": \[\]/, body);
+      assert.is(bearer.length, 2);
+      assert.is(bearer[0], undefined);
+      assert.match(bearer[1] ?? '', /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    } finally {
+      await browser.close();
+    }
+  });
 }
 
 test.run();

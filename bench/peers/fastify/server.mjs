@@ -1,5 +1,6 @@
 // Fastify 5: JSON schema for params, query, headers and body (ajv), and for
 // responses (fast-json-stringify).
+import fastifyJwt from '@fastify/jwt';
 import Fastify from 'fastify';
 import { listenArgs, openWorld } from '../args.mjs';
 
@@ -75,6 +76,18 @@ app.get('/db', {
   schema: { response: { 200: { type: 'object', properties: { id: { type: 'integer' }, randomNumber: { type: 'integer' } } } } },
   handler: () => randomRow(),
 });
+
+// The JWT scenarios (issue 13): @fastify/jwt (fast-jwt) with the keys of bench/lib/jwt.mjs, from
+// the environment (bench/peers.mjs sets it), checking what Covet's verifier checks (alg, exp, iss,
+// aud). fast-jwt's cache of verified tokens is off by default; BENCH_JWT_CACHE=1 (the
+// fastify-jwt-cache variant) turns it on (1000 tokens, 10 minutes: the sizes Covet's cache has).
+const verify = { allowedIss: 'bench', allowedAud: 'bench-api', requiredClaims: ['exp'], ...(process.env.BENCH_JWT_CACHE === '1' ? { cache: true } : {}) };
+await app.register(fastifyJwt, { secret: process.env.BENCH_JWT_SECRET, verify: { ...verify, algorithms: ['HS256'] } });
+await app.register(fastifyJwt, { secret: { public: process.env.BENCH_JWT_ES256_KEY }, namespace: 'es', verify: { ...verify, algorithms: ['ES256'] } });
+const message = { response: { 200: { type: 'object', properties: { message: { type: 'string' } } } } };
+app.get('/jwt/hs256', { schema: message, onRequest: (req) => req.jwtVerify(), handler: (req) => ({ message: `Hello, ${req.user.sub}!` }) });
+app.get('/jwt/es256', { schema: message, onRequest: (req) => req.esJwtVerify(), handler: (req) => ({ message: `Hello, ${req.user.sub}!` }) });
+app.get('/jwt/none', { schema: message, handler: () => ({ message: 'Hello, bench!' }) });
 
 await app.listen({ port, host });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => app.close().then(() => process.exit(0)));

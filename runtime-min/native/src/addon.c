@@ -1,4 +1,4 @@
-/* The N-API binding, the only file that calls napi_*: init, listen, send, stop, closeAll, peer, stats,
+/* The N-API binding, the only file that calls napi_*: init, listen, send, sendWith, stop, closeAll, peer, stats,
  * methods, layout; the calls into JavaScript and the JavaScript-owned buffers they need. */
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 
 static napi_ref covet_on_drained_once;
 static covet_buf_t covet_body; /* a string body as UTF-8 */
+static covet_buf_t covet_extra; /* sendWith's headers and extra lines together */
 
 #define COVET_CHECK(call)                                                  \
   do {                                                                     \
@@ -289,11 +290,9 @@ static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* send(key, seq, flags, status, headers: Buffer, body: string | Buffer | null) → sent? */
-static napi_value covet_send_js(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
-  napi_value argv[6];
-  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+/* send's and sendWith's work: argv is send's six arguments; `extra` (sendWith's) is a latin1
+ * string of header lines written after the headers, or NULL. */
+static napi_value covet_send_args(napi_env env, size_t argc, napi_value* argv, napi_value extra) {
   double key;
   uint32_t seq, flags;
   int32_t status;
@@ -312,6 +311,21 @@ static napi_value covet_send_js(napi_env env, napi_callback_info info) {
   if (napi_get_buffer_info(env, argv[4], &headers, &headers_len) != napi_ok) {
     napi_throw_type_error(env, NULL, "covet: response headers must be prepared with engine.headers()");
     return NULL;
+  }
+  if (extra != NULL) {
+    /* The prepared block, then the request's lines, in one scratch block that the head copies. */
+    size_t extra_len;
+    if (napi_get_value_string_latin1(env, extra, NULL, 0, &extra_len) != napi_ok) {
+      napi_throw_type_error(env, NULL, "covet: sendWith's extra header lines are a string");
+      return NULL;
+    }
+    covet_extra.len = 0;
+    if (covet_buf_reserve(&covet_extra, headers_len + extra_len + 1) != 0) return covet_throw_uv(env, UV_ENOMEM);
+    if (headers_len > 0) memcpy(covet_extra.data, headers, headers_len);
+    size_t copied;
+    COVET_CHECK(napi_get_value_string_latin1(env, extra, covet_extra.data + headers_len, extra_len + 1, &copied));
+    headers = covet_extra.data;
+    headers_len += copied;
   }
   const char* body = NULL;
   size_t body_len = 0;
@@ -346,6 +360,28 @@ static napi_value covet_send_js(napi_env env, napi_callback_info info) {
   napi_value result;
   COVET_CHECK(napi_get_boolean(env, sent, &result));
   return result;
+}
+
+/* send(key, seq, flags, status, headers: Buffer, body: string | Buffer | null) → sent? */
+static napi_value covet_send_js(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  return covet_send_args(env, argc, argv, NULL);
+}
+
+/* sendWith(key, seq, flags, status, headers: Buffer, extra: string, body) → sent?: send, with
+ * `extra` (header lines, latin1, checked by the caller) after the prepared headers. */
+static napi_value covet_send_with_js(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 7) {
+    napi_throw_type_error(env, NULL, "covet: sendWith(key, seq, flags, status, headers, extra, body)");
+    return NULL;
+  }
+  napi_value args[6] = {argv[0], argv[1], argv[2], argv[3], argv[4], argv[6]};
+  return covet_send_args(env, 6, args, argv[5]);
 }
 
 /* stop(onDrained) → connections still open (onDrained is called once they have all closed) */
@@ -452,6 +488,7 @@ NAPI_MODULE_INIT() {
       {"init", NULL, covet_init_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"listen", NULL, covet_listen_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, covet_send_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendWith", NULL, covet_send_with_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, covet_stop_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"closeAll", NULL, covet_close_all_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"peer", NULL, covet_peer_js, NULL, NULL, NULL, napi_enumerable, NULL},
