@@ -478,7 +478,6 @@ async function ensureRedis() {
   const dir = path.join(BUILD_DIR, 'redis');
   mkdirSync(dir, { recursive: true });
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', ''], { stdio: 'ignore' });
-  child.unref(); // the bench's process exits when its work is done; then the server goes too
   process.once('exit', () => child.kill('SIGKILL'));
   child.unref(); // the bench (or bench/check.test.ts) exits when its work is done; 'exit' then kills it
   await waitForPort(port, 10_000);
