@@ -210,14 +210,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
       this.shared.control[0] = 1;
     }
     this.shared.addon.send(this.key, this.seq, flags, status | 0, headers as Buffer, body);
-    this.sent = true;
-    if (this.tracked) {
-      const set = this.shared.pending.get(this.key);
-      if (set !== undefined) {
-        set.delete(this);
-        if (set.size === 0) this.shared.pending.delete(this.key);
-      }
-    }
+    this.markSent();
   }
 
   /** `send` through the addon's sendWith (`send` itself stays as it is for every app: this is CORS's). */
@@ -234,13 +227,17 @@ abstract class Exchange implements EngineRequest, EngineResponse {
       this.shared.control[0] = 1;
     }
     this.shared.addon.sendWith(this.key, this.seq, flags, status | 0, headers as Buffer, extra, body);
+    this.markSent();
+  }
+
+  /** The answer is handed to C: a request answered after its handler returned leaves the pending set. */
+  private markSent(): void {
     this.sent = true;
-    if (this.tracked) {
-      const set = this.shared.pending.get(this.key);
-      if (set !== undefined) {
-        set.delete(this);
-        if (set.size === 0) this.shared.pending.delete(this.key);
-      }
+    if (!this.tracked) return;
+    const set = this.shared.pending.get(this.key);
+    if (set !== undefined) {
+      set.delete(this);
+      if (set.size === 0) this.shared.pending.delete(this.key);
     }
   }
 
