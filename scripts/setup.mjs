@@ -3,7 +3,7 @@
 // Debian packages the project needs, when running as root with apt.
 // Idempotent and quick when everything is already there.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(new URL('..', import.meta.url).pathname);
@@ -23,13 +23,21 @@ const DEBIAN = {
   chromium: { command: 'chromium' },
   // The Redis the rate-limit tests start on a free port (shared limits across workers).
   'redis-server': { command: 'redis-server' },
+  // promtool checks the /metrics output; the tests also scrape it with a real Prometheus.
+  prometheus: { command: 'promtool' },
+  // The PostgreSQL the Postgres example and bench's db-postgres scenario start on a free port.
+  postgresql: { glob: ['/usr/lib/postgresql', 'bin/initdb'] },
+  // FastAPI's client for bench's db-postgres scenario (the peers' same query).
+  'python3-asyncpg': { file: '/usr/lib/python3/dist-packages/asyncpg/__init__.py' },
 };
 
 function have(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-const installed = (check) => (check.command ? have(check.command) : existsSync(check.file));
+/** `glob: [dir, rest]`: some `dir/<any>/rest` exists (PostgreSQL's binaries live under their major version). */
+const globbed = ([dir, rest]) => existsSync(dir) && readdirSync(dir).some((v) => existsSync(path.join(dir, v, rest)));
+const installed = (check) => (check.command ? have(check.command) : check.glob ? globbed(check.glob) : existsSync(check.file));
 const missing = Object.entries(DEBIAN).filter(([, check]) => !installed(check)).map(([pkg]) => pkg);
 if (missing.length) {
   if (process.getuid?.() === 0 && have('apt-get')) {
@@ -41,8 +49,12 @@ if (missing.length) {
   }
 }
 
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const declared = Object.keys({ ...pkg.dependencies, ...pkg.devDependencies });
 const needInstall =
   !existsSync(path.join(root, 'node_modules', '.package-lock.json')) ||
+  // A checkout that pulled a commit adding a package.
+  declared.some((name) => !existsSync(path.join(root, 'node_modules', name, 'package.json'))) ||
   !existsSync(path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')) ||
   !existsSync(path.join(root, 'node_modules', '.bin', 'tsx'));
 if (needInstall) {
