@@ -287,6 +287,12 @@ export type { JwtVerifier, JwtVerifierOptions, SignJwtOptions, VerifiedClaims, K
 // limiter bundles neither.
 export { rateLimit, redisStore, type RateLimiter, type RateLimitOptions, type RedisStore, type RedisStoreOptions } from './ratelimit.ts';
 
+// ---------------------------------------------------------------- shutdown (runtime-min/closeables.ts)
+// `closeAtShutdown(what, close)`: the app's long-lived clients (a database pool) closed when the
+// server stops, after the in-flight requests and the background tasks; the registry the runtime's
+// own clients (the rate limits' Redis) use.
+export { closeAtShutdown } from './closeables.ts';
+
 // ---------------------------------------------------------------- type tags
 
 /**

@@ -1,8 +1,9 @@
 /**
- * What the server closes when it stops: long-lived clients that runtime helpers open on first use
- * (the rate limiter's Redis connection; later a database pool). main.ts calls `closeAll` after the
- * engine has finished its in-flight requests and the background tasks have run, so nothing that
- * still needs a client loses it. A lone registry, generic on purpose: anything with a `close`.
+ * What the server closes when it stops: long-lived clients that the app (a database pool, through
+ * `closeAtShutdown` from 'covet') and runtime helpers (the rate limiter's Redis connection) open.
+ * main.ts calls `closeAll` after the engine has finished its in-flight requests and the background
+ * tasks have run, so nothing that still needs a client loses it. A lone registry, generic on
+ * purpose: anything with a `close`.
  */
 
 interface Closeable {
@@ -13,7 +14,18 @@ interface Closeable {
 
 const open = new Set<Closeable>();
 
-/** Registers something to close at shutdown; returns the function that unregisters it (after closing it early). */
+/**
+ * Registers something to close when the server stops (SIGTERM, SIGINT; in each worker under
+ * `--workers`): `close` runs after the in-flight requests have been answered and the background
+ * tasks have finished, together with everything else registered, and is awaited up to 2 s. A
+ * rejection, a throw or a close that outlasts the limit is one line on stderr naming `what`; the
+ * process still exits. Returns the function that unregisters it (for a client the app closed early).
+ *
+ * ```ts
+ * export const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * closeAtShutdown('the Postgres pool', () => pool.end());
+ * ```
+ */
 export function closeAtShutdown(what: string, close: () => unknown): () => void {
   const entry: Closeable = { what, close };
   open.add(entry);
