@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defaultEngine, startApp, type RunningApp } from '../harness.ts';
-import { startPostgres, type RunningPostgres } from '../testing/postgres.ts';
+import { startPostgres, type RunningPostgres } from '../testing/postgres.mjs';
 import { client, expectBody, expectDetail, expectInvalid, expectStatus, waitForOutput } from './http.ts';
 
 const APP_DIR = fileURLToPath(new URL('../../fixtures/postgres', import.meta.url));

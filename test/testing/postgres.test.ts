@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findPostgresBin, startPostgres } from './postgres.ts';
+import { findPostgresBin, startPostgres } from './postgres.mjs';
 
 test('the binaries are found in the newest /usr/lib/postgresql/<version>/bin', () => {
   assert.match(findPostgresBin(), /^\/usr\/lib\/postgresql\/\d+(\.\d+)?\/bin$/);

@@ -12,39 +12,20 @@
  *
  * `kill()` and `start()` again on the same port (the data kept) let a test take the database away
  * mid-test and bring it back.
+ *
+ * Plain ESM with its types in postgres.d.mts, so that the bench (bench/peers.mjs, run without tsx)
+ * starts its database with the same code as the tests.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export interface RunningPostgres {
-  /** `postgres://postgres@127.0.0.1:<port>/postgres` (trust authentication: no password). */
-  readonly url: string;
-  readonly host: string;
-  readonly port: number;
-  /** The folder of the server binaries that were found (`/usr/lib/postgresql/15/bin`). */
-  readonly bin: string;
-  /** The temporary folder: the cluster (`data/`) and the Unix socket. */
-  readonly dir: string;
-  /** Runs SQL with psql (`-XAtq`, stopping at the first error); resolves to its output, trimmed. */
-  psql(sql: string): Promise<string>;
-  /**
-   * Stops the server and waits for it to be gone; the data is kept. SIGINT (the default) is
-   * PostgreSQL's fast shutdown: open connections are cut, as in an outage. SIGQUIT: immediate.
-   */
-  kill(signal?: 'SIGINT' | 'SIGQUIT' | 'SIGTERM' | 'SIGKILL'): Promise<void>;
-  /** Starts it again on the same port; resolves once it accepts connections. */
-  start(): Promise<void>;
-  /** Stops it for good and removes its folder. */
-  stop(): Promise<void>;
-}
-
 const SETUP = 'run node scripts/setup.mjs (it installs Debian\'s postgresql)';
 
 /** The newest `/usr/lib/postgresql/<version>/bin` that holds initdb and postgres, or `COVET_PG_BIN`. */
-export function findPostgresBin(): string {
+export function findPostgresBin() {
   const override = process.env.COVET_PG_BIN;
   if (override) {
     if (!existsSync(path.join(override, 'postgres'))) throw new Error(`COVET_PG_BIN=${override} holds no postgres binary`);
@@ -57,11 +38,11 @@ export function findPostgresBin(): string {
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions.length === 0) throw new Error(`PostgreSQL's server binaries were not found (no ${root}/<version>/bin/initdb): ${SETUP}`);
-  return path.join(root, versions[0]!, 'bin');
+  return path.join(root, versions[0], 'bin');
 }
 
-/** The uid and gid to run PostgreSQL as: ours, or the `postgres` user's when we are root. */
-function runAs(): { uid: number; gid: number } | undefined {
+/** The uid and gid to run PostgreSQL as: undefined (ours), or the `postgres` user's when we are root. */
+function runAs() {
   if (process.getuid?.() !== 0) return undefined;
   try {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
@@ -72,7 +53,8 @@ function runAs(): { uid: number; gid: number } | undefined {
   }
 }
 
-function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -84,21 +66,30 @@ function freePort(): Promise<number> {
   });
 }
 
-function run(file: string, args: string[], user: { uid: number; gid: number } | undefined, input?: string): Promise<string> {
+/** Runs a PostgreSQL program (as `user` when given); resolves to its output, trimmed. @returns {Promise<string>} */
+function run(file, args, user, input) {
   return new Promise((resolve, reject) => {
     const child = execFile(file, args, { encoding: 'utf8', timeout: 30_000, ...(user ?? {}), env: { ...process.env, LC_ALL: 'C' } }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${path.basename(file)} ${args.join(' ')}: ${stderr.trim() || err.message}`));
       else resolve(stdout.trim());
     });
-    if (input !== undefined) child.stdin!.end(input);
+    if (input !== undefined) child.stdin.end(input);
   });
 }
 
-/** Every server still running when the process exits is told to stop, so that none outlives a crashed test. */
-const live = new Set<ChildProcess>();
+/**
+ * Every server still running when the process exits gets an immediate shutdown (SIGQUIT) and its
+ * folder is removed, so that none outlives a crashed test or a bench that was stopped.
+ * @type {Map<import('node:child_process').ChildProcess, string>}
+ */
+const live = new Map();
 let exitHook = false;
 
-export async function startPostgres(): Promise<RunningPostgres> {
+/**
+ * @param {{ unref?: boolean }} [options] `unref`: the server does not keep this process alive (the
+ *   bench's, which exits when its work is done; the exit hook then stops it).
+ */
+export async function startPostgres(options = {}) {
   const bin = findPostgresBin();
   const user = runAs();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'covet-pg-'));
@@ -115,12 +106,17 @@ export async function startPostgres(): Promise<RunningPostgres> {
   if (!exitHook) {
     exitHook = true;
     process.once('exit', () => {
-      for (const proc of live) proc.kill('SIGQUIT');
+      for (const [proc, dir] of live) {
+        proc.kill('SIGQUIT');
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 
-  let child: ChildProcess | null = null;
-  const start = (): Promise<void> =>
+  /** @type {import('node:child_process').ChildProcess | null} */
+  let child = null;
+  /** @returns {Promise<void>} */
+  const start = () =>
     new Promise((resolve, reject) => {
       const settings = {
         listen_addresses: host,
@@ -137,7 +133,12 @@ export async function startPostgres(): Promise<RunningPostgres> {
       const args = ['-D', data, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
       const proc = spawn(path.join(bin, 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}), env: { ...process.env, LC_ALL: 'C' } });
       child = proc;
-      live.add(proc);
+      live.set(proc, dir);
+      if (options.unref) {
+        proc.unref();
+        proc.stdout.unref?.();
+        proc.stderr.unref?.();
+      }
       let out = '';
       let ready = false;
       const timer = setTimeout(() => {
@@ -166,8 +167,8 @@ export async function startPostgres(): Promise<RunningPostgres> {
         });
       };
       setTimeout(probe, 50);
-      proc.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-      proc.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+      proc.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+      proc.stderr.setEncoding('utf8').on('data', (d) => (out += d));
       proc.once('error', (err) => {
         clearTimeout(timer);
         reject(new Error(`postgres could not be started (${SETUP}): ${err.message}`));
@@ -179,7 +180,8 @@ export async function startPostgres(): Promise<RunningPostgres> {
       });
     });
 
-  const kill = (signal: NodeJS.Signals = 'SIGINT'): Promise<void> => {
+  /** @returns {Promise<void>} */
+  const kill = (signal = 'SIGINT') => {
     const proc = child;
     child = null;
     if (proc === null || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
@@ -202,7 +204,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
     port,
     bin,
     dir,
-    psql: (sql) => run(path.join(bin, 'psql'), ['-h', host, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-f', '-'], undefined, sql),
+    psql: (/** @type {string} */ sql) => run(path.join(bin, 'psql'), ['-h', host, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-f', '-'], undefined, sql),
     kill,
     start,
     stop: async () => {
