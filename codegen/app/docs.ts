@@ -57,15 +57,16 @@ export function docsFiles(options: DocsOptions): DocsFile[] {
  * `function NAME(method, path, req, res)`: the router's `fixed` matcher (codegen/router/emit.ts)
  * for the docs files. `path` is the router's (before `?`, one trailing `/` dropped). Answers
  * and returns true at a docs path (405 with Allow for a method other than GET and HEAD),
- * returns false anywhere else.
+ * returns false anywhere else. `firstIndex`: the route table's index of the first file (the others follow).
  */
-export function emitDocsMatcher(files: readonly DocsFile[], name: Name, fns: readonly Name[], methodNotAllowed: Code): Code {
+export function emitDocsMatcher(files: readonly DocsFile[], name: Name, fns: readonly Name[], methodNotAllowed: Code, firstIndex: number): Code {
   const method = new Name('method');
   const path = new Name('path');
   const w = new Block().open(code`switch (${path})`);
   files.forEach((f, i) => {
     w.case(code`case ${literal(f.path)}:`);
-    w.line(code`if (${method} === "GET" || ${method} === "HEAD") ${fns[i]!}(req, res);`);
+    // The route's index in the route table (runtime-min/observe.ts), for the answer.
+    w.line(code`if (${method} === "GET" || ${method} === "HEAD") { req.route = ${literal(firstIndex + i)}; ${fns[i]!}(req, res); }`);
     w.line(code`else ${methodNotAllowed}(req, res, "GET, HEAD");`);
     w.line(raw('return true;')).endCase();
   });
