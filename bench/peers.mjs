@@ -747,6 +747,29 @@ export const PEERS = [
     }),
   },
   {
+    id: 'bun-pg',
+    label: 'Bun.serve, pg instead of Bun.SQL',
+    variant: true,
+    version: once(() => {
+      const r = spawnSync(BUN, ['--version'], { encoding: 'utf8' });
+      return `bun ${r.status === 0 ? r.stdout.trim() : 'unknown'}, pg ${pkgVersion('pg')}`;
+    }),
+    scenarios: ['db-postgres'],
+    notes: 'db-postgres with the Node peers\' client: Bun\'s server, node-postgres\' protocol code',
+    async available() {
+      return existsSync(BUN) ? true : 'Bun binary not installed (@oven/bun-linux-x64)';
+    },
+    async prepare(ctx = {}) {
+      await prepareDatabases(ctx);
+    },
+    command: ({ port, dbPath }) => ({
+      cmd: BUN,
+      args: [path.join(peerDir('bun'), 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...pgEnv(), BENCH_PG_CLIENT: 'pg' },
+      cwd: ROOT,
+    }),
+  },
+  {
     id: 'elysia',
     label: 'Elysia on Bun (t.Object)',
     version: once(() => {
