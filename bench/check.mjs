@@ -68,9 +68,11 @@ export async function checkRunningPeer(peer, port) {
       const n = s.pipeline ?? 1;
       const one = rawRequest(s, port);
       // the pipelined case writes all n requests at once; the others send each
-      // request twice on one connection, so keep-alive is checked too
+      // request twice on one connection, so keep-alive is checked too: in one
+      // write, or, for a `sequential` scenario, the second after the first answer
       const answers = await exchange(port, n > 1 ? Buffer.concat(Array(n).fill(one)) : one, 1);
-      const again = n > 1 ? await exchange(port, Buffer.concat(Array(n).fill(one)), n) : await exchange(port, Buffer.concat([one, one]), 2);
+      const twice = s.sequential ? [one, one] : Buffer.concat([one, one]);
+      const again = n > 1 ? await exchange(port, Buffer.concat(Array(n).fill(one)), n) : await exchange(port, twice, 2);
       const all = [...answers, ...again];
       const verdicts = all.map((r) => judge(r, s.expect));
       const bad = verdicts.find((v) => !v.ok);

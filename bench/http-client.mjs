@@ -14,8 +14,10 @@ export function rawRequest({ method, path, headers = {}, body }, port) {
 }
 
 /**
- * Writes `data` in one write to 127.0.0.1:port and reads `count` responses.
- * Resolves to [{ status, headers: {lower-case name: value}, rawHeaders: [[name, value]], body: Buffer }];
+ * Writes `data` in one write to 127.0.0.1:port and reads `count` responses. `data` may be a list:
+ * then each one is written once the answers before it have arrived (keep-alive without pipelining).
+ * Resolves
+to [{ status, headers: {lower-case name: value}, rawHeaders: [[name, value]], body: Buffer }];
  * rejects on timeout, on a closed connection before `count` answers, or on a malformed answer.
  */
 export function exchange(port, data, count = 1, timeoutMs = 5000) {
@@ -33,7 +35,9 @@ export function exchange(port, data, count = 1, timeoutMs = 5000) {
       else resolve(responses);
     };
     const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms with ${responses.length} of ${count} answers`)), timeoutMs);
-    socket.once('connect', () => socket.write(data));
+    const writes = Array.isArray(data) ? data : [data];
+    let written = 0;
+    socket.once('connect', () => socket.write(writes[written++]));
     socket.on('error', (e) => finish(e));
     socket.on('close', () => finish(new Error(`connection closed after ${responses.length} of ${count} answers`)));
     socket.on('data', (chunk) => {
@@ -45,6 +49,7 @@ export function exchange(port, data, count = 1, timeoutMs = 5000) {
           responses.push(parsed.response);
           buf = buf.subarray(parsed.length);
           if (responses.length === count) return finish();
+          if (written < writes.length) socket.write(writes[written++]);
         }
       } catch (e) {
         finish(e);

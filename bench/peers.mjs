@@ -5,7 +5,7 @@
 //   NEGATIVES   the requests that must be refused (the check sends them, the runner doesn't time them)
 //   PEERS       every server Covet is compared with; each one process, single-threaded,
 //               listening on 127.0.0.1:port
-//   prepareDatabase(path), waitForPort(port, timeoutMs), freePort()
+//   prepareDatabase(path), ensurePostgres(), waitForPort(port, timeoutMs), freePort()
 //
 // Plain ESM JavaScript so that the runner can import it without tsx.
 import { spawn, spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ES256_TOKEN, HS256_TOKEN, JWT_ENV } from './lib/jwt.mjs';
+import { startPostgres } from '../test/testing/postgres.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 export const BENCH_DIR = path.join(ROOT, 'bench');
@@ -24,6 +25,8 @@ export const BUILD_DIR = path.join(BENCH_DIR, '.build');
 export const DEFAULT_DB_PATH = path.join(BUILD_DIR, 'world.db');
 /** Rows in the World table (TechEmpower). */
 export const WORLD_ROWS = 10_000;
+/** Connections in each peer's PostgreSQL pool (BENCH_PG_POOL): the same for every peer. */
+export const PG_POOL = 16;
 
 const require = createRequire(import.meta.url);
 const NODE = process.execPath;
@@ -93,6 +96,19 @@ export const SCENARIOS = [
     id: 'db',
     method: 'GET',
     path: '/db',
+    expect: { status: 200, contentType: JSON_TYPE, shape: worldShape, keys: ['id', 'randomNumber'] },
+  },
+  // The same query on PostgreSQL (issue 14): one World row by a random id, through each peer's
+  // pool of PG_POOL connections, on the one PostgreSQL the bench starts (ensurePostgres).
+  // `sequential`: the check's second request on a connection waits for the first answer, as wrk's
+  // do. uWebSockets.js (and Bun, on uSockets) close a connection that pipelines requests to a route
+  // answered asynchronously (uNetworking/uWebSockets.js#277, wontfix), which every route that
+  // awaits a database is; that is not what this scenario measures.
+  {
+    id: 'db-postgres',
+    sequential: true,
+    method: 'GET',
+    path: '/db-postgres',
     expect: { status: 200, contentType: JSON_TYPE, shape: worldShape, keys: ['id', 'randomNumber'] },
   },
   {
@@ -290,6 +306,46 @@ export async function prepareDatabase(dbPath = DEFAULT_DB_PATH) {
   return dbPath;
 }
 
+let benchPostgres = null;
+/** What ensurePostgres found, once it has: `{ url }` or `{ url: undefined, why }`. */
+let pgState = { url: undefined, why: 'not started (a peer\'s prepare() starts it)' };
+
+/**
+ * The PostgreSQL of the db-postgres scenario: started once per bench process with the tests'
+ * harness (test/testing/postgres.mjs: initdb in a temporary folder, a free port, stopped and
+ * removed when the process exits), with the World table (10,000 rows, `"randomNumber"` quoted so
+ * that it keeps its case). It inherits the runner's CPU: the client core, beside wrk, so that the
+ * server's core is the server's alone. `{ url: undefined, why }` when PostgreSQL is not installed
+ * (the peers' /db-postgres then answers 500, and the check says so).
+ */
+export async function ensurePostgres() {
+  if (benchPostgres !== null) return benchPostgres;
+  benchPostgres = (async () => {
+    let pg;
+    try {
+      pg = await startPostgres({ unref: true });
+    } catch (e) {
+      return (pgState = { url: undefined, why: e.message.split('\n')[0] });
+    }
+    await pg.psql(`CREATE TABLE world (id integer PRIMARY KEY, "randomNumber" integer NOT NULL);
+      INSERT INTO world SELECT i, 1 + floor(random() * ${WORLD_ROWS})::int FROM generate_series(1, ${WORLD_ROWS}) AS i;
+      VACUUM ANALYZE world;`);
+    return (pgState = { url: pg.url });
+  })();
+  return benchPostgres;
+}
+
+/** The environment every peer with db-postgres gets (after its prepare()): the database's URL and the pool size. */
+function pgEnv() {
+  return pgState.url ? { BENCH_PG_URL: pgState.url, BENCH_PG_POOL: String(PG_POOL) } : {};
+}
+
+/** Both databases of the workload: the SQLite file and the PostgreSQL server. */
+async function prepareDatabases(ctx = {}) {
+  await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+  await ensurePostgres();
+}
+
 /** Resolves once 127.0.0.1:port accepts a TCP connection; rejects after timeoutMs. */
 export async function waitForPort(port, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -348,7 +404,7 @@ const peerDir = (id) => path.join(BENCH_DIR, 'peers', id);
 const nodePeer = (id, file, extraEnv = {}) => ({ port, dbPath }) => ({
   cmd: NODE,
   args: [path.join(peerDir(id), file), '--port', String(port), '--host', '127.0.0.1'],
-  env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...JWT_ENV, ...extraEnv },
+  env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...pgEnv(), ...JWT_ENV, ...extraEnv },
   cwd: ROOT,
 });
 
@@ -503,14 +559,14 @@ function covetPeer(engine, variant, env) {
     scenarios: COVET_ALL,
     available: engine === 'node' ? async () => true : nativeEngineAccepted,
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
       await ensureRedis();
       run(NODE, [path.join(ROOT, 'bin/covet.mjs'), 'build', path.join(BENCH_DIR, 'apps/covet'), '--out', out, '--engine', engine, ...config]);
     },
     command: ({ port, dbPath }) => ({
       cmd: NODE,
       args: [path.join(out, 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...JWT_ENV, ...(benchRedis?.url ? { BENCH_REDIS_URL: benchRedis.url } : {}), ...env },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...pgEnv(), ...JWT_ENV, ...(benchRedis?.url ? { BENCH_REDIS_URL: benchRedis.url } : {}), ...env },
       cwd: ROOT,
     }),
   };
@@ -566,7 +622,7 @@ export const PEERS = [
     scenarios: ALL,
     available: async () => true,
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
     },
     command: nodePeer('node-http', 'server.mjs'),
   },
@@ -577,7 +633,7 @@ export const PEERS = [
     scenarios: [...ALL, ...JWT],
     available: async () => true,
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
     },
     command: nodePeer('fastify', 'server.mjs'),
   },
@@ -598,7 +654,7 @@ export const PEERS = [
     scenarios: ALL,
     available: async () => true,
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
     },
     command: nodePeer('hono', 'server.mjs'),
   },
@@ -609,7 +665,7 @@ export const PEERS = [
     scenarios: ALL,
     available: async () => true,
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
     },
     command: nodePeer('express', 'server.mjs'),
   },
@@ -630,18 +686,18 @@ export const PEERS = [
     scenarios: ALL,
     async available() {
       if (!existsSync(SYSTEM_PYTHON)) return `${SYSTEM_PYTHON} not found`;
-      const r = spawnSync(SYSTEM_PYTHON, ['-c', 'import fastapi, uvicorn, uvloop, httptools, pydantic'], { encoding: 'utf8' });
-      if (r.status !== 0) return `missing Python modules: ${(r.stderr || '').trim().split('\n').pop()} (Debian: python3-fastapi python3-uvicorn python3-uvloop python3-httptools)`;
+      const r = spawnSync(SYSTEM_PYTHON, ['-c', 'import fastapi, uvicorn, uvloop, httptools, pydantic, asyncpg'], { encoding: 'utf8' });
+      if (r.status !== 0) return `missing Python modules: ${(r.stderr || '').trim().split('\n').pop()} (Debian: python3-fastapi python3-uvicorn python3-uvloop python3-httptools python3-asyncpg)`;
       return true;
     },
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
     },
     command: ({ port, dbPath }) => ({
       cmd: SYSTEM_PYTHON,
       args: ['-m', 'uvicorn', 'app:app', '--app-dir', peerDir('fastapi'), '--host', '127.0.0.1', '--port', String(port),
         '--workers', '1', '--loop', 'uvloop', '--http', 'httptools', '--no-access-log', '--log-level', 'warning'],
-      env: { ...process.env, BENCH_DB: dbPath, PYTHONDONTWRITEBYTECODE: '1' },
+      env: { ...process.env, BENCH_DB: dbPath, ...pgEnv(), PYTHONDONTWRITEBYTECODE: '1' },
       cwd: peerDir('fastapi'),
     }),
   },
@@ -681,12 +737,35 @@ export const PEERS = [
       return r.status === 0 ? true : `bun --version fails: ${(r.stderr || '').trim()}`;
     },
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
     },
     command: ({ port, dbPath }) => ({
       cmd: BUN,
       args: [path.join(peerDir('bun'), 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...pgEnv() },
+      cwd: ROOT,
+    }),
+  },
+  {
+    id: 'bun-pg',
+    label: 'Bun.serve, pg instead of Bun.SQL',
+    variant: true,
+    version: once(() => {
+      const r = spawnSync(BUN, ['--version'], { encoding: 'utf8' });
+      return `bun ${r.status === 0 ? r.stdout.trim() : 'unknown'}, pg ${pkgVersion('pg')}`;
+    }),
+    scenarios: ['db-postgres'],
+    notes: 'db-postgres with the Node peers\' client: Bun\'s server, node-postgres\' protocol code',
+    async available() {
+      return existsSync(BUN) ? true : 'Bun binary not installed (@oven/bun-linux-x64)';
+    },
+    async prepare(ctx = {}) {
+      await prepareDatabases(ctx);
+    },
+    command: ({ port, dbPath }) => ({
+      cmd: BUN,
+      args: [path.join(peerDir('bun'), 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...pgEnv(), BENCH_PG_CLIENT: 'pg' },
       cwd: ROOT,
     }),
   },
@@ -704,12 +783,12 @@ export const PEERS = [
       return true;
     },
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
     },
     command: ({ port, dbPath }) => ({
       cmd: BUN,
       args: [path.join(peerDir('elysia'), 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath },
+      env: { ...process.env, NODE_ENV: 'production', BENCH_DB: dbPath, ...pgEnv() },
       cwd: ROOT,
     }),
   },
@@ -721,13 +800,13 @@ export const PEERS = [
     notes: 'the Linux binary asks for glibc 2.38: prepare() builds a 3-symbol shim (LD_PRELOAD) and a copy of the addon with that version requirement marked weak',
     available: uwsLoads,
     async prepare(ctx = {}) {
-      await prepareDatabase(ctx.dbPath ?? DEFAULT_DB_PATH);
+      await prepareDatabases(ctx);
       prepareUws();
     },
     command: ({ port, dbPath }) => ({
       cmd: NODE,
       args: [path.join(peerDir('uws'), 'server.mjs'), '--port', String(port), '--host', '127.0.0.1'],
-      env: { ...uwsEnv(), NODE_ENV: 'production', BENCH_DB: dbPath },
+      env: { ...uwsEnv(), NODE_ENV: 'production', BENCH_DB: dbPath, ...pgEnv() },
       cwd: ROOT,
     }),
   },

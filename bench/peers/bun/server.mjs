@@ -1,5 +1,7 @@
-// Bun's own HTTP server (Bun.serve with its router), hand-written checks, bun:sqlite.
+// Bun's own HTTP server (Bun.serve with its router), hand-written checks, bun:sqlite and Bun.SQL.
+import { SQL } from 'bun';
 import { Database } from 'bun:sqlite';
+import { openWorldPostgres } from '../args.mjs';
 
 const argv = Bun.argv;
 const arg = (flag, fallback) => {
@@ -11,6 +13,20 @@ const hostname = arg('--host', process.env.HOST ?? '127.0.0.1');
 
 const db = new Database(process.env.BENCH_DB, { readonly: true });
 const byId = db.query('SELECT id, randomNumber FROM World WHERE id = ?');
+
+// db-postgres: Bun's own PostgreSQL client (Bun.SQL), a pool of BENCH_PG_POOL connections; the
+// tagged template sends the query of bench/peers/args.mjs (WORLD_PG_SQL) as a prepared statement.
+// BENCH_PG_CLIENT=pg (the bun-pg variant) uses pg instead, the client of the Node peers, so that
+// the server and the client can be told apart.
+const pg = process.env.BENCH_PG_URL && process.env.BENCH_PG_CLIENT !== 'pg' ? new SQL({ url: process.env.BENCH_PG_URL, max: Number(process.env.BENCH_PG_POOL ?? 16) }) : null;
+const randomPgRow =
+  process.env.BENCH_PG_CLIENT === 'pg'
+    ? openWorldPostgres()
+    : async () => {
+        if (!pg) throw new Error('BENCH_PG_URL is not set');
+        const [row] = await pg`SELECT id, "randomNumber" FROM world WHERE id = ${1 + Math.floor(Math.random() * 10000)}`;
+        return { id: row.id, randomNumber: row.randomNumber };
+      };
 
 const TEXT = { server: 'bun', 'content-type': 'text/plain; charset=utf-8' };
 const JSON_HEADERS = { server: 'bun', 'content-type': 'application/json; charset=utf-8' };
@@ -41,6 +57,7 @@ const server = Bun.serve({
     '/plaintext': { GET: () => new Response('Hello, World!', { headers: TEXT }) },
     '/json': { GET: () => json({ message: 'Hello, World!' }) },
     '/db': { GET: () => json(byId.get(1 + Math.floor(Math.random() * 10000))) },
+    '/db-postgres': { GET: async () => json(await randomPgRow()) },
     '/users/:id': {
       GET: (req) => {
         const idText = req.params.id;

@@ -1,4 +1,5 @@
-// Elysia on Bun: t.Object (TypeBox) validation for params, query, headers and body; bun:sqlite.
+// Elysia on Bun: t.Object (TypeBox) validation for params, query, headers and body; bun:sqlite and Bun.SQL.
+import { SQL } from 'bun';
 import { Database } from 'bun:sqlite';
 import { Elysia, t } from 'elysia';
 
@@ -12,6 +13,15 @@ const hostname = arg('--host', process.env.HOST ?? '127.0.0.1');
 
 const db = new Database(process.env.BENCH_DB, { readonly: true });
 const byId = db.query('SELECT id, randomNumber FROM World WHERE id = ?');
+
+// db-postgres: Bun's own PostgreSQL client (Bun.SQL), a pool of BENCH_PG_POOL connections; the
+// tagged template sends the query of bench/peers/args.mjs (WORLD_PG_SQL) as a prepared statement.
+const pg = process.env.BENCH_PG_URL ? new SQL({ url: process.env.BENCH_PG_URL, max: Number(process.env.BENCH_PG_POOL ?? 16) }) : null;
+async function randomPgRow() {
+  if (!pg) throw new Error('BENCH_PG_URL is not set');
+  const [row] = await pg`SELECT id, "randomNumber" FROM world WHERE id = ${1 + Math.floor(Math.random() * 10000)}`;
+  return { id: row.id, randomNumber: row.randomNumber };
+}
 
 const NewUser = t.Object({
   name: t.String({ minLength: 1, maxLength: 50 }),
@@ -55,6 +65,7 @@ const app = new Elysia()
     },
   )
   .get('/db', () => byId.get(1 + Math.floor(Math.random() * 10000)))
+  .get('/db-postgres', () => randomPgRow())
   .listen({ port, hostname });
 
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => { app.stop(); process.exit(0); });

@@ -1,10 +1,11 @@
 // Express 5, requests validated with zod.
 import express from 'express';
 import { z } from 'zod';
-import { listenArgs, openWorld } from '../args.mjs';
+import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
 
 const { port, host } = listenArgs();
 const randomRow = openWorld();
+const randomPgRow = openWorldPostgres();
 
 const NewUser = z.object({
   name: z.string().min(1).max(50),
@@ -52,6 +53,10 @@ app.post('/users', express.json(), (req, res) => {
 });
 app.get('/db', (req, res) => {
   res.json(randomRow());
+});
+// Express 5 passes a rejected promise of an async handler to the error handler below.
+app.get('/db-postgres', async (req, res) => {
+  res.json(await randomPgRow());
 });
 // malformed JSON and other errors: a JSON answer, never an HTML page
 app.use((err, req, res, next) => {

@@ -2,10 +2,11 @@
 // responses (fast-json-stringify).
 import fastifyJwt from '@fastify/jwt';
 import Fastify from 'fastify';
-import { listenArgs, openWorld } from '../args.mjs';
+import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
 
 const { port, host } = listenArgs();
 const randomRow = openWorld();
+const randomPgRow = openWorldPostgres();
 
 const app = Fastify({ logger: false });
 app.addHook('onRequest', (req, reply, done) => {
@@ -72,10 +73,9 @@ app.post('/users', {
   },
 });
 
-app.get('/db', {
-  schema: { response: { 200: { type: 'object', properties: { id: { type: 'integer' }, randomNumber: { type: 'integer' } } } } },
-  handler: () => randomRow(),
-});
+const world = { response: { 200: { type: 'object', properties: { id: { type: 'integer' }, randomNumber: { type: 'integer' } } } } };
+app.get('/db', { schema: world, handler: () => randomRow() });
+app.get('/db-postgres', { schema: world, handler: () => randomPgRow() });
 
 // The JWT scenarios (issue 13): @fastify/jwt (fast-jwt) with the keys of bench/lib/jwt.mjs, from
 // the environment (bench/peers.mjs sets it), checking what Covet's verifier checks (alg, exp, iss,

@@ -3,10 +3,11 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
-import { listenArgs, openWorld } from '../args.mjs';
+import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
 
 const { port, host } = listenArgs();
 const randomRow = openWorld();
+const randomPgRow = openWorldPostgres();
 
 const NewUser = z.object({
   name: z.string().min(1).max(50),
@@ -48,6 +49,7 @@ app.post('/users', zv('query', CreateQuery), zv('header', ClientHeader), zv('jso
   return c.json({ id: 1, ...b, notify: c.req.valid('query').notify, client: c.req.valid('header')['x-client'] }, 201);
 });
 app.get('/db', (c) => c.json(randomRow()));
+app.get('/db-postgres', async (c) => c.json(await randomPgRow()));
 
 const server = serve({ fetch: app.fetch, port, hostname: host });
 for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => server.close(() => process.exit(0)));

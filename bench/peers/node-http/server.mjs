@@ -1,10 +1,11 @@
 // node:http with a hand-written router: the ceiling of anything built on node:http.
 import http from 'node:http';
-import { listenArgs, openWorld } from '../args.mjs';
+import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
 import { checkNewUser, created, errorBody } from '../validate-user.mjs';
 
 const { port, host } = listenArgs();
 const randomRow = openWorld();
+const randomPgRow = openWorldPostgres();
 
 const TEXT = { server: 'node', 'content-type': 'text/plain; charset=utf-8', 'content-length': '13' };
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -68,6 +69,12 @@ const server = http.createServer((req, res) => {
     }
     if (path === '/json') return send(res, 200, JSON.stringify({ message: 'Hello, World!' }));
     if (path === '/db') return send(res, 200, JSON.stringify(randomRow()));
+    if (path === '/db-postgres') {
+      return randomPgRow().then(
+        (row) => send(res, 200, JSON.stringify(row)),
+        () => send(res, 500, '{"detail":"Internal Server Error"}'),
+      );
+    }
     if (path.startsWith('/users/') && path.indexOf('/', 7) < 0) {
       let query;
       try {

@@ -2,13 +2,14 @@
 // bench/peers.mjs starts it with the glibc 2.38 shim (LD_PRELOAD) and names the
 // patched addon in UWS_ADDON; without UWS_ADDON the package is loaded as is.
 import { createRequire } from 'node:module';
-import { listenArgs, openWorld } from '../args.mjs';
+import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
 import { checkNewUser, created, errorBody } from '../validate-user.mjs';
 
 const require = createRequire(import.meta.url);
 const uWS = require(process.env.UWS_ADDON || '@btc-vision/uwebsockets.js');
 const { port, host } = listenArgs();
 const randomRow = openWorld();
+const randomPgRow = openWorldPostgres();
 
 const TEXT = 'text/plain; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -31,6 +32,17 @@ uWS
   })
   .get('/db', (res) => {
     res.writeHeader('server', 'uws').writeHeader('content-type', JSON_TYPE).end(JSON.stringify(randomRow()));
+  })
+  .get('/db-postgres', (res) => {
+    // answered later: uWS must be told of an abort (it frees res), and the late write corked
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+    randomPgRow().then(
+      (row) => aborted || send(res, '200 OK', JSON.stringify(row)),
+      () => aborted || send(res, '500 Internal Server Error', '{"detail":"Internal Server Error"}'),
+    );
   })
   .get('/users/:id', (res, req) => {
     const idText = req.getParameter(0);
