@@ -1,7 +1,7 @@
 /**
  * The docs routes of a built server: `GET /openapi.json` (the document) and `GET /docs` (Swagger
  * UI, from swagger-ui-dist, with its assets under `/docs/…`). The generated router tries them
- * after the app's exact paths and before its patterns (emitDocsMatcher), answered by runtime-min/docs.ts from the files the build writes
+ * after the app's exact paths and before its patterns (emitFixedMatcher), answered by runtime-min/docs.ts from the files the build writes
  * into dist/docs/ and dist/openapi.json (pipeline/docs.ts): the bundle holds only their names.
  * With docs off, none of this is emitted and runtime-min/docs.ts is not bundled.
  */
@@ -55,21 +55,21 @@ export function docsFiles(options: DocsOptions): DocsFile[] {
 
 /**
  * `function NAME(method, path, req, res)`: the router's `fixed` matcher (codegen/router/emit.ts)
- * for the docs files. `path` is the router's (before `?`, one trailing `/` dropped). Answers
- * and returns true at a docs path (405 with Allow for a method other than GET and HEAD),
- * returns false anywhere else. `firstIndex`: the route table's index of the first file (the others follow).
+ * for the server's own routes: the docs files, the health routes (health.ts). `path` is the
+ * router's (before `?`, one trailing `/` dropped). Answers and returns true at one of their paths
+ * (405 with Allow for a method other than GET and HEAD), returns false anywhere else. `index`: the
+ * route's index in the route table (runtime-min/observe.ts), stored in the request for its answer.
  */
-export function emitDocsMatcher(files: readonly DocsFile[], name: Name, fns: readonly Name[], methodNotAllowed: Code, firstIndex: number): Code {
+export function emitFixedMatcher(routes: readonly { path: string; fn: Code; index: number }[], name: Name, methodNotAllowed: Code): Code {
   const method = new Name('method');
   const path = new Name('path');
   const w = new Block().open(code`switch (${path})`);
-  files.forEach((f, i) => {
-    w.case(code`case ${literal(f.path)}:`);
-    // The route's index in the route table (runtime-min/observe.ts), for the answer.
-    w.line(code`if (${method} === "GET" || ${method} === "HEAD") { req.route = ${literal(firstIndex + i)}; ${fns[i]!}(req, res); }`);
+  for (const r of routes) {
+    w.case(code`case ${literal(r.path)}:`);
+    w.line(code`if (${method} === "GET" || ${method} === "HEAD") { req.route = ${literal(r.index)}; ${r.fn}(req, res); }`);
     w.line(code`else ${methodNotAllowed}(req, res, "GET, HEAD");`);
     w.line(raw('return true;')).endCase();
-  });
+  }
   w.close().line(raw('return false;'));
   return functionDecl(name, [method, path, raw('req'), raw('res')], w);
 }
