@@ -676,6 +676,11 @@ export const PEERS = [
   covetPeer('node', 'cors'),
   covetPeer('native', 'cors'),
   covetPeer('native', 'jwt-nocache', { BENCH_JWT_CACHE: '0' }),
+  // Issue 14's cost of request ids (echoed on every answer) and of the access log (ids with it).
+  covetPeer('node', 'ids', { COVET_REQUEST_IDS: '1' }),
+  covetPeer('native', 'ids', { COVET_REQUEST_IDS: '1' }),
+  covetPeer('node', 'log', { COVET_LOG: '1' }),
+  covetPeer('native', 'log', { COVET_LOG: '1' }),
   {
     id: 'fastapi',
     label: 'FastAPI on uvicorn (pydantic, uvloop, httptools)',

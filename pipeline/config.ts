@@ -168,6 +168,7 @@ function example(spec: OptionSpec): string {
     case 'boolean':
       return 'false';
     case 'string':
+    case 'headerName':
       return `'${spec.default}'`;
     case 'urlPath':
       return `'${spec.default}'`;

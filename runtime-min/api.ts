@@ -202,6 +202,40 @@ export interface Ctx {
    * transaction): hold plain values and long-lived objects (the pool itself).
    */
   background(fn: () => unknown): void;
+  /**
+   * The request's id: its `x-request-id` header when that is well-formed (1 to 200 characters of
+   * visible ASCII, without `"` and `\`), a fresh random one otherwise (16 characters of
+   * base64url). The same for the handler and every provider of one request. With request ids on
+   * (`log.requestIds`, on with the access log) every answer carries it in `x-request-id`.
+   */
+  readonly requestId: string;
+  /**
+   * A pino logger whose lines carry the request's id (`reqId`): `ctx.log.info({ user }, 'signed in')`.
+   * Made on first use. With logging on (`--log`) its lines go to stdout with the access log;
+   * otherwise to stderr, at `warn` and above unless `log.level` says otherwise.
+   */
+  readonly log: Logger;
+}
+
+/** A log method: pino's (`log.info('text')`, `log.info({ key: value }, 'text')`, `log.error(err)`). */
+export interface LogFn {
+  (msg: string, ...args: unknown[]): void;
+  (obj: object, msg?: string, ...args: unknown[]): void;
+}
+
+/** The logger of `ctx.log`: pino's levels, and its `child`. */
+export interface Logger {
+  trace: LogFn;
+  debug: LogFn;
+  info: LogFn;
+  warn: LogFn;
+  error: LogFn;
+  fatal: LogFn;
+  /** The lowest level written: `trace`, `debug`, `info`, `warn`, `error`, `fatal` (or `silent`). */
+  level: string;
+  isLevelEnabled(level: string): boolean;
+  /** A logger whose lines also carry `bindings`. */
+  child(bindings: Record<string, unknown>): Logger;
 }
 
 // ---------------------------------------------------------------- parameter sources
@@ -382,6 +416,19 @@ export interface CovetConfig {
     livenessPath?: string | false;
     /** Readiness: 200, or 503 while draining or while a `readinessCheck` fails. Default `/readyz`. */
     readinessPath?: string | false;
+  };
+  /** The access log, request ids and the level of `ctx.log` (all read at start). */
+  log?: {
+    /** Write the access log and the runtime's messages as JSON lines on stdout. Default false (`--log`, `COVET_LOG`). */
+    enabled?: boolean;
+    /** The level of `ctx.log` and of the runtime's lines. Default `'info'` with logging on, `'warn'` (to stderr) with it off. */
+    level?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+    /** Echo each request's id in its answers (`x-request-id`). Default: on with the access log, off without. */
+    requestIds?: boolean;
+    /** The header request ids are read from and echoed in. Default `'x-request-id'`. */
+    requestIdHeader?: string;
+    /** Log the answers of the built-in routes (health, metrics) too. Default false. */
+    includeBuiltins?: boolean;
   };
   docs?: {
     /** Serve the OpenAPI document and the Swagger UI page. Default true. */

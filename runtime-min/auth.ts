@@ -19,6 +19,7 @@
 import { createHash, createPrivateKey, createPublicKey, KeyObject, timingSafeEqual, webcrypto } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWK, type JWTPayload, type JWTVerifyOptions, type JWTVerifyGetKey } from 'jose';
 import { HttpError } from './api.ts';
+import { say } from './log.ts';
 
 export type { JWTPayload } from 'jose';
 
@@ -327,7 +328,7 @@ export function jwtVerifier<Claims extends object = Record<string, unknown>>(opt
         const k = await remote(header, token);
         if (state.down) {
           state.down = false;
-          process.stderr.write(`covet: jwtVerifier: the key set at ${state.url} answers again\n`);
+          say('warn', `covet: jwtVerifier: the key set at ${state.url} answers again`);
         }
         return k;
       } catch (err) {
@@ -442,7 +443,7 @@ function rejection(err: unknown, reject: (kind: Rejection) => HttpError, jwks: {
     if (jwks && !jwks.down) {
       jwks.down = true;
       const reason = err.reason instanceof Error ? `${err.reason.message}${err.reason.cause instanceof Error ? `: ${err.reason.cause.message}` : ''}` : String(err.reason);
-      process.stderr.write(`covet: jwtVerifier: the key set at ${jwks.url} cannot be fetched (${reason}); tokens that need it are answered 503 until it can\n`);
+      say('warn', `covet: jwtVerifier: the key set at ${jwks.url} cannot be fetched (${reason}); tokens that need it are answered 503 until it can`);
     }
     return reject('keysUnavailable');
   }

@@ -32,7 +32,36 @@ test('--workers N, --workers=N and COVET_WORKERS; the flag wins over the environ
   assert.is(parseCommandLine([], { COVET_WORKERS: '2' }, defaults).workers, 2);
   assert.is(parseCommandLine(['--workers', '5'], { COVET_WORKERS: '2' }, defaults).workers, 5);
   const cli = parseCommandLine(['--port', '8080', '--workers', '2', '--host', '::1'], {}, defaults);
-  assert.equal(cli, { host: '::1', port: 8080, maxBodySize: 1024, maxBodyMemory: undefined, headersTimeoutMs: undefined, sendTimeoutMs: undefined, workers: 2, maxHeaderSize: undefined, keepAliveTimeoutMs: undefined, graceMs: undefined, backgroundMs: undefined, readinessDelayMs: undefined });
+  assert.equal(cli, { host: '::1', port: 8080, maxBodySize: 1024, maxBodyMemory: undefined, headersTimeoutMs: undefined, sendTimeoutMs: undefined, workers: 2, maxHeaderSize: undefined, keepAliveTimeoutMs: undefined, graceMs: undefined, backgroundMs: undefined, readinessDelayMs: undefined,
+    logEnabled: false, logLevel: undefined, requestIds: false, requestIdHeader: 'x-request-id', logBuiltins: false });
+});
+
+test('--log is a switch (--log=false turns it off), as COVET_LOG=1|true|0|false; request ids follow it unless given', () => {
+  assert.is(parseCommandLine([], {}, defaults).logEnabled, false);
+  const on = parseCommandLine(['--log', '--port', '8080'], {}, defaults);
+  assert.equal([on.logEnabled, on.requestIds, on.port], [true, true, 8080]);
+  assert.is(parseCommandLine(['--log=false'], { COVET_LOG: '1' }, defaults).logEnabled, false);
+  assert.is(parseCommandLine([], { COVET_LOG: 'true' }, defaults).logEnabled, true);
+  assert.is(parseCommandLine([], { COVET_LOG: '0' }, defaults).logEnabled, false);
+  assert.equal([parseCommandLine(['--log', '--request-ids=false'], {}, defaults).requestIds], [false]);
+  assert.equal([parseCommandLine(['--request-ids'], {}, defaults).requestIds], [true]);
+  assert.is(parseCommandLine([], {}, { logEnabled: true, requestIds: false }).requestIds, false);
+  const named = parseCommandLine(['--request-id-header', 'X-Trace-Id', '--log-level', 'debug', '--log-builtins'], {}, defaults);
+  assert.equal([named.requestIdHeader, named.logLevel, named.logBuiltins], ['x-trace-id', 'debug', true]);
+});
+
+test('a bad log value: the usage text and exit code 2, naming the option', () => {
+  const level = parseInChild(['--log-level', 'verbose']);
+  assert.is(level.code, 2);
+  assert.ok(level.err.includes(`covet: log level must be 'trace' or 'debug' or 'info' or 'warn' or 'error' or 'fatal', got "verbose"`), level.err);
+  assert.match(level.err, /the option log\.level in covet\.config\.ts, COVET_LOG_LEVEL in the environment, --log-level on the command line/);
+  const header = parseInChild(['--request-id-header', 'x request id']);
+  assert.is(header.code, 2);
+  assert.ok(header.err.includes('covet: request id header must be a header name such as x-request-id, got "x request id"'), header.err);
+  const env = parseInChild([], { COVET_LOG: 'yes' });
+  assert.is(env.code, 2);
+  assert.ok(env.err.includes('covet: log must be true or false, got "yes"'), env.err);
+  assert.match(env.err, /usage: node server\.mjs .*\[--log\[=false\]\]/);
 });
 
 test('--workers auto is one per core (os.availableParallelism)', () => {

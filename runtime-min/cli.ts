@@ -32,6 +32,16 @@ export interface CommandLine {
   backgroundMs: number | undefined;
   /** `--readiness-delay` / `COVET_SHUTDOWN_READINESS_DELAY_MS`: serving on, with readiness 503, between the stop signal and the drain; undefined: 0. */
   readinessDelayMs: number | undefined;
+  /** `--log` / `COVET_LOG`: the access log and the runtime's lines as JSON. Default false. */
+  logEnabled: boolean;
+  /** `--log-level` / `COVET_LOG_LEVEL`; undefined: info with the log on, warn without. */
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | undefined;
+  /** `--request-ids` / `COVET_REQUEST_IDS`: answers carry their request's id. Default: logEnabled. */
+  requestIds: boolean;
+  /** `--request-id-header` / `COVET_REQUEST_ID_HEADER`, lower case. Default x-request-id. */
+  requestIdHeader: string;
+  /** `--log-builtins` / `COVET_LOG_BUILTINS`: the built-in routes' answers are logged too. Default false. */
+  logBuiltins: boolean;
 }
 
 export { DEFAULT_MAX_BODY_SIZE };
@@ -47,12 +57,14 @@ const SHORT: Record<string, string> = { '-p': '--port', '-H': '--host' };
 /** `N`, `ADDR`, `BYTES`, … after a flag in the usage text. */
 function metavar(o: OptionSpec): string {
   const k = o.kind;
+  if (k.type === 'enum') return k.values.join('|');
+  if (k.type === 'headerName') return 'NAME';
   if (k.type === 'workers') return 'N|auto';
   if (k.type === 'integer') return k.unit === 'port' ? 'N' : k.unit === 'ms' ? 'MS' : 'BYTES';
   return 'ADDR';
 }
 
-const USAGE = `usage: node server.mjs ${START_OPTIONS.map((o) => `[${o.flag} ${metavar(o)}]`).join(' ')}
+const USAGE = `usage: node server.mjs ${START_OPTIONS.map((o) => (o.kind.type === 'boolean' ? `[${o.flag}[=false]]` : `[${o.flag} ${metavar(o)}]`)).join(' ')}
   environment: ${START_OPTIONS.map((o) => o.env).join(', ')}
   (over the values built in from covet.config.ts)`;
 
@@ -77,7 +89,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     const flag = SHORT[written] ?? written;
     const option = START_OPTIONS.find((o) => o.flag === flag);
     if (!option) usageError(`unknown option ${written}`);
-    const text = inline ?? argv[++i];
+    // A switch (`--log`) is on by itself; `--log=false` turns it off.
+    const text = option.kind.type === 'boolean' ? (inline ?? 'true') : (inline ?? argv[++i]);
     if (text === undefined) usageError(`${written} needs a value`);
     if (text === '') given.delete(option.key);
     else given.set(option.key, { text, from: written });
@@ -111,6 +124,11 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     graceMs: values.graceMs,
     backgroundMs: values.backgroundMs,
     readinessDelayMs: values.readinessDelayMs,
+    logEnabled: values.logEnabled ?? false,
+    logLevel: values.logLevel,
+    requestIds: values.requestIds ?? values.logEnabled ?? false,
+    requestIdHeader: (values.requestIdHeader ?? 'x-request-id').toLowerCase(),
+    logBuiltins: values.logBuiltins ?? false,
   };
 }
 

@@ -33,6 +33,8 @@ export type OptionKind =
   | { type: 'string' }
   /** A URL path of the server's own (the docs', the health routes'): checked further by the build (codegen/app/docs.ts); `off`: false turns it off. */
   | { type: 'urlPath'; off?: true }
+  /** A header's name (a token), compared in lower case. */
+  | { type: 'headerName' }
   /** CORS's origins: `'*'`, a list of origins (checked further by the build: codegen/app/cors.ts), a RegExp, or a function. */
   | { type: 'origins' }
   /** A list of tokens: HTTP methods or header names. */
@@ -74,6 +76,11 @@ export interface StartConfig {
   graceMs?: number;
   backgroundMs?: number;
   readinessDelayMs?: number;
+  logEnabled?: boolean;
+  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  requestIds?: boolean;
+  requestIdHeader?: string;
+  logBuiltins?: boolean;
 }
 export type StartKey = keyof StartConfig;
 
@@ -144,6 +151,28 @@ const TABLE = {
   'health.readinessPath': {
     kind: { type: 'urlPath', off: true }, default: '/readyz', when: 'build', what: 'readiness path',
     description: 'Path of the readiness route (503 while draining or a `readinessCheck` fails, else 200); false: none.',
+  },
+  // The log (runtime-min/log.ts): all read at start, none changes the generated code.
+  'log.enabled': {
+    kind: { type: 'boolean' }, default: 'false', when: 'start', key: 'logEnabled', env: 'COVET_LOG', flag: '--log', what: 'log',
+    description: 'The access log (a JSON line per answer) and the runtime\'s messages as JSON lines, on stdout.',
+  },
+  'log.level': {
+    kind: { type: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] }, default: "'info' with the log on, 'warn' (to stderr) with it off", when: 'start', key: 'logLevel',
+    env: 'COVET_LOG_LEVEL', flag: '--log-level', what: 'log level',
+    description: 'The lowest level `ctx.log` and the runtime write (the access log is at `info`).',
+  },
+  'log.requestIds': {
+    kind: { type: 'boolean' }, default: 'log.enabled', when: 'start', key: 'requestIds', env: 'COVET_REQUEST_IDS', flag: '--request-ids', what: 'request ids',
+    description: 'Every answer carries its request\'s id (the incoming one when well-formed, else a fresh one) in the request id header.',
+  },
+  'log.requestIdHeader': {
+    kind: { type: 'headerName' }, default: 'x-request-id', when: 'start', key: 'requestIdHeader', env: 'COVET_REQUEST_ID_HEADER', flag: '--request-id-header', what: 'request id header',
+    description: 'The header a request\'s id is read from and echoed in.',
+  },
+  'log.includeBuiltins': {
+    kind: { type: 'boolean' }, default: 'false', when: 'start', key: 'logBuiltins', env: 'COVET_LOG_BUILTINS', flag: '--log-builtins', what: 'log builtins',
+    description: 'Log the answers of the built-in routes (health, readiness, metrics) too.',
   },
   // The server bundles this table (cli.ts): the docs rows name no docs package, so that a server
   // built without docs holds no trace of them (test/build-api.test.ts looks).
@@ -239,6 +268,8 @@ export function allowed(kind: OptionKind): string {
       return 'true or false';
     case 'string':
       return 'a non-empty string';
+    case 'headerName':
+      return 'a header name such as x-request-id';
     case 'urlPath':
       return kind.off ? 'a path such as /healthz, or false' : 'a path such as /docs';
     case 'origins':
@@ -275,6 +306,8 @@ export function checkValue(kind: OptionKind, value: unknown): string | null {
       return typeof value === 'string' && value !== '' ? null : allowed(kind);
     case 'string':
       return typeof value === 'string' && value !== '' ? null : allowed(kind);
+    case 'headerName':
+      return typeof value === 'string' && TOKEN.test(value) ? null : allowed(kind);
     case 'origins': {
       const ok =
         value === '*' || value instanceof RegExp || typeof value === 'function' ||
@@ -302,8 +335,10 @@ export function checkValue(kind: OptionKind, value: unknown): string | null {
 }
 
 /** A start option's value from text (an environment variable or a flag), or null when it is not one. */
-export function parseText(kind: OptionKind, text: string): number | string | null {
+export function parseText(kind: OptionKind, text: string): number | string | boolean | null {
   switch (kind.type) {
+    case 'boolean':
+      return text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : null;
     case 'integer':
     case 'workers': {
       if (kind.type === 'workers' && text === 'auto') return 'auto';

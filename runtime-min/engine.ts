@@ -169,6 +169,12 @@ export interface EngineRequest {
    * or -1 until it chose one. The router sets it; the engine reports it with the answer.
    */
   route: number;
+  /**
+   * The request's id (runtime-min/log.ts): undefined until the runtime gives it one, before the
+   * handler runs when request ids are on, else when `ctx.requestId` is first read. Engines only
+   * hold it (a field of their request, so that setting it changes no object's shape).
+   */
+  requestId: string | undefined;
 }
 
 export interface EngineResponse {

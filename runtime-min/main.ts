@@ -14,6 +14,8 @@ import type { StartConfig } from './config.ts';
 import { cannotListen, tellSupervisor, workerListenFd, workerPort } from './workers.ts';
 import { closeAll, stopSignalled } from './closeables.ts';
 import { setRouteTable, type RouteEntry } from './observe.ts';
+import { configureLog, flushLog, say, withRequestIds } from './log.ts';
+import { startAccessLog } from './access-log.ts';
 
 /** Milliseconds shutdown gives the clients runtime helpers opened (closeables.ts) to close, after the background tasks. */
 const CLOSE_MS = 2_000;
@@ -54,16 +56,23 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   // Asked for workers but not one: server.mjs would have run the supervisor instead, so this bundle was started by other means.
   if (!worker && cli.workers > 1) usageError(cluster.isPrimary ? '--workers is run by server.mjs, which supervises the workers: start the server with node server.mjs, not app.mjs' : WORKERS_NEED_A_PROCESS);
   const port = assigned ?? cli.port;
+  configureLog({ enabled: cli.logEnabled, level: cli.logLevel, requestIds: cli.requestIds, requestIdHeader: cli.requestIdHeader, includeBuiltins: cli.logBuiltins });
+  // The access log is a listener of the answer observation, installed only when on.
+  if (cli.logEnabled) startAccessLog();
+  // Request ids wrap the handler only when on: off, no request runs a line more.
+  const served = cli.requestIds ? withRequestIds(handler, cli.requestIdHeader) : handler;
+  const headerNames = cli.requestIds && !options.headerNames.includes(cli.requestIdHeader) ? [...options.headerNames, cli.requestIdHeader] : options.headerNames;
   let listening;
   try {
     listening = await engine.listen(
-      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, maxHeaderSize: cli.maxHeaderSize, keepAliveTimeoutMs: cli.keepAliveTimeoutMs, reusePort: worker, ...(fd !== undefined ? { fd } : {}) },
-      handler,
+      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, maxHeaderSize: cli.maxHeaderSize, keepAliveTimeoutMs: cli.keepAliveTimeoutMs, reusePort: worker, ...(fd !== undefined ? { fd } : {}) },
+      served,
     );
   } catch (err) {
     const message = cannotListen(cli.host, port, err);
     if (worker) await tellSupervisor({ covet: 'failed', message });
-    else process.stderr.write(message + '\n');
+    else say('error', message);
+    await flushLog();
     process.exit(1);
   }
 
@@ -73,17 +82,18 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
       // A worker may be told twice (Ctrl-C reaches the whole process group, and the supervisor
       // forwards it too); a second signal meant for it makes the supervisor kill it.
       if (worker) return;
-      process.stderr.write(`covet: ${signal} again, exiting now\n`);
+      say('error', `covet: ${signal} again, exiting now`);
       process.exit(1);
     }
     stopping = true;
     // Readiness answers 503 from now on (health.ts), through the readiness delay and the drain.
     stopSignalled();
     if (!worker) {
-      process.stdout.write(
+      say(
+        'info',
         readinessDelayMs > 0
-          ? `covet: ${signal} received, not ready; serving ${readinessDelayMs} ms more, then finishing in-flight requests\n`
-          : `covet: ${signal} received, finishing in-flight requests\n`,
+          ? `covet: ${signal} received, not ready; serving ${readinessDelayMs} ms more, then finishing in-flight requests`
+          : `covet: ${signal} received, finishing in-flight requests`,
       );
     }
     // The engine first (its in-flight requests may still add tasks), then the tasks, then the
@@ -92,24 +102,29 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
       .then(() => engine.close(graceMs))
       .then(() => drainBackground(backgroundMs))
       .then(async (cut) => {
-        for (const problem of await closeAll(CLOSE_MS)) process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}${problem}\n`);
+        for (const problem of await closeAll(CLOSE_MS)) say('error', `covet: ${worker ? `worker ${process.pid}: ` : ''}${problem}`);
         return cut;
       })
       .then(
         (cut) => {
           if (cut.length > 0) {
             const routes = [...new Set(cut)].join('; ');
-            process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}${cut.length} background task${cut.length === 1 ? ' was' : 's were'} still running ${backgroundMs / 1000} s after the stop; exiting without ${cut.length === 1 ? 'it' : 'them'} (${routes})\n`);
-            process.exit(1);
+            say('error', `covet: ${worker ? `worker ${process.pid}: ` : ''}${cut.length} background task${cut.length === 1 ? ' was' : 's were'} still running ${backgroundMs / 1000} s after the stop; exiting without ${cut.length === 1 ? 'it' : 'them'} (${routes})`);
+            return 1;
           }
-          if (!worker) process.stdout.write('covet: stopped\n');
-          process.exit(0);
+          if (!worker) say('info', 'covet: stopped');
+          return 0;
         },
         (err: unknown) => {
-          process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}error while stopping: ${String(err)}\n`);
-          process.exit(1);
+          say('error', `covet: ${worker ? `worker ${process.pid}: ` : ''}error while stopping: ${String(err)}`);
+          return 1;
         },
-      );
+      )
+      // The log last: every line above is in it (its exit handler writes what a late one left).
+      .then(async (code) => {
+        await flushLog();
+        process.exit(code);
+      });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -117,6 +132,6 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   if (worker) await tellSupervisor({ covet: 'listening', host: listening.host, port: listening.port });
   else {
     const shown = listening.host.includes(':') ? `[${listening.host}]` : listening.host;
-    process.stdout.write(`covet: listening on http://${shown}:${listening.port} (engine: ${engine.name}, pid ${process.pid})\n`);
+    say('info', `covet: listening on http://${shown}:${listening.port} (engine: ${engine.name}, pid ${process.pid})`);
   }
 }

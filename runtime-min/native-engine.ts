@@ -17,6 +17,7 @@
 import { requireAddon } from './addon.ts';
 import { APP_ERRORS, ENGINE_ERRORS, errorBody } from './errors.ts';
 import { answered, now, observing, refused } from './observe.ts';
+import { say } from './log.ts';
 import { checkHeaderPairs, closeGracefully, fixedHeaders, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
@@ -138,6 +139,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
   route = -1;
   /** When the request was handed to the app (observe.ts's `now()`), while something observes; else 0. */
   start = 0;
+  requestId: string | undefined = undefined;
   private sent = false;
   private gone = false;
   private tracked = false;
@@ -365,7 +367,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
     try {
       handler!(x, x);
     } catch (err) {
-      process.stderr.write(`covet: request handler failed: ${String(err)}\n`);
+      say('error', `covet: request handler failed: ${String(err)}`, { err }, 'request handler failed');
       try {
         if (!x.closed) x.send(500, PLAIN_500, INTERNAL_BODY, true);
       } catch {

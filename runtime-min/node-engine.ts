@@ -605,6 +605,7 @@ class NodeRequest implements EngineRequest {
   body: Buffer | null = null;
   /** The route's index in the route table, set by the generated router (observe.ts). */
   route = -1;
+  requestId: string | undefined = undefined;
   private controller: AbortController | null = null;
 
   constructor(

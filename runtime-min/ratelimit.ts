@@ -21,6 +21,7 @@ import type { createClient, RedisClientType } from 'redis';
 import type RateLimiterRedis from 'rate-limiter-flexible/lib/RateLimiterRedis.js';
 import { HttpError, type Ctx } from './api.ts';
 import { closeAtShutdown } from './closeables.ts';
+import { say } from './log.ts';
 
 export interface RateLimitOptions {
   /**
@@ -271,7 +272,7 @@ class Limiter implements RateLimiter {
     if (!this.down) {
       this.down = true;
       const what = this.onStoreError === 'allow' ? 'requests pass unlimited' : 'requests are answered 503';
-      process.stderr.write(`covet: rate limit "${this.name}": its Redis store (${this.store?.shown}) failed: ${describe(err)}; ${what} (onStoreError: '${this.onStoreError}') until it answers again\n`);
+      say('warn', `covet: rate limit "${this.name}": its Redis store (${this.store?.shown}) failed: ${describe(err)}; ${what} (onStoreError: '${this.onStoreError}') until it answers again`);
     }
     if (this.onStoreError === 'allow') return;
     throw new HttpError(503, `rate limit unavailable: its store does not answer (policy ${this.name}); retry in ${STORE_RETRY_SEC} s`, { headers: { 'retry-after': STORE_RETRY_SEC } });
@@ -279,7 +280,7 @@ class Limiter implements RateLimiter {
 
   private recovered(): void {
     this.down = false;
-    process.stderr.write(`covet: rate limit "${this.name}": its Redis store (${this.store?.shown}) answers again; limiting as before\n`);
+    say('warn', `covet: rate limit "${this.name}": its Redis store (${this.store?.shown}) answers again; limiting as before`);
   }
 }
 

@@ -4,8 +4,9 @@
  * small; the route-specific work is in the generated code.
  */
 import { serialize, type SerializeOptions } from 'cookie';
-import { HttpError, type CookieOptions, type Ctx } from './api.ts';
+import { HttpError, type CookieOptions, type Ctx, type Logger } from './api.ts';
 import { APP_ERRORS, errorBody } from './errors.ts';
+import { answerRequestId, checkRequestIdHeader, requestIdFor, requestLogger, say } from './log.ts';
 import { DEFAULT_BACKGROUND_MS, MANAGED_HEADERS, managedHeader, type Engine, type EngineRequest, type EngineResponse, type PreparedHeaders } from './engine.ts';
 
 /** One validation failure, FastAPI's shape. */
@@ -351,6 +352,8 @@ export class Context implements Ctx {
   private later: (() => unknown)[] | null = null;
   /** The success answer was written: a task added now starts at once. */
   private sent = false;
+  /** `log`, once made. */
+  private logger: Logger | null = null;
 
   constructor(
     private readonly req: EngineRequest,
@@ -393,9 +396,18 @@ export class Context implements Ctx {
     return this.req.signal;
   }
 
+  get requestId(): string {
+    return requestIdFor(this.req);
+  }
+
+  get log(): Logger {
+    return (this.logger ??= requestLogger(requestIdFor(this.req)));
+  }
+
   setHeader(name: string, value: string): void {
     const v = String(value);
     const lower = checkHeader(name, v, 'ctx.setHeader', this.setHeader);
+    checkRequestIdHeader(lower, this.setHeader);
     // The raw header replaces what the answer has under its name, as any setHeader does: the
     // cookies setCookie added so far too (setCookie after it adds again).
     if (lower === 'set-cookie') this.cookies = null;
@@ -493,7 +505,7 @@ export function fail(res: EngineResponse, err: unknown, route: string): number {
     }
   }
   if (err instanceof BadRequest) return sendError(res, 400, err.message);
-  logError(route, err);
+  logError(route, err, res);
   if (res.closed) return 500;
   try {
     res.send(500, H_JSON, errorBody(APP_ERRORS.INTERNAL));
@@ -511,14 +523,17 @@ function safeDetail(err: HttpError): string {
   }
 }
 
-export function logError(route: string, err: unknown): void {
+/** Logs what failed, with the route and, when the answer carries one (request ids on), the request's id. */
+export function logError(route: string, err: unknown, res?: EngineResponse): void {
   let text: string;
   try {
     text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
   } catch {
     text = Object.prototype.toString.call(err); // e.g. a thrown Object.create(null)
   }
-  process.stderr.write(`covet: ${route} failed: ${text}\n`);
+  const reqId = res === undefined ? undefined : answerRequestId(res);
+  if (reqId === undefined) say('error', `covet: ${route} failed: ${text}`, { route, err }, `${route} failed`);
+  else say('error', `covet: ${route} failed (request ${reqId}): ${text}`, { reqId, route, err }, `${route} failed`);
 }
 
 /** For the engine's top-level guard: an exception escaped generated code. */
@@ -527,7 +542,7 @@ export function internalError(res: EngineResponse, err: unknown): void {
     sendError(res, 400, err.message);
     return;
   }
-  logError('request', err);
+  logError('request', err, res);
   if (!res.closed) {
     try {
       // What failed may have left the connection's state unknown: it is not reused.
