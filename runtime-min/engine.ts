@@ -164,6 +164,11 @@ export interface EngineRequest {
   readonly remoteAddress: string;
   /** Aborts when the client disconnects before the response is sent. Created on first use. */
   readonly signal: AbortSignal;
+  /**
+   * The index of the route the generated router chose (in the route table, runtime-min/observe.ts),
+   * or -1 until it chose one. The router sets it; the engine reports it with the answer.
+   */
+  route: number;
 }
 
 export interface EngineResponse {

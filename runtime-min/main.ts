@@ -13,6 +13,7 @@ import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS 
 import type { StartConfig } from './config.ts';
 import { cannotListen, tellSupervisor, workerListenFd, workerPort } from './workers.ts';
 import { closeAll, stopSignalled } from './closeables.ts';
+import { setRouteTable, type RouteEntry } from './observe.ts';
 
 /** Milliseconds shutdown gives the clients runtime helpers opened (closeables.ts) to close, after the background tasks. */
 const CLOSE_MS = 2_000;
@@ -20,6 +21,8 @@ const CLOSE_MS = 2_000;
 export interface ServeOptions {
   /** Request header names the generated code reads (a hint for the engine). */
   headerNames: readonly string[];
+  /** The route table (observe.ts): index → pattern and kind, the app's routes then the built-in ones. */
+  routes?: readonly RouteEntry[];
   /** Default 1 MiB; `--max-body-size` / `COVET_MAX_BODY_SIZE` override. */
   maxBodySize?: number;
   /** Milliseconds to let in-flight requests finish on shutdown (default 10 s, as the supervisor's). */
@@ -39,6 +42,7 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   const cli = parseCommandLine(process.argv.slice(2), process.env, { maxBodySize: options.maxBodySize, graceMs: options.graceMs, ...options.config });
   // The generated module bound it as it loaded (its headers are prepared then): once, not again here.
   if (boundEngine() !== engine) throw new Error('covet: serve() was given an engine the runtime is not bound to (bindEngine)');
+  setRouteTable(options.routes ?? []);
   const graceMs = cli.graceMs ?? DEFAULT_GRACE_MS;
   const backgroundMs = cli.backgroundMs ?? options.backgroundMs ?? DEFAULT_BACKGROUND_MS;
   const readinessDelayMs = cli.readinessDelayMs ?? 0;

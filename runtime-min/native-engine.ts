@@ -15,7 +15,8 @@
  * where the header block is the Buffer `headers()` prepared at startup.
  */
 import { requireAddon } from './addon.ts';
-import { APP_ERRORS, errorBody } from './errors.ts';
+import { APP_ERRORS, ENGINE_ERRORS, errorBody } from './errors.ts';
+import { answered, now, observing, refused } from './observe.ts';
 import { checkHeaderPairs, closeGracefully, fixedHeaders, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
   Engine,
@@ -30,8 +31,12 @@ import type {
 
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
-  /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
-  init(onBatch: OnBatch, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
+  /**
+   * Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this
+   * batch's requests). `onRefused(key, error)` is told of each answer the engine writes on its own
+   * (`error` a COVET_E_* index, ENGINE_ERRORS' order), while the connection is still open.
+   */
+  init(onBatch: OnBatch, onClose: (key: number) => void, onRefused: (key: number, error: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
   /** `fd` ≥ 0: accept from that listening socket (host, port and reusePort unused); -1: bind host:port. */
   listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number, maxHead: number, keepAliveMs: number, fd: number): number;
   /** A listening socket that no loop watches (the supervisor's, for its workers): its descriptor and bound port. Needs no init. */
@@ -129,6 +134,10 @@ interface Shared {
 abstract class Exchange implements EngineRequest, EngineResponse {
   readonly method: string;
   readonly url: string;
+  /** The route's index in the route table, set by the generated router (observe.ts). */
+  route = -1;
+  /** When the request was handed to the app (observe.ts's `now()`), while something observes; else 0. */
+  start = 0;
   private sent = false;
   private gone = false;
   private tracked = false;
@@ -149,6 +158,8 @@ abstract class Exchange implements EngineRequest, EngineResponse {
   abstract header(name: string): string | undefined;
   abstract headers(): [string, string][];
   abstract readonly body: Buffer | null;
+  /** The request body's length in bytes (0 without one), without making it a Buffer. */
+  protected abstract bodyBytes(): number;
 
   get remoteAddress(): string {
     return this.shared.addon.peer(this.key);
@@ -188,6 +199,7 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     }
     this.shared.addon.send(this.key, this.seq, flags, status | 0, headers as Buffer, body);
     this.markSent();
+    if (observing && this.start !== 0) this.observed(status, body);
   }
 
   /** `send` through the addon's sendWith (`send` itself stays as it is for every app: this is CORS's). */
@@ -205,6 +217,13 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     }
     this.shared.addon.sendWith(this.key, this.seq, flags, status | 0, headers as Buffer, extra, body);
     this.markSent();
+    if (observing && this.start !== 0) this.observed(status, body);
+  }
+
+  /** Tells the observers (observe.ts) of this answer. */
+  private observed(status: number, body: string | Buffer | null): void {
+    const out = body === null || (this.flags & F_HEAD) !== 0 ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    answered(this, this.route, status | 0, this.start, this.bodyBytes(), out);
   }
 
   /** The answer is handed to C: a request answered after its handler returned leaves the pending set. */
@@ -299,6 +318,10 @@ class SpanExchange extends Exchange {
     return (this.cachedBody = Buffer.from(this.buf.subarray(at, at + meta[m + R_BODY_LEN]!)));
   }
 
+  protected bodyBytes(): number {
+    return (this.flags & F_HAS_BODY) === 0 ? 0 : this.meta[this.m + R_BODY_LEN]!;
+  }
+
   protected keep(): void {
     const { meta, m, base } = this;
     this.buf = Buffer.from(this.buf.subarray(base, base + meta[m + R_SIZE]!)) as Bytes;
@@ -319,6 +342,9 @@ function invalidStatus(status: unknown): RangeError {
   return err;
 }
 
+/** The engine's own answers by COVET_E_* index (ENGINE_ERRORS is in that order): status and body bytes. */
+const REFUSALS = Object.values(ENGINE_ERRORS).map((e) => ({ status: e.status, bytes: Buffer.byteLength(errorBody(e)) }));
+
 const PLAIN_500 = Buffer.from('content-type: application/json\r\n', 'latin1');
 const INTERNAL_BODY = errorBody(APP_ERRORS.INTERNAL);
 
@@ -335,6 +361,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
 
   /** Runs the handler; a throw answers 500 (the generated code catches its own, this is the last net). */
   const run = (x: Exchange): void => {
+    if (observing) x.start = now();
     try {
       handler!(x, x);
     } catch (err) {
@@ -365,6 +392,12 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
     return count;
   };
 
+  const onRefused = (key: number, error: number): void => {
+    if (!observing) return;
+    const answer = REFUSALS[error];
+    if (answer !== undefined) refused(answer.status, answer.bytes, () => addon.peer(key));
+  };
+
   const onClose = (key: number): void => {
     const set = shared.pending.get(key);
     if (set === undefined) return;
@@ -388,7 +421,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
       if (listening) return Promise.reject(new Error('covet: the engine is already listening'));
       try {
         if (handler === null) {
-          const [s, mm, ctl] = addon.init(onBatch, onClose);
+          const [s, mm, ctl] = addon.init(onBatch, onClose, onRefused);
           staging = Buffer.from(s) as Bytes;
           meta = new Uint32Array(mm);
           shared.control = control = new Int32Array(ctl);

@@ -33,6 +33,7 @@ import {
 } from './engine.ts';
 import { ENGINE_ERRORS, errorBody, type ErrorAnswer } from './errors.ts';
 import { isValidHost } from './http-syntax.ts';
+import { answered, now as clock, observing, refused } from './observe.ts';
 
 const SERVER_NAME = 'covet';
 
@@ -602,6 +603,8 @@ class NodeRequest implements EngineRequest {
   readonly method: string;
   readonly url: string;
   body: Buffer | null = null;
+  /** The route's index in the route table, set by the generated router (observe.ts). */
+  route = -1;
   private controller: AbortController | null = null;
 
   constructor(
@@ -702,6 +705,9 @@ class NodeResponse implements EngineResponse {
   private done = false;
   private aborted = false;
   private abortListeners: (() => void)[] | null = null;
+  /** The request, and when it was handed to the app (observe.ts's `now()`): set only while something observes. */
+  request: NodeRequest | null = null;
+  start = 0;
   /** Neighbours in the connection's list of owed responses. */
   prev: NodeResponse | null = null;
   next: NodeResponse | null = null;
@@ -719,6 +725,12 @@ class NodeResponse implements EngineResponse {
 
   get closed(): boolean {
     return this.aborted || this.raw.destroyed;
+  }
+
+  /** The request is handed to the app while something observes (observe.ts): its answer will be reported. */
+  observe(request: NodeRequest): void {
+    this.request = request;
+    this.start = clock();
   }
 
   onAbort(listener: () => void): void {
@@ -749,8 +761,9 @@ class NodeResponse implements EngineResponse {
       return;
     }
     let list = headers as NodePrepared;
+    let length = 0;
     if (status === 204 || status === 304) list = withoutLength(list);
-    else list[list.length - 1] = String(body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+    else list[list.length - 1] = String((length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length));
     // While shutting down, or asked to close, no connection is kept for another request.
     if (this.state.stopping || close === true) this.raw.shouldKeepAlive = false;
     // node:http keeps an HTTP/1.0 connection only for an answer with Content-Length (or chunked,
@@ -766,6 +779,14 @@ class NodeResponse implements EngineResponse {
     if (close === true) this.connection.stopReading();
     if (body === null || status === 204 || status === 304) this.raw.end();
     else this.raw.end(body);
+    if (observing && this.request !== null) this.observed(status, length);
+  }
+
+  /** Tells the observers (observe.ts) of this answer. */
+  private observed(status: number, length: number): void {
+    const request = this.request!;
+    const body = request.body;
+    answered(request, request.route, status, this.start, body === null ? 0 : body.length, request.method === 'HEAD' ? 0 : length);
   }
 
   sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void {
@@ -787,8 +808,13 @@ class NodeResponse implements EngineResponse {
     this.connection.lastAnswer();
     if (this.closed) return;
     const body = errorBody(error);
-    this.raw.writeHead(error.status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), 'connection', 'close']);
+    const length = Buffer.byteLength(body);
+    this.raw.writeHead(error.status, ['server', SERVER_NAME, 'content-type', 'application/json', 'content-length', String(length), 'connection', 'close']);
     this.raw.end(body);
+    if (observing) {
+      const socket = this.raw.socket;
+      refused(error.status, length, () => socket?.remoteAddress ?? '');
+    }
   }
 }
 
@@ -947,6 +973,7 @@ export function nodeEngine(options: EngineOptions = {}): Engine {
           // is empty; the parser reads the next request either way).
           (req as http.IncomingMessage & { _consuming: boolean })._consuming = true;
           response.willAnswer = true;
+          if (observing) response.observe(request);
           handler(request, response);
           return;
         }
@@ -996,6 +1023,7 @@ export function nodeEngine(options: EngineOptions = {}): Engine {
           response.willAnswer = true;
           if (dropped) return;
           request.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+          if (observing) response.observe(request);
           handler(request, response);
         });
         req.on('error', () => {
@@ -1074,9 +1102,9 @@ export function nodeEngine(options: EngineOptions = {}): Engine {
           return;
         }
         const code = err.code;
-        connection.failWith(
-          rawError(code === 'HPE_HEADER_OVERFLOW' ? ENGINE_ERRORS.HEADERS_TOO_BIG : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ENGINE_ERRORS.TIMEOUT : ENGINE_ERRORS.BAD_REQUEST),
-        );
+        const error = code === 'HPE_HEADER_OVERFLOW' ? ENGINE_ERRORS.HEADERS_TOO_BIG : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ENGINE_ERRORS.TIMEOUT : ENGINE_ERRORS.BAD_REQUEST;
+        connection.failWith(rawError(error));
+        if (observing) refused(error.status, Buffer.byteLength(errorBody(error)), () => socket.remoteAddress ?? '');
       });
       server = srv;
       // One sweep for every connection's send and keep-alive timeouts; a connection is closed

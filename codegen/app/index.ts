@@ -69,7 +69,7 @@ function loadFrames() {
 }
 
 /** Names the generated module reserves; user-derived names are numbered around them. */
-const RESERVED = ['__covet_rt', '__covet_docs', '__covet_health', '__covet_cors_rt', '__covet_cors', '__covet_config', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
+const RESERVED = ['__covet_rt', '__covet_routes', '__covet_docs', '__covet_health', '__covet_cors_rt', '__covet_cors', '__covet_config', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
 
 /**
  * The module, generated twice: the first pass only surveys how many users
@@ -182,10 +182,24 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
     const fn = docsFns[i]!;
     routeDecls.push(declaration(fn, code`const ${fn} = ${docsNs}.file(${literal(f.file)}, ${literal(f.contentType)}, ${literal(f.cacheControl)});`));
   });
-  // The server's own routes (docs, health): one matcher, which the router calls before the app's patterns.
-  const fixed = [...docs.map((f, i) => ({ path: f.path, fn: code`${docsFns[i]!}` })), ...health.map((h) => ({ path: h.path, fn: code`${healthNs}.${raw(h.answer)}` }))];
+  // The route table (runtime-min/observe.ts): the app's routes in IR order, then the built-in ones.
+  const table: RouteTableEntry[] = ir.routes.map((r) => ({ pattern: `${r.method} ${r.path}`, kind: 'app', at: `${r.handler.file}:${r.handler.line} ${r.handler.exportName}` }));
+  const routeIndex = new Map(ir.routes.map((r, i) => [r.id, i]));
+  // The server's own routes (docs, health): one matcher, which the router calls before the app's
+  // patterns; each is in the route table after the app's, health routes as `health` (left out of
+  // metrics and the access log by default).
+  const fixed: { path: string; fn: Code; index: number }[] = [];
+  docs.forEach((f, i) => {
+    fixed.push({ path: f.path, fn: code`${docsFns[i]!}`, index: table.length });
+    table.push({ pattern: `GET ${f.path}`, kind: 'docs', at: `the docs (${f.file})` });
+  });
+  for (const h of health) {
+    fixed.push({ path: h.path, fn: code`${healthNs}.${raw(h.answer)}`, index: table.length });
+    table.push({ pattern: `GET ${h.path}`, kind: h.builtin, at: `the ${h.id} route (runtime-min/health.ts)` });
+  }
   const docsMatch = fixed.length ? names.fresh('__covet_builtin_match') : undefined;
   if (docsMatch) routeDecls.push(declaration(docsMatch, emitFixedMatcher(fixed, docsMatch, code`${rt}.methodNotAllowed`)));
+  const routesName = new Name('__covet_routes');
 
   const match = new Name('__covet_match');
   const router = emitRouter(ir.routes, {
@@ -197,6 +211,7 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
     methodNotAllowed: corsPlan ? code`${cors}.notAllowed` : code`${rt}.methodNotAllowed`,
     badRequest: code`${rt}.badRequest`,
     ...(corsPlan ? { preflight: code`${cors}.preflight` } : {}),
+    routeIndex,
   });
 
   const headerNames = collectHeaderNames(ir, corsPlan !== null);
@@ -209,7 +224,8 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   const handleName = new Name('__covet_handle');
   const entry = declaration(handleName, functionDecl(handleName, [raw('req'), raw('res')], handle));
   const start = options.start && Object.keys(options.start).length ? code`, config: ${literal(options.start)}` : code``;
-  const serve = code`${rt}.serve(__covet_engine, ${handleName}, { headerNames: ${literal(headerNames)}${start} });`;
+  const serve = code`${rt}.serve(__covet_engine, ${handleName}, { headerNames: ${literal(headerNames)}, routes: ${routesName}${start} });`;
+  const routesDecl = declaration(routesName, emitRouteTable(routesName, table));
   const serializerDecls = serializers.declarations();
   const validatorDecls = validators.declarations();
   const routerDecl = declaration(match, router);
@@ -226,10 +242,30 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
     validators: texts(validatorDecls),
     routes: texts(routeDecls),
     router: router.text,
-    entry: join([entry.code, serve], '\n\n').text,
+    entry: join([routesDecl.code, entry.code, serve], '\n\n').text,
   });
-  const declarations = [...serializerDecls, ...validatorDecls, ...routeDecls, routerDecl, entry];
+  const declarations = [...serializerDecls, ...validatorDecls, ...routeDecls, routerDecl, routesDecl, entry];
   return { app: { source, headerNames, routeFunctions, declarations, router: match.text }, scope };
+}
+
+/** A route of the table, and where it comes from (the comment beside it). */
+interface RouteTableEntry {
+  pattern: string;
+  kind: 'app' | 'docs' | 'health' | 'metrics';
+  at: string;
+}
+
+/**
+ * `const __covet_routes = [ … ];`: index → `{ pattern, kind }` (runtime-min/observe.ts's
+ * RouteEntry). The router stores a route's index into the request; metrics and the access log
+ * read its pattern here.
+ */
+function emitRouteTable(name: Name, table: readonly RouteTableEntry[]): Code {
+  const lines = table.map((r, i) => code`  ${literal({ pattern: r.pattern, kind: r.kind })}, ${comment(`${i}  ${r.at}`)}`);
+  return join([
+    comment('The route table: what an answer\'s route index (req.route, set by the router) names, for metrics and the access log.'),
+    table.length ? join([code`const ${name} = [`, ...lines, raw('];')]) : code`const ${name} = [];`,
+  ]);
 }
 
 function texts(decls: readonly Declaration[]): string {

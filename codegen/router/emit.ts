@@ -36,6 +36,12 @@ export interface RouterOptions {
    * the route runs. (Paths without an OPTIONS route answer preflights in `methodNotAllowed`.)
    */
   preflight?: Code;
+  /**
+   * Route id → its index in the route table (runtime-min/observe.ts): the router stores it into
+   * the request (`req.route = N`) just before it calls the route, so that the answer can say which
+   * route it was. Absent (the reference router's tests), nothing is stored.
+   */
+  routeIndex?: ReadonlyMap<string, number>;
 }
 
 /** Locals of the generated function; names passed in must not be one of these. */
@@ -113,6 +119,8 @@ function emitLeaf(w: Block, em: Emitter, leaf: Leaf, slices: readonly Slice[]): 
       );
       args.push(code`, ${p}`);
     });
+    const index = options.routeIndex?.get(route.id);
+    if (index !== undefined) w.line(code`req.route = ${literal(index)};`);
     w.line(code`return ${fn}(req, res${args});`);
     if (slices.length > 0) w.close();
     else w.endCase();

@@ -316,6 +316,9 @@ typedef struct {
    * (the caller defers the rest). Each hook that makes JavaScript values opens its own scope. */
   uint32_t (*js_batch)(covet_conn_t* conn, uint32_t count);
   void (*js_closed)(double key); /* conn: a connection with answers still owed has closed */
+  /* output: the engine answers `err` on its own (covet_respond_error), the connection still open;
+   * tells the answer observation (runtime-min/observe.ts). Calls no JS that could answer. */
+  void (*js_refused)(covet_conn_t* conn, covet_error_t err);
   void (*js_drained)(void);      /* conn: a stopping server has no connection left */
   /* Set by the connections (covet_conn_init). */
   void (*expect_continue)(covet_conn_t* conn); /* parse: the request being parsed awaits 100 Continue */
@@ -332,6 +335,7 @@ typedef struct {
   uv_timer_t* timer;
   napi_ref on_batch;
   napi_ref on_close;
+  napi_ref on_refused; /* init's third function: told of the engine's own answers */
   napi_ref on_drained; /* set by stop(): called once every connection has closed */
   napi_async_context actx;
   /* Staging and meta: JS ArrayBuffers, replaced when they must grow. */

@@ -171,6 +171,26 @@ static void covet_js_closed(double key) {
   napi_close_handle_scope(env, scope);
 }
 
+/* onRefused(key, error): called with napi_call_function, not through MakeCallback, so that no
+ * microtask (an async handler's answer) runs in the middle of a parse; the listener is synchronous. */
+static void covet_js_refused(covet_conn_t* c, covet_error_t err) {
+  napi_env env = S->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value fn, recv, argv[2];
+  if (napi_get_reference_value(env, S->on_refused, &fn) == napi_ok && fn != NULL) {
+    napi_create_double(env, covet_conn_key(c), &argv[0]);
+    napi_create_uint32(env, (uint32_t)err, &argv[1]);
+    napi_get_global(env, &recv);
+    if (napi_call_function(env, recv, fn, 2, argv, NULL) == napi_pending_exception) {
+      napi_value e;
+      napi_get_and_clear_last_exception(env, &e);
+      napi_fatal_exception(env, e);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
 static void covet_js_drained(void) {
   if (covet_on_drained_once == NULL) return;
   napi_env env = S->env;
@@ -185,15 +205,15 @@ static void covet_js_drained(void) {
 
 /* ------------------------------------------------------------ exported functions */
 
-/* init(onBatch, onClose) → [staging, meta, control] (ArrayBuffers) */
+/* init(onBatch, onClose, onRefused) → [staging, meta, control] (ArrayBuffers) */
 static napi_value covet_init_js(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  napi_valuetype t0, t1;
-  if (argc < 2 || napi_typeof(env, argv[0], &t0) != napi_ok || napi_typeof(env, argv[1], &t1) != napi_ok ||
-      t0 != napi_function || t1 != napi_function) {
-    napi_throw_type_error(env, NULL, "covet: init(onBatch, onClose) takes two functions");
+  napi_valuetype t0, t1, t2;
+  if (argc < 3 || napi_typeof(env, argv[0], &t0) != napi_ok || napi_typeof(env, argv[1], &t1) != napi_ok ||
+      napi_typeof(env, argv[2], &t2) != napi_ok || t0 != napi_function || t1 != napi_function || t2 != napi_function) {
+    napi_throw_type_error(env, NULL, "covet: init(onBatch, onClose, onRefused) takes three functions");
     return NULL;
   }
   if (S != NULL && S->on_batch != NULL) {
@@ -212,12 +232,14 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   S->hooks.grow_meta = covet_grow_meta;
   S->hooks.js_batch = covet_js_batch;
   S->hooks.js_closed = covet_js_closed;
+  S->hooks.js_refused = covet_js_refused;
   S->hooks.js_drained = covet_js_drained;
   covet_conn_init();
   S->env = env;
   COVET_CHECK(napi_get_uv_event_loop(env, &S->loop));
   COVET_CHECK(napi_create_reference(env, argv[0], 1, &S->on_batch));
   COVET_CHECK(napi_create_reference(env, argv[1], 1, &S->on_close));
+  COVET_CHECK(napi_create_reference(env, argv[2], 1, &S->on_refused));
   napi_value resource, name;
   COVET_CHECK(napi_create_object(env, &resource));
   COVET_CHECK(napi_create_string_utf8(env, "covet:http", NAPI_AUTO_LENGTH, &name));

@@ -273,6 +273,7 @@ void covet_respond_error(covet_conn_t* c, covet_error_t err, int head) {
     S->hooks.close(c); /* out of memory: the client gets a close instead of an answer */
     return;
   }
+  S->hooks.js_refused(c, err);
   uint32_t seq = c->next_req_seq++;
   covet_deliver(c, seq, 1, bufs, 3);
 }
