@@ -57,8 +57,9 @@ export function docsFiles(options: DocsOptions): DocsFile[] {
  * `function NAME(method, path, req, res)`: the router's `fixed` matcher (codegen/router/emit.ts)
  * for the server's own routes: the docs files, the health routes (health.ts). `path` is the
  * router's (before `?`, one trailing `/` dropped). Answers and returns true at one of their paths
- * (405 with Allow for a method other than GET and HEAD), returns false anywhere else. `index`: the
- * route's index in the route table (runtime-min/observe.ts), stored in the request for its answer.
+ * (405 with Allow for a method other than GET and HEAD), returns false anywhere else. Each
+ * route's `index` is its index in the route table (runtime-min/observe.ts), stored into the
+ * request for the answer.
  */
 export function emitFixedMatcher(routes: readonly { path: string; fn: Code; index: number }[], name: Name, methodNotAllowed: Code): Code {
   const method = new Name('method');

@@ -185,7 +185,9 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   // The route table (runtime-min/observe.ts): the app's routes in IR order, then the built-in ones.
   const table: RouteTableEntry[] = ir.routes.map((r) => ({ pattern: `${r.method} ${r.path}`, kind: 'app', at: `${r.handler.file}:${r.handler.line} ${r.handler.exportName}` }));
   const routeIndex = new Map(ir.routes.map((r, i) => [r.id, i]));
-  // The server's own routes (docs, health): one matcher, which the router calls before the app's patterns.
+  // The server's own routes (docs, health): one matcher, which the router calls before the app's
+  // patterns; each is in the route table after the app's, health routes as `health` (left out of
+  // metrics and the access log by default).
   const fixed: { path: string; fn: Code; index: number }[] = [];
   docs.forEach((f, i) => {
     fixed.push({ path: f.path, fn: code`${docsFns[i]!}`, index: table.length });
@@ -193,7 +195,7 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   });
   for (const h of health) {
     fixed.push({ path: h.path, fn: code`${healthNs}.${raw(h.answer)}`, index: table.length });
-    table.push({ pattern: `GET ${h.path}`, kind: h.builtin, at: `the ${h.id} route` });
+    table.push({ pattern: `GET ${h.path}`, kind: h.builtin, at: `the ${h.id} route (runtime-min/health.ts)` });
   }
   const docsMatch = fixed.length ? names.fresh('__covet_builtin_match') : undefined;
   if (docsMatch) routeDecls.push(declaration(docsMatch, emitFixedMatcher(fixed, docsMatch, code`${rt}.methodNotAllowed`)));

@@ -59,24 +59,25 @@ for (const engine of ['node', 'native'] as const) {
     await setState(false, 0);
     await sleep(PAST_CACHE_MS);
     assert.equal(await get('/readyz').then((r) => [r.status, r.body]), [503, '{"status":"not ready","checks":{"database":{"ok":false,"error":"connection refused"},"cache":{"ok":true}}}']);
-    await setState(true, 1_000);
+    await setState(true, 3_000);
     await sleep(PAST_CACHE_MS);
     const started = Date.now();
     assert.equal(await get('/readyz').then((r) => [r.status, r.body]), [503, '{"status":"not ready","checks":{"database":{"ok":true},"cache":{"ok":false,"error":"timed out after 200 ms"}}}']);
-    assert.ok(Date.now() - started < 900, 'answered at the check\'s timeout, not when it finished');
+    assert.ok(Date.now() - started < 2_500, 'answered at the check\'s timeout, not when it finished');
     await setState(true, 0);
     await sleep(PAST_CACHE_MS);
     assert.is((await get('/readyz')).status, 200);
     assert.is((await get('/healthz')).status, 200, 'liveness never depended on the checks');
   });
 
-  it('a storm of probes runs each check once per second: 50 concurrent /readyz, one database ping', async () => {
+  it('a storm of probes runs each check once per second: 50 concurrent /readyz, one or two database pings', async () => {
     await sleep(PAST_CACHE_MS);
     const before = JSON.parse((await get('/pings')).body).pings as number;
     const answers = await Promise.all(Array.from({ length: 50 }, () => get('/readyz')));
     assert.ok(answers.every((a) => a.status === 200));
     const after = JSON.parse((await get('/pings')).body).pings as number;
-    assert.is(after - before, 1);
+    // One round answers them all, or two when the probes outlast a second on a loaded machine.
+    assert.ok(after - before >= 1 && after - before <= 2, `${after - before} pings for 50 probes`);
   });
 
   it('not in the OpenAPI document: they are the server\'s routes, not the API\'s', async () => {
