@@ -719,6 +719,16 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET911: {
+    severity: 'error',
+    about: 'a route at the path of the metrics route (/metrics)',
+    texts: {
+      metricsPath: text<{ method: string; path: string }>(
+        (v) => `${v.method} ${v.path} is at the path of the metrics, which the server answers itself`,
+        () => "move the route, or move the metrics (metrics: { path: '/internal/metrics' } in covet.config.ts), or turn them off (metrics: { enabled: false })",
+      ),
+    },
+  },
   COVET920: {
     severity: 'error',
     about: 'the config file (covet.config.ts) cannot be read',

@@ -13,7 +13,8 @@ import * as esbuild from 'esbuild';
 import { ts } from 'ts-morph';
 import { compose, diagnosticAt, didYouMean, makeDiagnostic, type Diagnostic } from '../compiler/diagnostics.ts';
 import { headersProblems } from '../codegen/app/cors.ts';
-import { DEFAULT_DOCS, docsOptionsProblem, docsPathProblem, type DocsOptions } from '../codegen/app/docs.ts';
+import { DEFAULT_DOCS, docsFiles, docsOptionsProblem, docsPathProblem, type DocsOptions } from '../codegen/app/docs.ts';
+import { metricsPlan } from '../codegen/app/metrics.ts';
 import { checkConfig, OPTIONS, valueAt, type CovetConfig, type OptionSpec } from '../runtime-min/config.ts';
 import { covetRoot } from '../templates/index.ts';
 
@@ -130,6 +131,12 @@ function checkValues(value: unknown, file: string, shown: string): Diagnostic[] 
   const docs = { docsPath: config.docs?.path ?? '/docs', openapiPath: config.docs?.openapiPath ?? '/openapi.json' };
   const clash = docsOptionsProblem(docs);
   if (clash) out.push(diagnosticAt('COVET921', 'badValue', { option: 'docs.openapiPath', problem: `cannot go with docs.path: ${clash}`, allowed: 'a path apart from the docs page and its assets', got: describe(docs.openapiPath), example: "'/openapi.json'" }, at('docs.openapiPath', 'value')));
+  const metrics = metricsPlan(config.metrics);
+  if (metrics) {
+    const docsOn = config.docs?.enabled !== false;
+    const taken = docsOn ? docsFiles(docs).find((f) => f.path === metrics.path) : undefined;
+    if (taken) out.push(diagnosticAt('COVET921', 'badValue', { option: 'metrics.path', problem: `is the path of the docs' ${taken.file}`, allowed: 'a path apart from the docs page, its assets and the OpenAPI document', got: describe(metrics.path), example: "'/metrics'" }, at('metrics.path', 'value')));
+  }
   for (const p of headersProblems(config)) {
     const { severity, message, hint } = compose(p.id, p.name as never, p.values as never);
     const place = at(p.option, p.id === 'COVET926' ? 'name' : 'value');
@@ -162,6 +169,8 @@ function example(spec: OptionSpec): string {
       return k.values ? `'${k.values[0]}'` : `'${spec.default}'`;
     case 'hsts':
       return '{ maxAgeSec: 31536000 }';
+    case 'buckets':
+      return '[0.01, 0.05, 0.1, 0.5, 1]';
   }
 }
 

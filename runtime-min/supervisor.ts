@@ -6,11 +6,13 @@
  * supervisor process never runs the app's top-level code.
  */
 import cluster from 'node:cluster';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
 import type { StartConfig } from './config.ts';
 import { DEFAULT_BACKGROUND_MS } from './engine.ts';
 import { isSupervisedWorker, supervise } from './workers.ts';
+import { answerMetricsRequests } from './cluster-metrics.ts';
 
 export interface SupervisorOptions {
   /** The engine app.mjs was built with (known at build time: the supervisor does not load it). */
@@ -32,6 +34,8 @@ export async function superviseIfAsked(o: SupervisorOptions): Promise<boolean> {
   const cli = parseCommandLine(process.argv.slice(2), process.env, o.config);
   if (cli.workers === 1 || isSupervisedWorker()) return false;
   if (!cluster.isPrimary) usageError(WORKERS_NEED_A_PROCESS);
+  // A worker's metrics route asks for every worker's metrics, summed (a no-op unless one asks).
+  answerMetricsRequests(path.dirname(fileURLToPath(o.server)));
   // Workers bind the port themselves with SO_REUSEPORT on the native engine; on the node engine they share the supervisor's socket.
   await supervise({
     workers: cli.workers,

@@ -15,6 +15,7 @@ import * as esbuild from 'esbuild';
 import type { AppIR } from '../../ir/ir.ts';
 import { emitApp } from './index.ts';
 import { headersPlan } from './cors.ts';
+import { metricsPlan } from './metrics.ts';
 import { readConfig } from '../../pipeline/config.ts';
 
 const fixtures = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../fixtures');
@@ -32,7 +33,8 @@ for (const app of apps) {
     // The response headers as the build makes them from the app's covet.config.ts (security headers on by default).
     const loaded = await readConfig(appDir, undefined);
     assert.equal(loaded.diagnostics, []);
-    const { source } = emitApp(ir, { engine: 'node', version: '0.0.0-test', headers: headersPlan(loaded.config) });
+    const metrics = metricsPlan(loaded.config.metrics);
+    const { source } = emitApp(ir, { engine: 'node', version: '0.0.0-test', headers: headersPlan(loaded.config), ...(metrics ? { metrics } : {}) });
     // It must be valid JavaScript (an ES module).
     await esbuild.transform(source, { loader: 'js', format: 'esm' });
     assert.not.match(source, /\beval\(|new Function\(/, 'generated code must not eval at run time');

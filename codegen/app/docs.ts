@@ -53,23 +53,32 @@ export function docsFiles(options: DocsOptions): DocsFile[] {
   ];
 }
 
+/** A route the server answers itself at a fixed path (a docs file, the metrics): GET and HEAD only. */
+export interface BuiltinRoute {
+  path: string;
+  /** Its index in the route table (runtime-min/observe.ts). */
+  index: number;
+  /** The statement that answers it (with `req` and `res` in scope). */
+  answer: Code;
+}
+
 /**
  * `function NAME(method, path, req, res)`: the router's `fixed` matcher (codegen/router/emit.ts)
- * for the docs files. `path` is the router's (before `?`, one trailing `/` dropped). Answers
- * and returns true at a docs path (405 with Allow for a method other than GET and HEAD),
- * returns false anywhere else. `firstIndex`: the route table's index of the first file (the others follow).
+ * for the built-in routes (the docs files, the metrics). `path` is the router's (before `?`, one
+ * trailing `/` dropped). Answers and returns true at one of their paths (405 with Allow for a
+ * method other than GET and HEAD), returns false anywhere else.
  */
-export function emitDocsMatcher(files: readonly DocsFile[], name: Name, fns: readonly Name[], methodNotAllowed: Code, firstIndex: number): Code {
+export function emitBuiltinMatcher(routes: readonly BuiltinRoute[], name: Name, methodNotAllowed: Code): Code {
   const method = new Name('method');
   const path = new Name('path');
   const w = new Block().open(code`switch (${path})`);
-  files.forEach((f, i) => {
-    w.case(code`case ${literal(f.path)}:`);
+  for (const r of routes) {
+    w.case(code`case ${literal(r.path)}:`);
     // The route's index in the route table (runtime-min/observe.ts), for the answer.
-    w.line(code`if (${method} === "GET" || ${method} === "HEAD") { req.route = ${literal(firstIndex + i)}; ${fns[i]!}(req, res); }`);
+    w.line(code`if (${method} === "GET" || ${method} === "HEAD") { req.route = ${literal(r.index)}; ${r.answer} }`);
     w.line(code`else ${methodNotAllowed}(req, res, "GET, HEAD");`);
     w.line(raw('return true;')).endCase();
-  });
+  }
   w.close().line(raw('return false;'));
   return functionDecl(name, [method, path, raw('req'), raw('res')], w);
 }
