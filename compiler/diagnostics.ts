@@ -721,11 +721,15 @@ export const DIAGNOSTICS = {
   },
   COVET911: {
     severity: 'error',
-    about: 'a route at the path of a health route (/healthz, /readyz)',
+    about: 'a route at the path of a route the server answers itself (/healthz, /readyz, /metrics)',
     texts: {
       healthPath: text<{ method: string; path: string; what: 'liveness' | 'readiness'; option: string }>(
         (v) => `${v.method} ${v.path} is at the path of the ${v.what} route, which the server answers itself`,
         (v) => `move the route, or move the ${v.what} route (${v.option} in covet.config.ts), or turn it off (${v.option}: false)`,
+      ),
+      metricsPath: text<{ method: string; path: string }>(
+        (v) => `${v.method} ${v.path} is at the path of the metrics, which the server answers itself`,
+        () => "move the route, or move the metrics (metrics: { path: '/internal/metrics' } in covet.config.ts), or turn them off (metrics: { enabled: false })",
       ),
     },
   },

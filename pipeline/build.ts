@@ -14,7 +14,7 @@
  * a folder outside its project) is named by where it is within the app, covet,
  * or its package.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { compileLoaded, keepDiagnostics, openApp, refreshApp, type CompileResult, type LoadedApp } from '../compiler/index.ts';
@@ -23,6 +23,8 @@ import type { AppIR } from '../ir/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
 import { DEFAULT_DOCS, docsFiles, type DocsOptions } from '../codegen/app/docs.ts';
 import { DEFAULT_HEALTH, healthRoutes, type HealthOptions } from '../codegen/app/health.ts';
+import { metricsPlan, type MetricsPlan } from '../codegen/app/metrics.ts';
+import { AGGREGATE_FILE } from '../runtime-min/cluster-metrics.ts';
 import { openApi } from './describe.ts';
 import { clientSource } from './client.ts';
 import { removeDocs, writeDocs } from './docs.ts';
@@ -131,7 +133,7 @@ function notice({ id, message, hint }: { id: `COVET${number}`; message: string; 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
 export function generate(
   appDir: string,
-  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; health?: HealthOptions; start?: StartConfig; headers?: HeadersPlan; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
+  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; health?: HealthOptions; metrics?: MetricsPlan | null; start?: StartConfig; headers?: HeadersPlan; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
 ) {
   const t0 = performance.now();
   options.onStage?.('compile');
@@ -151,10 +153,16 @@ export function generate(
     diagnostics.push(...taken);
     if (taken.length) ir = null;
   }
+  const metrics = options.metrics ?? undefined;
+  if (ir && metrics) {
+    const taken = metricsConflicts(ir, metrics);
+    diagnostics.push(...taken);
+    if (taken.length) ir = null;
+  }
   const t1 = performance.now();
   if (ir) options.onStage?.('generate');
   const start = options.start as Record<string, number | string> | undefined;
-  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}), ...(health ? { health } : {}), ...(start ? { start } : {}), ...(options.headers ? { headers: options.headers } : {}) }) : null;
+  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}), ...(health ? { health } : {}), ...(metrics ? { metrics } : {}), ...(start ? { start } : {}), ...(options.headers ? { headers: options.headers } : {}) }) : null;
   const t2 = performance.now();
   return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
 }
@@ -212,6 +220,19 @@ function healthConflicts(ir: AppIR, health: HealthOptions): Diagnostic[] {
   return out;
 }
 
+/** COVET911: an app route at the metrics path (any method: the path is the metrics'). */
+function metricsConflicts(ir: AppIR, metrics: MetricsPlan): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const route of ir.routes) {
+    if (!route.segments.every((s) => s.kind === 'static')) continue;
+    const p = '/' + route.segments.map((s) => (s as { value: string }).value).join('/');
+    if (p !== metrics.path) continue;
+    const d = diagnosticAt('COVET911', 'metricsPath', { method: route.method, path: route.path }, route.handler);
+    out.push({ ...d, handler: route.handler.exportName, message: `${route.handler.exportName}: ${d.message}` });
+  }
+  return out;
+}
+
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const appDir = path.resolve(options.appDir);
   const outDir = path.resolve(options.outDir);
@@ -226,7 +247,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const health = configHealth(loaded.config) ?? DEFAULT_HEALTH;
   const start = startConfig(loaded.config);
   const headers = headersPlan(loaded.config);
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, health, start, headers, onStage: options.onStage, incremental: options.incremental });
+  const metrics = metricsPlan(loaded.config.metrics);
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, health, metrics, start, headers, onStage: options.onStage, incremental: options.incremental });
   if (!gen.ir || !gen.emitted) {
     return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, output: null, warnings, notices };
   }
@@ -259,6 +281,23 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     logLevel: 'silent',
     banner: { js: '// generated by covet — do not edit. The supervisor of --workers, run by server.mjs; it loads none of the app.' },
   });
+  // With metrics on, the supervisor's part of them (prom-client's AggregatorRegistry) in a file of its own.
+  const aggregateFile = path.join(outDir, AGGREGATE_FILE);
+  const aggregate = metrics === null ? null : esbuild.build({
+    absWorkingDir: places.project,
+    metafile: true,
+    entryPoints: [path.join(covetRoot, 'runtime-min', 'metrics-aggregate.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: aggregateFile,
+    minify: options.minify ?? false,
+    legalComments: 'none',
+    logLevel: 'silent',
+    banner: { js: "// generated by covet — do not edit. What the supervisor of --workers sums the workers' metrics with.\nimport { createRequire as __covet_createRequire } from 'node:module';\nconst require = __covet_createRequire(import.meta.url);" },
+  });
+  if (aggregate === null) rmSync(aggregateFile, { force: true });
   const appOptions = (plugin: esbuild.Plugin): esbuild.BuildOptions => ({
     absWorkingDir: places.project,
     metafile: true,
@@ -301,6 +340,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       stdin: { contents: gen.emitted.source, resolveDir: appDir, sourcefile: 'covet-generated.js', loader: 'js' },
     }).catch((err: unknown) => err as esbuild.BuildFailure);
   }
+  if (aggregate) relocate(aggregateFile, (await aggregate).metafile, places);
   if (supervisor) {
     relocate(supervisorFile, (await supervisor).metafile, places); // covet's own code: a failure here is covet's bug, thrown as is
     if (warm) warm.supervisorWritten = true;
@@ -458,6 +498,7 @@ function covetPlugin(appDir: string, state: BundleState, servesEntry: boolean): 
       b.onResolve({ filter: /^covet:docs$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'docs.ts') }));
       b.onResolve({ filter: /^covet:health$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'health.ts') }));
       b.onResolve({ filter: /^covet:cors$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'cors.ts') }));
+      b.onResolve({ filter: /^covet:metrics$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'metrics.ts') }));
       b.onResolve({ filter: /^covet:config$/ }, () =>
         state.configFile ? { path: state.configFile } : { errors: [{ text: 'the server imports covet.config.ts (cors.origins is a function), but the build read none' }] },
       );

@@ -15,6 +15,7 @@ import { compose, diagnosticAt, didYouMean, makeDiagnostic, type Diagnostic } fr
 import { headersProblems } from '../codegen/app/cors.ts';
 import { DEFAULT_DOCS, docsFiles, docsOptionsProblem, docsPathProblem, type DocsOptions } from '../codegen/app/docs.ts';
 import { DEFAULT_HEALTH, healthRoutes, type HealthOptions } from '../codegen/app/health.ts';
+import { metricsPlan } from '../codegen/app/metrics.ts';
 import { checkConfig, OPTIONS, valueAt, type CovetConfig, type OptionSpec } from '../runtime-min/config.ts';
 import { covetRoot } from '../templates/index.ts';
 
@@ -147,6 +148,14 @@ function checkValues(value: unknown, file: string, shown: string): Diagnostic[] 
     const problem = other ? `is the path of the ${other.id} route` : docsPaths.includes(h.path) ? 'is a path of the docs (docs.path, docs.openapiPath)' : null;
     if (problem) out.push(diagnosticAt('COVET921', 'badValue', { option, problem, allowed: 'a path of its own', got: describe(h.path), example: h.id === 'liveness' ? "'/healthz'" : "'/readyz'" }, at(option, 'value')));
   });
+  const metrics = metricsPlan(config.metrics);
+  if (metrics) {
+    const docsOn = config.docs?.enabled !== false;
+    const taken = docsOn ? docsFiles(docs).find((f) => f.path === metrics.path) : undefined;
+    const healthAt = health.find((h) => h.path === metrics.path);
+    if (healthAt) out.push(diagnosticAt('COVET921', 'badValue', { option: 'metrics.path', problem: `is the path of the ${healthAt.id} route`, allowed: 'a path apart from the health routes (health.livenessPath, health.readinessPath)', got: describe(metrics.path), example: "'/metrics'" }, at('metrics.path', 'value')));
+    else if (taken) out.push(diagnosticAt('COVET921', 'badValue', { option: 'metrics.path', problem: `is the path of the docs' ${taken.file}`, allowed: 'a path apart from the docs page, its assets and the OpenAPI document', got: describe(metrics.path), example: "'/metrics'" }, at('metrics.path', 'value')));
+  }
   for (const p of headersProblems(config)) {
     const { severity, message, hint } = compose(p.id, p.name as never, p.values as never);
     const place = at(p.option, p.id === 'COVET926' ? 'name' : 'value');
@@ -180,6 +189,8 @@ function example(spec: OptionSpec): string {
       return k.values ? `'${k.values[0]}'` : `'${spec.default}'`;
     case 'hsts':
       return '{ maxAgeSec: 31536000 }';
+    case 'buckets':
+      return '[0.01, 0.05, 0.1, 0.5, 1]';
   }
 }
 

@@ -439,6 +439,21 @@ export interface CovetConfig {
     openapiPath?: string;
   };
   /**
+   * Prometheus metrics at `path` (requests by route, method and status, a latency histogram per
+   * route, in-flight requests, open connections, body bytes, event-loop lag, process metrics).
+   * Default: off; a `metrics` section turns them on unless it says `enabled: false`.
+   */
+  metrics?: {
+    /** Serve and count metrics. Default false (true when the section is given). */
+    enabled?: boolean;
+    /** Path of the metrics route. Default `/metrics`. */
+    path?: string;
+    /** Upper bounds of the latency histogram, in seconds, ascending. Default prom-client's `[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]`. */
+    buckets?: readonly number[];
+    /** Count the answers of the built-in health and metrics routes too. Default false. */
+    includeBuiltins?: boolean;
+  };
+  /**
    * Cross-origin requests from browsers (CORS). Absent: none are allowed (no CORS header is
    * written, preflights answer 405 as any unknown method does).
    */

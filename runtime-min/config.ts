@@ -37,6 +37,8 @@ export type OptionKind =
   | { type: 'headerName' }
   /** CORS's origins: `'*'`, a list of origins (checked further by the build: codegen/app/cors.ts), a RegExp, or a function. */
   | { type: 'origins' }
+  /** Latency buckets: positive numbers of seconds, ascending. */
+  | { type: 'buckets' }
   /** A list of tokens: HTTP methods or header names. */
   | { type: 'tokens'; of: 'methods' | 'header names' }
   /** A header's value, one of `values` when given, or false (the header left out). */
@@ -188,6 +190,23 @@ const TABLE = {
     kind: { type: 'urlPath' }, default: '/openapi.json', when: 'build', flag: '--openapi-path', what: 'OpenAPI path',
     description: 'Path of the OpenAPI document.',
   },
+  // Metrics are built in (codegen/app/metrics.ts: their route and the counting); off, nothing of them is bundled.
+  'metrics.enabled': {
+    kind: { type: 'boolean' }, default: 'false (true when the section is given)', when: 'build', what: 'metrics',
+    description: 'Serve Prometheus metrics and count every answer for them (README: their cost).',
+  },
+  'metrics.path': {
+    kind: { type: 'urlPath' }, default: '/metrics', when: 'build', what: 'metrics path',
+    description: 'Path of the metrics route (the text format, the sum over workers under `--workers`).',
+  },
+  'metrics.buckets': {
+    kind: { type: 'buckets' }, default: '[0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]', when: 'build', what: 'metrics buckets',
+    description: 'Upper bounds, in seconds, of the latency histogram `http_request_duration_seconds`.',
+  },
+  'metrics.includeBuiltins': {
+    kind: { type: 'boolean' }, default: 'false', when: 'build', what: 'metrics of built-in routes',
+    description: "Count the health and metrics routes' own answers too.",
+  },
   // CORS and the security headers are built in (codegen/app/cors.ts turns them into the
   // engine's fixed headers and the preflight answers); a function of origins makes the server
   // import covet.config.ts.
@@ -274,6 +293,8 @@ export function allowed(kind: OptionKind): string {
       return kind.off ? 'a path such as /healthz, or false' : 'a path such as /docs';
     case 'origins':
       return "'*', a list of origins such as ['https://app.example.com'], a RegExp, or a function (origin) => boolean";
+    case 'buckets':
+      return 'a list of seconds going up, such as [0.01, 0.1, 1]';
     case 'tokens':
       return kind.of === 'methods' ? "a list of methods such as ['GET', 'POST']" : "a list of header names such as ['x-request-id']";
     case 'header':
@@ -314,6 +335,8 @@ export function checkValue(kind: OptionKind, value: unknown): string | null {
         (Array.isArray(value) && value.length > 0 && value.every((o) => typeof o === 'string' && o !== ''));
       return ok ? null : allowed(kind);
     }
+    case 'buckets':
+      return Array.isArray(value) && value.length > 0 && value.every((v, i) => typeof v === 'number' && Number.isFinite(v) && v > 0 && (i === 0 || v > (value[i - 1] as number))) ? null : allowed(kind);
     case 'tokens':
       return Array.isArray(value) && value.every((t) => typeof t === 'string' && TOKEN.test(t)) ? null : allowed(kind);
     case 'header': {

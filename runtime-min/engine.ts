@@ -220,6 +220,12 @@ export interface Engine {
 
   listen(options: ListenOptions, handler: RequestHandler): Promise<Listening>;
   /**
+   * What the engine holds now (read by the metrics at scrape time, nothing counted per request
+   * for it): open client connections, and requests received and not yet answered (the one whose
+   * handler asks among them).
+   */
+  stats(): { connections: number; inFlight: number };
+  /**
    * Stops accepting, lets in-flight requests finish (up to `graceMs`), closes
    * idle keep-alive connections, then resolves.
    */

@@ -377,7 +377,10 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
     x.detach();
   };
 
+  /** True while onBatch runs its requests (stats(): the request asking is one in flight). */
+  let inBatch = false;
   const onBatch: OnBatch = (key, count, s, mm) => {
+    inBatch = true; // run() catches whatever a handler throws: the returns below reset it
     if (s !== undefined && mm !== undefined) {
       staging = Buffer.from(s) as Bytes;
       meta = new Uint32Array(mm);
@@ -389,8 +392,12 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
       run(x);
       // The connection's answers backed up (C says so), or too many are still being worked
       // on: the rest of the batch waits in C until they drain (or, after a last answer, is dropped).
-      if (i + 1 < count && (control[0] !== 0 || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) return i + 1;
+      if (i + 1 < count && (control[0] !== 0 || (x.pending && shared.pending.get(key)!.size >= MAX_OWED))) {
+        inBatch = false;
+        return i + 1;
+      }
     }
+    inBatch = false;
     return count;
   };
 
@@ -449,6 +456,12 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
       } catch (err) {
         return Promise.reject(err);
       }
+    },
+
+    stats() {
+      let inFlight = inBatch ? 1 : 0;
+      for (const set of shared.pending.values()) inFlight += set.size;
+      return { connections: handler === null ? 0 : addon.stats().connections, inFlight };
     },
 
     close(graceMs = DEFAULT_GRACE_MS): Promise<void> {

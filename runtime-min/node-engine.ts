@@ -1132,6 +1132,10 @@ export function nodeEngine(options: EngineOptions = {}): Engine {
       });
     },
 
+    stats() {
+      return { connections: connections.size, inFlight: state.inFlight };
+    },
+
     close(graceMs = DEFAULT_GRACE_MS): Promise<void> {
       const srv = server;
       if (!srv) return Promise.resolve();

@@ -8,6 +8,7 @@
  * its workers (workers.ts).
  */
 import cluster from 'node:cluster';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
 import type { StartConfig } from './config.ts';
@@ -25,6 +26,7 @@ function bindOwnSocket(server: string): (host: string, port: number) => [fd: num
     return bind(host, port, true);
   };
 }
+import { answerMetricsRequests } from './cluster-metrics.ts';
 
 export interface SupervisorOptions {
   /** The engine app.mjs was built with (known at build time: the supervisor does not load it). */
@@ -49,6 +51,8 @@ export async function superviseIfAsked(o: SupervisorOptions): Promise<boolean> {
   // On the native engine the supervisor binds one SO_REUSEPORT socket per worker slot and hands it
   // to the slot's worker and to each replacement (the addon's bind: it loads the binary, never
   // starts the engine); on the node engine the workers share the supervisor's socket through cluster.
+  // A worker's metrics route asks for every worker's metrics, summed (a no-op unless one asks).
+  answerMetricsRequests(path.dirname(fileURLToPath(o.server)));
   await supervise({
     workers: cli.workers,
     host: cli.host,

@@ -17,6 +17,7 @@ import type { AppIR } from '../../ir/ir.ts';
 import { emitApp } from './index.ts';
 import { headersPlan } from './cors.ts';
 import { configHealth, readConfig } from '../../pipeline/config.ts';
+import { metricsPlan } from './metrics.ts';
 
 const fixtures = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../fixtures');
 const update = process.env.UPDATE_SNAPSHOTS === '1';
@@ -33,7 +34,8 @@ for (const app of apps) {
     // The response headers as the build makes them from the app's covet.config.ts (security headers on by default).
     const loaded = await readConfig(appDir, undefined);
     assert.equal(loaded.diagnostics, []);
-    const { source } = emitApp(ir, { engine: 'node', version: '0.0.0-test', headers: headersPlan(loaded.config) });
+    const metrics = metricsPlan(loaded.config.metrics);
+    const { source } = emitApp(ir, { engine: 'node', version: '0.0.0-test', headers: headersPlan(loaded.config), ...(metrics ? { metrics } : {}) });
     // It must be valid JavaScript (an ES module).
     await esbuild.transform(source, { loader: 'js', format: 'esm' });
     assert.not.match(source, /\beval\(|new Function\(/, 'generated code must not eval at run time');
@@ -60,7 +62,8 @@ for (const app of apps) {
       assert.equal(loaded.diagnostics, []);
       // A config with a health section (fixtures/health/configs) also gets its health routes (the build's default, /healthz and /readyz, is left out of the goldens, as the docs are).
       const health = configHealth(loaded.config);
-      const { source } = emitApp(ir, { engine: 'node', version: '0.0.0-test', headers: headersPlan(loaded.config), ...(health ? { health } : {}) });
+      const metrics = metricsPlan(loaded.config.metrics);
+      const { source } = emitApp(ir, { engine: 'node', version: '0.0.0-test', headers: headersPlan(loaded.config), ...(health ? { health } : {}), ...(metrics ? { metrics } : {}) });
       await esbuild.transform(source, { loader: 'js', format: 'esm' });
       const golden = path.join(appDir, 'expected', `server.${name}.gen.js`);
       if (update) writeFileSync(golden, source);

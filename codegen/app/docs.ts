@@ -53,21 +53,29 @@ export function docsFiles(options: DocsOptions): DocsFile[] {
   ];
 }
 
+/** A route the server answers itself at a fixed path (a docs file, a health route, the metrics): GET and HEAD only. */
+export interface BuiltinRoute {
+  path: string;
+  /** Its index in the route table (runtime-min/observe.ts). */
+  index: number;
+  /** The statement that answers it (with `req` and `res` in scope). */
+  answer: Code;
+}
+
 /**
  * `function NAME(method, path, req, res)`: the router's `fixed` matcher (codegen/router/emit.ts)
- * for the server's own routes: the docs files, the health routes (health.ts). `path` is the
- * router's (before `?`, one trailing `/` dropped). Answers and returns true at one of their paths
- * (405 with Allow for a method other than GET and HEAD), returns false anywhere else. Each
- * route's `index` is its index in the route table (runtime-min/observe.ts), stored into the
- * request for the answer.
+ * for the built-in routes (the docs files, the health routes, the metrics). `path` is the router's (before `?`, one
+ * trailing `/` dropped). Answers and returns true at one of their paths (405 with Allow for a
+ * method other than GET and HEAD), returns false anywhere else.
  */
-export function emitFixedMatcher(routes: readonly { path: string; fn: Code; index: number }[], name: Name, methodNotAllowed: Code): Code {
+export function emitBuiltinMatcher(routes: readonly BuiltinRoute[], name: Name, methodNotAllowed: Code): Code {
   const method = new Name('method');
   const path = new Name('path');
   const w = new Block().open(code`switch (${path})`);
   for (const r of routes) {
     w.case(code`case ${literal(r.path)}:`);
-    w.line(code`if (${method} === "GET" || ${method} === "HEAD") { req.route = ${literal(r.index)}; ${r.fn}(req, res); }`);
+    // The route's index in the route table (runtime-min/observe.ts), for the answer.
+    w.line(code`if (${method} === "GET" || ${method} === "HEAD") { req.route = ${literal(r.index)}; ${r.answer} }`);
     w.line(code`else ${methodNotAllowed}(req, res, "GET, HEAD");`);
     w.line(raw('return true;')).endCase();
   }

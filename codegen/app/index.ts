@@ -19,8 +19,9 @@ import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
 import { emitRoute } from './route.ts';
 import { emitLifecycleRoute } from './lifecycle.ts';
-import { docsFiles, emitFixedMatcher, type DocsOptions } from './docs.ts';
+import { docsFiles, emitBuiltinMatcher, type BuiltinRoute, type DocsOptions } from './docs.ts';
 import { healthRoutes, type HealthOptions } from './health.ts';
+import type { MetricsPlan } from './metrics.ts';
 import type { CorsPlan, HeadersPlan } from './cors.ts';
 
 /** The engine a server is generated for: runtime-min/engine.ts names them. */
@@ -35,6 +36,8 @@ export interface EmitOptions {
   docs?: DocsOptions;
   /** Serve liveness and readiness (codegen/app/health.ts) at these paths; absent: no health routes. */
   health?: HealthOptions;
+  /** Prometheus metrics (runtime-min/metrics.ts) and their route; absent: none, and no byte of them in the bundle. */
+  metrics?: MetricsPlan;
   /** The start options of covet.config.ts (runtime-min/config.ts), passed to `serve()`; absent or empty: none, and the line is as before. */
   start?: Record<string, number | string>;
   /**
@@ -69,7 +72,7 @@ function loadFrames() {
 }
 
 /** Names the generated module reserves; user-derived names are numbered around them. */
-const RESERVED = ['__covet_rt', '__covet_routes', '__covet_docs', '__covet_health', '__covet_cors_rt', '__covet_cors', '__covet_config', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
+const RESERVED = ['__covet_rt', '__covet_routes', '__covet_docs', '__covet_health', '__covet_metrics', '__covet_cors_rt', '__covet_cors', '__covet_config', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
 
 /**
  * The module, generated twice: the first pass only surveys how many users
@@ -134,6 +137,8 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   const health = options.health ? healthRoutes(options.health) : [];
   const healthNs = new Name('__covet_health');
   if (health.length) imports.push(code`import * as ${healthNs} from "covet:health";`);
+  const metricsNs = new Name('__covet_metrics');
+  if (options.metrics) imports.push(code`import * as ${metricsNs} from "covet:metrics";`);
   const corsPlan = options.headers?.cors ?? null;
   const corsRt = new Name('__covet_cors_rt');
   const cors = new Name('__covet_cors');
@@ -185,20 +190,34 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   // The route table (runtime-min/observe.ts): the app's routes in IR order, then the built-in ones.
   const table: RouteTableEntry[] = ir.routes.map((r) => ({ pattern: `${r.method} ${r.path}`, kind: 'app', at: `${r.handler.file}:${r.handler.line} ${r.handler.exportName}` }));
   const routeIndex = new Map(ir.routes.map((r, i) => [r.id, i]));
-  // The server's own routes (docs, health): one matcher, which the router calls before the app's
-  // patterns; each is in the route table after the app's, health routes as `health` (left out of
-  // metrics and the access log by default).
-  const fixed: { path: string; fn: Code; index: number }[] = [];
+  // The built-in routes at fixed paths (docs files, health, metrics): one matcher, which the router
+  // calls before the app's patterns; each is in the route table after the app's, health routes as
+  // `health` and the metrics as `metrics` (left out of metrics and the access log by default).
+  const builtins: BuiltinRoute[] = [];
   docs.forEach((f, i) => {
-    fixed.push({ path: f.path, fn: code`${docsFns[i]!}`, index: table.length });
+    builtins.push({ path: f.path, index: table.length, answer: code`${docsFns[i]!}(req, res);` });
     table.push({ pattern: `GET ${f.path}`, kind: 'docs', at: `the docs (${f.file})` });
   });
   for (const h of health) {
-    fixed.push({ path: h.path, fn: code`${healthNs}.${raw(h.answer)}`, index: table.length });
+    builtins.push({ path: h.path, index: table.length, answer: code`${healthNs}.${raw(h.answer)}(req, res);` });
     table.push({ pattern: `GET ${h.path}`, kind: h.builtin, at: `the ${h.id} route (runtime-min/health.ts)` });
   }
-  const docsMatch = fixed.length ? names.fresh('__covet_builtin_match') : undefined;
-  if (docsMatch) routeDecls.push(declaration(docsMatch, emitFixedMatcher(fixed, docsMatch, code`${rt}.methodNotAllowed`)));
+  if (options.metrics) {
+    const m = options.metrics;
+    routeDecls.push(
+      declaration(
+        metricsNs,
+        join([
+          comment('Prometheus metrics (covet.config.ts metrics): counted from the answers from now on, served at ' + m.path + '.'),
+          code`${metricsNs}.install(__covet_engine, { buckets: ${literal(m.buckets)}, includeBuiltins: ${literal(m.includeBuiltins)} });`,
+        ]),
+      ),
+    );
+    builtins.push({ path: m.path, index: table.length, answer: code`${metricsNs}.answer(__covet_engine, req, res);` });
+    table.push({ pattern: `GET ${m.path}`, kind: 'metrics', at: 'the metrics' });
+  }
+  const docsMatch = builtins.length ? names.fresh('__covet_builtin_match') : undefined;
+  if (docsMatch) routeDecls.push(declaration(docsMatch, emitBuiltinMatcher(builtins, docsMatch, code`${rt}.methodNotAllowed`)));
   const routesName = new Name('__covet_routes');
 
   const match = new Name('__covet_match');
