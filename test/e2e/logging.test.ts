@@ -208,6 +208,15 @@ test('request ids on: ids that are not well-formed get a fresh one, and never sp
   assert.is((await curl(s.url, '/hello')).status, 200);
 });
 
+test('request ids on: a handler that sets the id header itself is refused (500, with the reason logged), never a second header', async () => {
+  const s = idsOn;
+  const r = await curl(s.url, '/own-id', ['-H', 'x-request-id: own-1']);
+  assert.is(r.status, 500);
+  assert.equal(ids(r), ['own-1']);
+  await until(() => s.stderr().includes('(request own-1)'), 'the reason');
+  assert.match(s.stderr(), /TypeError: covet: the x-request-id header is written by the server while request ids are on \(log\.requestIds\): read ctx\.requestId instead of setting it\n {4}at ownId/);
+});
+
 test('request ids off (the default without --log): no answer carries one; ctx.requestId still works, the same for handler and provider', async () => {
   const s = (plain = await start());
   const given = await curl(s.url, '/ids', ['-H', 'x-request-id: abc']);
@@ -218,6 +227,8 @@ test('request ids off (the default without --log): no answer carries one; ctx.re
   assert.match(fresh.json.handler, FRESH);
   assert.is(fresh.json.provider, fresh.json.handler);
   assert.equal(ids(await curl(s.url, '/nowhere')), []);
+  // The app's own header, as before.
+  assert.equal(ids(await curl(s.url, '/own-id')), ['mine']);
 });
 
 test('a custom request id header (--request-id-header) is read and echoed instead', async () => {
