@@ -543,7 +543,7 @@ async function ensureRedis() {
 /**
  * Covet on one engine, with the bench app's defaults (the security headers on, no CORS) or with a
  * config of bench/apps/covet-configs/ (issue 13: `plain` has no security headers, the bytes of
- * before them; `cors` allows one origin, with credentials), or, given `env`, the default build run
+ * before them; `cors` allows one origin, with credentials; `metrics` has Prometheus metrics on, issue 14), or, given `env`, the default build run
  * with that environment (`jwt-nocache`: BENCH_JWT_CACHE=0, jwtVerifier with cache: false).
  */
 function covetPeer(engine, variant, env) {
@@ -675,6 +675,8 @@ export const PEERS = [
   covetPeer('native', 'plain'),
   covetPeer('node', 'cors'),
   covetPeer('native', 'cors'),
+  covetPeer('node', 'metrics'),
+  covetPeer('native', 'metrics'),
   covetPeer('native', 'jwt-nocache', { BENCH_JWT_CACHE: '0' }),
   // Issue 14's cost of request ids (echoed on every answer) and of the access log (ids with it).
   covetPeer('node', 'ids', { COVET_REQUEST_IDS: '1' }),

@@ -16,7 +16,7 @@
  */
 import { requireAddon } from './addon.ts';
 import { APP_ERRORS, ENGINE_ERRORS, errorBody } from './errors.ts';
-import { answered, now, observing, refused } from './observe.ts';
+import { answered, now, observing, refused, watchObserving } from './observe.ts';
 import { say } from './log.ts';
 import { checkHeaderPairs, closeGracefully, fixedHeaders, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
@@ -33,11 +33,11 @@ import type {
 /** The addon's exports (runtime-min/native/src/addon.c). */
 export interface NativeAddon {
   /**
-   * Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this
-   * batch's requests). `onRefused(key, error)` is told of each answer the engine writes on its own
+   * Returns the shared buffers: staging, meta, control (control[0]: stop handing out this
+   * batch's requests) and the observation's clock (covet.h's COVET_CLOCK_*: CLOCK_*). `onRefused(key, error)` is told of each answer the engine writes on its own
    * (`error` a COVET_E_* index, ENGINE_ERRORS' order), while the connection is still open.
    */
-  init(onBatch: OnBatch, onClose: (key: number) => void, onRefused: (key: number, error: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
+  init(onBatch: OnBatch, onClose: (key: number) => void, onRefused: (key: number, error: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer];
   /** `fd` ≥ 0: accept from that listening socket (host, port and reusePort unused); -1: bind host:port. */
   listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number, maxHead: number, keepAliveMs: number, fd: number): number;
   /** A listening socket that no loop watches (the supervisor's, for its workers): its descriptor and bound port. Needs no init. */
@@ -120,7 +120,16 @@ const SINGLE = new Set([
   'last-modified', 'server', 'age', 'expires',
 ]);
 
+// The observation's clock (covet.h's COVET_CLOCK_*): uv_hrtime() in ns, written by C while CLOCK_ON is 1.
+const CLOCK_BATCH = 0;
+const CLOCK_SENT = 1;
+const CLOCK_BYTES = 2;
+const CLOCK_ON = 3;
+
 interface Shared {
+  /** The observation's clock (CLOCK_*), and what turns its ns into observe.ts's `now()` milliseconds. */
+  clock: Float64Array;
+  clockOffsetMs: number;
   addon: NativeAddon;
   /** Requests answered after their handler returned, per connection key: told when it closes. */
   pending: Map<number, Set<Exchange>>;
@@ -222,10 +231,11 @@ abstract class Exchange implements EngineRequest, EngineResponse {
     if (observing && this.start !== 0) this.observed(status, body);
   }
 
-  /** Tells the observers (observe.ts) of this answer. */
-  private observed(status: number, body: string | Buffer | null): void {
-    const out = body === null || (this.flags & F_HEAD) !== 0 ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    answered(this, this.route, status | 0, this.start, this.bodyBytes(), out);
+  /** Tells the observers (observe.ts) of this answer: its end and its body's bytes as C wrote them on the clock. */
+  private observed(status: number, _body: string | Buffer | null): void {
+    const { clock, clockOffsetMs } = this.shared;
+    const out = (this.flags & F_HEAD) !== 0 ? 0 : clock[CLOCK_BYTES]!;
+    answered(this, this.route, status | 0, this.start, this.bodyBytes(), out, clock[CLOCK_SENT]! / 1e6 + clockOffsetMs);
   }
 
   /** The answer is handed to C: a request answered after its handler returned leaves the pending set. */
@@ -354,7 +364,9 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
   const fixed = options.headers ?? [];
   checkHeaderPairs(fixed);
   let control = new Int32Array(1);
-  const shared: Shared = { addon, pending: new Map(), control };
+  // uv_hrtime() and performance.now() run on the same clock: ns / 1e6 + this offset is the latter.
+  const clockOffsetMs = now() - Number(process.hrtime.bigint()) / 1e6;
+  const shared: Shared = { addon, pending: new Map(), control, clock: new Float64Array(4), clockOffsetMs };
   let handler: RequestHandler | null = null;
   let staging: Bytes;
   let meta: Uint32Array;
@@ -363,7 +375,10 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
 
   /** Runs the handler; a throw answers 500 (the generated code catches its own, this is the last net). */
   const run = (x: Exchange): void => {
-    if (observing) x.start = now();
+    if (observing) {
+      const t = shared.clock[CLOCK_BATCH]!; // C read it for this batch (0: observing began during it)
+      x.start = t === 0 ? 0 : t / 1e6 + clockOffsetMs;
+    }
     try {
       handler!(x, x);
     } catch (err) {
@@ -430,10 +445,15 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
       if (listening) return Promise.reject(new Error('covet: the engine is already listening'));
       try {
         if (handler === null) {
-          const [s, mm, ctl] = addon.init(onBatch, onClose, onRefused);
+          const [s, mm, ctl, clk] = addon.init(onBatch, onClose, onRefused);
           staging = Buffer.from(s) as Bytes;
           meta = new Uint32Array(mm);
           shared.control = control = new Int32Array(ctl);
+          const clock = (shared.clock = new Float64Array(clk));
+          watchObserving((on) => {
+            clock[CLOCK_ON] = on ? 1 : 0;
+            if (!on) clock[CLOCK_BATCH] = 0;
+          });
           methods = addon.methods();
         }
         handler = h;

@@ -19,8 +19,9 @@
  * - `a.method` is the request's method as received (upper case), `""` for an engine refusal
  *   (the request line may not even have been read). `a.status` the answer's status.
  * - `a.start` is `performance.now()` (ms) when the engine handed the request to the app, its
- *   body read in full; `a.duration` the milliseconds from then to `send`. For a refusal, both
- *   are the moment of the refusal and 0.
+ *   body read in full (on the native engine: when it handed over the batch of requests that one
+ *   read completed, the clock read once in C for the batch); `a.duration` the milliseconds from
+ *   then to `send`. For a refusal, `start` is the moment of the refusal and `duration` 0.
  * - `a.bytesIn` is the request body's length in bytes; `a.bytesOut` the answer body's (its
  *   Content-Length, 0 for HEAD's and 204's): status line and headers are not counted. A
  *   refusal's bytesOut is its JSON body's.
@@ -111,17 +112,31 @@ const record = new Answer();
  */
 export let observing = false;
 
+const watchers: ((on: boolean) => void)[] = [];
+
+/** For an engine: `fn` is told whenever `observing` changes (the native engine tells C). */
+export function watchObserving(fn: (on: boolean) => void): void {
+  watchers.push(fn);
+  fn(observing);
+}
+
+function setObserving(on: boolean): void {
+  if (on === observing) return;
+  observing = on;
+  for (const w of watchers) w(on);
+}
+
 /** Installs `listener`; returns the function that removes it. */
 export function observe(listener: Listener): () => void {
   listeners.push(listener);
-  observing = true;
+  setObserving(true);
   let installed = true;
   return () => {
     if (!installed) return;
     installed = false;
     const at = listeners.indexOf(listener);
     if (at !== -1) listeners.splice(at, 1);
-    observing = listeners.length > 0;
+    setObserving(listeners.length > 0);
   };
 }
 
@@ -130,15 +145,16 @@ export const now: () => number = performance.now.bind(performance);
 
 /**
  * An answer to a request the app was given (called by the engines' `send`, only while
- * `observing`). `start` is what the engine read from `now()` when it handed the request over.
+ * `observing`). `start` is what the engine read from `now()` when it handed the request over,
+ * `end` the time of `send` on the same clock (read now when not given).
  */
-export function answered(request: EngineRequest, route: number, status: number, start: number, bytesIn: number, bytesOut: number): void {
+export function answered(request: EngineRequest, route: number, status: number, start: number, bytesIn: number, bytesOut: number, end: number = now()): void {
   const a = record;
   a.route = route;
   a.method = request.method;
   a.status = status;
   a.start = start;
-  a.duration = now() - start;
+  a.duration = end - start;
   a.bytesIn = bytesIn;
   a.bytesOut = bytesOut;
   a.request = request;

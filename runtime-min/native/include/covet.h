@@ -327,6 +327,8 @@ typedef struct {
   void (*last_answer)(covet_conn_t* conn); /* output: an answer that closes it was given */
 } covet_hooks_t;
 
+enum { COVET_CLOCK_BATCH = 0, COVET_CLOCK_SENT = 1, COVET_CLOCK_BYTES = 2, COVET_CLOCK_ON = 3, COVET_CLOCK_SLOTS = 4 };
+
 typedef struct {
   covet_hooks_t hooks;
   napi_env env;
@@ -349,6 +351,12 @@ typedef struct {
    * high-water mark; JavaScript then stops handing out the batch's requests. */
   napi_ref control_ref;
   int32_t* control;
+  /* The answer observation's clock (runtime-min/observe.ts), a Float64Array of COVET_CLOCK_SLOTS:
+   * while JavaScript sets [COVET_CLOCK_ON] to 1, C writes uv_hrtime() (ns) into [COVET_CLOCK_BATCH]
+   * before each batch and into [COVET_CLOCK_SENT] after each send, with the body's bytes in
+   * [COVET_CLOCK_BYTES]; JavaScript reads them instead of a clock of its own (cheaper). */
+  napi_ref clock_ref;
+  double* clock;
   /* Deferred requests are handed out one share per connection per loop turn, in the order the
    * connections queued: `check` runs after each poll while there is something to hand out (and
    * counts the turns), `idle` keeps the poll from blocking meanwhile (an answer written at once

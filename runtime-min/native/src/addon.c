@@ -156,6 +156,7 @@ static uint32_t covet_js_batch(covet_conn_t* c, uint32_t count) {
   napi_create_uint32(env, count, &argv[1]);
   covet_buffer_args(&argv[2]);
   uint32_t taken = count;
+  if (S->clock[COVET_CLOCK_ON] != 0) S->clock[COVET_CLOCK_BATCH] = (double)uv_hrtime();
   covet_call(S->on_batch, 4, argv, count > 1 ? &taken : NULL); /* a lone request is always taken */
   napi_close_handle_scope(env, scope);
   return taken == 0 || taken > count ? count : taken;
@@ -205,7 +206,7 @@ static void covet_js_drained(void) {
 
 /* ------------------------------------------------------------ exported functions */
 
-/* init(onBatch, onClose, onRefused) → [staging, meta, control] (ArrayBuffers) */
+/* init(onBatch, onClose, onRefused) → [staging, meta, control, clock] (ArrayBuffers) */
 static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   size_t argc = 3;
   napi_value argv[3];
@@ -254,14 +255,19 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   S->meta = data;
   if (covet_new_arraybuffer(sizeof(int32_t), &data, &S->control_ref) != 0) return covet_throw_uv(env, UV_ENOMEM);
   S->control = data;
-  napi_value result, staging, meta, control;
-  COVET_CHECK(napi_create_array_with_length(env, 3, &result));
+  if (covet_new_arraybuffer(COVET_CLOCK_SLOTS * sizeof(double), &data, &S->clock_ref) != 0) return covet_throw_uv(env, UV_ENOMEM);
+  S->clock = data;
+  memset(S->clock, 0, COVET_CLOCK_SLOTS * sizeof(double));
+  napi_value result, staging, meta, control, clock;
+  COVET_CHECK(napi_create_array_with_length(env, 4, &result));
+  COVET_CHECK(napi_get_reference_value(env, S->clock_ref, &clock));
   COVET_CHECK(napi_get_reference_value(env, S->staging_ref, &staging));
   COVET_CHECK(napi_get_reference_value(env, S->meta_ref, &meta));
   COVET_CHECK(napi_get_reference_value(env, S->control_ref, &control));
   COVET_CHECK(napi_set_element(env, result, 0, staging));
   COVET_CHECK(napi_set_element(env, result, 1, meta));
   COVET_CHECK(napi_set_element(env, result, 2, control));
+  COVET_CHECK(napi_set_element(env, result, 3, clock));
   return result;
 }
 
@@ -404,6 +410,10 @@ static napi_value covet_send_args(napi_env env, size_t argc, napi_value* argv, n
   int sent = 0;
   covet_conn_t* c = covet_conn_from_key(key);
   if (c != NULL) sent = covet_respond(c, seq, flags, status, headers, headers_len, body, body_len) == 0;
+  if (S->clock[COVET_CLOCK_ON] != 0) {
+    S->clock[COVET_CLOCK_SENT] = (double)uv_hrtime();
+    S->clock[COVET_CLOCK_BYTES] = (double)body_len;
+  }
   if (covet_body.cap > (1u << 20)) {
     free(covet_body.data);
     covet_body.data = NULL;
