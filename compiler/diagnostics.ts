@@ -719,6 +719,16 @@ export const DIAGNOSTICS = {
       ),
     },
   },
+  COVET911: {
+    severity: 'error',
+    about: 'a route at the path of a health route (/healthz, /readyz)',
+    texts: {
+      healthPath: text<{ method: string; path: string; what: 'liveness' | 'readiness'; option: string }>(
+        (v) => `${v.method} ${v.path} is at the path of the ${v.what} route, which the server answers itself`,
+        (v) => `move the route, or move the ${v.what} route (${v.option} in covet.config.ts), or turn it off (${v.option}: false)`,
+      ),
+    },
+  },
   COVET920: {
     severity: 'error',
     about: 'the config file (covet.config.ts) cannot be read',

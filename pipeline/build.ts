@@ -22,12 +22,13 @@ import { compose, diagnosticAt, type Diagnostic } from '../compiler/diagnostics.
 import type { AppIR } from '../ir/ir.ts';
 import { emitApp, type EmittedApp, type EngineName } from '../codegen/app/index.ts';
 import { DEFAULT_DOCS, docsFiles, type DocsOptions } from '../codegen/app/docs.ts';
+import { DEFAULT_HEALTH, healthRoutes, type HealthOptions } from '../codegen/app/health.ts';
 import { openApi } from './describe.ts';
 import { clientSource } from './client.ts';
 import { removeDocs, writeDocs } from './docs.ts';
 import { locateBinary, whatToDo } from '../runtime-min/native/binary.mjs';
 import { startConfig, type StartConfig } from '../runtime-min/config.ts';
-import { configDocs, readConfig, type LoadedConfig } from './config.ts';
+import { configDocs, configHealth, readConfig, type LoadedConfig } from './config.ts';
 import { headersPlan, type HeadersPlan } from '../codegen/app/cors.ts';
 
 import { covetRoot, covetVersion } from '../templates/index.ts';
@@ -130,7 +131,7 @@ function notice({ id, message, hint }: { id: `COVET${number}`; message: string; 
 /** Compiles and generates without bundling (for `covet inspect` and golden tests). */
 export function generate(
   appDir: string,
-  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; start?: StartConfig; headers?: HeadersPlan; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
+  options: { engine?: EngineName; tsconfig?: string; typecheck?: boolean; docs?: DocsOptions | false; health?: HealthOptions; start?: StartConfig; headers?: HeadersPlan; onStage?: (stage: BuildStage) => void; incremental?: Incremental } = {},
 ) {
   const t0 = performance.now();
   options.onStage?.('compile');
@@ -144,10 +145,16 @@ export function generate(
     diagnostics.push(...taken);
     if (taken.length) ir = null;
   }
+  const health = options.health;
+  if (ir && health) {
+    const taken = healthConflicts(ir, health);
+    diagnostics.push(...taken);
+    if (taken.length) ir = null;
+  }
   const t1 = performance.now();
   if (ir) options.onStage?.('generate');
   const start = options.start as Record<string, number | string> | undefined;
-  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}), ...(start ? { start } : {}), ...(options.headers ? { headers: options.headers } : {}) }) : null;
+  const emitted = ir ? emitApp(ir, { engine: options.engine ?? 'node', version: covetVersion(), ...(docs ? { docs } : {}), ...(health ? { health } : {}), ...(start ? { start } : {}), ...(options.headers ? { headers: options.headers } : {}) }) : null;
   const t2 = performance.now();
   return { ir, diagnostics, emitted, timings: { compile: t1 - t0 - typecheckTime, typecheck: typecheckTime, codegen: t2 - t1 } };
 }
@@ -185,6 +192,26 @@ function docsConflicts(ir: AppIR, docs: DocsOptions): Diagnostic[] {
   return out;
 }
 
+/**
+ * COVET911: an app route at the path of a health route (liveness, readiness), whatever its method.
+ * The user moves the route, or the health route (health.livenessPath, health.readinessPath), or
+ * turns it off (false).
+ */
+function healthConflicts(ir: AppIR, health: HealthOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const routes = healthRoutes(health);
+  for (const route of ir.routes) {
+    if (!route.segments.every((s) => s.kind === 'static')) continue;
+    const p = '/' + route.segments.map((s) => (s as { value: string }).value).join('/');
+    const h = routes.find((x) => x.path === p);
+    if (!h) continue;
+    const option = h.id === 'liveness' ? 'health.livenessPath' : 'health.readinessPath';
+    const d = diagnosticAt('COVET911', 'healthPath', { method: route.method, path: route.path, what: h.id, option }, route.handler);
+    out.push({ ...d, handler: route.handler.exportName, message: `${route.handler.exportName}: ${d.message}` });
+  }
+  return out;
+}
+
 export async function build(options: BuildOptions): Promise<BuildResult> {
   const appDir = path.resolve(options.appDir);
   const outDir = path.resolve(options.outDir);
@@ -196,9 +223,10 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   }
   const engine = options.engine ?? loaded.config.engine ?? 'node';
   const docs = options.docs ?? configDocs(loaded.config) ?? DEFAULT_DOCS;
+  const health = configHealth(loaded.config) ?? DEFAULT_HEALTH;
   const start = startConfig(loaded.config);
   const headers = headersPlan(loaded.config);
-  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, start, headers, onStage: options.onStage, incremental: options.incremental });
+  const gen = generate(appDir, { engine, tsconfig: options.tsconfig, typecheck: options.typecheck ?? true, docs, health, start, headers, onStage: options.onStage, incremental: options.incremental });
   if (!gen.ir || !gen.emitted) {
     return { ok: false, diagnostics: gen.diagnostics, ir: null, emitted: null, outFile: null, timings: { ...gen.timings, bundle: 0 }, output: null, warnings, notices };
   }
@@ -428,6 +456,7 @@ function covetPlugin(appDir: string, state: BundleState, servesEntry: boolean): 
       }
       b.onResolve({ filter: /^covet:runtime$/ }, () => ({ path: runtimeEntry }));
       b.onResolve({ filter: /^covet:docs$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'docs.ts') }));
+      b.onResolve({ filter: /^covet:health$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'health.ts') }));
       b.onResolve({ filter: /^covet:cors$/ }, () => ({ path: path.join(covetRoot, 'runtime-min', 'cors.ts') }));
       b.onResolve({ filter: /^covet:config$/ }, () =>
         state.configFile ? { path: state.configFile } : { errors: [{ text: 'the server imports covet.config.ts (cors.origins is a function), but the build read none' }] },

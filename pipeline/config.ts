@@ -13,7 +13,8 @@ import * as esbuild from 'esbuild';
 import { ts } from 'ts-morph';
 import { compose, diagnosticAt, didYouMean, makeDiagnostic, type Diagnostic } from '../compiler/diagnostics.ts';
 import { headersProblems } from '../codegen/app/cors.ts';
-import { DEFAULT_DOCS, docsOptionsProblem, docsPathProblem, type DocsOptions } from '../codegen/app/docs.ts';
+import { DEFAULT_DOCS, docsFiles, docsOptionsProblem, docsPathProblem, type DocsOptions } from '../codegen/app/docs.ts';
+import { DEFAULT_HEALTH, healthRoutes, type HealthOptions } from '../codegen/app/health.ts';
 import { checkConfig, OPTIONS, valueAt, type CovetConfig, type OptionSpec } from '../runtime-min/config.ts';
 import { covetRoot } from '../templates/index.ts';
 
@@ -34,6 +35,13 @@ export function configDocs(config: CovetConfig): DocsOptions | false | undefined
   if (d === undefined) return undefined;
   if (d.enabled === false) return false;
   return { docsPath: d.path ?? DEFAULT_DOCS.docsPath, openapiPath: d.openapiPath ?? DEFAULT_DOCS.openapiPath };
+}
+
+/** The health routes a config asks for: undefined when it says nothing of them (the build then serves the defaults). */
+export function configHealth(config: CovetConfig): HealthOptions | undefined {
+  const h = config.health;
+  if (h === undefined) return undefined;
+  return { livenessPath: h.livenessPath ?? DEFAULT_HEALTH.livenessPath, readinessPath: h.readinessPath ?? DEFAULT_HEALTH.readinessPath };
 }
 
 /** `<app>/covet.config.ts` (or .mts, .js, .mjs), or null. */
@@ -130,6 +138,15 @@ function checkValues(value: unknown, file: string, shown: string): Diagnostic[] 
   const docs = { docsPath: config.docs?.path ?? '/docs', openapiPath: config.docs?.openapiPath ?? '/openapi.json' };
   const clash = docsOptionsProblem(docs);
   if (clash) out.push(diagnosticAt('COVET921', 'badValue', { option: 'docs.openapiPath', problem: `cannot go with docs.path: ${clash}`, allowed: 'a path apart from the docs page and its assets', got: describe(docs.openapiPath), example: "'/openapi.json'" }, at('docs.openapiPath', 'value')));
+  // The health routes' paths: apart from each other and from the docs' (when the docs are on).
+  const health = healthRoutes(configHealth(config) ?? DEFAULT_HEALTH);
+  const docsPaths = config.docs?.enabled === false ? [] : docsFiles(docs).map((f) => f.path);
+  health.forEach((h, i) => {
+    const option = h.id === 'liveness' ? 'health.livenessPath' : 'health.readinessPath';
+    const other = health.slice(0, i).find((x) => x.path === h.path);
+    const problem = other ? `is the path of the ${other.id} route` : docsPaths.includes(h.path) ? 'is a path of the docs (docs.path, docs.openapiPath)' : null;
+    if (problem) out.push(diagnosticAt('COVET921', 'badValue', { option, problem, allowed: 'a path of its own', got: describe(h.path), example: h.id === 'liveness' ? "'/healthz'" : "'/readyz'" }, at(option, 'value')));
+  });
   for (const p of headersProblems(config)) {
     const { severity, message, hint } = compose(p.id, p.name as never, p.values as never);
     const place = at(p.option, p.id === 'COVET926' ? 'name' : 'value');

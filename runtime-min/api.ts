@@ -293,6 +293,11 @@ export { rateLimit, redisStore, type RateLimiter, type RateLimitOptions, type Re
 // own clients (the rate limits' Redis) use.
 export { closeAtShutdown } from './closeables.ts';
 
+// ---------------------------------------------------------------- readiness (runtime-min/health.ts)
+// `readinessCheck(name, fn, { timeoutMs })`: `/readyz` answers 503 while `fn` throws, rejects or
+// outlasts its timeout (a database ping), and from the moment a stop signal arrives.
+export { readinessCheck, type ReadinessCheckOptions } from './health.ts';
+
 // ---------------------------------------------------------------- type tags
 
 /**
@@ -364,6 +369,19 @@ export interface CovetConfig {
     graceMs?: number;
     /** Milliseconds shutdown then waits for pending background tasks (`ctx.background`). Default 10 000. */
     backgroundMs?: number;
+    /**
+     * Milliseconds between the stop signal and the stop of accepting: `/readyz` answers 503 at
+     * once, and the server goes on serving this long (set it to your load balancer's or
+     * Kubernetes endpoints' propagation time). Default 0.
+     */
+    readinessDelayMs?: number;
+  };
+  /** The health routes: paths of the generated router (build-time); `false` turns one off. */
+  health?: {
+    /** Liveness: 200 `{"status":"ok"}` while the process serves. Default `/healthz`. */
+    livenessPath?: string | false;
+    /** Readiness: 200, or 503 while draining or while a `readinessCheck` fails. Default `/readyz`. */
+    readinessPath?: string | false;
   };
   docs?: {
     /** Serve the OpenAPI document and the Swagger UI page. Default true. */

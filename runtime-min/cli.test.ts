@@ -32,7 +32,7 @@ test('--workers N, --workers=N and COVET_WORKERS; the flag wins over the environ
   assert.is(parseCommandLine([], { COVET_WORKERS: '2' }, defaults).workers, 2);
   assert.is(parseCommandLine(['--workers', '5'], { COVET_WORKERS: '2' }, defaults).workers, 5);
   const cli = parseCommandLine(['--port', '8080', '--workers', '2', '--host', '::1'], {}, defaults);
-  assert.equal(cli, { host: '::1', port: 8080, maxBodySize: 1024, maxBodyMemory: undefined, headersTimeoutMs: undefined, sendTimeoutMs: undefined, workers: 2, maxHeaderSize: undefined, keepAliveTimeoutMs: undefined, graceMs: undefined, backgroundMs: undefined });
+  assert.equal(cli, { host: '::1', port: 8080, maxBodySize: 1024, maxBodyMemory: undefined, headersTimeoutMs: undefined, sendTimeoutMs: undefined, workers: 2, maxHeaderSize: undefined, keepAliveTimeoutMs: undefined, graceMs: undefined, backgroundMs: undefined, readinessDelayMs: undefined });
 });
 
 test('--workers auto is one per core (os.availableParallelism)', () => {

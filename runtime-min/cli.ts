@@ -30,6 +30,8 @@ export interface CommandLine {
   graceMs: number | undefined;
   /** `--shutdown-background` / `COVET_SHUTDOWN_BACKGROUND_MS`: how long shutdown waits for background tasks; undefined: the default. */
   backgroundMs: number | undefined;
+  /** `--readiness-delay` / `COVET_SHUTDOWN_READINESS_DELAY_MS`: serving on, with readiness 503, between the stop signal and the drain; undefined: 0. */
+  readinessDelayMs: number | undefined;
 }
 
 export { DEFAULT_MAX_BODY_SIZE };
@@ -108,6 +110,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     keepAliveTimeoutMs: values.keepAliveTimeoutMs,
     graceMs: values.graceMs,
     backgroundMs: values.backgroundMs,
+    readinessDelayMs: values.readinessDelayMs,
   };
 }
 

@@ -61,3 +61,18 @@ export async function closeAll(limitMs: number): Promise<string[]> {
   );
   return problems;
 }
+
+const stopListeners: (() => void)[] = [];
+
+/**
+ * Registers what must happen the moment a stop signal (SIGTERM, SIGINT) arrives, before anything
+ * stops: readiness turning 503 (health.ts). main.ts calls `stopSignalled` then.
+ */
+export function onStopSignal(listener: () => void): void {
+  stopListeners.push(listener);
+}
+
+/** Tells the `onStopSignal` listeners that a stop signal arrived (main.ts). */
+export function stopSignalled(): void {
+  for (const listener of stopListeners) listener();
+}

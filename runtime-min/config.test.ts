@@ -101,7 +101,7 @@ test('the command line over the embedded config: the environment wins over it, a
   const plain = parseCommandLine([], {}, config);
   assert.equal(plain, {
     host: '127.0.0.1', port: 8080, maxBodySize: 2048, maxBodyMemory: undefined, headersTimeoutMs: undefined, sendTimeoutMs: undefined,
-    workers: os.availableParallelism(), maxHeaderSize: 4096, keepAliveTimeoutMs: undefined, graceMs: 500, backgroundMs: undefined,
+    workers: os.availableParallelism(), maxHeaderSize: 4096, keepAliveTimeoutMs: undefined, graceMs: 500, backgroundMs: undefined, readinessDelayMs: undefined,
   });
   const env = { PORT: '9000', COVET_MAX_HEADER_SIZE: '8192', COVET_WORKERS: '1', COVET_SHUTDOWN_GRACE_MS: '' };
   const over = parseCommandLine(['--max-header-size', '16384'], env, config);

@@ -31,8 +31,8 @@ export type OptionKind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'boolean' }
   | { type: 'string' }
-  /** A URL path of the server's own (the docs'): checked further by the build (codegen/app/docs.ts). */
-  | { type: 'urlPath' }
+  /** A URL path of the server's own (the docs', the health routes'): checked further by the build (codegen/app/docs.ts); `off`: false turns it off. */
+  | { type: 'urlPath'; off?: true }
   /** CORS's origins: `'*'`, a list of origins (checked further by the build: codegen/app/cors.ts), a RegExp, or a function. */
   | { type: 'origins' }
   /** A list of tokens: HTTP methods or header names. */
@@ -73,6 +73,7 @@ export interface StartConfig {
   keepAliveTimeoutMs?: number;
   graceMs?: number;
   backgroundMs?: number;
+  readinessDelayMs?: number;
 }
 export type StartKey = keyof StartConfig;
 
@@ -131,6 +132,18 @@ const TABLE = {
   'shutdown.backgroundMs': {
     kind: ms, default: '10000', when: 'start', key: 'backgroundMs', env: 'COVET_SHUTDOWN_BACKGROUND_MS', flag: '--shutdown-background', what: 'shutdown background wait',
     description: 'Milliseconds shutdown then waits for pending background tasks (`ctx.background`).',
+  },
+  'shutdown.readinessDelayMs': {
+    kind: { type: 'integer', min: 0, unit: 'ms' }, default: '0', when: 'start', key: 'readinessDelayMs', env: 'COVET_SHUTDOWN_READINESS_DELAY_MS', flag: '--readiness-delay', what: 'readiness delay',
+    description: 'Milliseconds after SIGTERM during which `/readyz` answers 503 and the server still accepts and serves; then the drain begins (set it to your endpoints\' propagation time).',
+  },
+  'health.livenessPath': {
+    kind: { type: 'urlPath', off: true }, default: '/healthz', when: 'build', what: 'liveness path',
+    description: 'Path of the liveness route (200 `{"status":"ok"}` while the process serves); false: none.',
+  },
+  'health.readinessPath': {
+    kind: { type: 'urlPath', off: true }, default: '/readyz', when: 'build', what: 'readiness path',
+    description: 'Path of the readiness route (503 while draining or a `readinessCheck` fails, else 200); false: none.',
   },
   // The server bundles this table (cli.ts): the docs rows name no docs package, so that a server
   // built without docs holds no trace of them (test/build-api.test.ts looks).
@@ -214,7 +227,7 @@ export function allowed(kind: OptionKind): string {
   switch (kind.type) {
     case 'integer':
       if (kind.unit === 'port') return `an integer from ${kind.min} to ${kind.max}`;
-      if (kind.unit === 'ms') return kind.max !== undefined ? `a number of milliseconds from ${kind.min} to ${kind.max}` : 'a positive number of milliseconds';
+      if (kind.unit === 'ms') return kind.max !== undefined ? `a number of milliseconds from ${kind.min} to ${kind.max}` : kind.min === 0 ? 'a number of milliseconds, 0 or more' : 'a positive number of milliseconds';
       if (kind.unit === 'seconds') return `a number of seconds from ${kind.min} to ${kind.max}`;
       if (kind.max !== undefined) return `a number of bytes from ${kind.min} to ${kind.max}`;
       return kind.min > 0 ? `a number of bytes, at least ${kind.min}` : 'a number of bytes';
@@ -227,7 +240,7 @@ export function allowed(kind: OptionKind): string {
     case 'string':
       return 'a non-empty string';
     case 'urlPath':
-      return 'a path such as /docs';
+      return kind.off ? 'a path such as /healthz, or false' : 'a path such as /docs';
     case 'origins':
       return "'*', a list of origins such as ['https://app.example.com'], a RegExp, or a function (origin) => boolean";
     case 'tokens':
@@ -257,8 +270,10 @@ export function checkValue(kind: OptionKind, value: unknown): string | null {
       return typeof value === 'string' && kind.values.includes(value) ? null : allowed(kind);
     case 'boolean':
       return typeof value === 'boolean' ? null : allowed(kind);
-    case 'string':
     case 'urlPath':
+      if (value === false && kind.off) return null;
+      return typeof value === 'string' && value !== '' ? null : allowed(kind);
+    case 'string':
       return typeof value === 'string' && value !== '' ? null : allowed(kind);
     case 'origins': {
       const ok =

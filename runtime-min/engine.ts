@@ -124,6 +124,13 @@ export interface ListenOptions {
    * native engine sets it; the node engine ignores it (Node 20's listen has no such option).
    */
   reusePort?: boolean;
+  /**
+   * A listening socket to accept from instead of binding `host:port`: the descriptor the
+   * supervisor bound, holds and handed to this worker (workers.ts), so that its accept queue
+   * outlives the worker. The native engine takes it; the node engine's workers share the
+   * supervisor's socket through cluster instead.
+   */
+  fd?: number;
 }
 
 /**

@@ -11,8 +11,8 @@ import type { Engine, RequestHandler } from './engine.ts';
 import { boundEngine, DEFAULT_BACKGROUND_MS, drainBackground } from './rt.ts';
 import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS } from './cli.ts';
 import type { StartConfig } from './config.ts';
-import { cannotListen, tellSupervisor, workerPort } from './workers.ts';
-import { closeAll } from './closeables.ts';
+import { cannotListen, tellSupervisor, workerListenFd, workerPort } from './workers.ts';
+import { closeAll, stopSignalled } from './closeables.ts';
 
 /** Milliseconds shutdown gives the clients runtime helpers opened (closeables.ts) to close, after the background tasks. */
 const CLOSE_MS = 2_000;
@@ -41,16 +41,19 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
   if (boundEngine() !== engine) throw new Error('covet: serve() was given an engine the runtime is not bound to (bindEngine)');
   const graceMs = cli.graceMs ?? DEFAULT_GRACE_MS;
   const backgroundMs = cli.backgroundMs ?? options.backgroundMs ?? DEFAULT_BACKGROUND_MS;
+  const readinessDelayMs = cli.readinessDelayMs ?? 0;
   // A worker of our own supervisor: the port is the supervisor's choice, the output is the supervisor's to print.
   const assigned = workerPort();
   const worker = assigned !== undefined;
+  // The native engine's workers accept from the socket the supervisor holds for their slot.
+  const fd = worker ? workerListenFd() : undefined;
   // Asked for workers but not one: server.mjs would have run the supervisor instead, so this bundle was started by other means.
   if (!worker && cli.workers > 1) usageError(cluster.isPrimary ? '--workers is run by server.mjs, which supervises the workers: start the server with node server.mjs, not app.mjs' : WORKERS_NEED_A_PROCESS);
   const port = assigned ?? cli.port;
   let listening;
   try {
     listening = await engine.listen(
-      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, maxHeaderSize: cli.maxHeaderSize, keepAliveTimeoutMs: cli.keepAliveTimeoutMs, reusePort: worker },
+      { host: cli.host, port, maxBodySize: cli.maxBodySize, headerNames: options.headerNames, headersTimeoutMs: cli.headersTimeoutMs, maxBodyMemory: cli.maxBodyMemory, sendTimeoutMs: cli.sendTimeoutMs, maxHeaderSize: cli.maxHeaderSize, keepAliveTimeoutMs: cli.keepAliveTimeoutMs, reusePort: worker, ...(fd !== undefined ? { fd } : {}) },
       handler,
     );
   } catch (err) {
@@ -70,11 +73,19 @@ export async function serve(engine: Engine, handler: RequestHandler, options: Se
       process.exit(1);
     }
     stopping = true;
-    if (!worker) process.stdout.write(`covet: ${signal} received, finishing in-flight requests\n`);
+    // Readiness answers 503 from now on (health.ts), through the readiness delay and the drain.
+    stopSignalled();
+    if (!worker) {
+      process.stdout.write(
+        readinessDelayMs > 0
+          ? `covet: ${signal} received, not ready; serving ${readinessDelayMs} ms more, then finishing in-flight requests\n`
+          : `covet: ${signal} received, finishing in-flight requests\n`,
+      );
+    }
     // The engine first (its in-flight requests may still add tasks), then the tasks, then the
     // clients they may have used (a rate limiter's Redis connection).
-    engine
-      .close(graceMs)
+    new Promise<void>((resolve) => (readinessDelayMs > 0 ? setTimeout(resolve, readinessDelayMs) : resolve()))
+      .then(() => engine.close(graceMs))
       .then(() => drainBackground(backgroundMs))
       .then(async (cut) => {
         for (const problem of await closeAll(CLOSE_MS)) process.stderr.write(`covet: ${worker ? `worker ${process.pid}: ` : ''}${problem}\n`);

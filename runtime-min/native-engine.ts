@@ -14,9 +14,7 @@
  * Answers go back as one call: `send(key, seq, flags, status, headerBlock, body)`,
  * where the header block is the Buffer `headers()` prepared at startup.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { requireAddon } from './addon.ts';
 import { APP_ERRORS, errorBody } from './errors.ts';
 import { checkHeaderPairs, closeGracefully, fixedHeaders, DEFAULT_GRACE_MS, headersTimeoutMs, keepAliveMs, maxBodyMemory, maxHeaderSize, originForm, requestTimeoutMs, sendTimeoutMs } from './engine.ts';
 import type {
@@ -34,7 +32,10 @@ import type {
 export interface NativeAddon {
   /** Returns the shared buffers: staging, meta, and control (control[0]: stop handing out this batch's requests). */
   init(onBatch: OnBatch, onClose: (key: number) => void): [ArrayBuffer, ArrayBuffer, ArrayBuffer];
-  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number, maxHead: number, keepAliveMs: number): number;
+  /** `fd` ≥ 0: accept from that listening socket (host, port and reusePort unused); -1: bind host:port. */
+  listen(host: string, port: number, maxBody: number, headersTimeoutMs: number, requestTimeoutMs: number, reusePort: boolean, maxBodyMemory: number, sendTimeoutMs: number, maxHead: number, keepAliveMs: number, fd: number): number;
+  /** A listening socket that no loop watches (the supervisor's, for its workers): its descriptor and bound port. Needs no init. */
+  bind(host: string, port: number, reusePort: boolean): [fd: number, port: number];
   send(key: number, seq: number, flags: number, status: number, headers: Buffer, body: string | Buffer | null): boolean;
   /** `send` with `extra` (latin1 header lines) written after `headers`. */
   sendWith(key: number, seq: number, flags: number, status: number, headers: Buffer, extra: string, body: string | Buffer | null): boolean;
@@ -55,36 +56,12 @@ export interface NativeAddon {
  */
 type OnBatch = (key: number, count: number, staging?: ArrayBuffer, meta?: ArrayBuffer) => number;
 
-const ADDON_FILE = 'covet_runtime.node';
-
-/** Where the addon may be: beside the bundle (dist/), or the build folder when running from source. */
-export function addonCandidates(base: string | URL = import.meta.url): string[] {
-  return [new URL(`./${ADDON_FILE}`, base), new URL(`./native/build/Release/${ADDON_FILE}`, base)].map((u) => fileURLToPath(u));
-}
-
 let loaded: NativeAddon | null = null;
 
-/** Loads the addon, or throws an Error that says where it looked. */
+/** Loads the addon (addon.ts finds it), or throws an Error that says where it looked or why it does not fit. */
 export function loadAddon(base: string | URL = import.meta.url): NativeAddon {
   if (loaded) return loaded;
-  const candidates = addonCandidates(base);
-  const file = candidates.find((f) => existsSync(f));
-  if (file === undefined) {
-    throw new Error(
-      `covet: the native engine's binary was not found (looked for ${candidates.join(', ')}); covet build puts ${ADDON_FILE} beside app.mjs: ` +
-        'deploy the whole output folder, or build with --engine node',
-    );
-  }
-  let addon: NativeAddon;
-  try {
-    addon = createRequire(import.meta.url)(file) as NativeAddon;
-  } catch (err) {
-    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-    throw new Error(
-      `covet: the native engine's binary ${file} does not load on this machine (${process.platform}-${process.arch}): ${why}; ` +
-        'it is the one of the machine that ran covet build: build where the server runs (same platform and libc), or with --engine node',
-    );
-  }
+  const { addon, file } = requireAddon<NativeAddon>(base);
   const wrong = typeof addon.layout === 'function' ? layoutMismatches(addon.layout()) : ['layout(): missing'];
   if (wrong.length > 0) {
     throw new Error(
@@ -430,6 +407,7 @@ export function nativeEngine(addon: NativeAddon = loadAddon(), options: EngineOp
           sendTimeoutMs(options),
           maxHeaderSize(options),
           keepAliveMs(options),
+          options.fd ?? -1,
         );
         listening = true;
         return Promise.resolve({ host: options.host, port });

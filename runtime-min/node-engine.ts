@@ -71,6 +71,23 @@ const ACCEPT_TURNS = 64;
 const EMPTY = Buffer.alloc(0);
 /** `Connection.idleSince` once the last answer owed went out, until the next sweep notes the time. */
 const IDLE = -1;
+/** Stopping: a connection at rest this long closes (earlier, a request may be on its way); the native engine's COVET_STOP_QUIET_MS. */
+const STOP_QUIET_MS = 250;
+/** Stopping: how often connections are looked at for having gone quiet (COVET_STOP_TICK_MS). */
+const STOP_TICK_MS = 50;
+
+/**
+ * The sockets node:http's connection list holds as idle (no request begun on them: what its own
+ * closeIdleConnections closes), or null when this Node keeps that list elsewhere.
+ */
+function idleSockets(srv: object): Set<Socket> | null {
+  const key = Object.getOwnPropertySymbols(srv).find((k) => k.description === 'http.server.connections');
+  const list = key === undefined ? undefined : (srv as unknown as Record<symbol, { idle?(): { socket: Socket | null }[] }>)[key];
+  if (list === undefined || typeof list.idle !== 'function') return null;
+  const out = new Set<Socket>();
+  for (const parser of list.idle()) if (parser.socket) out.add(parser.socket);
+  return out;
+}
 
 /** node:http's parser, as far as the engine uses it (its C++ callbacks sit at numeric indices). */
 interface HttpParser {
@@ -527,6 +544,30 @@ class Connection {
     }
   }
 
+  /** A stopping server's view (`closeAtRest`): the bytes counted at the last look, and since when none moved. */
+  private stopBytes = -1;
+  private stopQuietSince = 0;
+
+  /**
+   * While the server stops, every STOP_TICK_MS: a connection that owes nothing, has no request
+   * in node:http's parser (`idle`, node:http's own list), and on which no byte moved for
+   * STOP_QUIET_MS closes the lingering way. One less quiet may have a request on its way, which
+   * is served (its answer says `connection: close`).
+   */
+  closeAtRest(now: number, idle: ReadonlySet<Socket> | null): void {
+    const socket = this.socket;
+    const bytes = socket.bytesRead + socket.bytesWritten;
+    if (bytes !== this.stopBytes) {
+      // The first look too: how long it was quiet before the stop is not known, so its clock starts now.
+      this.stopBytes = bytes;
+      this.stopQuietSince = now;
+      return;
+    }
+    if (now - this.stopQuietSince < STOP_QUIET_MS) return;
+    if (this.phase !== 'reading' || this.head !== null || this.deferred !== null || idle === null || !idle.has(socket)) return;
+    this.linger();
+  }
+
   /**
    * Closes the connection after its last answer the way nginx's lingering close does: the
    * write side ends (FIN after the answer), what the client still sends is read and dropped,
@@ -828,17 +869,12 @@ export function nodeEngine(options: EngineOptions = {}): Engine {
   const connections = new Map<Socket, Connection>();
   const turns = new Turns();
   let sendTimer: NodeJS.Timeout | null = null;
-  let idleWaiters: (() => void)[] = [];
   const state: EngineState = {
     inFlight: 0,
     keepAliveMs: KEEP_ALIVE_MS,
     stopping: false,
     settled() {
-      if (--state.inFlight === 0 && idleWaiters.length) {
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        for (const w of waiters) w();
-      }
+      --state.inFlight;
     },
   };
 
@@ -1072,18 +1108,31 @@ export function nodeEngine(options: EngineOptions = {}): Engine {
       if (!srv) return Promise.resolve();
       server = null;
       state.stopping = true;
+      let restTimer: NodeJS.Timeout | null = null;
       return closeGracefully(
         graceMs,
         (finish) => {
-          // close() stops accepting and calls back once every connection has ended;
-          // idle keep-alive connections are closed now, busy ones once their response
-          // (sent with `Connection: close`) is out.
+          // close() stops accepting and calls back once every connection has ended. Busy
+          // connections close after their answer (sent with `Connection: close`). node:http's
+          // close() would also close the idle ones at once (closeIdleConnections), among them one
+          // whose client has just sent its next request, which would then be lost: as the native
+          // engine does, a connection at rest closes once it has been quiet for STOP_QUIET_MS, and
+          // a request that comes first is served (`closeAtRest`).
+          const own = srv as unknown as { closeIdleConnections(): void };
+          own.closeIdleConnections = () => {};
           srv.close(() => finish());
-          srv.closeIdleConnections();
-          if (state.inFlight !== 0) idleWaiters.push(() => setImmediate(() => srv.closeIdleConnections()));
+          delete (own as Partial<typeof own>).closeIdleConnections;
+          const sweep = () => {
+            const idle = idleSockets(srv);
+            const now = Date.now();
+            for (const c of connections.values()) c.closeAtRest(now, idle);
+          };
+          sweep();
+          restTimer = setInterval(sweep, STOP_TICK_MS);
         },
         () => {
           if (sendTimer !== null) clearInterval(sendTimer);
+          if (restTimer !== null) clearInterval(restTimer);
           sendTimer = null;
           srv.closeAllConnections();
         },

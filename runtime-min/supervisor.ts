@@ -2,8 +2,10 @@
  * The entry of dist/supervisor.mjs: what dist/server.mjs runs, before it
  * loads the app, when the command line or the environment mentions workers.
  * It holds the command line (cli.ts) and the supervisor (workers.ts) and
- * nothing else: no engine, no addon, none of the user's modules, so that the
- * supervisor process never runs the app's top-level code.
+ * nothing else: no engine, none of the user's modules, so that the
+ * supervisor process never runs the app's top-level code. On the native
+ * engine it loads the addon for one call, `bind`: the sockets it holds for
+ * its workers (workers.ts).
  */
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +13,18 @@ import { DEFAULT_GRACE_MS, parseCommandLine, usageError, WORKERS_NEED_A_PROCESS 
 import type { StartConfig } from './config.ts';
 import { DEFAULT_BACKGROUND_MS } from './engine.ts';
 import { isSupervisedWorker, supervise } from './workers.ts';
+import { requireAddon } from './addon.ts';
+import type { NativeAddon } from './native-engine.ts';
+
+/** The native addon's bind (SO_REUSEPORT), the addon loaded from beside the server (dist/covet_runtime.node) on first use. */
+function bindOwnSocket(server: string): (host: string, port: number) => [fd: number, port: number] {
+  let bind: NativeAddon['bind'] | null = null;
+  return (host, port) => {
+    bind ??= requireAddon<Pick<NativeAddon, 'bind'>>(server).addon.bind;
+    if (typeof bind !== 'function') throw new Error(`covet: the native engine's binary beside ${server} has no bind(): rebuild it from the same sources (node scripts/setup.mjs)`);
+    return bind(host, port, true);
+  };
+}
 
 export interface SupervisorOptions {
   /** The engine app.mjs was built with (known at build time: the supervisor does not load it). */
@@ -32,15 +46,17 @@ export async function superviseIfAsked(o: SupervisorOptions): Promise<boolean> {
   const cli = parseCommandLine(process.argv.slice(2), process.env, o.config);
   if (cli.workers === 1 || isSupervisedWorker()) return false;
   if (!cluster.isPrimary) usageError(WORKERS_NEED_A_PROCESS);
-  // Workers bind the port themselves with SO_REUSEPORT on the native engine; on the node engine they share the supervisor's socket.
+  // On the native engine the supervisor binds one SO_REUSEPORT socket per worker slot and hands it
+  // to the slot's worker and to each replacement (the addon's bind: it loads the binary, never
+  // starts the engine); on the node engine the workers share the supervisor's socket through cluster.
   await supervise({
     workers: cli.workers,
     host: cli.host,
     port: cli.port,
     engine: o.engine,
-    // A stopping worker finishes its requests, then waits for its background tasks: both limits.
-    graceMs: (cli.graceMs ?? DEFAULT_GRACE_MS) + (cli.backgroundMs ?? DEFAULT_BACKGROUND_MS),
-    ownSockets: o.engine === 'native',
+    // A stopping worker serves on through the readiness delay, finishes its requests, then waits for its background tasks: all three limits.
+    graceMs: (cli.readinessDelayMs ?? 0) + (cli.graceMs ?? DEFAULT_GRACE_MS) + (cli.backgroundMs ?? DEFAULT_BACKGROUND_MS),
+    ...(o.engine === 'native' ? { bind: bindOwnSocket(o.server) } : {}),
     exec: fileURLToPath(o.server),
   });
   return true;

@@ -24,9 +24,10 @@ test('build writes server.mjs, the supervisor apart from the app, and a source m
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /^covet: built .*server\.mjs — \d+ routes, \d+ types?, engine (native|node), [\d.]+ (B|kB|MB) in \d+ files; \d+ ms: compile \d+, typecheck \d+, generate \d+, bundle \d+\n$/);
   for (const file of ['server.mjs', 'app.mjs', 'app.mjs.map', 'supervisor.mjs', 'openapi.json']) assert.ok(existsSync(path.join(out, file)), file);
-  // The supervisor of --workers loads none of the app: no handler module, no engine.
+  // The supervisor of --workers loads none of the app: no handler module, no engine (on the native
+  // engine it loads the addon to bind its workers' sockets, through runtime-min/addon.ts only).
   const supervisor = readFileSync(path.join(out, 'supervisor.mjs'), 'utf8');
-  assert.not.match(supervisor, /fixtures\/routing|covet_runtime\.node|node:http"/);
+  assert.not.match(supervisor, /fixtures\/routing|node:http"|function nativeEngine|function nodeEngine|onBatch/);
   assert.match(supervisor, /export \{[^}]*superviseIfAsked/);
   // dist/ is outside the project here: the map names the handler files by their place in the app, covet's by its package.
   const map = JSON.parse(readFileSync(path.join(out, 'app.mjs.map'), 'utf8')) as { sources: string[] };

@@ -5,7 +5,8 @@
  * Codegen is tested alone: it starts from the app's IR golden,
  * fixtures/<app>/expected/ir.json, which compiler/compiler.test.ts checks
  * against the app's sources. The security headers and CORS come from the app's covet.config.ts,
- * as the build takes them (most fixtures have none: the default security headers).
+ * as the build takes them (most fixtures have none: the default security headers), and so do the
+ * health routes of a config that has a health section.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import * as esbuild from 'esbuild';
 import type { AppIR } from '../../ir/ir.ts';
 import { emitApp } from './index.ts';
 import { headersPlan } from './cors.ts';
-import { readConfig } from '../../pipeline/config.ts';
+import { configHealth, readConfig } from '../../pipeline/config.ts';
 
 const fixtures = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../../fixtures');
 const update = process.env.UPDATE_SNAPSHOTS === '1';
@@ -57,7 +58,9 @@ for (const app of apps) {
       const ir = JSON.parse(readFileSync(path.join(appDir, 'expected', 'ir.json'), 'utf8')) as AppIR;
       const loaded = await readConfig(appDir, path.join(configs, file));
       assert.equal(loaded.diagnostics, []);
-      const { source } = emitApp(ir, { engine: 'node', version: '0.0.0-test', headers: headersPlan(loaded.config) });
+      // A config with a health section (fixtures/health/configs) also gets its health routes (the build's default, /healthz and /readyz, is left out of the goldens, as the docs are).
+      const health = configHealth(loaded.config);
+      const { source } = emitApp(ir, { engine: 'node', version: '0.0.0-test', headers: headersPlan(loaded.config), ...(health ? { health } : {}) });
       await esbuild.transform(source, { loader: 'js', format: 'esm' });
       const golden = path.join(appDir, 'expected', `server.${name}.gen.js`);
       if (update) writeFileSync(golden, source);

@@ -55,20 +55,20 @@ export function docsFiles(options: DocsOptions): DocsFile[] {
 
 /**
  * `function NAME(method, path, req, res)`: the router's `fixed` matcher (codegen/router/emit.ts)
- * for the docs files. `path` is the router's (before `?`, one trailing `/` dropped). Answers
- * and returns true at a docs path (405 with Allow for a method other than GET and HEAD),
- * returns false anywhere else.
+ * for the server's own routes: the docs files, the health routes (health.ts). `path` is the
+ * router's (before `?`, one trailing `/` dropped). Answers and returns true at one of their paths
+ * (405 with Allow for a method other than GET and HEAD), returns false anywhere else.
  */
-export function emitDocsMatcher(files: readonly DocsFile[], name: Name, fns: readonly Name[], methodNotAllowed: Code): Code {
+export function emitFixedMatcher(routes: readonly { path: string; fn: Code }[], name: Name, methodNotAllowed: Code): Code {
   const method = new Name('method');
   const path = new Name('path');
   const w = new Block().open(code`switch (${path})`);
-  files.forEach((f, i) => {
-    w.case(code`case ${literal(f.path)}:`);
-    w.line(code`if (${method} === "GET" || ${method} === "HEAD") ${fns[i]!}(req, res);`);
+  for (const r of routes) {
+    w.case(code`case ${literal(r.path)}:`);
+    w.line(code`if (${method} === "GET" || ${method} === "HEAD") ${r.fn}(req, res);`);
     w.line(code`else ${methodNotAllowed}(req, res, "GET, HEAD");`);
     w.line(raw('return true;')).endCase();
-  });
+  }
   w.close().line(raw('return false;'));
   return functionDecl(name, [method, path, raw('req'), raw('res')], w);
 }

@@ -19,7 +19,8 @@ import { SerializerGen } from '../serialize/index.ts';
 import { ValidatorGen } from '../validate/index.ts';
 import { emitRoute } from './route.ts';
 import { emitLifecycleRoute } from './lifecycle.ts';
-import { docsFiles, emitDocsMatcher, type DocsOptions } from './docs.ts';
+import { docsFiles, emitFixedMatcher, type DocsOptions } from './docs.ts';
+import { healthRoutes, type HealthOptions } from './health.ts';
 import type { CorsPlan, HeadersPlan } from './cors.ts';
 
 /** The engine a server is generated for: runtime-min/engine.ts names them. */
@@ -32,6 +33,8 @@ export interface EmitOptions {
   version: string;
   /** Serve the OpenAPI document and the Swagger UI page (codegen/app/docs.ts) at these paths; absent: no docs routes. */
   docs?: DocsOptions;
+  /** Serve liveness and readiness (codegen/app/health.ts) at these paths; absent: no health routes. */
+  health?: HealthOptions;
   /** The start options of covet.config.ts (runtime-min/config.ts), passed to `serve()`; absent or empty: none, and the line is as before. */
   start?: Record<string, number | string>;
   /**
@@ -66,7 +69,7 @@ function loadFrames() {
 }
 
 /** Names the generated module reserves; user-derived names are numbered around them. */
-const RESERVED = ['__covet_rt', '__covet_docs', '__covet_cors_rt', '__covet_cors', '__covet_config', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
+const RESERVED = ['__covet_rt', '__covet_docs', '__covet_health', '__covet_cors_rt', '__covet_cors', '__covet_config', '__covet_engine', '__covet_match', '__covet_handle', '__covet_H_json', '__covet_H_empty', '__covet_H_text', 'req', 'res'];
 
 /**
  * The module, generated twice: the first pass only surveys how many users
@@ -128,6 +131,9 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
   const docs = options.docs ? docsFiles(options.docs) : [];
   const docsNs = new Name('__covet_docs');
   if (docs.length) imports.push(code`import * as ${docsNs} from "covet:docs";`);
+  const health = options.health ? healthRoutes(options.health) : [];
+  const healthNs = new Name('__covet_health');
+  if (health.length) imports.push(code`import * as ${healthNs} from "covet:health";`);
   const corsPlan = options.headers?.cors ?? null;
   const corsRt = new Name('__covet_cors_rt');
   const cors = new Name('__covet_cors');
@@ -176,8 +182,10 @@ function generate(ir: AppIR, options: EmitOptions, forecast: Survey | null): { a
     const fn = docsFns[i]!;
     routeDecls.push(declaration(fn, code`const ${fn} = ${docsNs}.file(${literal(f.file)}, ${literal(f.contentType)}, ${literal(f.cacheControl)});`));
   });
-  const docsMatch = docs.length ? names.fresh('__covet_docs_match') : undefined;
-  if (docsMatch) routeDecls.push(declaration(docsMatch, emitDocsMatcher(docs, docsMatch, docsFns, code`${rt}.methodNotAllowed`)));
+  // The server's own routes (docs, health): one matcher, which the router calls before the app's patterns.
+  const fixed = [...docs.map((f, i) => ({ path: f.path, fn: code`${docsFns[i]!}` })), ...health.map((h) => ({ path: h.path, fn: code`${healthNs}.${raw(h.answer)}` }))];
+  const docsMatch = fixed.length ? names.fresh('__covet_builtin_match') : undefined;
+  if (docsMatch) routeDecls.push(declaration(docsMatch, emitFixedMatcher(fixed, docsMatch, code`${rt}.methodNotAllowed`)));
 
   const match = new Name('__covet_match');
   const router = emitRouter(ir.routes, {

@@ -2,15 +2,16 @@
  * `--workers N` end to end, on both engines: a supervisor and N worker
  * processes behind one port. What each process holds is read from /proc (its
  * children, its sockets), never from anything the server reports about
- * itself: on the native engine every worker owns a listening socket
- * (SO_REUSEPORT), on the node engine the supervisor owns the one socket and
- * hands connections out (node:cluster); either way the accepted connections
+ * itself: on the native engine the supervisor holds one listening socket
+ * (SO_REUSEPORT) per worker, which accepts from it, on the node engine the
+ * supervisor owns the one socket and hands connections out (node:cluster);
+ * either way the accepted connections
  * end up in both workers. Then: a killed worker is replaced while the others
  * answer, SIGTERM lets a slow request finish before everything exits 0, and a
  * worker that cannot start stops the server instead of being restarted forever.
- * Last, what each process loads: the app's modules (their top-level code, the
- * native addon) in the workers only, never in the supervisor, which runs
- * dist/supervisor.mjs instead of dist/app.mjs.
+ * Last, what each process loads: the app's modules (their top-level code) in
+ * the workers only, never in the supervisor, which runs dist/supervisor.mjs
+ * instead of dist/app.mjs (and loads the native addon only to bind).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -205,8 +206,12 @@ for (const engine of ['node', 'native'] as const) {
 
     const listeners = holders([supervisor, ...workers], port, TCP_LISTEN);
     if (engine === 'native') {
-      // Each worker bound the port itself with SO_REUSEPORT; the supervisor holds none.
-      assert.equal([...listeners.keys()].sort(), [...workers].sort(), `listening sockets: ${JSON.stringify([...listeners])}`);
+      // The supervisor bound one SO_REUSEPORT socket per worker and holds them all; each worker accepts from its own.
+      assert.equal([...listeners].sort(), [[supervisor, 2], ...workers.map((w) => [w, 1])].sort(), `listening sockets: ${JSON.stringify([...listeners])}`);
+      const listening = tcpInodes(port, TCP_LISTEN);
+      const own = (pid: number) => [...socketInodes(pid)].filter((i) => listening.has(i));
+      const [first, second] = workers.map(own) as [string[], string[]];
+      assert.ok(first[0] !== second[0] && own(supervisor).includes(first[0]!) && own(supervisor).includes(second[0]!), 'a socket of the supervisor\'s each');
     } else {
       // cluster: the supervisor owns the one listening socket and passes connections on.
       assert.equal([...listeners.keys()], [supervisor], `listening sockets: ${JSON.stringify([...listeners])}`);
@@ -428,7 +433,8 @@ for (const engine of ['node', 'native'] as const) {
       });
       assert.equal([...answered].sort(), [...workers].sort());
       if (engine === 'native') {
-        assert.not.ok(mapsAddon(supervisor), 'the supervisor did not load the addon');
+        // The supervisor binds the workers' sockets with the addon (and never starts the engine); the app is the workers' only.
+        assert.ok(mapsAddon(supervisor), 'the supervisor loaded the addon, to bind');
         for (const pid of workers) assert.ok(mapsAddon(pid), `worker ${pid} loaded the addon`);
       }
 

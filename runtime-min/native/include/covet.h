@@ -72,6 +72,8 @@
 #define COVET_KEEP_ALIVE_MS (COVET_KEEP_ALIVE_S * 1000) /* default of covet_server_t.keep_alive (listen's keepAliveMs) */
 #define COVET_KEEP_ALIVE_MIN_MS 1000   /* the range listen takes: `keep-alive: timeout=` says whole seconds, at least 1 */
 #define COVET_KEEP_ALIVE_MAX_MS 3600000 /* (and at most 4 digits of them, which COVET_HEAD_FIXED has room for) */
+#define COVET_STOP_QUIET_MS 250      /* stopping: a connection at rest this long closes (earlier, a request may be on its way) */
+#define COVET_STOP_TICK_MS 50        /* stopping: how often the tick looks for connections gone quiet */
 #define COVET_ENDING_MS 5000           /* a closing connection whose client does not read is cut */
 #define COVET_SLOT_BITS 24             /* key = slot + generation << 24 */
 
@@ -470,10 +472,15 @@ void covet_free_parked(covet_conn_t* conn);
  * may_resume, last_answer). */
 void covet_conn_init(void);
 /* Binds and listens on host:port (IPv4 or IPv6 literal, or a name resolved
- * synchronously). Returns 0 and the bound port in *port_out, or a libuv error. */
-int covet_listen(const char* host, int port, int backlog, int reuseport, int* port_out);
-/* Stops accepting and closes idle connections; later responses say
- * `connection: close`. Returns the number of connections still open. */
+ * synchronously), or, with fd >= 0, accepts from that listening socket (host, port and
+ * reuseport unused). Returns 0 and the bound port in *port_out, or a libuv error. */
+int covet_listen(const char* host, int port, int backlog, int reuseport, int fd, int* port_out);
+/* A listening socket on host:port that no loop watches (the supervisor's, handed to its
+ * workers): 0 with its descriptor in *fd_out and the bound port in *port_out, or a libuv error. */
+int covet_bind(const char* host, int port, int backlog, int reuseport, int* fd_out, int* port_out);
+/* Stops accepting and closes connections at rest and quiet for COVET_STOP_QUIET_MS (the
+ * tick closes the others at rest once they are); later responses say `connection: close`.
+ * Returns the number of connections still open. */
 uint32_t covet_stop(void);
 /* Closes every connection now (the shutdown deadline). */
 void covet_close_all(void);

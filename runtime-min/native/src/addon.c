@@ -1,4 +1,4 @@
-/* The N-API binding, the only file that calls napi_*: init, listen, send, sendWith, stop, closeAll, peer, stats,
+/* The N-API binding, the only file that calls napi_*: init, listen, bind, send, sendWith, stop, closeAll, peer, stats,
  * methods, layout; the calls into JavaScript and the JavaScript-owned buffers they need. */
 #include <stdlib.h>
 #include <string.h>
@@ -243,18 +243,20 @@ static napi_value covet_init_js(napi_env env, napi_callback_info info) {
   return result;
 }
 
-/* listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, maxBodyMemory, sendTimeoutMs, maxHead, keepAliveMs) → bound port */
+/* listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, maxBodyMemory, sendTimeoutMs, maxHead, keepAliveMs, fd)
+ * → bound port. fd: a listening socket to accept from (bind's, inherited from the supervisor), or -1 to bind host:port. */
 static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
   if (!covet_require_init(env)) return NULL;
-  size_t argc = 10;
-  napi_value argv[10];
+  size_t argc = 11;
+  napi_value argv[11];
   COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   char host[256];
   size_t host_len;
   int32_t port;
   double max_body, headers_timeout, request_timeout, max_body_memory, send_timeout, max_head, keep_alive;
   bool reuse = false;
-  if (argc < 10 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_len) != napi_ok ||
+  int32_t fd = -1;
+  if (argc < 11 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_len) != napi_ok ||
       napi_get_value_int32(env, argv[1], &port) != napi_ok ||
       napi_get_value_double(env, argv[2], &max_body) != napi_ok ||
       napi_get_value_double(env, argv[3], &headers_timeout) != napi_ok ||
@@ -263,10 +265,11 @@ static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
       napi_get_value_double(env, argv[6], &max_body_memory) != napi_ok ||
       napi_get_value_double(env, argv[7], &send_timeout) != napi_ok ||
       napi_get_value_double(env, argv[8], &max_head) != napi_ok ||
-      napi_get_value_double(env, argv[9], &keep_alive) != napi_ok) {
+      napi_get_value_double(env, argv[9], &keep_alive) != napi_ok ||
+      napi_get_value_int32(env, argv[10], &fd) != napi_ok) {
     napi_throw_type_error(env, NULL,
                           "covet: listen(host, port, maxBody, headersTimeoutMs, requestTimeoutMs, reusePort, maxBodyMemory, "
-                          "sendTimeoutMs, maxHead, keepAliveMs)");
+                          "sendTimeoutMs, maxHead, keepAliveMs, fd)");
     return NULL;
   }
   if (S->listener != NULL) {
@@ -283,10 +286,37 @@ static napi_value covet_listen_js(napi_env env, napi_callback_info info) {
   covet_head_keep_alive(keep_alive < 0 ? 0 : keep_alive > 1e15 ? (uint64_t)1e15 : (uint64_t)keep_alive);
   S->stopping = 0;
   int bound = 0;
-  int err = covet_listen(host, port, 511, reuse, &bound);
+  int err = covet_listen(host, port, 511, reuse, fd, &bound);
   if (err != 0) return covet_throw_uv(env, err);
   napi_value result;
   COVET_CHECK(napi_create_int32(env, bound, &result));
+  return result;
+}
+
+/* bind(host, port, reusePort) → [fd, bound port]: a listening socket no loop watches, for the
+ * supervisor to hold and hand to its workers (needs no init: the supervisor serves nothing). */
+static napi_value covet_bind_js(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  COVET_CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  char host[256];
+  size_t host_len;
+  int32_t port;
+  bool reuse = false;
+  if (argc < 3 || napi_get_value_string_utf8(env, argv[0], host, sizeof host, &host_len) != napi_ok ||
+      napi_get_value_int32(env, argv[1], &port) != napi_ok || napi_get_value_bool(env, argv[2], &reuse) != napi_ok) {
+    napi_throw_type_error(env, NULL, "covet: bind(host, port, reusePort)");
+    return NULL;
+  }
+  int fd = -1, bound = 0;
+  int err = covet_bind(host, port, 511, reuse, &fd, &bound);
+  if (err != 0) return covet_throw_uv(env, err);
+  napi_value result, v;
+  COVET_CHECK(napi_create_array_with_length(env, 2, &result));
+  COVET_CHECK(napi_create_int32(env, fd, &v));
+  COVET_CHECK(napi_set_element(env, result, 0, v));
+  COVET_CHECK(napi_create_int32(env, bound, &v));
+  COVET_CHECK(napi_set_element(env, result, 1, v));
   return result;
 }
 
@@ -487,6 +517,7 @@ NAPI_MODULE_INIT() {
   napi_property_descriptor props[] = {
       {"init", NULL, covet_init_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"listen", NULL, covet_listen_js, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bind", NULL, covet_bind_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, covet_send_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"sendWith", NULL, covet_send_with_js, NULL, NULL, NULL, napi_enumerable, NULL},
       {"stop", NULL, covet_stop_js, NULL, NULL, NULL, napi_enumerable, NULL},

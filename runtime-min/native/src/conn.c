@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <errno.h>
 
 #include "covet.h"
 
@@ -595,6 +596,13 @@ static void covet_on_connection(uv_stream_t* server, int status) {
   covet_conn_maybe_resume(c);
 }
 
+/* Owes nothing, holds no part of a request, has nothing waiting: what a stopping server may close
+ * once it has been quiet for COVET_STOP_QUIET_MS (before that, a request may be on its way). */
+static int covet_conn_at_rest(const covet_conn_t* c) {
+  return c->state < COVET_NO_MORE && c->next_req_seq == c->next_write_seq && c->queued == 0 && c->deferred == NULL &&
+         c->partial == NULL && c->head_start == 0;
+}
+
 /* True when answers wait in libuv's write queue and none of their bytes has left for the send
  * timeout (the client does not read). Progress: a write completed (covet_on_write sets
  * write_since) or the queue shrank since the last tick (part of a write went out). */
@@ -620,6 +628,10 @@ static void covet_on_tick(uv_timer_t* t) {
       if (now - c->idle_since >= COVET_ENDING_MS) covet_conn_close(c);
       continue;
     }
+    if (S->stopping && covet_conn_at_rest(c) && now - c->idle_since >= COVET_STOP_QUIET_MS) {
+      covet_conn_close(c);
+      continue;
+    }
     /* Not reading (the client has not read its answers): its request clocks are stopped,
      * and restart when reading resumes. */
     if (c->state >= COVET_NO_MORE || !c->reading) continue;
@@ -639,36 +651,82 @@ static void covet_on_handle_freed(uv_handle_t* h) {
   free(h);
 }
 
-int covet_listen(const char* host, int port, int backlog, int reuseport, int* port_out) {
-  if (covet_reserve_fd < 0) covet_reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+/* host:port as a socket address: an IPv4 or IPv6 literal, or a name resolved synchronously. */
+static int covet_resolve(const char* host, int port, struct sockaddr_storage* addr) {
+  memset(addr, 0, sizeof *addr);
+  if (uv_ip4_addr(host, port, (struct sockaddr_in*)addr) == 0) return 0;
+  if (uv_ip6_addr(host, port, (struct sockaddr_in6*)addr) == 0) return 0;
+  uv_getaddrinfo_t req;
+  struct addrinfo hints;
+  memset(&hints, 0, sizeof hints);
+  hints.ai_socktype = SOCK_STREAM;
+  /* Synchronous (no callback); the supervisor's bind has no server, hence no S->loop. */
+  int err = uv_getaddrinfo(S != NULL && S->loop != NULL ? S->loop : uv_default_loop(), &req, NULL, host, NULL, &hints);
+  if (err != 0) return err;
+  memcpy(addr, req.addrinfo->ai_addr, req.addrinfo->ai_addrlen);
+  if (addr->ss_family == AF_INET) ((struct sockaddr_in*)addr)->sin_port = htons((uint16_t)port);
+  else ((struct sockaddr_in6*)addr)->sin6_port = htons((uint16_t)port);
+  uv_freeaddrinfo(req.addrinfo);
+  return 0;
+}
+
+static int covet_bound_port(int fd) {
+  struct sockaddr_storage bound;
+  socklen_t len = sizeof bound;
+  if (getsockname(fd, (struct sockaddr*)&bound, &len) != 0) return -1;
+  return ntohs(bound.ss_family == AF_INET ? ((struct sockaddr_in*)&bound)->sin_port : ((struct sockaddr_in6*)&bound)->sin6_port);
+}
+
+int covet_bind(const char* host, int port, int backlog, int reuseport, int* fd_out, int* port_out) {
   struct sockaddr_storage addr;
-  int err = uv_ip4_addr(host, port, (struct sockaddr_in*)&addr);
-  if (err != 0) err = uv_ip6_addr(host, port, (struct sockaddr_in6*)&addr);
-  if (err != 0) {
-    uv_getaddrinfo_t req;
-    struct addrinfo hints;
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    err = uv_getaddrinfo(S->loop, &req, NULL, host, NULL, &hints);
-    if (err != 0) return err;
-    memcpy(&addr, req.addrinfo->ai_addr, req.addrinfo->ai_addrlen);
-    if (addr.ss_family == AF_INET) ((struct sockaddr_in*)&addr)->sin_port = htons((uint16_t)port);
-    else ((struct sockaddr_in6*)&addr)->sin6_port = htons((uint16_t)port);
-    uv_freeaddrinfo(req.addrinfo);
-  }
-  uv_tcp_t* tcp = malloc(sizeof *tcp);
-  if (tcp == NULL) return UV_ENOMEM;
-  err = uv_tcp_init_ex(S->loop, tcp, addr.ss_family);
-  if (err != 0) {
-    free(tcp);
+  int err = covet_resolve(host, port, &addr);
+  if (err != 0) return err;
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return uv_translate_sys_error(errno);
+  int one = 1;
+  /* As libuv's uv_tcp_bind: SO_REUSEADDR (a restarted server binds past TIME_WAIT), dual-stack IPv6. */
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) ||
+      bind(fd, (const struct sockaddr*)&addr, addr.ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6)) != 0 ||
+      listen(fd, backlog) != 0) {
+    err = uv_translate_sys_error(errno);
+    close(fd);
     return err;
   }
-  if (reuseport) {
-    uv_os_fd_t fd;
-    int one = 1;
-    if (uv_fileno((uv_handle_t*)tcp, &fd) == 0) setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  *fd_out = fd;
+  *port_out = covet_bound_port(fd);
+  return 0;
+}
+
+int covet_listen(const char* host, int port, int backlog, int reuseport, int fd, int* port_out) {
+  if (covet_reserve_fd < 0) covet_reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  struct sockaddr_storage addr;
+  int err = fd >= 0 ? 0 : covet_resolve(host, port, &addr);
+  if (err != 0) return err;
+  uv_tcp_t* tcp = malloc(sizeof *tcp);
+  if (tcp == NULL) return UV_ENOMEM;
+  if (fd >= 0) {
+    /* A socket the supervisor bound and holds (workers.ts): accepting from it, the queue is the
+     * supervisor's, and outlives this process. */
+    err = uv_tcp_init(S->loop, tcp);
+    if (err != 0) {
+      free(tcp);
+      return err;
+    }
+    err = uv_tcp_open(tcp, fd);
+  } else {
+    err = uv_tcp_init_ex(S->loop, tcp, addr.ss_family);
+    if (err != 0) {
+      free(tcp);
+      return err;
+    }
+    if (reuseport) {
+      uv_os_fd_t own;
+      int one = 1;
+      if (uv_fileno((uv_handle_t*)tcp, &own) == 0) setsockopt(own, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+    }
+    err = uv_tcp_bind(tcp, (const struct sockaddr*)&addr, 0);
   }
-  err = uv_tcp_bind(tcp, (const struct sockaddr*)&addr, 0);
   if (err == 0) err = uv_listen((uv_stream_t*)tcp, backlog, covet_on_connection);
   if (err != 0) {
     uv_close((uv_handle_t*)tcp, covet_on_handle_freed);
@@ -720,19 +778,29 @@ uint32_t covet_stop(void) {
     uv_close((uv_handle_t*)S->listener, covet_on_handle_freed);
     S->listener = NULL;
   }
-  /* Idle connections close now (no drain callback from inside this loop: the caller
-   * learns from the count); busy ones answer what they owe with `connection: close`. Input
-   * not parsed yet is not read, like what still waits in the socket. */
+  /* Connections at rest and quiet for COVET_STOP_QUIET_MS close now (no drain callback from
+   * inside this loop: the caller learns from the count); those at rest but active more recently
+   * may have a request on its way: the tick closes them once they are quiet, and a request that
+   * comes first is served. Busy ones answer what they owe with `connection: close`, and input
+   * behind their answers is not read (a pipelining client sends it again on a new connection); a
+   * request partly received is read to its end and answered. */
   S->stopping = 0;
+  uint64_t now = uv_now(S->loop);
   covet_conn_t* next;
   for (covet_conn_t* c = S->conns; c != NULL; c = next) {
     next = c->next;
+    if (covet_conn_at_rest(c)) {
+      if (now - c->idle_since >= COVET_STOP_QUIET_MS) covet_conn_close(c);
+      continue;
+    }
+    if (c->next_req_seq == c->next_write_seq && c->deferred == NULL) continue; /* a request on its way in */
     covet_drop_input(c);
     covet_deferred_trim(c);
-    if (c->next_req_seq == c->next_write_seq && c->queued == 0 && c->deferred == NULL) covet_conn_close(c);
-    else covet_conn_reach(c, COVET_NO_MORE);
+    covet_conn_reach(c, COVET_NO_MORE);
   }
   S->stopping = 1;
+  /* Looks for connections that went quiet often enough that the drain ends soon after the last. */
+  if (S->timer != NULL) uv_timer_start(S->timer, covet_on_tick, COVET_STOP_TICK_MS, COVET_STOP_TICK_MS);
   return S->nconns;
 }
 
