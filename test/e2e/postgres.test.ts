@@ -3,8 +3,9 @@
  * (test/testing/postgres.ts); COVET_ENGINE picks the engine (the .native variant runs this on the
  * C one). What each answer left in the database is read back with psql, beside the app: commits,
  * rollbacks after a 404, a 409 from the handler, a unique violation mapped to 409 by an onError
- * hook, a bug (500), bad input that loses nothing and leaks no connection, and the pool closed at
- * SIGTERM only after the in-flight request was answered.
+ * hook, a bug (500), bad input that loses nothing and leaks no connection, `/readyz` following the
+ * database down and up (the fixture's `readinessCheck`), and the pool closed at SIGTERM only after
+ * the in-flight request was answered.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +128,36 @@ pgSuite('concurrent transfers in one direction all commit, and the money adds up
   const replies = await Promise.all(Array.from({ length: 20 }, () => call('POST', '/transfers', { json: { from: 1, to: 2, amount: 2 } })));
   for (const r of replies) expectStatus(r, 201);
   assert.equal((await snapshot()).accounts, ['1:ada@example.com:29', '2:bob@example.com:71']);
+});
+
+/** Polls `probe` every 50 ms until it returns a value; fails after `ms`. */
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const readyz = (status: number) => async () => {
+  const r = await call('GET', '/readyz');
+  return r.status === status ? r : undefined;
+};
+
+pgSuite('/readyz: 503 naming the postgres check while the database is down, 200 once it is back; meanwhile requests are 500s and the server keeps serving', async () => {
+  expectBody(await call('GET', '/readyz'), 200, '{"status":"ready","checks":{"postgres":{"ok":true}}}');
+  await db().kill(); // fast shutdown: the pool's connections are cut, new ones refused
+  const down = await until('/readyz to answer 503', readyz(503));
+  assert.is(down.json.status, 'not ready', down.text);
+  assert.is(down.json.checks.postgres.ok, false, down.text);
+  assert.match(down.json.checks.postgres.error, /ECONNREFUSED|terminat|connect/i, down.text);
+  expectDetail(await call('GET', '/accounts/1'), 500, 'Internal Server Error');
+  expectStatus(await call('GET', '/healthz'), 200); // alive all along: only readiness follows the database
+  await db().start();
+  const up = await until('/readyz to answer 200 again', readyz(200));
+  assert.equal(up.json, { status: 'ready', checks: { postgres: { ok: true } } });
+  expectBody(await call('GET', '/accounts/1'), 200, '{"id":1,"owner":"Ada","email":"ada@example.com","balance":29}');
 });
 
 pgSuite('SIGTERM: the in-flight request is answered, then the pool is closed, and the process exits 0', async () => {
