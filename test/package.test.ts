@@ -22,8 +22,10 @@ import { npmInstall, packCovet, ROOT as root, run, type Ran } from './testing/np
  * providers and hooks, the config file and response cookies, with their README sections: 59 files,
  * 258 kB packed, 838 kB unpacked before the README grew; and in session 7 for credentials, the JWT
  * verifier, rate limits, CORS and security headers, the handler API's declaration files (lib/types/)
- * and their README sections: 71 files, 318 kB packed, 1061 kB unpacked before the README grew). */
-const BUDGET = { packedBytes: 345_000, unpackedBytes: 1_200_000, files: 80 };
+ * and their README sections: 71 files, 318 kB packed, 1061 kB unpacked before the README grew; and in
+ * session 8 for the answer observation, metrics, the log, health and restarts, and their README
+ * sections (the README alone is 178 kB): 85 files, 387 kB packed, 1293 kB unpacked). */
+const BUDGET = { packedBytes: 405_000, unpackedBytes: 1_400_000, files: 92 };
 /** A small package with a native addon, prebuilt for linux-x64 inside its tarball (prebuildify, like covet's). */
 const NATIVE_DEP = { name: 'utf-8-validate', version: '6.0.6' };
 

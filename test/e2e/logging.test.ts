@@ -6,6 +6,9 @@
  * (fetch, curl, a raw socket for what clients refuse to send, wrk for the load of `--workers 2`).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -345,9 +348,18 @@ test('COVET_LOG=1 turns the log on as --log does; --log=false turns it off again
 
 // ---------------------------------------------------------------- workers
 
-function wrk(url: string, seconds: number): Promise<number> {
+/**
+ * wrk for at most `seconds`, and at most `limit` answers (its Lua `response` stops the thread): the
+ * log keeps at most 64 MiB of lines a paused pipe has not taken and drops the rest, so the test
+ * bounds what it asks for, whatever the machine's speed (the lines of 3,000 answers to /say are
+ * about 9 MB).
+ */
+function wrk(url: string, seconds: number, limit: number): Promise<number> {
+  const script = path.join(mkdtempSync(path.join(os.tmpdir(), 'covet-wrk-')), 'limit.lua');
+  writeFileSync(script, `local n = 0\nfunction response()\n  n = n + 1\n  if n >= ${limit} then wrk.thread:stop() end\nend\n`);
   return new Promise((resolve, reject) => {
-    execFile('wrk', ['-t1', '-c16', `-d${seconds}s`, url], { encoding: 'utf8' }, (err, stdout) => {
+    execFile('wrk', ['-t1', '-c16', `-d${seconds}s`, '-s', script, url], { encoding: 'utf8' }, (err, stdout) => {
+      rmSync(path.dirname(script), { recursive: true, force: true });
       if (err) return reject(err);
       const m = /(\d+) requests in/.exec(stdout);
       resolve(m ? Number(m[1]) : 0);
@@ -362,7 +374,7 @@ test('--workers 2 --log under load: every line of both workers parses, none is c
   // writes wait on each other (where a longer write would be split and interleaved).
   const stdout = s.child.stdout!;
   const fits = setInterval(() => (stdout.isPaused() ? stdout.resume() : stdout.pause()), 40);
-  const [big, small] = await Promise.all([wrk(`${s.url}/say?size=3000`, 2), wrk(`${s.url}/hello`, 2)]);
+  const [big, small] = await Promise.all([wrk(`${s.url}/say?size=3000`, 4, 3000), wrk(`${s.url}/hello`, 4, 20000)]);
   clearInterval(fits);
   stdout.resume();
   assert.ok(big > 50 && small > 50, `${big} and ${small} requests`);
