@@ -143,7 +143,7 @@ test('a known path with another method: 405 with the exact Allow list', async ()
 });
 
 test('an unknown path: 404 {"detail":"Not Found"}', async () => {
-  for (const path of ['/nope', '/items/1/extra', '/users/u1/posts', '/users/u1', '/users//posts/p', '/healthz', '/Health', '/items//', '/repos', '/repos/']) {
+  for (const path of ['/nope', '/items/1/extra', '/users/u1/posts', '/users/u1', '/users//posts/p', '/healthy', '/Health', '/items//', '/repos', '/repos/']) {
     expectDetail(await call('GET', path), 404, 'Not Found');
   }
   expectDetail(await call('POST', '/nope'), 404, 'Not Found');
