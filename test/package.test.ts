@@ -23,7 +23,8 @@ import { npmInstall, packCovet, ROOT as root, run, type Ran } from './testing/np
  * 258 kB packed, 838 kB unpacked before the README grew; and in session 7 for credentials, the JWT
  * verifier, rate limits, CORS and security headers, the handler API's declaration files (lib/types/)
  * and their README sections: 71 files, 318 kB packed, 1061 kB unpacked before the README grew). */
-const BUDGET = { packedBytes: 345_000, unpackedBytes: 1_200_000, files: 80 };
+// 352 kB since issue 14: the answer observation and the metrics runtime (observe.ts, metrics.ts, cluster-metrics.ts, metrics-aggregate.ts) that covet build bundles.
+const BUDGET = { packedBytes: 352_000, unpackedBytes: 1_200_000, files: 80 };
 /** A small package with a native addon, prebuilt for linux-x64 inside its tarball (prebuildify, like covet's). */
 const NATIVE_DEP = { name: 'utf-8-validate', version: '6.0.6' };
 
