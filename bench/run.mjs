@@ -260,7 +260,7 @@ async function measure(entry, scenario, server, startError, round) {
   const base = { round: round + 1, peer: entry.id, scenario: scenario.id };
   if (!server) return { ...base, error: startError ?? 'server not running' };
   if (server.hasExited()) return { ...base, error: `server exited earlier in this round: ${lastLines(server.output())}` };
-  const args = (seconds) => wrkArgs(scenario, { port: server.port, connections: opts.connections, seconds });
+  const args = (seconds) => wrkArgs(scenario, { port: server.port, connections: opts.connections, threads: opts.threads, seconds });
   try {
     const peakReset = resetPeakRss(server.pid);
     let warmup = null;
@@ -285,6 +285,7 @@ async function measure(entry, scenario, server, startError, round) {
       errors: r.errors,
       errorCount: errorCount(r.errors),
       cpuSeconds: cpu,
+      clientCpuSeconds: r.clientCpuSeconds,
       cpuUsPerRequest: r.requests ? (cpu * 1e6) / r.requests : null,
       peakRssKb: peak,
       peakRssScope: peakReset ? 'scenario' : 'process lifetime',

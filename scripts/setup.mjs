@@ -17,6 +17,8 @@ const log = (msg) => quiet || process.stdout.write(`setup: ${msg}\n`);
 const DEBIAN = {
   curl: { command: 'curl' },
   wrk: { command: 'wrk' },
+  // GNU time: the bench reads wrk's own CPU time through it (is the client's core the bottleneck?).
+  time: { file: '/usr/bin/time' },
   // llhttp's C sources, compiled into the native engine (runtime-min/native).
   'node-llhttp': { file: '/usr/share/llhttp/llhttp.c' },
   // The browser the docs page tests drive (playwright-core, never its own download).

@@ -8,6 +8,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only <ids>           peers to run, comma-separated (e.g. covet-native,fastify)
   --scenario <ids>       scenarios to run, comma-separated (e.g. json,post)
   -c, --connections <n>  wrk connections (default 64)
+  -t, --threads <n>      wrk threads, all on the client core (default 1)
   --duration <s>         measured seconds per run (default 5; --quick 2)
   --warmup <s>           warm-up seconds before each measurement (default 2; --quick 1)
   --rounds <n>           rounds, peers interleaved within each (default 2; --quick 1)
@@ -31,6 +32,7 @@ export function parseOptions(argv) {
       only: { type: 'string' },
       scenario: { type: 'string' },
       connections: { type: 'string', short: 'c' },
+      threads: { type: 'string', short: 't' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       rounds: { type: 'string' },
@@ -49,6 +51,7 @@ export function parseOptions(argv) {
     only: list(values.only),
     scenarios: list(values.scenario),
     connections: int(values.connections, 64, '--connections', 1),
+    threads: int(values.threads, 1, '--threads', 1),
     duration: num(values.duration, base.duration, '--duration', 0.5),
     warmup: num(values.warmup, base.warmup, '--warmup', 0),
     rounds: int(values.rounds, base.rounds, '--rounds', 1),

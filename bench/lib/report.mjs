@@ -11,6 +11,8 @@ const ms = (us) => (us == null ? '–' : us >= 100_000 ? `${(us / 1000).toFixed(
 const mb = (kb) => (kb == null ? '–' : `${(kb / 1024).toFixed(1)} MB`);
 const cpu = (us) => (us == null ? '–' : `${us.toFixed(us < 10 ? 2 : 1)} µs`);
 const ratio = (a, b) => (a == null || !b ? '–' : `${(a / b).toFixed(a / b < 10 ? 2 : 1)}×`);
+const share = (x) => (x == null ? '–' : x.toFixed(2));
+const cores = (c) => `${share(c.serverCore)} / ${share(c.clientCore)}`;
 const code = (s) => `\`${s.replace(/`/g, "'")}\``;
 const oneLine = (s) => String(s).replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
 
@@ -42,7 +44,7 @@ export function renderMarkdown(results, summary) {
   );
   out.push('');
   out.push(
-    `**Method:** every peer is one process pinned to core 0 (\`taskset -c 0\`); wrk runs on core 1 (\`taskset -c 1 wrk -t1 -c${o.connections}\`). ` +
+    `**Method:** every peer is one process pinned to core 0 (\`taskset -c 0\`); wrk runs on core 1 (\`taskset -c 1 wrk -t${o.threads ?? 1} -c${o.connections}\`). ` +
       `Each run is ${o.warmup} s of warm-up then ${o.duration} s measured; ${o.rounds} round${o.rounds > 1 ? 's' : ''} with the peers interleaved, ` +
       `median shown. A peer is timed only on the scenarios where it passed the correctness check. ` +
       `CPU/req is the server's user+system time over the measured run divided by the requests served; ` +
@@ -75,11 +77,30 @@ export function renderMarkdown(results, summary) {
     );
   }
 
+  // ---- the tail
+  out.push('', '#### p99 latency', '');
+  out.push(
+    `wrk's p99 per scenario (pipelined: per batch). Below each, in brackets, the floor a closed loop sets: ` +
+      `with ${o.connections} connections each waiting for its answer before it sends again, the mean latency is ` +
+      `${o.connections} ÷ requests/s (Little's law), whatever the server, so a p99 under 1 ms needs more than ` +
+      `${int(o.connections * 1000)} requests/s and a narrow spread above that mean.`,
+  );
+  out.push('');
+  out.push(
+    matrix((p, s, c) => {
+      if (c.status !== 'ok') return blank(c);
+      const depth = scenarios.find((x) => x.id === s)?.pipeline ?? 1;
+      const floorUs = c.rps ? (o.connections * depth * 1e6) / c.rps : null;
+      return `${ms(c.p99Us)} [${ms(floorUs)}]`;
+    }),
+  );
+
   // ---- per-scenario details
   out.push('', '#### Latency, CPU and memory per scenario', '');
   out.push(
     `p50/p99: wrk's latency percentiles${scenarios.some((s) => s.pipeline > 1) ? ' (pipelined: per batch of requests)' : ''}; ` +
-      '– where wrk cannot compute one (its latency correction can add samples below its recorded minimum, mostly when pipelining).',
+      '– where wrk cannot compute one (its latency correction can add samples below its recorded minimum, mostly when pipelining). ' +
+      'Cores: the share of its core the server and wrk each used over the measured run (1.00: that side was the bottleneck).',
   );
   for (const s of scenarios) {
     const rows = measured
@@ -91,13 +112,13 @@ export function renderMarkdown(results, summary) {
     out.push('', `##### ${s.id} — ${code(`${s.method} ${s.path}`)}${s.pipeline > 1 ? `, ${s.pipeline} requests per write` : ''}`, '');
     out.push(
       table(
-        ['Peer', 'req/s', '× node:http', '× FastAPI', 'p50', 'p99', 'CPU/req', 'peak RSS', 'errors'],
+        ['Peer', 'req/s', '× node:http', '× FastAPI', 'p50', 'p99', 'CPU/req', 'cores: server / wrk', 'peak RSS', 'errors'],
         rows.map(({ p, c }) =>
           c.status === 'ok'
-            ? [label(p), int(c.rps), ratio(c.rps, base('node-http')?.rps), ratio(c.rps, base('fastapi')?.rps), ms(c.p50Us), ms(c.p99Us), cpu(c.cpuUsPerRequest), mb(c.peakRssKb), c.errors ? `⚠ ${int(c.errors)}` : '0']
-            : [label(p), blank(c), '', '', '', '', '', '', ''],
+            ? [label(p), int(c.rps), ratio(c.rps, base('node-http')?.rps), ratio(c.rps, base('fastapi')?.rps), ms(c.p50Us), ms(c.p99Us), cpu(c.cpuUsPerRequest), cores(c), mb(c.peakRssKb), c.errors ? `⚠ ${int(c.errors)}` : '0']
+            : [label(p), blank(c), '', '', '', '', '', '', '', ''],
         ),
-        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
   }

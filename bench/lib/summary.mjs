@@ -43,6 +43,10 @@ function cell(results, peer, scenarioId) {
     rps: median(good.map((r) => r.rps)),
     p50Us: median(good.map((r) => r.latencyUs.p50)),
     p99Us: median(good.map((r) => r.latencyUs.p99)),
+    meanUs: median(good.map((r) => r.latencyUs.mean)),
+    // the share of its core each side used over the measured run (1: saturated)
+    serverCore: median(good.map((r) => r.cpuSeconds / r.seconds)),
+    clientCore: median(good.map((r) => (r.clientCpuSeconds == null ? null : r.clientCpuSeconds / r.seconds))),
     cpuUsPerRequest: median(good.map((r) => r.cpuUsPerRequest)),
     peakRssKb: median(good.map((r) => r.peakRssKb)),
     errors: good.reduce((n, r) => n + r.errorCount, 0),

@@ -1,11 +1,13 @@
 // One wrk run: the exact command line for a scenario, and its result parsed
 // from the JSON line that bench/wrk/report.lua prints in done().
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_CORE } from './proc.mjs';
 
 const WRK = '/usr/bin/wrk';
+const TIME = '/usr/bin/time';
 const SCRIPTS = fileURLToPath(new URL('../wrk/', import.meta.url));
 
 /**
@@ -15,9 +17,9 @@ const SCRIPTS = fileURLToPath(new URL('../wrk/', import.meta.url));
  *  - plain GET: report.lua alone (wrk's static request).
  * Headers go through -H in every case, so wrk.format() includes them.
  */
-export function wrkArgs(scenario, { port, connections, seconds, timeout = 4 }) {
+export function wrkArgs(scenario, { port, connections, seconds, threads = 1, timeout = 4 }) {
   const url = `http://127.0.0.1:${port}${scenario.path}`;
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeout}s`];
+  const args = [`-t${threads}`, `-c${connections}`, `-d${seconds}s`, `--timeout`, `${timeout}s`];
   for (const [name, value] of Object.entries(scenario.headers ?? {})) args.push('-H', `${name}: ${value}`);
   if (scenario.pipeline > 1) {
     args.push('-s', path.join(SCRIPTS, 'pipeline.lua'), url, '--', String(scenario.pipeline), scenario.method ?? 'GET', scenario.body ?? '');
@@ -37,13 +39,18 @@ export function wrkCommandLine(args) {
 
 /**
  * Runs wrk pinned to the client core. Resolves to
- * { requests, seconds, rps, bytes, latencyUs: {p50, p90, p99, max, mean}, errors: {connect, read, write, status, timeout} }.
+ * { requests, seconds, rps, bytes, latencyUs: {p50, p90, p99, max, mean}, errors: {connect, read, write, status, timeout},
+ *   clientCpuSeconds }.
+ * clientCpuSeconds is wrk's own user+system time (from /usr/bin/time), or null without it: with
+ * the run's seconds it says whether the client's core was the bottleneck.
  * A percentile that wrk cannot compute (it returns 0, e.g. p99 under pipelining,
  * where its latency correction adds samples below its recorded minimum) is null.
  */
 export function runWrk(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', String(CLIENT_CORE), WRK, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timed = existsSync(TIME);
+    const argv = timed ? ['-c', String(CLIENT_CORE), TIME, '-f', 'COVET_TIME %U %S', WRK, ...args] : ['-c', String(CLIENT_CORE), WRK, ...args];
+    const child = spawn('taskset', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
@@ -59,6 +66,8 @@ export function runWrk(args) {
       const seconds = r.duration_us / 1e6;
       const lat = r.latency_us;
       const pct = (v) => (v > 0 ? v : null);
+      const time = err.split('\n').find((l) => l.startsWith('COVET_TIME '));
+      const clientCpuSeconds = time ? time.slice('COVET_TIME '.length).split(' ').reduce((n, x) => n + Number(x), 0) : null;
       resolve({
         requests: r.requests,
         seconds,
@@ -66,6 +75,7 @@ export function runWrk(args) {
         bytes: r.bytes,
         latencyUs: { p50: pct(lat.p50), p90: pct(lat.p90), p99: pct(lat.p99), max: lat.max, mean: lat.mean },
         errors: r.errors,
+        clientCpuSeconds,
       });
     });
   });
