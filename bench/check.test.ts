@@ -53,6 +53,16 @@ test('judge checks the shape of a /db row', () => {
   assert.not.ok(judge(answer(200, GOOD, '[{"id":7,"randomNumber":1234}]'), db.expect).ok);
 });
 
+test('the larger bodies are the sizes issue 15 asks for: a 100-item list of ~20 kB, a 50-line order of ~10 kB', () => {
+  const list = JSON.parse(scenario('list-100').expect.body!);
+  assert.is(list.length, 100);
+  const listBytes = Buffer.byteLength(scenario('list-100').expect.body!);
+  assert.ok(listBytes > 18_000 && listBytes < 26_000, `list-100 is ${listBytes} bytes`);
+  const order = (SCENARIOS as (Scenario & { body: string })[]).find((s) => s.id === 'post-10k')!.body;
+  assert.is(JSON.parse(order).lines.length, 50);
+  assert.ok(order.length > 9_000 && order.length < 12_000, `post-10k's body is ${order.length} bytes`);
+});
+
 test(`every always-present peer answers the workload correctly (${ALWAYS.join(', ')})`, async () => {
   const entries = await checkPeers({ only: ALWAYS });
   assert.equal(

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ES256_TOKEN, HS256_TOKEN, JWT_ENV } from './lib/jwt.mjs';
+import { CATALOG, orderBody, orderSummary } from './peers/catalog.mjs';
 import { startPostgres } from '../test/testing/postgres.mjs';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
@@ -56,6 +57,10 @@ export const POST_BODY = {
 export const POST_ANSWER = { id: 1, ...POST_BODY, notify: true, client: 'bench' };
 
 const JSON_TYPE = /^application\/json/;
+
+/** The valid body of `post-10k` (bench/peers/catalog.mjs), and one of its lines spoilt for a negative. */
+const ORDER_BODY = orderBody();
+const spoilLine = (i, change) => JSON.stringify({ ...ORDER_BODY, lines: ORDER_BODY.lines.map((l, k) => (k === i ? { ...l, ...change } : l)) });
 const TEXT_TYPE = /^text\/plain/;
 
 /**
@@ -117,6 +122,26 @@ export const SCENARIOS = [
     path: '/plaintext',
     pipeline: 16,
     expect: { status: 200, contentType: TEXT_TYPE, body: 'Hello, World!' },
+  },
+  // Larger bodies (issue 15), the data of bench/peers/catalog.mjs. `list-100`: a JSON array of 100
+  // catalog items (about 23 kB: ids, strings, a number, a boolean, a nested object, a string array,
+  // a nullable field), built once at start and serialized per request through each peer's typed
+  // path (Covet's return type, Fastify's response schema, FastAPI's response_model,
+  // JSON.stringify by hand). `post-10k`: an order of 50 lines (about 10 kB) validated in full
+  // (bench/peers/validate-order.mjs states the rules), answered with a summary.
+  {
+    id: 'list-100',
+    method: 'GET',
+    path: '/items',
+    expect: { status: 200, contentType: JSON_TYPE, body: JSON.stringify(CATALOG) },
+  },
+  {
+    id: 'post-10k',
+    method: 'POST',
+    path: '/orders',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ORDER_BODY),
+    expect: { status: 201, contentType: JSON_TYPE, body: JSON.stringify(orderSummary(ORDER_BODY)) },
   },
   // Covet's own (issue 12): the cost of a provider and an onResponse hook. `authed` reads the
   // caller from the authorization header through a provider (`Dep<typeof caller>`) and runs one
@@ -266,6 +291,28 @@ export const NEGATIVES = [
     body: JSON.stringify({ ...POST_BODY, email: 'ada-at-example.com' }),
     expect: { status: [400, 422] },
   },
+  // post-10k: one rule broken deep in the body, each a different rule, so that a validator that
+  // stops early or skips the lines is caught.
+  ...[
+    ['orders-quantity-zero', spoilLine(37, { quantity: 0 })],
+    ['orders-quantity-fraction', spoilLine(12, { quantity: 1.5 })],
+    ['orders-price-negative', spoilLine(49, { price: -0.01 })],
+    ['orders-price-string', spoilLine(3, { price: '9.99' })],
+    ['orders-sku-pattern', spoilLine(44, { sku: 'ab-12345' })],
+    ['orders-note-long', spoilLine(20, { note: 'x'.repeat(201) })],
+    ['orders-no-lines', JSON.stringify({ ...ORDER_BODY, lines: [] })],
+    ['orders-currency', JSON.stringify({ ...ORDER_BODY, currency: 'JPY' })],
+    ['orders-country', JSON.stringify({ ...ORDER_BODY, shipping: { ...ORDER_BODY.shipping, country: 'GBR' } })],
+    ['orders-malformed', JSON.stringify(ORDER_BODY).slice(0, 5000)],
+  ].map(([id, body]) => ({
+    id,
+    scenario: 'post-10k',
+    method: 'POST',
+    path: '/orders',
+    headers: { 'content-type': 'application/json' },
+    body,
+    expect: { status: [400, 422] },
+  })),
   {
     id: 'post-malformed',
     scenario: 'post',

@@ -2,6 +2,8 @@
 import { SQL } from 'bun';
 import { Database } from 'bun:sqlite';
 import { openWorldPostgres } from '../args.mjs';
+import { CATALOG, orderSummary } from '../catalog.mjs';
+import { checkOrder } from '../validate-order.mjs';
 
 const argv = Bun.argv;
 const arg = (flag, fallback) => {
@@ -58,6 +60,20 @@ const server = Bun.serve({
     '/json': { GET: () => json({ message: 'Hello, World!' }) },
     '/db': { GET: () => json(byId.get(1 + Math.floor(Math.random() * 10000))) },
     '/db-postgres': { GET: async () => json(await randomPgRow()) },
+    '/items': { GET: () => json(CATALOG) },
+    '/orders': {
+      POST: async (req) => {
+        let b;
+        try {
+          b = await req.json();
+        } catch {
+          return json({ detail: 'Malformed JSON in request body' }, 400);
+        }
+        const errors = checkOrder(b);
+        if (errors.length) return json({ detail: errors.map(([loc, msg]) => `${loc}: ${msg}`) }, 422);
+        return json(orderSummary(b), 201);
+      },
+    },
     '/users/:id': {
       GET: (req) => {
         const idText = req.params.id;

@@ -2,6 +2,7 @@
 import { SQL } from 'bun';
 import { Database } from 'bun:sqlite';
 import { Elysia, t } from 'elysia';
+import { CATALOG, orderSummary } from '../catalog.mjs';
 
 const argv = Bun.argv;
 const arg = (flag, fallback) => {
@@ -31,6 +32,25 @@ const NewUser = t.Object({
   role: t.UnionEnum(['admin', 'editor', 'viewer']),
   tags: t.Array(t.String()),
   address: t.Object({ city: t.String(), zip: t.String() }),
+});
+
+// post-10k: the rules of bench/peers/validate-order.mjs
+const Text = (minLength, maxLength) => t.String({ minLength, maxLength });
+const NewOrder = t.Object({
+  customer: t.Object({ id: t.Integer({ minimum: 1 }), name: Text(1, 100), email: t.String({ format: 'email' }) }),
+  currency: t.UnionEnum(['EUR', 'USD', 'GBP']),
+  shipping: t.Object({ street: Text(1, 200), city: Text(1, 100), zip: Text(1, 20), country: Text(2, 2) }),
+  lines: t.Array(
+    t.Object({
+      sku: t.String({ pattern: '^[A-Z]{2}-[0-9]{6}$' }),
+      name: Text(1, 200),
+      quantity: t.Integer({ minimum: 1, maximum: 1000 }),
+      price: t.Number({ minimum: 0 }),
+      giftWrap: t.Boolean(),
+      note: t.String({ maxLength: 200 }),
+    }),
+    { minItems: 1, maxItems: 100 },
+  ),
 });
 
 const app = new Elysia()
@@ -63,6 +83,15 @@ const app = new Elysia()
       query: t.Object({ notify: t.Boolean({ default: false }) }),
       headers: t.Object({ 'x-client': t.String() }),
     },
+  )
+  .get('/items', () => CATALOG)
+  .post(
+    '/orders',
+    ({ body, set }) => {
+      set.status = 201;
+      return orderSummary(body);
+    },
+    { body: NewOrder },
   )
   .get('/db', () => byId.get(1 + Math.floor(Math.random() * 10000)))
   .get('/db-postgres', () => randomPgRow())

@@ -2,6 +2,8 @@
 import express from 'express';
 import { z } from 'zod';
 import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
+import { CATALOG, orderSummary } from '../catalog.mjs';
+import { NewOrder } from '../zod-order.mjs';
 
 const { port, host } = listenArgs();
 const randomRow = openWorld();
@@ -50,6 +52,14 @@ app.post('/users', express.json(), (req, res) => {
   }
   // zod rebuilds objects in the schema's key order
   res.status(201).json({ id: 1, ...body.data, notify: query.data.notify, client });
+});
+app.get('/items', (req, res) => {
+  res.json(CATALOG);
+});
+app.post('/orders', express.json(), (req, res) => {
+  const body = NewOrder.safeParse(req.body);
+  if (!body.success) return res.status(400).json({ error: body.error.issues });
+  res.status(201).json(orderSummary(body.data));
 });
 app.get('/db', (req, res) => {
   res.json(randomRow());

@@ -1,8 +1,11 @@
 // Fastify 5: JSON schema for params, query, headers and body (ajv), and for
 // responses (fast-json-stringify).
 import fastifyJwt from '@fastify/jwt';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import Fastify from 'fastify';
 import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
+import { CATALOG, orderSummary } from '../catalog.mjs';
 
 const { port, host } = listenArgs();
 const randomRow = openWorld();
@@ -70,6 +73,76 @@ app.post('/users', {
     reply.code(201);
     // fast-json-stringify writes the schema's property order
     return { id: 1, ...b, notify: req.query.notify, client: req.headers['x-client'] };
+  },
+});
+
+// list-100: the catalog, serialized by fast-json-stringify from its schema.
+const text = { type: 'string' };
+const item = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    sku: text,
+    name: text,
+    description: text,
+    price: { type: 'number' },
+    inStock: { type: 'boolean' },
+    category: { type: 'object', properties: { id: { type: 'integer' }, name: text } },
+    tags: { type: 'array', items: text },
+    discount: { type: ['number', 'null'] },
+  },
+};
+app.get('/items', { schema: { response: { 200: { type: 'array', items: item } } }, handler: () => CATALOG });
+
+// post-10k: the rules of bench/peers/validate-order.mjs. Its body is checked by an Ajv without
+// Fastify's type coercion (which turns "9.99", true, null or [9.99] into a price), so that it
+// refuses what the other peers refuse; the route's own validatorCompiler is Fastify's way to do so.
+const strictAjv = addFormats(new Ajv({ allErrors: false }));
+const str = (minLength, maxLength) => ({ type: 'string', minLength, maxLength });
+const newOrder = {
+  type: 'object',
+  properties: {
+    customer: {
+      type: 'object',
+      properties: { id: { type: 'integer', minimum: 1 }, name: str(1, 100), email: { type: 'string', format: 'email' } },
+      required: ['id', 'name', 'email'],
+    },
+    currency: { type: 'string', enum: ['EUR', 'USD', 'GBP'] },
+    shipping: {
+      type: 'object',
+      properties: { street: str(1, 200), city: str(1, 100), zip: str(1, 20), country: str(2, 2) },
+      required: ['street', 'city', 'zip', 'country'],
+    },
+    lines: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 100,
+      items: {
+        type: 'object',
+        properties: {
+          sku: { type: 'string', pattern: '^[A-Z]{2}-[0-9]{6}$' },
+          name: str(1, 200),
+          quantity: { type: 'integer', minimum: 1, maximum: 1000 },
+          price: { type: 'number', minimum: 0 },
+          giftWrap: { type: 'boolean' },
+          note: { type: 'string', maxLength: 200 },
+        },
+        required: ['sku', 'name', 'quantity', 'price', 'giftWrap', 'note'],
+      },
+    },
+  },
+  required: ['customer', 'currency', 'shipping', 'lines'],
+};
+const orderSummarySchema = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, lines: { type: 'integer' }, units: { type: 'integer' }, total: { type: 'number' } },
+};
+app.post('/orders', {
+  schema: { body: newOrder, response: { 201: orderSummarySchema } },
+  validatorCompiler: ({ schema }) => strictAjv.compile(schema),
+  handler: (req, reply) => {
+    reply.code(201);
+    return orderSummary(req.body);
   },
 });
 

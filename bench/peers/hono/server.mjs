@@ -4,6 +4,8 @@ import { Hono } from 'hono';
 import { validator } from 'hono/validator';
 import { z } from 'zod';
 import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
+import { CATALOG, orderSummary } from '../catalog.mjs';
+import { NewOrder } from '../zod-order.mjs';
 
 const { port, host } = listenArgs();
 const randomRow = openWorld();
@@ -49,6 +51,8 @@ app.post('/users', zv('query', CreateQuery), zv('header', ClientHeader), zv('jso
   return c.json({ id: 1, ...b, notify: c.req.valid('query').notify, client: c.req.valid('header')['x-client'] }, 201);
 });
 app.get('/db', (c) => c.json(randomRow()));
+app.get('/items', (c) => c.json(CATALOG));
+app.post('/orders', zv('json', NewOrder), (c) => c.json(orderSummary(c.req.valid('json')), 201));
 app.get('/db-postgres', async (c) => c.json(await randomPgRow()));
 
 const server = serve({ fetch: app.fetch, port, hostname: host });

@@ -1,6 +1,8 @@
 // node:http with a hand-written router: the ceiling of anything built on node:http.
 import http from 'node:http';
 import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
+import { CATALOG, orderSummary } from '../catalog.mjs';
+import { checkOrder } from '../validate-order.mjs';
 import { checkNewUser, created, errorBody } from '../validate-user.mjs';
 
 const { port, host } = listenArgs();
@@ -57,6 +59,23 @@ function createUser(req, res, query) {
   });
 }
 
+function createOrder(req, res) {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return send(res, 415, '{"detail":"content-type must be application/json"}');
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    let body;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      return send(res, 400, '{"detail":"Malformed JSON in request body"}');
+    }
+    const errors = checkOrder(body);
+    if (errors.length) return send(res, 422, errorBody(errors));
+    send(res, 201, JSON.stringify(orderSummary(body)));
+  });
+}
+
 const server = http.createServer((req, res) => {
   const url = req.url;
   const q = url.indexOf('?');
@@ -69,6 +88,7 @@ const server = http.createServer((req, res) => {
     }
     if (path === '/json') return send(res, 200, JSON.stringify({ message: 'Hello, World!' }));
     if (path === '/db') return send(res, 200, JSON.stringify(randomRow()));
+    if (path === '/items') return send(res, 200, JSON.stringify(CATALOG));
     if (path === '/db-postgres') {
       return randomPgRow().then(
         (row) => send(res, 200, JSON.stringify(row)),
@@ -92,6 +112,8 @@ const server = http.createServer((req, res) => {
       return send(res, 400, '{"detail":"bad percent-encoding"}');
     }
     return createUser(req, res, query);
+  } else if (method === 'POST' && path === '/orders') {
+    return createOrder(req, res);
   }
   send(res, 404, '{"detail":"Not Found"}');
 });

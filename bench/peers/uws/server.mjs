@@ -3,6 +3,8 @@
 // patched addon in UWS_ADDON; without UWS_ADDON the package is loaded as is.
 import { createRequire } from 'node:module';
 import { listenArgs, openWorld, openWorldPostgres } from '../args.mjs';
+import { CATALOG, orderSummary } from '../catalog.mjs';
+import { checkOrder } from '../validate-order.mjs';
 import { checkNewUser, created, errorBody } from '../validate-user.mjs';
 
 const require = createRequire(import.meta.url);
@@ -32,6 +34,9 @@ uWS
   })
   .get('/db', (res) => {
     res.writeHeader('server', 'uws').writeHeader('content-type', JSON_TYPE).end(JSON.stringify(randomRow()));
+  })
+  .get('/items', (res) => {
+    res.writeHeader('server', 'uws').writeHeader('content-type', JSON_TYPE).end(JSON.stringify(CATALOG));
   })
   .get('/db-postgres', (res) => {
     // answered later: uWS must be told of an abort (it frees res), and the late write corked
@@ -75,6 +80,28 @@ uWS
       if (client === '') errors.push(['x-client', 'header is required']);
       if (errors.length) return send(res, '422 Unprocessable Entity', errorBody(errors));
       send(res, '201 Created', JSON.stringify(created(body, notify, client)));
+    });
+  })
+  .post('/orders', (res, req) => {
+    const type = req.getHeader('content-type');
+    let aborted = false;
+    res.onAborted(() => {
+      aborted = true;
+    });
+    if (!/^application\/json\b/i.test(type)) return send(res, '415 Unsupported Media Type', '{"detail":"content-type must be application/json"}');
+    const chunks = [];
+    res.onData((chunk, isLast) => {
+      chunks.push(Buffer.from(chunk.slice(0))); // the ArrayBuffer is reused after this call
+      if (!isLast || aborted) return;
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return send(res, '400 Bad Request', '{"detail":"Malformed JSON in request body"}');
+      }
+      const errors = checkOrder(body);
+      if (errors.length) return send(res, '422 Unprocessable Entity', errorBody(errors));
+      send(res, '201 Created', JSON.stringify(orderSummary(body)));
     });
   })
   .any('/*', (res) => send(res, '404 Not Found', '{"detail":"Not Found"}'))
