@@ -76,6 +76,7 @@
 #define COVET_STOP_TICK_MS 50        /* stopping: how often the tick looks for connections gone quiet */
 #define COVET_ENDING_MS 5000           /* a closing connection whose client does not read is cut */
 #define COVET_SLOT_BITS 24             /* key = slot + generation << 24 */
+#define COVET_SLAB 256                 /* connection records per slab (69,632 bytes) */
 
 #define COVET_STR_(x) #x
 #define COVET_STR(x) COVET_STR_(x)
@@ -186,6 +187,8 @@ typedef struct {
   char last_byte;    /* the last two bytes of the previous read (the head scan's look-behind) */
   char last_byte2;
   int error;         /* a covet_error_t set by a callback, or -1 */
+  uint64_t head_start; /* loop ms when its head began, 0 once the head is complete */
+  uint64_t req_start;  /* loop ms when it began, 0 once complete */
 } covet_msg_t;
 
 /* The parse of one read (or of kept input) on one connection: on covet_feed's stack, in
@@ -248,27 +251,33 @@ typedef struct covet_deferred_s {
   uint8_t in_queue;
 } covet_deferred_t;
 
-struct covet_conn_s {
-  uv_tcp_t tcp; /* first: (covet_conn_t*)handle works both ways */
-  covet_conn_t* prev;
-  covet_conn_t* next;
-  covet_partial_t* partial; /* NULL when idle between requests */
-  covet_parked_t* parked;   /* sorted by seq */
+/* What a connection holds only while it is busy: a request straddling reads, answers parked or in
+ * libuv's write queue, requests not handed out yet. In its tcp.data, NULL while it is idle
+ * (covet_busy_get makes it, covet_busy_trim gives it back once it is empty again), so that an idle
+ * keep-alive connection costs its record alone. */
+typedef struct {
+  covet_partial_t* partial;   /* NULL when no request is part-received */
+  covet_parked_t* parked;     /* sorted by seq */
   covet_deferred_t* deferred; /* requests not handed to JavaScript yet, or NULL */
-  covet_parse_t* parsing;   /* the parse in progress on it, or NULL */
-  size_t parked_bytes;      /* bytes in parked */
-  uint64_t head_start;      /* loop ms when the current head began, 0 when none */
-  uint64_t req_start;       /* loop ms when the current request began, 0 when none */
-  uint64_t idle_since;      /* loop ms of the last activity */
-  uint64_t write_since;     /* loop ms of the last write progress (or when nothing was unsent) */
-  size_t queued;            /* bytes handed to uv_write and not yet written */
-  size_t write_seen;        /* libuv's write queue size at the last tick */
-  uint32_t slot;
-  uint32_t gen;
+  size_t parked_bytes;        /* bytes in parked */
+  size_t queued;              /* bytes handed to uv_write and not yet written */
+  size_t write_seen;          /* libuv's write queue size at the last tick */
+  uint64_t write_since;       /* loop ms of the last write progress (or when nothing was unsent) */
+} covet_busy_t;
+
+/* A connection's record: what an idle keep-alive connection needs, and nothing else (272 bytes,
+ * 248 of them libuv's). Records live in slabs of COVET_SLAB (covet_conn_at), never move, and
+ * are reused once libuv has closed their handle; the slot is the record's index. */
+struct covet_conn_s {
+  uv_tcp_t tcp; /* first: (covet_conn_t*)handle works both ways; tcp.data is its covet_busy_t */
+  uint64_t slot : COVET_SLOT_BITS;
+  uint64_t gen : 28;  /* moves on when it closes: a key names slot + gen */
+  uint64_t state : 3; /* a covet_state_t */
+  uint64_t reading : 1; /* uv_read_start is on (in any state before COVET_CLOSING) */
+  uint64_t used : 1;  /* the record holds a connection (until libuv's close callback) */
+  uint32_t idle_since;     /* loop ms (its low 32 bits) of the last activity; when unused, the next free slot */
   uint32_t next_req_seq;   /* seq of the next request (or engine answer) */
   uint32_t next_write_seq; /* seq of the next response to write */
-  uint8_t state;           /* a covet_state_t */
-  uint8_t reading;         /* uv_read_start is on (in any state before COVET_CLOSING) */
 };
 
 /* Where a connection's life is at. It only moves forward (covet_conn_reach), so each state
@@ -289,14 +298,8 @@ typedef enum {
 } covet_state_t;
 
 static inline void covet_conn_reach(covet_conn_t* c, covet_state_t s) {
-  if (c->state < s) c->state = (uint8_t)s;
+  if (c->state < s) c->state = (unsigned)s;
 }
-
-typedef struct {
-  covet_conn_t* conn; /* NULL when free */
-  uint32_t gen;
-  uint32_t next_free;
-} covet_slot_t;
 
 /* Growable byte buffer. */
 typedef struct {
@@ -371,12 +374,13 @@ typedef struct {
   size_t meta_cap; /* words */
   size_t meta_len;
   int buffers_changed;
-  /* Connections. */
-  covet_slot_t* slots;
-  uint32_t nslots;
+  /* Connections: records in slabs of COVET_SLAB (covet_conn_at); free ones are chained through
+   * idle_since from free_slot. */
+  covet_conn_t** slabs;
+  uint32_t nslots;    /* records in the slabs */
   uint32_t free_slot; /* UINT32_MAX: none */
-  covet_conn_t* conns;
-  uint32_t nconns;
+  uint32_t nconns;    /* open (used and not closing) */
+  covet_parse_t* parsing; /* the parse in progress (on parsing->conn), or NULL */
   /* Unfinished request bodies (partials with body bytes), oldest first, and their body bytes
    * together: past max_body_memory, the oldest is answered 503 and its connection closed. */
   covet_partial_t* bodies_oldest;
@@ -410,6 +414,33 @@ typedef struct {
 /* ------------------------------------------------------------ server.c: the shared state */
 
 extern covet_server_t* covet_server;
+
+/* The record of a slot (< covet_server->nslots). */
+static inline covet_conn_t* covet_conn_at(uint32_t slot) {
+  return &covet_server->slabs[slot / COVET_SLAB][slot % COVET_SLAB];
+}
+/* An open connection's busy state, NULL while it is idle. */
+static inline covet_busy_t* covet_busy(const covet_conn_t* c) {
+  return (covet_busy_t*)c->tcp.data;
+}
+static inline covet_partial_t* covet_conn_partial(const covet_conn_t* c) {
+  return c->tcp.data != NULL ? covet_busy(c)->partial : NULL;
+}
+static inline covet_deferred_t* covet_conn_deferred(const covet_conn_t* c) {
+  return c->tcp.data != NULL ? covet_busy(c)->deferred : NULL;
+}
+static inline size_t covet_conn_queued(const covet_conn_t* c) {
+  return c->tcp.data != NULL ? covet_busy(c)->queued : 0;
+}
+/* The loop's ms as idle_since keeps them (elapsed: (uint32_t)(covet_ms() - since), < 49 days). */
+static inline uint32_t covet_ms(void) {
+  return (uint32_t)uv_now(covet_server->loop);
+}
+/* The connection's busy state, made (empty) when it has none; NULL when memory ran out. */
+covet_busy_t* covet_busy_get(covet_conn_t* c);
+/* Gives the busy state back once it holds nothing (no partial, parked answer, deferred request
+ * or queued byte). */
+void covet_busy_trim(covet_conn_t* c);
 
 /* ------------------------------------------------------------ parse.c: llhttp callbacks into staging */
 

@@ -503,9 +503,11 @@ static napi_value covet_stats_js(napi_env env, napi_callback_info info) {
   (void)info;
   uint32_t conns = 0, partial = 0;
   if (S != NULL) {
-    for (covet_conn_t* c = S->conns; c != NULL; c = c->next) {
+    for (uint32_t slot = 0; slot < S->nslots; slot++) {
+      covet_conn_t* c = covet_conn_at(slot);
+      if (!c->used || c->state == COVET_CLOSING) continue;
       conns++;
-      if (c->partial != NULL) partial++;
+      if (covet_conn_partial(c) != NULL) partial++;
     }
   }
   napi_value result, v;

@@ -16,37 +16,32 @@ static int covet_reserve_fd = -1;   /* spare descriptor for accepting past EMFIL
 /* ------------------------------------------------------------ connections */
 
 static covet_conn_t* covet_conn_new(void) {
-  covet_conn_t* c = calloc(1, sizeof *c);
-  if (c == NULL) return NULL;
   uint32_t slot = S->free_slot;
   if (slot == UINT32_MAX) {
-    if (S->nslots >= (1u << COVET_SLOT_BITS)) {
-      free(c);
-      return NULL;
+    /* A new slab of records, chained onto the free list in slot order. */
+    if (S->nslots + COVET_SLAB > (1u << COVET_SLOT_BITS)) return NULL;
+    uint32_t n = S->nslots / COVET_SLAB;
+    covet_conn_t** slabs = realloc(S->slabs, (n + 1) * sizeof *slabs);
+    if (slabs == NULL) return NULL;
+    S->slabs = slabs;
+    covet_conn_t* slab = calloc(COVET_SLAB, sizeof *slab);
+    if (slab == NULL) return NULL;
+    slabs[n] = slab;
+    for (uint32_t i = 0; i < COVET_SLAB; i++) {
+      slab[i].slot = S->nslots + i;
+      slab[i].idle_since = i + 1 < COVET_SLAB ? S->nslots + i + 1 : UINT32_MAX;
     }
-    uint32_t n = S->nslots ? S->nslots * 2 : 1024;
-    covet_slot_t* slots = realloc(S->slots, n * sizeof *slots);
-    if (slots == NULL) {
-      free(c);
-      return NULL;
-    }
-    for (uint32_t i = S->nslots; i < n; i++) {
-      slots[i].conn = NULL;
-      slots[i].gen = 0;
-      slots[i].next_free = i + 1 < n ? i + 1 : UINT32_MAX;
-    }
-    S->slots = slots;
     S->free_slot = S->nslots;
-    S->nslots = n;
+    S->nslots += COVET_SLAB;
     slot = S->free_slot;
   }
-  S->free_slot = S->slots[slot].next_free;
-  S->slots[slot].conn = c;
+  covet_conn_t* c = covet_conn_at(slot);
+  S->free_slot = c->idle_since;
+  uint32_t gen = (uint32_t)c->gen;
+  memset(c, 0, sizeof *c);
   c->slot = slot;
-  c->gen = S->slots[slot].gen;
-  c->next = S->conns;
-  if (S->conns) S->conns->prev = c;
-  S->conns = c;
+  c->gen = gen;
+  c->used = 1;
   S->nconns++;
   return c;
 }
@@ -61,16 +56,17 @@ covet_conn_t* covet_conn_from_key(double key) {
   uint32_t slot = (uint32_t)(k & ((1u << COVET_SLOT_BITS) - 1));
   uint32_t gen = (uint32_t)(k >> COVET_SLOT_BITS);
   if (slot >= S->nslots) return NULL;
-  covet_slot_t* s = &S->slots[slot];
-  return s->conn != NULL && s->gen == gen ? s->conn : NULL;
+  covet_conn_t* c = covet_conn_at(slot);
+  return c->used && c->state != COVET_CLOSING && c->gen == gen ? c : NULL;
 }
 
 static void covet_free_partial(covet_conn_t* c) {
-  if (c->partial == NULL) return;
-  if (c->parsing != NULL && c->parsing->into == c->partial) c->parsing->into = NULL;
-  covet_partial_release(c->partial);
-  free(c->partial);
-  c->partial = NULL;
+  covet_partial_t* pa = covet_conn_partial(c);
+  if (pa == NULL) return;
+  if (S->parsing != NULL && S->parsing->into == pa) S->parsing->into = NULL;
+  covet_partial_release(pa);
+  free(pa);
+  covet_busy(c)->partial = NULL;
 }
 
 /* ------------------------------------------------------------ the turn queue */
@@ -107,14 +103,14 @@ static void covet_turn_remove(covet_deferred_t* d) {
 }
 
 static void covet_free_deferred(covet_conn_t* c) {
-  covet_deferred_t* d = c->deferred;
+  covet_deferred_t* d = covet_conn_deferred(c);
   if (d == NULL) return;
   covet_turn_remove(d);
   free(d->data);
   free(d->meta);
   free(d->input);
   free(d);
-  c->deferred = NULL;
+  covet_busy(c)->deferred = NULL;
 }
 
 void covet_conn_last_answer(covet_conn_t* c) {
@@ -122,20 +118,20 @@ void covet_conn_last_answer(covet_conn_t* c) {
   covet_free_deferred(c);
 }
 
-static void covet_on_conn_closed(uv_handle_t* h) {
-  free(h);
+/* The record is free for another connection once libuv is done with its handle. */
+static void covet_conn_release(covet_conn_t* c) {
+  c->used = 0;
+  c->idle_since = S->free_slot;
+  S->free_slot = (uint32_t)c->slot;
 }
 
-/* Unlinks a connection: its slot's generation moves on, so its key no longer names anything. */
+static void covet_on_conn_closed(uv_handle_t* h) {
+  covet_conn_release((covet_conn_t*)h);
+}
+
+/* Unlinks a connection: its generation moves on, so its key no longer names anything. */
 static void covet_conn_forget(covet_conn_t* c) {
-  covet_slot_t* s = &S->slots[c->slot];
-  s->conn = NULL;
-  s->gen = (s->gen + 1) & ((1u << 28) - 1);
-  s->next_free = S->free_slot;
-  S->free_slot = c->slot;
-  if (c->prev) c->prev->next = c->next;
-  else S->conns = c->next;
-  if (c->next) c->next->prev = c->prev;
+  c->gen = (c->gen + 1) & ((1u << 28) - 1);
   S->nconns--;
 }
 
@@ -149,6 +145,8 @@ void covet_conn_close(covet_conn_t* c) {
   covet_free_partial(c);
   covet_free_parked(c);
   covet_free_deferred(c);
+  free(c->tcp.data); /* what is still queued is cancelled: covet_on_write sees COVET_CLOSING */
+  c->tcp.data = NULL;
   uv_close((uv_handle_t*)&c->tcp, covet_on_conn_closed);
   if (owed) S->hooks.js_closed(key);
   if (S->stopping && S->nconns == 0) S->hooks.js_drained();
@@ -179,24 +177,28 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
 /* Not to be read for now: requests wait in C, its unsent answers are past the high-water
  * mark, or it owes as many answers as a connection may. */
 static int covet_conn_backed_up(const covet_conn_t* c) {
-  return c->deferred != NULL || covet_conn_full(c) || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED;
+  return covet_conn_deferred(c) != NULL || covet_conn_full(c) || c->next_req_seq - c->next_write_seq >= COVET_MAX_OWED;
 }
 
 static int covet_deferred_ready(const covet_conn_t* c);
 
 void covet_conn_maybe_resume(covet_conn_t* c) {
   if (c->state == COVET_CLOSING) return;
-  if (c->deferred != NULL) {
-    if (covet_deferred_ready(c)) covet_turn_push(c->deferred);
+  covet_deferred_t* d = covet_conn_deferred(c);
+  if (d != NULL) {
+    if (covet_deferred_ready(c)) covet_turn_push(d);
     return;
   }
   if (c->reading || c->state >= COVET_NO_MORE || covet_conn_backed_up(c)) return;
   if (uv_read_start((uv_stream_t*)&c->tcp, covet_alloc, covet_on_read) != 0) return;
   c->reading = 1;
   /* A request cut by the pause gets its whole headers/request timeout again from now. */
-  uint64_t now = uv_now(S->loop);
-  if (c->head_start != 0) c->head_start = now;
-  if (c->req_start != 0) c->req_start = now;
+  covet_partial_t* pa = covet_conn_partial(c);
+  if (pa != NULL) {
+    uint64_t now = uv_now(S->loop);
+    if (pa->msg.head_start != 0) pa->msg.head_start = now;
+    if (pa->msg.req_start != 0) pa->msg.req_start = now;
+  }
 }
 
 /* The client has half-closed (sent its FIN) while responses are still being written: like
@@ -208,9 +210,8 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
   covet_free_partial(c);
   covet_free_parked(c);
   covet_free_deferred(c);
-  c->head_start = c->req_start = 0;
   covet_conn_reach(c, COVET_ENDING);
-  c->idle_since = uv_now(S->loop);
+  c->idle_since = covet_ms();
   if (owed) {
     c->next_write_seq = c->next_req_seq; /* nothing owed is written any more */
     S->hooks.js_closed(covet_conn_key(c));
@@ -224,7 +225,6 @@ static void covet_conn_finish_writing(covet_conn_t* c) {
 static void covet_conn_refuse(covet_conn_t* c, covet_error_t err, int head) {
   covet_free_partial(c);
   covet_conn_reach(c, COVET_NO_MORE);
-  c->head_start = c->req_start = 0;
   covet_respond_error(c, err, head);
   covet_conn_end_if_done(c);
 }
@@ -247,11 +247,13 @@ static covet_error_t covet_error_of(const covet_msg_t* m) {
  * partial's (the partial's earlier request completed in this read). Returns 0, UV_ENOMEM or
  * UV_EOVERFLOW. */
 static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, const covet_msg_t* m, size_t bytes, size_t rec) {
-  covet_partial_t* pa = c->partial;
+  covet_busy_t* b = covet_busy_get(c);
+  if (b == NULL) return UV_ENOMEM;
+  covet_partial_t* pa = b->partial;
   if (pa == NULL) {
     pa = calloc(1, sizeof *pa);
     if (pa == NULL) return UV_ENOMEM;
-    c->partial = pa;
+    b->partial = pa;
     pa->conn = c;
     pa->parser = *p;
     pa->msg = *m;
@@ -277,19 +279,22 @@ static int covet_keep_partial(covet_conn_t* c, llhttp_t* p, const covet_msg_t* m
 
 /* The connection's deferred requests, created empty when it has none. */
 static covet_deferred_t* covet_deferred_of(covet_conn_t* c) {
-  if (c->deferred == NULL) {
-    c->deferred = calloc(1, sizeof *c->deferred);
-    if (c->deferred == NULL) return NULL;
-    c->deferred->conn = c;
-    c->deferred->turn = S->turn;
+  covet_busy_t* b = covet_busy_get(c);
+  if (b == NULL) return NULL;
+  if (b->deferred == NULL) {
+    b->deferred = calloc(1, sizeof *b->deferred);
+    if (b->deferred == NULL) return NULL;
+    b->deferred->conn = c;
+    b->deferred->turn = S->turn;
   }
-  return c->deferred;
+  return b->deferred;
 }
 
-/* Frees the deferred requests once nothing is left in them. */
+/* Frees the deferred requests once nothing is left in them, and the busy state once it is empty. */
 static void covet_deferred_trim(covet_conn_t* c) {
-  covet_deferred_t* d = c->deferred;
+  covet_deferred_t* d = covet_conn_deferred(c);
   if (d != NULL && d->count == 0 && d->input == NULL) covet_free_deferred(c);
+  covet_busy_trim(c);
 }
 
 /* Keeps records [rec, done_meta) and their bytes (up to done_bytes) of the current batch for
@@ -333,7 +338,7 @@ static int covet_keep_input(covet_conn_t* c, const llhttp_t* p, const char* rest
 }
 
 static void covet_drop_input(covet_conn_t* c) {
-  covet_deferred_t* d = c->deferred;
+  covet_deferred_t* d = covet_conn_deferred(c);
   if (d == NULL) return;
   free(d->input);
   d->input = NULL;
@@ -364,7 +369,7 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   const char* rest = end; /* the input not parsed: [rest, end) */
   covet_parse_t x = {.conn = c, .read_start = at, .read_end = end};
   llhttp_t* p;
-  covet_partial_t* pa = c->partial;
+  covet_partial_t* pa = covet_conn_partial(c);
   if (pa != NULL) {
     /* The request begun by an earlier read goes on in its partial's buffers. */
     p = &pa->parser;
@@ -379,7 +384,7 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   }
   covet_msg_t* m = x.msg;
   p->data = &x;
-  c->parsing = &x;
+  S->parsing = &x;
   x.head_from = m->started && (m->in_head || m->in_trailer) ? at : NULL;
   llhttp_errno_t err = llhttp_execute(p, at, len);
   while (err != HPE_OK) {
@@ -412,7 +417,6 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
     int head = m->started && !m->in_head && p->method == HTTP_HEAD && e != COVET_E_BAD_REQUEST && e != COVET_E_HEADERS_TOO_BIG;
     m->started = 0;
     covet_conn_reach(c, COVET_NO_MORE);
-    c->head_start = c->req_start = 0;
     covet_respond_error(c, e, head);
   }
   if (rest < end && covet_keep_input(c, p, rest, (size_t)(end - rest), resume != NULL) != 0) goto fail;
@@ -422,11 +426,11 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   int began_here = m->started && x.into == NULL;
   size_t done_bytes = began_here ? m->base : S->staging_len;
   size_t done_meta = began_here ? m->rec : S->meta_len;
-  c->parsing = NULL; /* the parse is over: what follows works on the connection */
+  S->parsing = NULL; /* the parse is over: what follows works on the connection */
   if (m->started && c->state < COVET_NO_MORE) {
     /* Keep the unfinished request (parser and bytes) until the next read. */
     if (began_here && covet_keep_partial(c, p, m, done_bytes, done_meta) != 0) goto fail;
-    covet_msg_t* kept = &c->partial->msg;
+    covet_msg_t* kept = &covet_conn_partial(c)->msg;
     kept->last_byte2 = len >= 2 ? end[-2] : kept->last_byte;
     kept->last_byte = end[-1];
   } else {
@@ -454,14 +458,14 @@ static void covet_feed(covet_conn_t* c, const char* at, size_t len, const llhttp
   return;
 
 fail:
-  c->parsing = NULL;
+  S->parsing = NULL;
   S->cork_conn = NULL;
   covet_conn_close(c);
 }
 
 /* Answers owed for requests already handed to JavaScript (deferred ones are not counted). */
 static uint32_t covet_owed_taken(const covet_conn_t* c) {
-  const covet_deferred_t* d = c->deferred;
+  const covet_deferred_t* d = covet_conn_deferred(c);
   uint32_t next = d != NULL && d->count > 0 ? d->meta[d->rec + COVET_R_SEQ] : c->next_req_seq;
   return next - c->next_write_seq;
 }
@@ -474,7 +478,7 @@ static int covet_deferred_ready(const covet_conn_t* c) {
 /* Hands out parsed requests that were deferred, as if just read: up to a share of them go back
  * into staging and meta (each is copied out once, however many turns it waits). */
 static void covet_hand_out_parsed(covet_conn_t* c) {
-  covet_deferred_t* d = c->deferred;
+  covet_deferred_t* d = covet_conn_deferred(c);
   uint32_t n = d->count < COVET_SHARE ? d->count : COVET_SHARE;
   uint32_t end = d->rec;
   for (uint32_t i = 0; i < n; i++) end += d->meta[end + COVET_R_WORDS];
@@ -490,7 +494,7 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
   S->control[0] = 0;
   uint32_t taken = S->hooks.js_batch(c, n);
   covet_uncork();
-  if (c->state == COVET_CLOSING || c->deferred != d) return; /* closed, or ended (its deferred dropped) meanwhile */
+  if (c->state == COVET_CLOSING || covet_conn_deferred(c) != d) return; /* closed, or ended (its deferred dropped) meanwhile */
   if (taken < d->count) {
     for (uint32_t i = 0; i < taken; i++) d->rec += d->meta[d->rec + COVET_R_WORDS];
     d->count -= taken;
@@ -505,7 +509,7 @@ static void covet_hand_out_parsed(covet_conn_t* c) {
 
 /* A connection's share of this turn from its deferred requests: parsed ones first, then input. */
 static void covet_dispatch_deferred(covet_conn_t* c) {
-  covet_deferred_t* d = c->deferred;
+  covet_deferred_t* d = covet_conn_deferred(c);
   d->turn = S->turn;
   if (d->count > 0) covet_hand_out_parsed(c);
   else covet_feed(c, d->input + d->input_at, d->input_len - d->input_at, &d->parser);
@@ -546,12 +550,12 @@ static void covet_on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* bu
   covet_conn_t* c = (covet_conn_t*)stream;
   S->read_busy = 0;
   if (nread < 0) {
-    if (nread == UV_EOF && c->queued > 0) covet_conn_finish_writing(c);
+    if (nread == UV_EOF && covet_conn_queued(c) > 0) covet_conn_finish_writing(c);
     else covet_conn_close(c);
     return;
   }
   if (nread == 0 || c->state >= COVET_NO_MORE) return;
-  c->idle_since = uv_now(S->loop);
+  c->idle_since = covet_ms();
   covet_feed(c, buf->base, (size_t)nread, NULL);
   if (c->state == COVET_CLOSING) return;
   covet_deferred_trim(c);
@@ -581,7 +585,7 @@ static void covet_on_connection(uv_stream_t* server, int status) {
   if (c == NULL) return;
   if (uv_tcp_init(S->loop, &c->tcp) != 0) { /* not a handle yet: nothing for uv_close */
     covet_conn_forget(c);
-    free(c);
+    covet_conn_release(c);
     return;
   }
   if (uv_accept(server, (uv_stream_t*)&c->tcp) != 0) {
@@ -592,56 +596,61 @@ static void covet_on_connection(uv_stream_t* server, int status) {
   /* The headers timeout runs from a request's first byte; a connection that sends
    * nothing is idle and closes after the keep-alive timeout. (Timing from accept would
    * answer 408 to a request already waiting in the socket whenever the loop was busy.) */
-  c->idle_since = c->write_since = uv_now(S->loop);
+  c->idle_since = covet_ms();
   covet_conn_maybe_resume(c);
 }
 
 /* Owes nothing, holds no part of a request, has nothing waiting: what a stopping server may close
  * once it has been quiet for COVET_STOP_QUIET_MS (before that, a request may be on its way). */
 static int covet_conn_at_rest(const covet_conn_t* c) {
-  return c->state < COVET_NO_MORE && c->next_req_seq == c->next_write_seq && c->queued == 0 && c->deferred == NULL &&
-         c->partial == NULL && c->head_start == 0;
+  return c->state < COVET_NO_MORE && c->next_req_seq == c->next_write_seq && covet_conn_queued(c) == 0 &&
+         covet_conn_deferred(c) == NULL && covet_conn_partial(c) == NULL;
 }
 
 /* True when answers wait in libuv's write queue and none of their bytes has left for the send
  * timeout (the client does not read). Progress: a write completed (covet_on_write sets
  * write_since) or the queue shrank since the last tick (part of a write went out). */
 static int covet_send_stalled(covet_conn_t* c, uint64_t now) {
+  covet_busy_t* b = covet_busy(c);
+  if (b == NULL) return 0; /* nothing queued: libuv's write queue is empty */
   size_t unsent = uv_stream_get_write_queue_size((uv_stream_t*)&c->tcp);
-  if (unsent == 0 || unsent < c->write_seen) c->write_since = now;
-  c->write_seen = unsent;
-  return now - c->write_since >= S->send_timeout;
+  if (unsent == 0 || unsent < b->write_seen) b->write_since = now;
+  b->write_seen = unsent;
+  return now - b->write_since >= S->send_timeout;
 }
 
 static void covet_on_tick(uv_timer_t* t) {
   (void)t;
   covet_update_date();
   uint64_t now = uv_now(S->loop);
-  covet_conn_t* next;
-  for (covet_conn_t* c = S->conns; c != NULL; c = next) {
-    next = c->next;
+  uint32_t ms = covet_ms();
+  for (uint32_t slot = 0; slot < S->nslots; slot++) {
+    covet_conn_t* c = covet_conn_at(slot);
+    if (!c->used || c->state == COVET_CLOSING) continue;
+    covet_busy_trim(c);
     if (covet_send_stalled(c, now)) {
       covet_conn_close(c);
       continue;
     }
     if (c->state >= COVET_ENDING) {
-      if (now - c->idle_since >= COVET_ENDING_MS) covet_conn_close(c);
+      if ((uint32_t)(ms - c->idle_since) >= COVET_ENDING_MS) covet_conn_close(c);
       continue;
     }
-    if (S->stopping && covet_conn_at_rest(c) && now - c->idle_since >= COVET_STOP_QUIET_MS) {
+    if (S->stopping && covet_conn_at_rest(c) && (uint32_t)(ms - c->idle_since) >= COVET_STOP_QUIET_MS) {
       covet_conn_close(c);
       continue;
     }
     /* Not reading (the client has not read its answers): its request clocks are stopped,
      * and restart when reading resumes. */
     if (c->state >= COVET_NO_MORE || !c->reading) continue;
-    int late_head = c->head_start != 0 && now - c->head_start >= S->headers_timeout;
-    int late_request = c->req_start != 0 && now - c->req_start >= S->request_timeout;
+    const covet_partial_t* pa = covet_conn_partial(c); /* a request in progress between reads */
+    int late_head = pa != NULL && pa->msg.head_start != 0 && now - pa->msg.head_start >= S->headers_timeout;
+    int late_request = pa != NULL && pa->msg.req_start != 0 && now - pa->msg.req_start >= S->request_timeout;
     if (late_head || late_request) {
       covet_stop_reading(c);
       covet_conn_refuse(c, COVET_E_TIMEOUT, 0);
-    } else if (c->next_req_seq == c->next_write_seq && c->partial == NULL && c->queued == 0 &&
-               now - c->idle_since >= S->keep_alive) {
+    } else if (c->next_req_seq == c->next_write_seq && pa == NULL && covet_conn_queued(c) == 0 &&
+               (uint32_t)(ms - c->idle_since) >= S->keep_alive) {
       covet_conn_close(c);
     }
   }
@@ -785,15 +794,15 @@ uint32_t covet_stop(void) {
    * behind their answers is not read (a pipelining client sends it again on a new connection); a
    * request partly received is read to its end and answered. */
   S->stopping = 0;
-  uint64_t now = uv_now(S->loop);
-  covet_conn_t* next;
-  for (covet_conn_t* c = S->conns; c != NULL; c = next) {
-    next = c->next;
+  uint32_t ms = covet_ms();
+  for (uint32_t slot = 0; slot < S->nslots; slot++) {
+    covet_conn_t* c = covet_conn_at(slot);
+    if (!c->used || c->state == COVET_CLOSING) continue;
     if (covet_conn_at_rest(c)) {
-      if (now - c->idle_since >= COVET_STOP_QUIET_MS) covet_conn_close(c);
+      if ((uint32_t)(ms - c->idle_since) >= COVET_STOP_QUIET_MS) covet_conn_close(c);
       continue;
     }
-    if (c->next_req_seq == c->next_write_seq && c->deferred == NULL) continue; /* a request on its way in */
+    if (c->next_req_seq == c->next_write_seq && covet_conn_deferred(c) == NULL) continue; /* a request on its way in */
     covet_drop_input(c);
     covet_deferred_trim(c);
     covet_conn_reach(c, COVET_NO_MORE);
@@ -809,7 +818,10 @@ void covet_close_all(void) {
     uv_close((uv_handle_t*)S->listener, covet_on_handle_freed);
     S->listener = NULL;
   }
-  while (S->conns != NULL) covet_conn_close(S->conns);
+  for (uint32_t slot = 0; slot < S->nslots; slot++) {
+    covet_conn_t* c = covet_conn_at(slot);
+    if (c->used) covet_conn_close(c); /* (a closing one returns at once) */
+  }
 }
 
 void covet_conn_init(void) {

@@ -152,7 +152,6 @@ void covet_partial_release(covet_partial_t* pa) {
 
 static int covet_on_message_begin(llhttp_t* p) {
   covet_parse_t* x = p->data;
-  covet_conn_t* c = x->conn;
   covet_msg_t* m = x->msg;
   memset(m, 0, sizeof *m);
   m->error = -1;
@@ -163,9 +162,7 @@ static int covet_on_message_begin(llhttp_t* p) {
   m->base = (uint32_t)S->staging_len;
   m->rec = (uint32_t)S->meta_len;
   if (covet_stage_words(x, COVET_R_HEADERS) == NULL) return covet_fail(x, COVET_E_BAD_REQUEST);
-  uint64_t now = uv_now(S->loop);
-  if (c->head_start == 0) c->head_start = now;
-  c->req_start = now;
+  m->head_start = m->req_start = uv_now(S->loop);
   return 0;
 }
 
@@ -417,7 +414,7 @@ static int covet_on_headers_complete(llhttp_t* p) {
   covet_parse_t* x = p->data;
   covet_conn_t* c = x->conn;
   covet_msg_t* m = x->msg;
-  c->head_start = 0;
+  m->head_start = 0;
   m->head_headers = m->nheaders;
   m->body_off = covet_req_len(x);
   m->in_head = 0;
@@ -502,7 +499,7 @@ static int covet_on_message_complete(llhttp_t* p) {
   r[COVET_R_NHEADERS] = m->nheaders;
   x->completed++;
   m->started = 0;
-  c->req_start = 0;
+  m->req_start = 0;
   if (flags & COVET_F_CLOSE) {
     covet_conn_reach(c, COVET_NO_MORE);
     return HPE_PAUSED;

@@ -44,7 +44,8 @@ static void covet_buf_trim(covet_buf_t* b) {
 /* ------------------------------------------------------------ writing */
 
 int covet_conn_full(const covet_conn_t* c) {
-  size_t unsent = c->queued + c->parked_bytes + (S->cork_conn == c ? S->cork.len : 0);
+  const covet_busy_t* b = covet_busy(c);
+  size_t unsent = (b != NULL ? b->queued + b->parked_bytes : 0) + (S->cork_conn == c ? S->cork.len : 0);
   return unsent > COVET_WRITE_HIGH_WATER;
 }
 
@@ -56,15 +57,20 @@ static void covet_note_fill(covet_conn_t* c) {
 static void covet_on_write(uv_write_t* req, int status) {
   covet_write_req_t* w = (covet_write_req_t*)req;
   covet_conn_t* c = (covet_conn_t*)req->handle;
-  c->queued -= w->len;
-  c->write_since = uv_now(S->loop); /* progress: the send timeout starts over */
+  size_t len = w->len;
   free(w);
-  if (c->state == COVET_CLOSING) return;
+  if (c->state == COVET_CLOSING) return; /* its busy state is gone (covet_conn_close) */
+  covet_busy_t* b = covet_busy(c);
+  b->queued -= len;
+  b->write_since = uv_now(S->loop); /* progress: the send timeout starts over */
   if (status < 0) {
     S->hooks.close(c);
     return;
   }
-  if (c->queued == 0) S->hooks.may_resume(c);
+  if (b->queued == 0) {
+    S->hooks.may_resume(c);
+    if (c->state != COVET_CLOSING) covet_busy_trim(c);
+  }
 }
 
 int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
@@ -78,7 +84,7 @@ int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
     return 0;
   }
   size_t done = 0;
-  if (c->queued == 0) {
+  if (covet_conn_queued(c) == 0) {
     int r = uv_try_write((uv_stream_t*)&c->tcp, bufs, nbufs);
     if (r >= 0) done = (size_t)r;
     else if (r != UV_EAGAIN) {
@@ -88,7 +94,8 @@ int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
     if (done == total) return 0;
   }
   /* The rest waits in one request of its own. */
-  covet_write_req_t* w = malloc(sizeof *w + (total - done));
+  covet_busy_t* bz = covet_busy_get(c);
+  covet_write_req_t* w = bz != NULL ? malloc(sizeof *w + (total - done)) : NULL;
   if (w == NULL) {
     S->hooks.close(c);
     return UV_ENOMEM;
@@ -112,7 +119,7 @@ int covet_conn_write(covet_conn_t* c, const uv_buf_t* bufs, unsigned nbufs) {
     S->hooks.close(c);
     return err;
   }
-  c->queued += w->len;
+  bz->queued += w->len;
   return 0;
 }
 
@@ -133,7 +140,7 @@ static void covet_on_shutdown(uv_shutdown_t* req, int status) {
   /* Lingering close: wait for the client's end (read and discarded) so that unread
    * bytes do not turn the close into a reset; the tick cuts it after COVET_ENDING_MS. */
   if (status < 0 || !c->reading) S->hooks.close(c);
-  else c->idle_since = uv_now(S->loop);
+  else c->idle_since = covet_ms();
 }
 
 void covet_conn_end_if_done(covet_conn_t* c) {
@@ -147,14 +154,16 @@ void covet_conn_end_if_done(covet_conn_t* c) {
 }
 
 void covet_free_parked(covet_conn_t* c) {
-  covet_parked_t* p = c->parked;
+  covet_busy_t* b = covet_busy(c);
+  if (b == NULL) return;
+  covet_parked_t* p = b->parked;
   while (p != NULL) {
     covet_parked_t* next = p->next;
     free(p);
     p = next;
   }
-  c->parked = NULL;
-  c->parked_bytes = 0;
+  b->parked = NULL;
+  b->parked_bytes = 0;
 }
 
 /* Response `seq` has been written: the connection may end, or parked ones follow (a parked
@@ -162,21 +171,22 @@ void covet_free_parked(covet_conn_t* c) {
 static void covet_advance(covet_conn_t* c, int close) {
   c->next_write_seq++;
   for (;;) {
-    c->idle_since = uv_now(S->loop);
+    c->idle_since = covet_ms();
     if (close) {
       S->hooks.last_answer(c); /* what it has not handed out is never served */
       covet_conn_reach(c, COVET_ENDING);
       covet_free_parked(c);
       return;
     }
-    covet_parked_t* p = c->parked;
+    covet_busy_t* b = covet_busy(c);
+    covet_parked_t* p = b != NULL ? b->parked : NULL;
     if (p == NULL || p->seq != c->next_write_seq) return;
-    c->parked = p->next;
-    c->parked_bytes -= p->len;
+    b->parked = p->next;
+    b->parked_bytes -= p->len;
     close = p->close;
     int interim = p->interim;
-    uv_buf_t b = uv_buf_init(p->data, (unsigned)p->len);
-    covet_conn_write(c, &b, 1);
+    uv_buf_t buf = uv_buf_init(p->data, (unsigned)p->len);
+    covet_conn_write(c, &buf, 1);
     free(p);
     if (c->state == COVET_CLOSING) return;
     if (!interim) c->next_write_seq++;
@@ -186,7 +196,8 @@ static void covet_advance(covet_conn_t* c, int close) {
 static int covet_park(covet_conn_t* c, uint32_t seq, int close, int interim, const uv_buf_t* bufs, unsigned nbufs) {
   size_t total = 0;
   for (unsigned i = 0; i < nbufs; i++) total += bufs[i].len;
-  covet_parked_t* p = malloc(sizeof *p + total);
+  covet_busy_t* b = covet_busy_get(c);
+  covet_parked_t* p = b != NULL ? malloc(sizeof *p + total) : NULL;
   if (p == NULL) return UV_ENOMEM;
   p->seq = seq;
   p->close = close;
@@ -197,12 +208,12 @@ static int covet_park(covet_conn_t* c, uint32_t seq, int close, int interim, con
     memcpy(p->data + at, bufs[i].base, bufs[i].len);
     at += bufs[i].len;
   }
-  covet_parked_t** link = &c->parked;
+  covet_parked_t** link = &b->parked;
   /* After those of the same seq: a final answer follows its request's 100 Continue. */
   while (*link != NULL && (int32_t)((*link)->seq - seq) <= 0) link = &(*link)->next;
   p->next = *link;
   *link = p;
-  c->parked_bytes += total;
+  b->parked_bytes += total;
   covet_note_fill(c);
   return 0;
 }
@@ -215,6 +226,7 @@ static void covet_deliver(covet_conn_t* c, uint32_t seq, int close, const uv_buf
     covet_advance(c, close);
     covet_conn_end_if_done(c);
     S->hooks.may_resume(c);
+    if (c->state != COVET_CLOSING && S->cork_conn != c) covet_busy_trim(c);
   } else if (covet_park(c, seq, close, 0, bufs, nbufs) != 0) {
     S->hooks.close(c);
   }
@@ -227,7 +239,7 @@ int covet_respond(covet_conn_t* c, uint32_t seq, uint32_t flags, int status, con
   if (c->state >= COVET_ENDING) return COVET_ERR_ENDING;
   /* Only a request that was handed out and not yet answered. */
   if ((int32_t)(seq - c->next_write_seq) < 0 || (int32_t)(seq - c->next_req_seq) >= 0) return COVET_ERR_NOT_OWED;
-  for (covet_parked_t* p = c->parked; p != NULL; p = p->next)
+  for (covet_parked_t* p = covet_busy(c) != NULL ? covet_busy(c)->parked : NULL; p != NULL; p = p->next)
     if (p->seq == seq && !p->interim) return COVET_ERR_NOT_OWED;
   covet_update_date();
   int close = (flags & COVET_F_CLOSE) || S->stopping;
