@@ -1,9 +1,9 @@
 // Memory per idle keep-alive connection as a slope: bench's idle test (bench/lib/server.mjs's
-// idleMemory: a fresh server, 50 requests, RSS, a client opens N connections and makes one
+// idleMemory: a fresh server, 60,000 requests over 64 connections (warmUp), RSS, a client opens N connections and makes one
 // request on each, RSS again) at several N, plus where the bytes are (/proc/<pid>/smaps: malloc's
 // main arena, other anonymous mappings), and the least-squares slope over the N.
 //
-//   node runtime-min/native/idle-memory.mjs [--peer covet-native] [--counts 2000,5000,10000,19000] [--no-build]
+//   node runtime-min/native/idle-memory.mjs [--peer covet-native] [--counts 2000,5000,10000,19000] [--no-build] [--no-warm-up]
 //
 // The descriptor limit is `ulimit -Hn` (20000 here, and setrlimit cannot raise it in this sandbox),
 // so 19 000 is the most connections one server can hold here.
@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CLIENT_CORE, rssKb, sleep, spawnPinned } from '../../bench/lib/proc.mjs';
-import { startServer } from '../../bench/lib/server.mjs';
+import { WARM_UP_REQUESTS, startServer, warmUp } from '../../bench/lib/server.mjs';
 import { request } from '../../bench/lib/verify.mjs';
 import { PEERS, SCENARIOS, DEFAULT_DB_PATH, prepareDatabase, waitForPort, freePort } from '../../bench/peers.mjs';
 
@@ -22,6 +22,9 @@ const { values: opts } = parseArgs({
     peer: { type: 'string', default: 'covet-native' },
     counts: { type: 'string', default: '2000,5000,10000,19000' },
     'no-build': { type: 'boolean', default: false },
+    // bench before 2026-12-02: 50 requests only, so that the JIT's and GC's warm-up over the N
+    // requests lands in the difference too
+    'no-warm-up': { type: 'boolean', default: false },
   },
 });
 const peer = PEERS.find((p) => p.id === opts.peer);
@@ -53,6 +56,7 @@ async function measure(count) {
   let client;
   try {
     for (let i = 0; i < 50; i++) await request(server.port, scenario);
+    if (!opts['no-warm-up']) await warmUp(server.port, scenario, WARM_UP_REQUESTS);
     await sleep(500);
     const before = { rss: rssKb(server.pid), ...smaps(server.pid) };
     client = spawnPinned({ cmd: process.execPath, args: [IDLE_CLIENT, String(server.port), String(count), scenario.path], env: process.env }, { core: CLIENT_CORE });
@@ -79,9 +83,16 @@ for (const n of opts.counts.split(',').map(Number)) rows.push(await measure(n));
 console.log(`| connections | open | RSS Δ | per connection | malloc [heap] | other anonymous | the rest |`);
 console.log(`| --: | --: | --: | --: | --: | --: | --: |`);
 for (const r of rows) console.log(`| ${r.count} | ${r.open} | ${r.deltaKb} kB | ${r.rss} B | ${r.heap} B | ${r.anon} B | ${r.other} B |`);
-if (rows.length > 1) {
-  const xs = rows.map((r) => r.open), ys = rows.map((r) => r.deltaKb * 1024);
+/** Least-squares slope and intercept of y (bytes) over the open connections. */
+function fit(ys) {
+  const xs = rows.map((r) => r.open);
   const mx = xs.reduce((a, b) => a + b) / xs.length, my = ys.reduce((a, b) => a + b) / ys.length;
   const slope = xs.reduce((s, x, i) => s + (x - mx) * (ys[i] - my), 0) / xs.reduce((s, x) => s + (x - mx) ** 2, 0);
-  console.log(`\nslope (least squares over the rows): ${Math.round(slope)} B per connection; intercept ${Math.round((my - slope * mx) / 1024)} kB`);
+  return `${Math.round(slope)} B per connection, intercept ${Math.round((my - slope * mx) / 1024)} kB`;
+}
+if (rows.length > 1) {
+  console.log(`\nslope of the RSS: ${fit(rows.map((r) => r.deltaKb * 1024))}`);
+  // malloc's main arena is where the engine's C side allocates; V8's heap and its worker threads'
+  // arenas move with collections, not with connections (the other columns)
+  console.log(`slope of malloc's main arena: ${fit(rows.map((r) => r.heap * r.open))}`);
 }
