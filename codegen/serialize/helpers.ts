@@ -11,7 +11,7 @@
 
 import { HAS_OWN, type Helper } from '../scope.ts';
 
-export type HelperId = 'hasOwn' | 'any' | 'str' | 'num' | 'bool' | 'null' | 'date';
+export type HelperId = 'hasOwn' | 'any' | 'str' | 'plain' | 'plains' | 'num' | 'bool' | 'null' | 'date';
 
 /**
  * Strings shorter than this are checked with a charCodeAt loop; longer ones
@@ -55,6 +55,24 @@ function __covet_s_str(v) {
   }
   return __covet_s_escapable.test(v) ? JSON.stringify(v) : '"' + v + '"';
 }`,
+  // true when v is a string that JSON writes as itself between quotes: the serializers' fast path
+  // then puts the quotes into their constant text (one concatenation per value, not three).
+  plain: String.raw`function __covet_s_plain(v) {
+  if (typeof v !== 'string') return false;
+  const n = v.length;
+  if (n < ${SHORT_STRING}) {
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return false;
+    }
+    return true;
+  }
+  return !__covet_s_escapable.test(v);
+}`,
+  plains: String.raw`function __covet_s_plains(v) {
+  for (let i = 0; i < v.length; i++) if (!__covet_s_plain(v[i])) return false;
+  return true;
+}`,
   num: String.raw`function __covet_s_num(v) {
   if (typeof v !== 'number') return __covet_s_any(v);
   return Number.isFinite(v) ? '' + v : 'null';
@@ -73,12 +91,16 @@ function __covet_s_str(v) {
 
 const any: Helper = { name: '__covet_s_any', source: SOURCE.any };
 const dep = [any];
+const str: Helper = { name: '__covet_s_str', source: SOURCE.str, deps: dep, declares: ['__covet_s_escapable'] };
+const plain: Helper = { name: '__covet_s_plain', source: SOURCE.plain, deps: [str] };
 
 /** Each helper, by id; `hasOwn` is the one serializers share with validators. */
 export const SERIALIZER_HELPERS: Record<HelperId, Helper> = {
   hasOwn: HAS_OWN,
   any,
-  str: { name: '__covet_s_str', source: SOURCE.str, deps: dep, declares: ['__covet_s_escapable'] },
+  str,
+  plain,
+  plains: { name: '__covet_s_plains', source: SOURCE.plains, deps: [plain] },
   num: { name: '__covet_s_num', source: SOURCE.num, deps: dep },
   bool: { name: '__covet_s_bool', source: SOURCE.bool, deps: dep },
   null: { name: '__covet_s_null', source: SOURCE.null, deps: dep },
