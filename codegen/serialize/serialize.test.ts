@@ -154,6 +154,15 @@ test('numbers: -0, 1e21, 5e-324 and the non-finite', () => {
   for (const n of [-0, 0, 1e21, 1e-7, 5e-324, -1.5, 2 ** 53, NaN, Infinity, -Infinity]) assert.is(fn(n), JSON.stringify(n), String(n));
 });
 
+test('numbers in hundredths (the cents path): the text JSON.stringify writes, at every boundary', () => {
+  const { fn } = compile({ kind: 'number' }, {});
+  const edges = [0.01, -0.01, 0.1, -0.1, 0.05, 0.5, 1.005, 12.345, 99.99, 0.1 + 0.2, 21474836.47, -21474836.47, 21474836.48, -21474836.48, 1e7 + 0.01];
+  for (const n of edges) assert.is(fn(n), JSON.stringify(n), String(n));
+  for (let c = -20_000; c <= 20_000; c++) if (fn(c / 100) !== JSON.stringify(c / 100)) assert.unreachable(`${c / 100}: ${fn(c / 100)}`);
+  fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), (c) => fn(c / 100) === JSON.stringify(c / 100)), { seed: SEED, numRuns: 20_000 });
+  fc.assert(fc.property(fc.double(), (n) => fn(n) === JSON.stringify(n)), { seed: SEED, numRuns: 20_000 });
+});
+
 test('dates: ISO text, and null for an invalid date', () => {
   const { fn } = compile({ kind: 'date' }, {});
   assert.is(fn(new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 6))), '"2024-01-02T03:04:05.006Z"');

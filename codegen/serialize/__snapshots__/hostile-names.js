@@ -19,8 +19,15 @@ function __covet_s_str(v) {
   return __covet_s_escapable.test(v) ? JSON.stringify(v) : '"' + v + '"';
 }
 
+const __covet_s_cents = Array.from({ length: 100 }, (_, f) => (f === 0 ? '' : f % 10 === 0 ? '.' + f / 10 : (f < 10 ? '.0' : '.') + f));
 function __covet_s_num(v) {
   if (typeof v !== 'number') return __covet_s_any(v);
+  const c = Math.round(v * 100);
+  if (c / 100 === v && c % 100 !== 0 && c < 2147483648 && c > -2147483648) {
+    const a = c < 0 ? -c : c;
+    const i = (a / 100) | 0;
+    return (c < 0 ? '-' + i : '' + i) + __covet_s_cents[a - i * 100];
+  }
   return Number.isFinite(v) ? '' + v : 'null';
 }
 
