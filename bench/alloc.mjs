@@ -8,7 +8,7 @@
 //
 // Each (peer, scenario) gets a fresh server, pinned to the server core like bench/run.mjs's, started
 // with `node --trace-gc-nvp` (Node peers; others get RSS only). wrk (pinned to the client core)
-// warms it up for --warmup seconds, then loads it for as many whole seconds (2 at least) as --requests needs at
+// warms it up for --warmup seconds, then loads it for as many whole seconds (2 to 10) as --requests needs at
 // the warm-up's rate. The GC lines printed while the measured run lasts are summed:
 //   - bytes/req          Σ allocated= (bytes allocated since the previous GC) ÷ requests served
 //   - scavenges/100k     gc=s lines per 100 000 requests; and per second of the run
@@ -35,7 +35,7 @@ const USAGE = `Usage: npm run bench:alloc -- [options]
   --only <ids>        peers, comma-separated (default covet-native,covet-node,uws,node-http)
   --scenario <ids>    scenarios, comma-separated (default plaintext,json,path-query,post and,
                       when bench/peers.mjs defines them, list-100,post-10k)
-  --requests <n>      requests to measure per case (default 100000), rounded up to whole seconds
+  --requests <n>      requests to measure per case (default 100000), as whole seconds (2 to 10)
   --warmup <s>        warm-up seconds before the measured run (default 2)
   -c, --connections   wrk connections (default 64)
   --out <dir>         also write alloc-<date>.md and .json there
@@ -64,6 +64,7 @@ if (values.help) {
 const REQUESTS = Number(values.requests);
 const WARMUP_S = Number(values.warmup);
 const CONNECTIONS = Number(values.connections);
+const MAX_SECONDS = 10;
 const NODE_FLAGS = values['node-flags'].split(' ').filter(Boolean);
 const DEFAULT_SCENARIOS = ['plaintext', 'json', 'path-query', 'post', 'list-100', 'post-10k'].filter((id) => SCENARIOS.some((s) => s.id === id));
 const scenarioIds = values.scenario ? values.scenario.split(',') : DEFAULT_SCENARIOS;
@@ -167,7 +168,7 @@ async function measure(peer, scenario) {
     let seconds = 1;
     if (WARMUP_S > 0) {
       const warm = await runWrk(wrkArgs(scenario, { port, connections: CONNECTIONS, seconds: WARMUP_S }));
-      seconds = Math.max(2, Math.ceil(REQUESTS / warm.rps));
+      seconds = Math.min(MAX_SECONDS, Math.max(2, Math.ceil(REQUESTS / warm.rps)));
     }
     const args = wrkArgs(scenario, { port, connections: CONNECTIONS, seconds });
     gc.open();
