@@ -8,7 +8,7 @@
 //
 // Each (peer, scenario) gets a fresh server, pinned to the server core like bench/run.mjs's, started
 // with `node --trace-gc-nvp` (Node peers; others get RSS only). wrk (pinned to the client core)
-// warms it up for --warmup seconds, then loads it for as many whole seconds as --requests needs at
+// warms it up for --warmup seconds, then loads it for as many whole seconds (2 to 10) as --requests needs at
 // the warm-up's rate. The GC lines printed while the measured run lasts are summed:
 //   - bytes/req          Σ allocated= (bytes allocated since the previous GC) ÷ requests served
 //   - scavenges/100k     gc=s lines per 100 000 requests; and per second of the run
@@ -18,8 +18,10 @@
 //   - promoted/100k      bytes promoted to old space per 100 000 requests (what grows the old heap)
 //   - RSS                at start (after 50 requests), peak during warm-up + run (VmHWM), after
 //                        the run; growth = peak − start.
-// The window is cut where the lines arrive, so one scavenge's worth at each end may fall either
-// side: with ~1 s of load that is a few percent at most, the same for every peer.
+// The window is cut where the lines arrive; bytes/req is therefore taken between the window's first
+// and last GC, by their timestamps (allocated per ms ÷ requests per ms), so that no scavenge's worth
+// from before the window or after it counts (with only a few scavenges a second, as on plaintext,
+// that would be ±10%).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,11 +35,13 @@ const USAGE = `Usage: npm run bench:alloc -- [options]
   --only <ids>        peers, comma-separated (default covet-native,covet-node,uws,node-http)
   --scenario <ids>    scenarios, comma-separated (default plaintext,json,path-query,post and,
                       when bench/peers.mjs defines them, list-100,post-10k)
-  --requests <n>      requests to measure per case (default 100000), rounded up to whole seconds
+  --requests <n>      requests to measure per case (default 100000), as whole seconds (2 to 10)
   --warmup <s>        warm-up seconds before the measured run (default 2)
   -c, --connections   wrk connections (default 64)
   --out <dir>         also write alloc-<date>.md and .json there
   --json              print the JSON instead of the markdown
+  --node-flags <f>    more flags for node peers, space-separated (e.g. "--max-semi-space-size=2"):
+                      to measure a V8 setting's cost in RSS and p99 before a server adopts it
   -h, --help          this text`;
 
 const { values } = parseArgs({
@@ -49,6 +53,7 @@ const { values } = parseArgs({
     connections: { type: 'string', short: 'c', default: '64' },
     out: { type: 'string' },
     json: { type: 'boolean', default: false },
+    'node-flags': { type: 'string', default: '' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -59,6 +64,8 @@ if (values.help) {
 const REQUESTS = Number(values.requests);
 const WARMUP_S = Number(values.warmup);
 const CONNECTIONS = Number(values.connections);
+const MAX_SECONDS = 10;
+const NODE_FLAGS = values['node-flags'].split(' ').filter(Boolean);
 const DEFAULT_SCENARIOS = ['plaintext', 'json', 'path-query', 'post', 'list-100', 'post-10k'].filter((id) => SCENARIOS.some((s) => s.id === id));
 const scenarioIds = values.scenario ? values.scenario.split(',') : DEFAULT_SCENARIOS;
 for (const id of scenarioIds) {
@@ -83,7 +90,8 @@ function parseGcLine(line) {
     const m = new RegExp(` ${name}=([\\d.]+)`).exec(line);
     return m ? Number(m[1]) : 0;
   };
-  return { kind: kind[1], pause: num('pause'), allocated: num('allocated'), promoted: num('promoted'), heapAfter: num('total_size_after') };
+  const at = /\s([\d.]+) ms: /.exec(line);
+  return { kind: kind[1], atMs: at ? Number(at[1]) : NaN, pause: num('pause'), allocated: num('allocated'), promoted: num('promoted'), heapAfter: num('total_size_after') };
 }
 
 /** Collects the GC lines of a child's stdout; `window()` starts a new sum, `close()` returns it. */
@@ -99,6 +107,13 @@ function gcCollector(stream) {
       const gc = parseGcLine(line);
       if (!gc) continue;
       current.events++;
+      // From the second GC of the window on, allocated= is what the window's requests made between
+      // two GCs at known times (the first one's reaches back before the window).
+      if (current.events === 1) current.firstMs = gc.atMs;
+      else {
+        current.between += gc.allocated;
+        current.lastMs = gc.atMs;
+      }
       current.allocated += gc.allocated;
       current.pauseMs += gc.pause;
       current.promoted += gc.promoted;
@@ -111,7 +126,7 @@ function gcCollector(stream) {
   });
   return {
     open() {
-      current = { events: 0, allocated: 0, pauseMs: 0, promoted: 0, scavenges: 0, scavengeAllocated: 0, fullGcs: 0, heapAfter: 0 };
+      current = { events: 0, firstMs: NaN, lastMs: NaN, between: 0, allocated: 0, pauseMs: 0, promoted: 0, scavenges: 0, scavengeAllocated: 0, fullGcs: 0, heapAfter: 0 };
     },
     async close() {
       await sleep(100); // the last lines written before the run ended
@@ -126,7 +141,7 @@ function gcCollector(stream) {
 function tracedCommand(peer, port) {
   const command = peer.command({ port, dbPath: DEFAULT_DB_PATH });
   const traced = command.cmd === process.execPath;
-  return { command: traced ? { ...command, args: ['--trace-gc-nvp', ...command.args] } : command, traced };
+  return { command: traced ? { ...command, args: ['--trace-gc-nvp', ...NODE_FLAGS, ...command.args] } : command, traced };
 }
 
 // ------------------------------------------------------------------ one case
@@ -153,7 +168,7 @@ async function measure(peer, scenario) {
     let seconds = 1;
     if (WARMUP_S > 0) {
       const warm = await runWrk(wrkArgs(scenario, { port, connections: CONNECTIONS, seconds: WARMUP_S }));
-      seconds = Math.max(1, Math.ceil(REQUESTS / warm.rps));
+      seconds = Math.min(MAX_SECONDS, Math.max(2, Math.ceil(REQUESTS / warm.rps)));
     }
     const args = wrkArgs(scenario, { port, connections: CONNECTIONS, seconds });
     gc.open();
@@ -174,7 +189,11 @@ async function measure(peer, scenario) {
       p99Us: run.latencyUs.p99,
       gc: traced
         ? {
-            bytesPerRequest: sum.allocated / requests,
+            // bytes allocated per ms between the window's first and last GC, over requests per ms
+            // of the run (wrk's rate is steady once warm); with fewer than 3 GCs, the plain sum
+            bytesPerRequest: sum.events >= 3 && sum.lastMs > sum.firstMs
+              ? sum.between / (sum.lastMs - sum.firstMs) / (requests / (run.seconds * 1000))
+              : sum.allocated / requests,
             scavengesPer100k: (sum.scavenges * 100_000) / requests,
             scavengesPerSecond: sum.scavenges / run.seconds,
             pauseMsPerSecond: sum.pauseMs / run.seconds,
@@ -202,21 +221,21 @@ function markdown(results, meta) {
   out.push(`### Allocation per request — ${meta.date}`, '');
   out.push(`Each case: a fresh server pinned to core ${SERVER_CORE} (\`node --trace-gc-nvp\`), ${meta.warmup} s of wrk warm-up, then wrk \`-t1 -c${meta.connections}\` for ⌈${meta.requests.toLocaleString('en-US')} ÷ warm-up rate⌉ s. ` +
     'bytes/req and scavenges/100k do not move with the machine\'s load; scavenges/s and pause ms/s follow the run\'s rate (req/s shown). ' +
-    `MB/scavenge is the young generation V8 settled on; RSS growth is the peak during load minus the RSS at start. Load at start: ${meta.load}.`, '');
+    `MB/scavenge is the young generation V8 settled on; RSS growth is the peak during load minus the RSS at start. p99 is wrk's, on a shared machine: compare it only within one run. ${meta.nodeFlags.length ? `Node peers ran with \`${meta.nodeFlags.join(' ')}\`. ` : ''}Load at start: ${meta.load}.`, '');
   for (const scenario of meta.scenarios) {
     const rows = results.filter((r) => r.scenario === scenario);
     if (!rows.length) continue;
     const s = SCENARIOS.find((x) => x.id === scenario);
     out.push(`#### ${scenario} — \`${s.method ?? 'GET'} ${s.path}\`${s.pipeline ? `, ${s.pipeline} per write` : ''}`, '');
-    out.push('| Peer | bytes/req | scavenges/100k | scavenges/s | GC pause ms/s | MB/scavenge | promoted B/100k | req/s | RSS start | RSS peak | RSS after | RSS growth |');
+    out.push('| Peer | bytes/req | scavenges/100k | scavenges/s | GC pause ms/s | MB/scavenge | promoted B/100k | req/s | p99 | RSS start | RSS peak | RSS after | RSS growth |');
     out.push('| :-- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
     for (const r of rows) {
       if (r.status !== 'ok') {
-        out.push(`| ${r.peer} | ${r.status}: ${r.reason} |||||||||||`);
+        out.push(`| ${r.peer} | ${r.status}: ${r.reason} ||||||||||||`);
         continue;
       }
       const g = r.gc ?? {};
-      out.push(`| ${r.peer} | ${f(g.bytesPerRequest)} | ${f(g.scavengesPer100k, 1)} | ${f(g.scavengesPerSecond, 1)} | ${f(g.pauseMsPerSecond, 2)} | ${f(g.mbPerScavenge, 1)} | ${f(g.promotedPer100k)} | ${f(r.rps)} | ${mb(r.rssStartKb)} MB | ${mb(r.peakRssKb)} MB | ${mb(r.rssAfterKb)} MB | +${mb(r.peakRssKb - r.rssStartKb)} MB |`);
+      out.push(`| ${r.peer} | ${f(g.bytesPerRequest)} | ${f(g.scavengesPer100k, 1)} | ${f(g.scavengesPerSecond, 1)} | ${f(g.pauseMsPerSecond, 2)} | ${f(g.mbPerScavenge, 1)} | ${f(g.promotedPer100k)} | ${f(r.rps)} | ${r.p99Us == null ? '–' : `${(r.p99Us / 1000).toFixed(2)} ms`} | ${mb(r.rssStartKb)} MB | ${mb(r.peakRssKb)} MB | ${mb(r.rssAfterKb)} MB | +${mb(r.peakRssKb - r.rssStartKb)} MB |`);
     }
     out.push('');
   }
@@ -245,6 +264,7 @@ const meta = {
   warmup: WARMUP_S,
   connections: CONNECTIONS,
   scenarios: scenarioIds,
+  nodeFlags: NODE_FLAGS,
   load: loadavg().map((l) => l.toFixed(2)).join(', '),
 };
 for (const scenario of scenarioIds) {

@@ -161,6 +161,12 @@ export interface EngineRequest {
   headers(): [string, string][];
   /** The complete request body, or null when the request has none. */
   readonly body: Buffer | null;
+  /**
+   * The body decoded as UTF-8 (invalid sequences become U+FFFD, as `body.toString('utf8')`), or
+   * null without one. Optional: an engine that holds the bytes itself decodes them without making
+   * the Buffer `body` is (the native engine: two objects fewer per JSON request, issue 15).
+   */
+  bodyText?(): string | null;
   readonly remoteAddress: string;
   /** Aborts when the client disconnects before the response is sent. Created on first use. */
   readonly signal: AbortSignal;

@@ -78,8 +78,8 @@ export function loadAddon(base: string | URL = import.meta.url): NativeAddon {
   return (loaded = addon);
 }
 
-/** Buffer's undocumented fast latin1 decoder (what `toString('latin1', a, b)` calls after its checks). */
-type Bytes = Buffer & { latin1Slice(start: number, end: number): string };
+/** Buffer's undocumented fast decoders (what `toString('latin1' | 'utf8', a, b)` call after their checks). */
+type Bytes = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
 
 // Record layout (covet.h, COVET_R_*), request flags (COVET_F_*) and COVET_MAX_OWED. covet.h is
 // the source: these stay literal constants (V8 folds them into the hot paths), and loadAddon
@@ -137,6 +137,11 @@ interface Shared {
   control: Int32Array;
 }
 
+// Exchange.state's bits: answered (handed to C), client gone, kept past its handler's return.
+const SENT = 1;
+const GONE = 2;
+const TRACKED = 4;
+
 /**
  * One request and its response (the same object is passed as `req` and `res`): the
  * response side, shared by both ways of holding the request (spans or values).
@@ -149,9 +154,8 @@ abstract class Exchange implements EngineRequest, EngineResponse {
   /** When the request was handed to the app (observe.ts's `now()`), while something observes; else 0. */
   start = 0;
   requestId: string | undefined = undefined;
-  private sent = false;
-  private gone = false;
-  private tracked = false;
+  /** SENT | GONE | TRACKED: one small integer, not three fields (an Exchange is made per request: issue 15). */
+  private state = 0;
   private controller: AbortController | null = null;
 
   constructor(
@@ -179,24 +183,24 @@ abstract class Exchange implements EngineRequest, EngineResponse {
   get signal(): AbortSignal {
     if (this.controller === null) {
       this.controller = new AbortController();
-      if (this.gone) this.controller.abort();
+      if ((this.state & GONE) !== 0) this.controller.abort();
     }
     return this.controller.signal;
   }
 
   get closed(): boolean {
-    return this.gone;
+    return (this.state & GONE) !== 0;
   }
 
   /** Still unanswered after its handler returned (an async handler at work). */
   get pending(): boolean {
-    return this.tracked && !this.sent;
+    return (this.state & (TRACKED | SENT)) === TRACKED;
   }
 
   send(status: number, headers: PreparedHeaders, body: string | Buffer | null, close?: boolean): void {
-    if (this.sent) throw new Error('covet: a response was already sent for this request');
-    if (this.gone) {
-      this.sent = true;
+    if ((this.state & SENT) !== 0) throw new Error('covet: a response was already sent for this request');
+    if ((this.state & GONE) !== 0) {
+      this.state |= SENT;
       return;
     }
     // Throws (bad status, headers not from engine.headers()) before anything is written.
@@ -215,9 +219,9 @@ abstract class Exchange implements EngineRequest, EngineResponse {
 
   /** `send` through the addon's sendWith (`send` itself stays as it is for every app: this is CORS's). */
   sendWith(status: number, headers: PreparedHeaders, extra: string, body: string | Buffer | null, close?: boolean): void {
-    if (this.sent) throw new Error('covet: a response was already sent for this request');
-    if (this.gone) {
-      this.sent = true;
+    if ((this.state & SENT) !== 0) throw new Error('covet: a response was already sent for this request');
+    if ((this.state & GONE) !== 0) {
+      this.state |= SENT;
       return;
     }
     if ((status | 0) < 100 || (status | 0) > 999) throw invalidStatus(status);
@@ -240,8 +244,8 @@ abstract class Exchange implements EngineRequest, EngineResponse {
 
   /** The answer is handed to C: a request answered after its handler returned leaves the pending set. */
   private markSent(): void {
-    this.sent = true;
-    if (!this.tracked) return;
+    this.state |= SENT;
+    if ((this.state & TRACKED) === 0) return;
     const set = this.shared.pending.get(this.key);
     if (set !== undefined) {
       set.delete(this);
@@ -251,9 +255,9 @@ abstract class Exchange implements EngineRequest, EngineResponse {
 
   /** After the handler returned without answering: keep what the request needs past this call. */
   detach(): void {
-    if (this.sent) return;
+    if ((this.state & SENT) !== 0) return;
     this.keep();
-    this.tracked = true;
+    this.state |= TRACKED;
     let set = this.shared.pending.get(this.key);
     if (set === undefined) this.shared.pending.set(this.key, (set = new Set()));
     set.add(this);
@@ -264,8 +268,8 @@ abstract class Exchange implements EngineRequest, EngineResponse {
 
   /** The client went away before this response was sent. */
   abort(): void {
-    if (this.gone) return;
-    this.gone = true;
+    if ((this.state & GONE) !== 0) return;
+    this.state |= GONE;
     this.controller?.abort();
   }
 }
@@ -277,7 +281,6 @@ class SpanExchange extends Exchange {
   private buf: Bytes;
   private meta: Uint32Array;
   private m: number;
-  private base: number;
   private cachedBody: Buffer | null | undefined = undefined;
 
   constructor(key: number, buf: Bytes, meta: Uint32Array, m: number, methods: readonly string[], shared: Shared) {
@@ -286,11 +289,11 @@ class SpanExchange extends Exchange {
     this.buf = buf;
     this.meta = meta;
     this.m = m;
-    this.base = base;
   }
 
   header(name: string): string | undefined {
-    const { buf, meta, m, base } = this;
+    const { buf, meta, m } = this;
+    const base = meta[m + R_BASE]!;
     const n = meta[m + R_NHEADERS]!;
     const len = name.length;
     let value: string | undefined;
@@ -311,7 +314,8 @@ class SpanExchange extends Exchange {
   }
 
   headers(): [string, string][] {
-    const { buf, meta, m, base } = this;
+    const { buf, meta, m } = this;
+    const base = meta[m + R_BASE]!;
     const n = meta[m + R_NHEADERS]!;
     const out: [string, string][] = [];
     for (let i = 0, h = m + R_HEADERS; i < n; i++, h += 4) {
@@ -326,8 +330,16 @@ class SpanExchange extends Exchange {
     if (this.cachedBody !== undefined) return this.cachedBody;
     const { meta, m } = this;
     if ((this.flags & F_HAS_BODY) === 0) return (this.cachedBody = null);
-    const at = this.base + meta[m + R_BODY_OFF]!;
+    const at = meta[m + R_BASE]! + meta[m + R_BODY_OFF]!;
     return (this.cachedBody = Buffer.from(this.buf.subarray(at, at + meta[m + R_BODY_LEN]!)));
+  }
+
+  bodyText(): string | null {
+    if (this.cachedBody !== undefined) return this.cachedBody === null ? null : this.cachedBody.toString('utf8');
+    if ((this.flags & F_HAS_BODY) === 0) return null;
+    const { meta, m } = this;
+    const at = meta[m + R_BASE]! + meta[m + R_BODY_OFF]!;
+    return this.buf.utf8Slice(at, at + meta[m + R_BODY_LEN]!);
   }
 
   protected bodyBytes(): number {
@@ -335,11 +347,13 @@ class SpanExchange extends Exchange {
   }
 
   protected keep(): void {
-    const { meta, m, base } = this;
+    const { meta, m } = this;
+    const base = meta[m + R_BASE]!;
     this.buf = Buffer.from(this.buf.subarray(base, base + meta[m + R_SIZE]!)) as Bytes;
+    // The record's own copy: its spans now start at 0 in the request's own bytes.
     this.meta = meta.slice(m, m + meta[m]!);
+    this.meta[R_BASE] = 0;
     this.m = 0;
-    this.base = 0;
   }
 }
 

@@ -94,13 +94,18 @@ export const ANSWERED: unique symbol = Symbol('covet.answered');
  * body with (the failure goes through its cleanups and onError hooks), and what readJson answers from.
  */
 export function parseJsonBody(req: EngineRequest): unknown {
-  const body = req.body;
-  if (body === null || body.length === 0) return undefined;
+  let text: string | null;
+  if (req.bodyText !== undefined) text = req.bodyText();
+  else {
+    const body = req.body;
+    text = body === null ? null : body.toString('utf8');
+  }
+  if (text === null || text.length === 0) return undefined;
   if (!isJsonContentType(req.header('content-type'))) {
     throw new HttpError(APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.status, APP_ERRORS.UNSUPPORTED_MEDIA_TYPE.detail);
   }
   try {
-    return JSON.parse(body.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw new HttpError(APP_ERRORS.MALFORMED_JSON.status, APP_ERRORS.MALFORMED_JSON.detail + (err as Error).message);
   }
@@ -136,6 +141,18 @@ export function decodeQuery(s: string): string {
   } catch {
     throw new BadRequest(APP_ERRORS.QUERY_ENCODING.detail);
   }
+}
+
+/**
+ * The query key `url[start, end)` decoded, when it holds a `+` or a `%`; null when it is its own
+ * decoding (the generated parser then compares it in place, without making it a string).
+ */
+export function encodedQueryKey(url: string, start: number, end: number): string | null {
+  for (let i = start; i < end; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 43 /* + */ || c === 37 /* % */) return decodeQuery(url.slice(start, end));
+  }
+  return null;
 }
 
 /** Splits a header's comma-separated list (for array-typed header parameters). */

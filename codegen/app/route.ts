@@ -187,24 +187,28 @@ export function emitParamReads(w: Block, params: readonly ParamIR[], locals: rea
 }
 
 /**
- * The route's query-string parser: one pass over `a=1&b=2`, decoding only the
- * keys this route reads (`+` as space, percent-decoding); repeated keys
- * collect into arrays for array parameters, the last one wins otherwise.
+ * The route's query-string parser: one pass over `a=1&b=2` in the url itself, decoding only the
+ * values of the keys this route reads (`+` as space, percent-decoding); repeated keys collect into
+ * arrays for array parameters, the last one wins otherwise. A key without `+` or `%` is its own
+ * decoding and is compared where it lies (`startsWith` at its offset): no string per pair, only
+ * the values read (issue 15's allocation diet); one with them is decoded and compared whole.
  */
 export function emitQueryParse(w: Block, params: readonly { key: string; array: boolean; local: Name }[], c: RouteContext): void {
   const rt = c.rt;
   for (const { array, local: q } of params) w.line(array ? code`const ${q} = [];` : code`let ${q};`);
-  w.line(raw('const url = req.url;'), raw('const qi = url.indexOf("?");'));
-  w.if(raw('qi !== -1')).line(raw('const qs = url.slice(qi + 1);'), raw('let start = 0;'));
-  w.open(raw('while (start < qs.length)'));
-  w.line(raw('let end = qs.indexOf("&", start);'), raw('if (end === -1) end = qs.length;'), raw('let eq = qs.indexOf("=", start);'), raw('if (eq === -1 || eq > end) eq = end;'));
-  w.open(code`switch (${rt}.decodeQuery(qs.slice(start, eq)))`);
-  for (const { key, array, local: q } of params) {
-    const value = code`${rt}.decodeQuery(qs.slice(eq + 1, end))`;
-    w.case(code`case ${literal(key)}:`);
-    w.line(array ? code`${q}.push(${value});` : code`${q} = ${value};`, raw('break;'));
-    w.endCase();
-  }
+  w.line(raw('const url = req.url;'), raw('let start = url.indexOf("?") + 1;'));
+  w.if(raw('start !== 0')).line(raw('const n = url.length;'));
+  w.open(raw('while (start < n)'));
+  w.line(raw('let end = url.indexOf("&", start);'), raw('if (end === -1) end = n;'), raw('let eq = url.indexOf("=", start);'), raw('if (eq === -1 || eq > end) eq = end;'));
+  w.line(code`const key = ${rt}.encodedQueryKey(url, start, eq);`);
+  params.forEach(({ key, array, local: q }, i) => {
+    const k = literal(key);
+    const cond = code`key === null ? eq - start === ${raw(String(key.length))} && url.startsWith(${k}, start) : key === ${k}`;
+    if (i === 0) w.if(cond);
+    else w.elseIf(cond);
+    const value = code`${rt}.decodeQuery(url.slice(eq + 1, end))`;
+    w.line(array ? code`${q}.push(${value});` : code`${q} = ${value};`);
+  });
   w.close();
   w.line(raw('start = end + 1;'));
   w.close().close();
