@@ -271,13 +271,13 @@ typedef struct {
 struct covet_conn_s {
   uv_tcp_t tcp; /* first: (covet_conn_t*)handle works both ways; tcp.data is its covet_busy_t */
   uint64_t slot : COVET_SLOT_BITS;
-  uint64_t gen : 28;  /* moves on when it closes: a key names slot + gen */
-  uint64_t state : 3; /* a covet_state_t */
-  uint64_t reading : 1; /* uv_read_start is on (in any state before COVET_CLOSING) */
-  uint64_t used : 1;  /* the record holds a connection (until libuv's close callback) */
+  uint64_t gen : 28; /* moves on when it closes: a key names slot + gen */
+  uint64_t used : 1; /* the record holds a connection (until libuv's close callback) */
   uint32_t idle_since;     /* loop ms (its low 32 bits) of the last activity; when unused, the next free slot */
   uint32_t next_req_seq;   /* seq of the next request (or engine answer) */
   uint32_t next_write_seq; /* seq of the next response to write */
+  uint8_t state;           /* a covet_state_t (bytes of their own, not bits: read on every request) */
+  uint8_t reading;         /* uv_read_start is on (in any state before COVET_CLOSING) */
 };
 
 /* Where a connection's life is at. It only moves forward (covet_conn_reach), so each state
@@ -298,7 +298,7 @@ typedef enum {
 } covet_state_t;
 
 static inline void covet_conn_reach(covet_conn_t* c, covet_state_t s) {
-  if (c->state < s) c->state = (unsigned)s;
+  if (c->state < s) c->state = (uint8_t)s;
 }
 
 /* Growable byte buffer. */
