@@ -587,13 +587,14 @@ export class ValidatorGen {
     if (t.minItems !== undefined && t.minItems > 0) checks.push(this.check(loc, code`${x}.length < ${t.minItems}`, 'too_short', code`${M.too_short('List', t.minItems)} + ${x}.length`));
     if (t.maxItems !== undefined) checks.push(this.check(loc, code`${x}.length > ${t.maxItems}`, 'too_long', code`${M.too_long('List', t.maxItems)} + ${x}.length`));
     this.chain(w, checks, () => {
-      if (!identity) w.line(code`${o} = [];`);
+      // The input itself until an item comes back changed: then a copy of the items before it, and the rest pushed.
+      if (!identity) w.line(code`${o} = ${x};`);
       const i = w.local('i');
       w.open(code`for (let ${i} = 0; ${i} < ${x}.length; ${i}++)`);
       const xi = w.local('x');
       w.line(code`const ${xi} = ${x}[${i}];`);
       const r = this.emit(w, t.items, xi, [...loc, i], level + 1, mode);
-      if (!identity) w.line(code`${o}.push(${r});`);
+      if (!identity) w.line(code`if (${r} !== ${xi} && ${o} === ${x}) ${o} = ${x}.slice(0, ${i});`, code`if (${o} !== ${x}) ${o}.push(${r});`);
       w.close();
       if (t.uniqueItems) {
         // JSON equality of the input items (text parameters: of the parsed values).
@@ -647,6 +648,12 @@ export class ValidatorGen {
       : this.check(loc, code`typeof ${x} !== "object" || ${x} === null || Array.isArray(${x})`, 'model_type', typeName ? M.model_type(typeName) : M.model_anonymous);
     this.chain(w, [notObject], () => {
       const values: { name: string; v: Name; mayBeAbsent: boolean }[] = [];
+      // An input with the declared keys only, none defaulted and none changed by its own validation, is returned as it
+      // is (no object per request for it: issue 15); otherwise the object is rebuilt, with the declared keys only.
+      const keepable = !t.additionalProperties && t.properties.length > 0;
+      const same = keepable ? w.local('same') : null;
+      const present = keepable ? w.local('n') : null;
+      if (same && present) w.line(code`let ${same} = true;`, code`let ${present} = ${raw(String(t.properties.filter((p) => !(p.optional && p.type.default === undefined)).length))};`);
       for (const p of t.properties) {
         w.line(comment(`${JSON.stringify(p.name)}${p.optional ? '?' : ''}: ${describe(p.type)}`));
         const v = w.local('v');
@@ -658,14 +665,18 @@ export class ValidatorGen {
         const mayBeAbsent = p.optional && def === undefined;
         if (mayBeAbsent) {
           w.if(code`${v} !== undefined`);
+          if (present) w.line(code`${present}++;`);
         } else {
           w.if(code`${v} === undefined`);
-          if (def !== undefined) w.line(code`${v} = ${literal(def)};`);
+          if (def !== undefined) w.line(code`${v} = ${literal(def)};`, ...(same ? [code`${same} = false;`] : []));
           else this.pushErr(w, [...loc, literal(p.name)], 'missing', M.missing);
           w.else();
         }
         const r = this.emit(w, p.type, v, [...loc, literal(p.name)], level + 1, 'json');
-        if (r !== v) w.line(code`${v} = ${r};`);
+        if (r !== v) {
+          if (same) w.line(code`if (${r} !== ${v}) ${same} = false;`);
+          w.line(code`${v} = ${r};`);
+        }
         w.close();
         values.push({ name: p.name, v, mayBeAbsent });
       }
@@ -673,11 +684,16 @@ export class ValidatorGen {
       const firstOptional = values.findIndex((p) => p.mayBeAbsent);
       const inLiteral = firstOptional < 0 ? values : values.slice(0, firstOptional);
       const entries = inLiteral.map((p) => code`${propertyKey(p.name)}: ${p.v}`);
+      if (same && present) {
+        w.if(code`${same} && ${this.h('keyCount')}(${x}) === ${present}`).line(code`${o} = ${x};`);
+        w.else();
+      }
       w.line(entries.length ? code`${o} = { ${join(entries, ', ')} };` : code`${o} = {};`);
       for (const p of firstOptional < 0 ? [] : values.slice(firstOptional)) {
         const assign = p.name === '__proto__' ? code`${this.h('setKey')}(${o}, ${p.name}, ${p.v});` : code`${access(o, p.name)} = ${p.v};`;
         w.line(p.mayBeAbsent ? code`if (${p.v} !== undefined) ${assign}` : assign);
       }
+      if (same && present) w.close();
       if (t.additionalProperties) {
         const k = w.local('k');
         w.open(code`for (const ${k} in ${x})`);

@@ -26,6 +26,7 @@ export type HelperName =
   | 'hasOwn'
   | 'prefix'
   | 'setKey'
+  | 'keyCount'
   | 'cpLen'
   | 'repr'
   | 'equal'
@@ -59,6 +60,15 @@ function __covet_v_prefix(errs, n, prefix) {
 function __covet_v_setKey(o, k, v) {
   if (k === "__proto__") Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
   else o[k] = v;
+}`,
+  },
+  keyCount: {
+    deps: [],
+    source: `/** How many enumerable keys \`o\` has (a parsed JSON object: its own): equal to the declared keys present, it has no others. */
+function __covet_v_keyCount(o) {
+  let n = 0;
+  for (const k in o) n++;
+  return n;
 }`,
   },
   cpLen: {

@@ -5,6 +5,13 @@ function __covet_v_prefix(errs, n, prefix) {
   for (let i = n; i < errs.length; i++) errs[i].loc = [...prefix, ...errs[i].loc];
 }
 
+/** How many enumerable keys `o` has (a parsed JSON object: its own): equal to the declared keys present, it has no others. */
+function __covet_v_keyCount(o) {
+  let n = 0;
+  for (const k in o) n++;
+  return n;
+}
+
 /** Error path only: a short human rendering of an input value for a message. */
 function __covet_v_repr(v) {
   if (typeof v === "string") return "'" + (v.length > 100 ? v.slice(0, 100) + "…" : v) + "'";
@@ -52,29 +59,35 @@ function validate_Circle(v, errs, depth) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     errs.push({ loc: [], msg: "Input should be a valid dictionary or instance of Circle", type: "model_type" });
   } else {
+    let same2 = true;
+    let n3 = 2;
     // "kind": "circle"
-    let v2 = v.kind;
-    if (v2 === undefined) {
+    let v4 = v.kind;
+    if (v4 === undefined) {
       errs.push({ loc: ["kind"], msg: "Field required", type: "missing" });
     } else {
-      if (v2 !== "circle") {
+      if (v4 !== "circle") {
         errs.push({ loc: ["kind"], msg: "Input should be 'circle'", type: "literal_error" });
       }
     }
     // "radius": number & ExclusiveMin<0>
-    let v3 = v.radius;
-    if (v3 === undefined) {
+    let v5 = v.radius;
+    if (v5 === undefined) {
       errs.push({ loc: ["radius"], msg: "Field required", type: "missing" });
     } else {
-      if (typeof v3 !== "number") {
+      if (typeof v5 !== "number") {
         errs.push({ loc: ["radius"], msg: "Input should be a valid number", type: "float_type" });
-      } else if (!Number.isFinite(v3)) {
+      } else if (!Number.isFinite(v5)) {
         errs.push({ loc: ["radius"], msg: "Input should be a finite number", type: "finite_number" });
-      } else if (v3 <= 0) {
+      } else if (v5 <= 0) {
         errs.push({ loc: ["radius"], msg: "Input should be greater than 0", type: "greater_than" });
       }
     }
-    o1 = { kind: v2, radius: v3 };
+    if (same2 && __covet_v_keyCount(v) === n3) {
+      o1 = v;
+    } else {
+      o1 = { kind: v4, radius: v5 };
+    }
   }
   return o1;
 }
@@ -85,29 +98,35 @@ function validate_Square(v, errs, depth) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     errs.push({ loc: [], msg: "Input should be a valid dictionary or instance of Square", type: "model_type" });
   } else {
+    let same2 = true;
+    let n3 = 2;
     // "kind": "square"
-    let v2 = v.kind;
-    if (v2 === undefined) {
+    let v4 = v.kind;
+    if (v4 === undefined) {
       errs.push({ loc: ["kind"], msg: "Field required", type: "missing" });
     } else {
-      if (v2 !== "square") {
+      if (v4 !== "square") {
         errs.push({ loc: ["kind"], msg: "Input should be 'square'", type: "literal_error" });
       }
     }
     // "side": number & Min<0>
-    let v3 = v.side;
-    if (v3 === undefined) {
+    let v5 = v.side;
+    if (v5 === undefined) {
       errs.push({ loc: ["side"], msg: "Field required", type: "missing" });
     } else {
-      if (typeof v3 !== "number") {
+      if (typeof v5 !== "number") {
         errs.push({ loc: ["side"], msg: "Input should be a valid number", type: "float_type" });
-      } else if (!Number.isFinite(v3)) {
+      } else if (!Number.isFinite(v5)) {
         errs.push({ loc: ["side"], msg: "Input should be a finite number", type: "finite_number" });
-      } else if (v3 < 0) {
+      } else if (v5 < 0) {
         errs.push({ loc: ["side"], msg: "Input should be greater than or equal to 0", type: "greater_than_equal" });
       }
     }
-    o1 = { kind: v2, side: v3 };
+    if (same2 && __covet_v_keyCount(v) === n3) {
+      o1 = v;
+    } else {
+      o1 = { kind: v4, side: v5 };
+    }
   }
   return o1;
 }
@@ -124,13 +143,14 @@ function validate_drawShapes_body(v, errs) {
   } else if (v.length > 100) {
     errs.push({ loc: ["body"], msg: "List should have at most 100 items after validation, not " + v.length, type: "too_long" });
   } else {
-    o1 = [];
+    o1 = v;
     for (let i2 = 0; i2 < v.length; i2++) {
       const x3 = v[i2];
       const n5 = errs.length;
       const r4 = validate_Shape(x3, errs, 1);
       if (errs.length !== n5) __covet_v_prefix(errs, n5, ["body", i2]);
-      o1.push(r4);
+      if (r4 !== x3 && o1 === v) o1 = v.slice(0, i2);
+      if (o1 !== v) o1.push(r4);
     }
   }
   return o1;
@@ -146,38 +166,46 @@ function validate_Tree(v, errs, depth) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     errs.push({ loc: [], msg: "Input should be a valid dictionary or instance of Tree", type: "model_type" });
   } else {
+    let same2 = true;
+    let n3 = 2;
     // "value": number
-    let v2 = v.value;
-    if (v2 === undefined) {
+    let v4 = v.value;
+    if (v4 === undefined) {
       errs.push({ loc: ["value"], msg: "Field required", type: "missing" });
     } else {
-      if (typeof v2 !== "number") {
+      if (typeof v4 !== "number") {
         errs.push({ loc: ["value"], msg: "Input should be a valid number", type: "float_type" });
-      } else if (!Number.isFinite(v2)) {
+      } else if (!Number.isFinite(v4)) {
         errs.push({ loc: ["value"], msg: "Input should be a finite number", type: "finite_number" });
       }
     }
     // "children": Tree[]
-    let v3 = v.children;
-    if (v3 === undefined) {
+    let v5 = v.children;
+    if (v5 === undefined) {
       errs.push({ loc: ["children"], msg: "Field required", type: "missing" });
     } else {
-      let o4;
-      if (!Array.isArray(v3)) {
+      let o6;
+      if (!Array.isArray(v5)) {
         errs.push({ loc: ["children"], msg: "Input should be a valid list", type: "list_type" });
       } else {
-        o4 = [];
-        for (let i5 = 0; i5 < v3.length; i5++) {
-          const x6 = v3[i5];
-          const n8 = errs.length;
-          const r7 = validate_Tree(x6, errs, depth + 2);
-          if (errs.length !== n8) __covet_v_prefix(errs, n8, ["children", i5]);
-          o4.push(r7);
+        o6 = v5;
+        for (let i7 = 0; i7 < v5.length; i7++) {
+          const x8 = v5[i7];
+          const n10 = errs.length;
+          const r9 = validate_Tree(x8, errs, depth + 2);
+          if (errs.length !== n10) __covet_v_prefix(errs, n10, ["children", i7]);
+          if (r9 !== x8 && o6 === v5) o6 = v5.slice(0, i7);
+          if (o6 !== v5) o6.push(r9);
         }
       }
-      v3 = o4;
+      if (o6 !== v5) same2 = false;
+      v5 = o6;
     }
-    o1 = { value: v2, children: v3 };
+    if (same2 && __covet_v_keyCount(v) === n3) {
+      o1 = v;
+    } else {
+      o1 = { value: v4, children: v5 };
+    }
   }
   return o1;
 }

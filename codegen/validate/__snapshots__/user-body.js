@@ -1,3 +1,10 @@
+/** How many enumerable keys `o` has (a parsed JSON object: its own): equal to the declared keys present, it has no others. */
+function __covet_v_keyCount(o) {
+  let n = 0;
+  for (const k in o) n++;
+  return n;
+}
+
 /** Length in Unicode code points (a lone surrogate counts as one), like Python's len() and ajv. */
 function __covet_v_cpLen(s) {
   let n = s.length;
@@ -81,83 +88,91 @@ function validate_User(v, errs, depth) {
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
     errs.push({ loc: ["body"], msg: "Input should be a valid dictionary or instance of User", type: "model_type" });
   } else {
+    let same2 = true;
+    let n3 = 5;
     // "id": number & Int
-    let v2 = v.id;
-    if (v2 === undefined) {
+    let v4 = v.id;
+    if (v4 === undefined) {
       errs.push({ loc: ["body", "id"], msg: "Field required", type: "missing" });
     } else {
-      if (typeof v2 !== "number") {
+      if (typeof v4 !== "number") {
         errs.push({ loc: ["body", "id"], msg: "Input should be a valid integer", type: "int_type" });
-      } else if (!Number.isSafeInteger(v2)) {
-        errs.push(__covet_v_intError(["body", "id"], v2, false));
+      } else if (!Number.isSafeInteger(v4)) {
+        errs.push(__covet_v_intError(["body", "id"], v4, false));
       }
     }
     // "name": string & MinLength<1> & MaxLength<50>
-    let v3 = v.name;
-    if (v3 === undefined) {
+    let v5 = v.name;
+    if (v5 === undefined) {
       errs.push({ loc: ["body", "name"], msg: "Field required", type: "missing" });
     } else {
-      if (typeof v3 !== "string") {
+      if (typeof v5 !== "string") {
         errs.push({ loc: ["body", "name"], msg: "Input should be a valid string", type: "string_type" });
-      } else if (v3.length < 1 || (v3.length < 2 && __covet_v_cpLen(v3) < 1)) {
+      } else if (v5.length < 1 || (v5.length < 2 && __covet_v_cpLen(v5) < 1)) {
         errs.push({ loc: ["body", "name"], msg: "String should have at least 1 character", type: "string_too_short" });
-      } else if (v3.length > 50 && (v3.length > 100 || __covet_v_cpLen(v3) > 50)) {
+      } else if (v5.length > 50 && (v5.length > 100 || __covet_v_cpLen(v5) > 50)) {
         errs.push({ loc: ["body", "name"], msg: "String should have at most 50 characters", type: "string_too_long" });
       }
     }
     // "email": string & email
-    let v4 = v.email;
-    if (v4 === undefined) {
+    let v6 = v.email;
+    if (v6 === undefined) {
       errs.push({ loc: ["body", "email"], msg: "Field required", type: "missing" });
     } else {
-      if (typeof v4 !== "string") {
+      if (typeof v6 !== "string") {
         errs.push({ loc: ["body", "email"], msg: "Input should be a valid string", type: "string_type" });
-      } else if (__covet_v_email(v4) !== "") {
-        errs.push({ loc: ["body", "email"], msg: "value is not a valid email address: " + __covet_v_email(v4), type: "value_error" });
+      } else if (__covet_v_email(v6) !== "") {
+        errs.push({ loc: ["body", "email"], msg: "value is not a valid email address: " + __covet_v_email(v6), type: "value_error" });
       }
     }
     // "age"?: number & Int & Min<0> & Max<150>
-    let v5 = v.age;
-    if (v5 !== undefined) {
-      if (typeof v5 !== "number") {
+    let v7 = v.age;
+    if (v7 !== undefined) {
+      n3++;
+      if (typeof v7 !== "number") {
         errs.push({ loc: ["body", "age"], msg: "Input should be a valid integer", type: "int_type" });
-      } else if (!Number.isInteger(v5)) {
-        errs.push(__covet_v_intError(["body", "age"], v5, false));
-      } else if (v5 < 0) {
+      } else if (!Number.isInteger(v7)) {
+        errs.push(__covet_v_intError(["body", "age"], v7, false));
+      } else if (v7 < 0) {
         errs.push({ loc: ["body", "age"], msg: "Input should be greater than or equal to 0", type: "greater_than_equal" });
-      } else if (v5 > 150) {
+      } else if (v7 > 150) {
         errs.push({ loc: ["body", "age"], msg: "Input should be less than or equal to 150", type: "less_than_equal" });
       }
     }
     // "tags": string[]
-    let v6 = v.tags;
-    if (v6 === undefined) {
+    let v8 = v.tags;
+    if (v8 === undefined) {
       errs.push({ loc: ["body", "tags"], msg: "Field required", type: "missing" });
     } else {
-      if (!Array.isArray(v6)) {
+      if (!Array.isArray(v8)) {
         errs.push({ loc: ["body", "tags"], msg: "Input should be a valid list", type: "list_type" });
       } else {
-        for (let i7 = 0; i7 < v6.length; i7++) {
-          const x8 = v6[i7];
-          if (typeof x8 !== "string") {
-            errs.push({ loc: ["body", "tags", i7], msg: "Input should be a valid string", type: "string_type" });
+        for (let i9 = 0; i9 < v8.length; i9++) {
+          const x10 = v8[i9];
+          if (typeof x10 !== "string") {
+            errs.push({ loc: ["body", "tags", i9], msg: "Input should be a valid string", type: "string_type" });
           }
         }
       }
     }
     // "role": "admin" | "member"
-    let v9 = v.role;
-    if (v9 === undefined) {
-      v9 = "member";
+    let v11 = v.role;
+    if (v11 === undefined) {
+      v11 = "member";
+      same2 = false;
     } else {
-      if (v9 !== "admin" && v9 !== "member") {
+      if (v11 !== "admin" && v11 !== "member") {
         errs.push({ loc: ["body", "role"], msg: "Input should be 'admin' or 'member'", type: "literal_error" });
       }
     }
-    o1 = { id: v2, name: v3, email: v4 };
-    if (v5 !== undefined) o1.age = v5;
-    o1.tags = v6;
-    o1.role = v9;
+    if (same2 && __covet_v_keyCount(v) === n3) {
+      o1 = v;
+    } else {
+      o1 = { id: v4, name: v5, email: v6 };
+      if (v7 !== undefined) o1.age = v7;
+      o1.tags = v8;
+      o1.role = v11;
+    }
   }
   return o1;
 }
