@@ -16,9 +16,8 @@
 // --b-scenario gives b other scenarios, one per --scenario (e.g. one server, two routes:
 // `--a covet-native --b covet-native --scenario authed-plain --b-scenario authed`).
 // The servers are prepared (`prepare()`) unless --b-server is given, for b.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CLK_TCK, SERVER_CORE, spawnPinned } from './lib/proc.mjs';
+import { SERVER_CORE, cpuSeconds, spawnPinned } from './lib/proc.mjs';
 import { median } from './lib/summary.mjs';
 import { runWrk, wrkArgs } from './lib/wrk.mjs';
 import { DEFAULT_DB_PATH, SCENARIOS, freePort, peerById, prepareDatabase, waitForPort } from './peers.mjs';
@@ -35,12 +34,6 @@ const { values: o } = parseArgs({
     connections: { type: 'string', short: 'c', default: '64' },
   },
 });
-
-/** CPU seconds (user + system) of a process so far. */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
 
 async function start(id, serverFile) {
   const peer = peerById(id);
@@ -69,6 +62,7 @@ async function both(scenario, scenarioB, seconds) {
 }
 
 const fmt = (xs) => xs.map((x) => x.toFixed(2)).join(' ');
+const times = (x) => (x == null ? '–' : `${x.toFixed(3)}×`);
 try {
   process.stdout.write(`${o.b}${o['b-server'] ? ` (${o['b-server']})` : ''} against ${o.a}, both loaded at once; medians of ${o.reps} runs of ${o.seconds} s\n\n`);
   process.stdout.write('| scenario | req/s b ÷ a | CPU/req a ÷ b | runs (req/s) |\n| :-- | --: | --: | :-- |\n');
@@ -84,7 +78,7 @@ try {
     for (let i = 0; i < Number(o.reps); i++) runs.push(await both(scenario, scenarioB, Number(o.seconds)));
     const errors = runs.reduce((n, r) => n + r.errors, 0);
     process.stdout.write(
-      `| ${idsB[k] === id ? id : `${idsB[k]} (b) vs ${id} (a)`} | ${median(runs.map((r) => r.rps)).toFixed(3)}× | ${median(runs.map((r) => r.cpu)).toFixed(3)}× | ${fmt(runs.map((r) => r.rps))}${errors ? ` (${errors} errors)` : ''} |\n`,
+      `| ${idsB[k] === id ? id : `${idsB[k]} (b) vs ${id} (a)`} | ${times(median(runs.map((r) => r.rps)))} | ${times(median(runs.map((r) => r.cpu)))} | ${fmt(runs.map((r) => r.rps))}${errors ? ` (${errors} errors)` : ''} |\n`,
     );
   }
 } finally {
