@@ -80,7 +80,7 @@ function int(text, fallback, flag, min) {
  * (spawn to listening, stop), one cold start, one idle-connection run, one wrk
  * process beyond its -d.
  */
-export const COSTS = { serverStart: 0.8, wrkOverhead: 0.15, coldStart: 0.5, idleRun: 10, check: 1.5 };
+export const COSTS = { serverStart: 0.8, wrkOverhead: 0.15, coldStart: 0.5, idleRun: 13, check: 1.5 };
 
 /**
  * The planned time of a run, in seconds: every (peer, scenario) pair is timed

@@ -11,6 +11,7 @@ const ms = (us) => (us == null ? '–' : us >= 100_000 ? `${(us / 1000).toFixed(
 const mb = (kb) => (kb == null ? '–' : `${(kb / 1024).toFixed(1)} MB`);
 const cpu = (us) => (us == null ? '–' : `${us.toFixed(us < 10 ? 2 : 1)} µs`);
 const ratio = (a, b) => (a == null || !b ? '–' : `${(a / b).toFixed(a / b < 10 ? 2 : 1)}×`);
+const signedMb = (kb) => `${kb < 0 ? '−' : '+'}${(Math.abs(kb) / 1024).toFixed(1)} MB`;
 const share = (x) => (x == null ? '–' : x.toFixed(2));
 const cores = (c) => `${share(c.serverCore)} / ${share(c.clientCore)}`;
 const code = (s) => `\`${s.replace(/`/g, "'")}\``;
@@ -133,14 +134,14 @@ export function renderMarkdown(results, summary) {
         const idle = results.idle[p.id];
         const cold = results.coldStart[p.id];
         const idleText = !idle ? 'not measured' : idle.error ? '✗' : `${(idle.bytesPerConnection / 1024).toFixed(1)} kB${idle.open < idle.connections ? ` (${int(idle.open)} stayed open)` : ''}`;
-        const heldText = !idle || idle.error || idle.rssClosedKb === undefined ? '' : `+${((idle.rssClosedKb - idle.rssBeforeKb) / 1024).toFixed(1)} MB`;
+        const heldText = !idle || idle.error || idle.rssClosedKb === undefined ? '' : signedMb(idle.rssClosedKb - idle.rssBeforeKb);
         const coldText = !cold ? 'not measured' : cold.error ? '✗' : `${cold.medianMs.toFixed(0)} ms`;
         return [label(p), oneLine(p.version), idleText, heldText, coldText];
       }),
       ['l', 'l', 'r', 'r', 'r'],
     ),
   );
-  out.push('', 'Idle memory: the server\'s RSS after a client on core 1 opened the connections and made one request on each, minus its RSS before, divided by the connections still open. RSS held: the server\'s RSS 3 s after the client closed them, minus its RSS before (memory the process keeps for reuse: V8 shrinks its heap only after a major collection, which an idle server never runs, and malloc keeps freed arenas). Cold start: from spawning the process to its first successful answer to `GET /plaintext` (or its first scenario).');
+  out.push('', 'Idle memory: the server\'s RSS after a client on core 1 opened the connections and made one request on each, minus its RSS before (read after 60,000 warm-up requests over 64 connections, so that what V8 spends once on its first requests — compiled code, a young generation filled for the first time — is not counted per connection), divided by the connections still open. RSS held: the server\'s RSS 3 s after the client closed them, minus its RSS before (memory the process keeps for reuse: V8 shrinks its heap only after a major collection, which an idle server never runs, and malloc keeps freed arenas). Cold start: from spawning the process to its first successful answer to `GET /plaintext` (or its first scenario).');
 
   // ---- what did not run, and why
   const problems = [];
