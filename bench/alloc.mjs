@@ -40,6 +40,8 @@ const USAGE = `Usage: npm run bench:alloc -- [options]
   -c, --connections   wrk connections (default 64)
   --out <dir>         also write alloc-<date>.md and .json there
   --json              print the JSON instead of the markdown
+  --server <id>=<dir> one more peer, <id>: covet-native's command on the server built in <dir>
+                      (e.g. a covet build of an earlier commit, for before/after in one run)
   --node-flags <f>    more flags for node peers, space-separated (e.g. "--max-semi-space-size=2"):
                       to measure a V8 setting's cost in RSS and p99 before a server adopts it
   -h, --help          this text`;
@@ -54,6 +56,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
     json: { type: 'boolean', default: false },
     'node-flags': { type: 'string', default: '' },
+    server: { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -72,6 +75,23 @@ for (const id of scenarioIds) {
   if (!SCENARIOS.some((s) => s.id === id)) fail(`unknown scenario "${id}"; known: ${SCENARIOS.map((s) => s.id).join(', ')}`);
 }
 const peerIds = values.only.split(',');
+/** --server peers: covet-native's command with another build's server.mjs, nothing to prepare. */
+const extraPeers = values.server.map((spec) => {
+  const m = /^([\w.@-]+)=(.+)$/.exec(spec);
+  if (!m) fail(`--server takes <id>=<dir>, got "${spec}"`);
+  const base = peerById('covet-native');
+  const serverFile = path.resolve(m[2], 'server.mjs');
+  return {
+    ...base,
+    id: m[1],
+    label: `${base.label}, ${m[2]}`,
+    prepare: async () => {},
+    command: (ctx) => {
+      const c = base.command(ctx);
+      return { ...c, args: [serverFile, ...c.args.slice(1)] };
+    },
+  };
+});
 for (const id of peerIds) if (!peerById(id)) fail(`unknown peer "${id}"; known: ${PEERS.map((p) => p.id).join(', ')}`);
 if (!(REQUESTS > 0) || !(WARMUP_S >= 0) || !(CONNECTIONS >= 1)) fail('--requests, --warmup and --connections must be positive numbers');
 
@@ -227,15 +247,17 @@ function markdown(results, meta) {
     if (!rows.length) continue;
     const s = SCENARIOS.find((x) => x.id === scenario);
     out.push(`#### ${scenario} — \`${s.method ?? 'GET'} ${s.path}\`${s.pipeline ? `, ${s.pipeline} per write` : ''}`, '');
-    out.push('| Peer | bytes/req | scavenges/100k | scavenges/s | GC pause ms/s | MB/scavenge | promoted B/100k | req/s | p99 | RSS start | RSS peak | RSS after | RSS growth |');
-    out.push('| :-- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
+    const uws = rows.find((r) => r.peer === 'uws' && r.status === 'ok');
+    out.push('| Peer | bytes/req | × uws | scavenges/100k | scavenges/s | GC pause ms/s | MB/scavenge | promoted B/100k | req/s | p99 | RSS start | RSS peak | RSS after | RSS growth |');
+    out.push('| :-- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: |');
     for (const r of rows) {
       if (r.status !== 'ok') {
-        out.push(`| ${r.peer} | ${r.status}: ${r.reason} ||||||||||||`);
+        out.push(`| ${r.peer} | ${r.status}: ${r.reason} |||||||||||||`);
         continue;
       }
       const g = r.gc ?? {};
-      out.push(`| ${r.peer} | ${f(g.bytesPerRequest)} | ${f(g.scavengesPer100k, 1)} | ${f(g.scavengesPerSecond, 1)} | ${f(g.pauseMsPerSecond, 2)} | ${f(g.mbPerScavenge, 1)} | ${f(g.promotedPer100k)} | ${f(r.rps)} | ${r.p99Us == null ? '–' : `${(r.p99Us / 1000).toFixed(2)} ms`} | ${mb(r.rssStartKb)} MB | ${mb(r.peakRssKb)} MB | ${mb(r.rssAfterKb)} MB | +${mb(r.peakRssKb - r.rssStartKb)} MB |`);
+      const times = uws?.gc && g.bytesPerRequest != null ? `${(g.bytesPerRequest / uws.gc.bytesPerRequest).toFixed(2)}×` : '–';
+      out.push(`| ${r.peer} | ${f(g.bytesPerRequest)} | ${times} | ${f(g.scavengesPer100k, 1)} | ${f(g.scavengesPerSecond, 1)} | ${f(g.pauseMsPerSecond, 2)} | ${f(g.mbPerScavenge, 1)} | ${f(g.promotedPer100k)} | ${f(r.rps)} | ${r.p99Us == null ? '–' : `${(r.p99Us / 1000).toFixed(2)} ms`} | ${mb(r.rssStartKb)} MB | ${mb(r.peakRssKb)} MB | ${mb(r.rssAfterKb)} MB | +${mb(r.peakRssKb - r.rssStartKb)} MB |`);
     }
     out.push('');
   }
@@ -246,8 +268,8 @@ pinSelf();
 await prepareDatabase(DEFAULT_DB_PATH);
 const peers = [];
 const results = [];
-for (const id of peerIds) {
-  const peer = peerById(id);
+for (const id of [...peerIds, ...extraPeers.map((p) => p.id)]) {
+  const peer = extraPeers.find((p) => p.id === id) ?? peerById(id);
   const available = await peer.available();
   if (available !== true) {
     process.stderr.write(`bench:alloc: ${id} skipped: ${available}\n`);
