@@ -25,7 +25,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { peakRssKb, pinSelf, resetPeakRss, rssKb, sleep, spawnPinned, SERVER_CORE } from './lib/proc.mjs';
+import { peakRssKb, pinSelf, resetPeakRss, rssKb, sleep, SERVER_CORE } from './lib/proc.mjs';
+import { startServer } from './lib/server.mjs';
 import { request } from './lib/verify.mjs';
 import { runWrk, wrkArgs, wrkCommandLine, errorCount } from './lib/wrk.mjs';
 import { DEFAULT_DB_PATH, PEERS, SCENARIOS, freePort, peerById, prepareDatabase, waitForPort } from './peers.mjs';
@@ -169,15 +170,9 @@ function tracedCommand(peer, port) {
 async function measure(peer, scenario) {
   const port = await freePort();
   const { command, traced } = tracedCommand(peer, port);
-  const server = spawnPinned(command, { core: SERVER_CORE });
+  const server = await startServer({ ...peer, command: () => command }, { port, dbPath: DEFAULT_DB_PATH, waitForPort });
   const gc = gcCollector(server.child.stdout);
   try {
-    await Promise.race([
-      waitForPort(port, 20_000),
-      server.exited.then((s) => {
-        throw new Error(`exited (${s.signal ?? s.code}) before listening: ${server.output().slice(-500)}`);
-      }),
-    ]);
     for (let i = 0; i < 50; i++) {
       const res = await request(port, scenario);
       if (res.status !== scenario.expect.status) throw new Error(`answered ${res.status}, want ${scenario.expect.status}: ${res.body.slice(0, 200)}`);
